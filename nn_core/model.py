@@ -1,0 +1,165 @@
+"""A multilayer perceptron for classification, batch-first, showing its work.
+
+Layer l (1..L) computes
+    Z[l] = A[l-1] @ W[l] + b[l]      (m, n[l-1]) @ (n[l-1], n[l]) + (n[l],) -> (m, n[l])
+    A[l] = g(Z[l])  for hidden layers,  A[L] = softmax(Z[L])
+with A[0] = X of shape (m, 784). `forward` returns the probabilities and a cache holding
+every A and Z; `backward` walks the same cache back and returns every dZ, dW, db (and dA
+for hidden layers): the gradients of the MEAN cross-entropy over the batch, so the 1/m of
+the textbook formulas lives in dZ[L] = (A[L] - Y) / m.
+This is the only forward pass in the project: training, evaluation and every page use it.
+Leaves out: dropout, batch norm, convolutions.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+from .activations import get_activation, softmax
+from .losses import cross_entropy, labels_to_onehot
+
+INITS = ("he", "xavier", "uniform")
+
+
+def init_params(layer_sizes: Sequence[int], init: str, rng: np.random.Generator, dtype) -> dict[str, np.ndarray]:
+    """W[l] (n[l-1], n[l]) and b[l] (n[l],) for each layer.
+
+    he:      W ~ N(0, 2/n_in)     keeps ReLU activations' variance steady layer to layer
+    xavier:  W ~ N(0, 1/n_in)     the same for sigmoid/tanh (the form the configurable source uses)
+    uniform: W, b ~ U(-0.5, 0.5)  the naive start of the column-layout source; slower to train
+    """
+    if init not in INITS:
+        raise ValueError(f"unknown init {init!r}; choose one of {list(INITS)}")
+    params = {}
+    for l, (n_in, n_out) in enumerate(zip(layer_sizes[:-1], layer_sizes[1:]), start=1):
+        if init == "uniform":
+            W = rng.uniform(-0.5, 0.5, (n_in, n_out))
+            b = rng.uniform(-0.5, 0.5, n_out)
+        else:
+            std = np.sqrt((2.0 if init == "he" else 1.0) / n_in)
+            W = rng.standard_normal((n_in, n_out)) * std
+            b = np.zeros(n_out)
+        params[f"W{l}"], params[f"b{l}"] = W.astype(dtype), b.astype(dtype)
+    return params
+
+
+class MLP:
+    """layer_sizes = (784, H1, ..., 10); hidden activation by name; softmax output."""
+
+    def __init__(self, layer_sizes: Sequence[int], activation: str = "relu", init: str = "he",
+                 seed: int = 0, dtype=np.float32):
+        sizes = tuple(int(n) for n in layer_sizes)
+        if len(sizes) < 2 or any(n < 1 for n in sizes) or any(n != s for n, s in zip(sizes, layer_sizes)):
+            raise ValueError(f"layer_sizes must be >= 2 positive integers, got {list(layer_sizes)}")
+        self.layer_sizes = sizes
+        self.activation = activation
+        self.g = get_activation(activation)
+        self.init = init
+        self.seed = int(seed)
+        self.dtype = np.dtype(dtype)
+        if self.dtype not in (np.float32, np.float64):
+            raise ValueError(f"dtype must be float32 or float64, got {self.dtype}")
+        self.params = init_params(sizes, init, np.random.default_rng(self.seed), self.dtype)
+
+    # ----------------------------------------------------------------- structure
+    @property
+    def L(self) -> int:
+        """Number of weight layers (hidden layers + output)."""
+        return len(self.layer_sizes) - 1
+
+    @property
+    def n_params(self) -> int:
+        return int(sum(p.size for p in self.params.values()))
+
+    def architecture(self) -> dict:
+        return {"layer_sizes": list(self.layer_sizes), "activation": self.activation,
+                "init": self.init, "seed": self.seed, "dtype": self.dtype.name}
+
+    def __repr__(self) -> str:
+        return f"MLP({'-'.join(map(str, self.layer_sizes))}, {self.activation}, {self.n_params:,} params)"
+
+    def copy(self) -> "MLP":
+        twin = object.__new__(MLP)
+        twin.__dict__.update(self.__dict__)
+        twin.params = {k: v.copy() for k, v in self.params.items()}
+        return twin
+
+    def set_params(self, params: dict[str, np.ndarray]) -> None:
+        """Replace all parameters after checking names, shapes and finiteness."""
+        expected = {k: v.shape for k, v in self.params.items()}
+        if set(params) != set(expected):
+            raise ValueError(f"parameters must be exactly {sorted(expected)}, got {sorted(params)}")
+        new = {}
+        for k, shape in expected.items():
+            p = np.asarray(params[k])
+            if p.shape != shape:
+                raise ValueError(f"{k} must have shape {shape}, got {p.shape}")
+            if not np.all(np.isfinite(p)):
+                raise ValueError(f"{k} contains NaN or infinite values")
+            new[k] = p.astype(self.dtype)
+        self.params = new
+
+    # ----------------------------------------------------------------- math
+    def check_input(self, X: np.ndarray) -> np.ndarray:
+        X = np.asarray(X)
+        if X.ndim != 2 or X.shape[1] != self.layer_sizes[0]:
+            raise ValueError(f"X must have shape (m, {self.layer_sizes[0]}), got {X.shape}")
+        if not np.issubdtype(X.dtype, np.number) or np.issubdtype(X.dtype, np.complexfloating):
+            raise ValueError(f"X must be real numbers, got dtype {X.dtype}")
+        if not np.all(np.isfinite(X)):
+            raise ValueError("X contains NaN or infinite values")
+        return X.astype(self.dtype, copy=False)
+
+    def forward(self, X: np.ndarray, check: bool = True) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """probs (m, C) and the cache {A0, Z1, A1, ..., ZL, AL}; AL is probs."""
+        A = self.check_input(X) if check else X
+        cache = {"A0": A}
+        for l in range(1, self.L + 1):
+            Z = A @ self.params[f"W{l}"] + self.params[f"b{l}"]  # (m, n[l-1]) @ (n[l-1], n[l]) -> (m, n[l])
+            A = softmax(Z) if l == self.L else self.g.forward(Z)
+            cache[f"Z{l}"], cache[f"A{l}"] = Z, A
+        return A, cache
+
+    def backward(self, cache: dict[str, np.ndarray], y: np.ndarray) -> dict[str, np.ndarray]:
+        """Gradients of the mean cross-entropy: dZl, dWl, dbl for every layer, dAl for hidden ones.
+
+        dZ[L]   = (A[L] - Y) / m                    softmax + cross-entropy, fused
+        dW[l]   = A[l-1].T @ dZ[l]                  (n[l-1], m) @ (m, n[l]) -> (n[l-1], n[l])
+        db[l]   = sum over the batch of dZ[l]       (n[l],)
+        dA[l-1] = dZ[l] @ W[l].T                    (m, n[l]) @ (n[l], n[l-1]) -> (m, n[l-1])
+        dZ[l-1] = dA[l-1] * g'(Z[l-1])              element-wise
+        """
+        L = self.L
+        AL = cache[f"A{L}"]
+        m = AL.shape[0]
+        y = np.asarray(y)
+        if y.ndim == 1 and np.issubdtype(y.dtype, np.integer) and len(y) == m \
+                and (m == 0 or (y.min() >= 0 and y.max() < AL.shape[1])):
+            dZ = AL.copy()  # fast path for int labels: subtract 1 at the true class
+            dZ[np.arange(m), y] -= 1
+        else:
+            dZ = AL - labels_to_onehot(y, AL.shape[1], m, AL.dtype)
+        dZ /= m
+        grads: dict[str, np.ndarray] = {}
+        for l in range(L, 0, -1):
+            grads[f"dZ{l}"] = dZ
+            grads[f"dW{l}"] = cache[f"A{l-1}"].T @ dZ  # (n[l-1], m) @ (m, n[l]) -> (n[l-1], n[l])
+            grads[f"db{l}"] = dZ.sum(axis=0)
+            if l > 1:  # dA0 (the gradient w.r.t. the pixels) is not needed for learning: skip it
+                dA = dZ @ self.params[f"W{l}"].T  # (m, n[l]) @ (n[l], n[l-1]) -> (m, n[l-1])
+                grads[f"dA{l-1}"] = dA
+                dZ = dA * self.g.derivative(cache[f"Z{l-1}"], cache[f"A{l-1}"])
+        return grads
+
+    def loss(self, X: np.ndarray, y: np.ndarray) -> float:
+        """Mean cross-entropy over the batch, from the logits (finite for logits of +-1e4)."""
+        _, cache = self.forward(X)
+        Y = labels_to_onehot(y, self.layer_sizes[-1], cache["A0"].shape[0], np.float64)
+        return cross_entropy(cache[f"Z{self.L}"].astype(np.float64), Y)
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        return self.forward(X)[0]
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        return self.predict_proba(X).argmax(axis=1)

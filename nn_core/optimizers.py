@@ -1,0 +1,106 @@
+"""Gradient-descent update rules, each with one method: `update(params, grads, lr)`.
+
+    SGD:       W <- W - lr * dW
+    momentum:  v <- mu * v + dW;            W <- W - lr * v
+    Adam:      m <- b1 m + (1-b1) dW;  s <- b2 s + (1-b2) dW^2
+               W <- W - lr * m_hat / (sqrt(s_hat) + eps),  m_hat, s_hat bias-corrected
+L2 regularisation adds lam * W to each weight gradient (not to biases): the gradient of
+(lam/2) ||W||^2. Optimizer state is keyed like the parameters. Updates are in place, so
+a caller that needs the old values (undo, snapshots) copies first.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+OPTIMIZERS = ("sgd", "momentum", "adam")
+SCHEDULES = ("constant", "cosine")
+
+
+class Optimizer:
+    def __init__(self, l2: float = 0.0):
+        self.l2 = float(l2)
+        self.t = 0  # number of updates applied
+
+    def _grad(self, key: str, params, grads) -> np.ndarray:
+        g = grads[f"d{key}"]
+        if self.l2 and key.startswith("W"):
+            g = g + self.l2 * params[key]
+        return g
+
+    def update(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray], lr: float) -> None:
+        self.t += 1
+        for key, P in params.items():
+            self._step(key, P, self._grad(key, params, grads), lr)
+
+    def _step(self, key: str, P: np.ndarray, g: np.ndarray, lr: float) -> None:
+        raise NotImplementedError
+
+    def state(self) -> dict:
+        return {"t": self.t}
+
+
+class SGD(Optimizer):
+    def _step(self, key, P, g, lr):
+        P -= lr * g
+
+
+class Momentum(Optimizer):
+    def __init__(self, mu: float = 0.9, l2: float = 0.0):
+        super().__init__(l2)
+        self.mu = mu
+        self.v: dict[str, np.ndarray] = {}
+
+    def _step(self, key, P, g, lr):
+        v = self.v.get(key)
+        if v is None:
+            v = self.v[key] = np.zeros_like(P)
+        v *= self.mu
+        v += g
+        P -= lr * v
+
+
+class Adam(Optimizer):
+    def __init__(self, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8, l2: float = 0.0):
+        super().__init__(l2)
+        self.beta1, self.beta2, self.eps = beta1, beta2, eps
+        self.m: dict[str, np.ndarray] = {}
+        self.s: dict[str, np.ndarray] = {}
+
+    def update(self, params, grads, lr):
+        # Fold both bias corrections into one step size: lr * sqrt(1-b2^t) / (1-b1^t).
+        t = self.t + 1
+        self._lr_t = lr * math.sqrt(1 - self.beta2 ** t) / (1 - self.beta1 ** t)
+        super().update(params, grads, lr)
+
+    def _step(self, key, P, g, lr):
+        if key not in self.m:
+            self.m[key], self.s[key] = np.zeros_like(P), np.zeros_like(P)
+        m, s = self.m[key], self.s[key]
+        m *= self.beta1
+        m += (1 - self.beta1) * g
+        s *= self.beta2
+        s += (1 - self.beta2) * (g * g)
+        P -= self._lr_t * m / (np.sqrt(s) + self.eps)
+
+
+def make_optimizer(name: str, l2: float = 0.0, momentum: float = 0.9) -> Optimizer:
+    if name == "sgd":
+        return SGD(l2=l2)
+    if name == "momentum":
+        return Momentum(mu=momentum, l2=l2)
+    if name == "adam":
+        return Adam(l2=l2)
+    raise ValueError(f"unknown optimizer {name!r}; choose one of {list(OPTIMIZERS)}")
+
+
+def learning_rate(schedule: str, lr: float, step: int, total_steps: int, lr_min_ratio: float = 0.01) -> float:
+    """Learning rate at a step (0-based). cosine: lr -> lr * lr_min_ratio along half a cosine."""
+    if schedule == "constant":
+        return lr
+    if schedule == "cosine":
+        progress = min(step / max(total_steps - 1, 1), 1.0)
+        lo = lr * lr_min_ratio
+        return lo + 0.5 * (lr - lo) * (1 + math.cos(math.pi * progress))
+    raise ValueError(f"unknown schedule {schedule!r}; choose one of {list(SCHEDULES)}")

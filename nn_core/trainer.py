@@ -1,0 +1,263 @@
+"""Mini-batch training in small resumable pieces, recording everything a dashboard shows.
+
+A `Trainer` owns a model, an optimizer and the position in the data. `step(n)` and
+`run_for(seconds)` advance it a little and return; calling them again carries on exactly
+where it stopped, so a UI can render between pieces, pause (stop calling) and resume.
+Chunked and uninterrupted runs are bit-for-bit identical for one seed on one machine.
+The trainer reports through `history` (and the `run()` generator); it never draws.
+
+Per step it records loss, batch accuracy, learning rate, wall time, the RMS of each
+layer's weights and gradients (per weight, so big layers do not look stronger), and the
+fraction of dead hidden units (Z <= 0 for every example of the batch). Per epoch it adds
+the running training loss/accuracy, validation loss/accuracy, and a bounded set of
+parameter snapshots. A non-finite loss stops training and restores the last good weights.
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Iterator
+
+import numpy as np
+
+from .config import TrainConfig
+from .data import Dataset, as_float
+from .losses import cross_entropy_int
+from .model import MLP
+from .optimizers import learning_rate, make_optimizer
+
+GOOD_COPY_EVERY = 100  # steps between copies of known-good parameters (divergence rollback)
+
+
+@dataclass
+class History:
+    """Per-step lists (one entry per gradient step) and per-epoch lists."""
+
+    step_loss: list[float] = field(default_factory=list)
+    step_acc: list[float] = field(default_factory=list)
+    step_lr: list[float] = field(default_factory=list)
+    step_time: list[float] = field(default_factory=list)      # seconds of training so far
+    weight_rms: list[list[float]] = field(default_factory=list)  # [step][layer] sqrt(mean W^2)
+    grad_rms: list[list[float]] = field(default_factory=list)    # [step][layer] sqrt(mean dW^2)
+    dead: list[list[float]] = field(default_factory=list)        # [step][hidden layer] fraction
+    epoch_step: list[int] = field(default_factory=list)          # step count at each epoch end
+    train_loss: list[float] = field(default_factory=list)        # running mean over the epoch
+    train_acc: list[float] = field(default_factory=list)
+    val_loss: list[float] = field(default_factory=list)
+    val_acc: list[float] = field(default_factory=list)
+    val_dead: list[list[float]] = field(default_factory=list)    # dead on the whole validation set
+    epoch_time: list[float] = field(default_factory=list)        # seconds each epoch took
+
+    @property
+    def n_steps(self) -> int:
+        return len(self.step_loss)
+
+    def epoch_summary(self) -> dict:
+        """The per-epoch lists, JSON-ready (saved with a model)."""
+        keys = ("epoch_step", "train_loss", "train_acc", "val_loss", "val_acc", "val_dead", "epoch_time")
+        return {k: list(getattr(self, k)) for k in keys}
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    step: int
+    epoch: float
+    params: dict[str, np.ndarray]
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What a progress bar needs, yielded by `Trainer.run`."""
+
+    step: int
+    total_steps: int
+    epoch: int
+    loss: float
+    elapsed: float
+    status: str
+
+    @property
+    def fraction(self) -> float:
+        return self.step / self.total_steps
+
+    @property
+    def eta(self) -> float:
+        return self.elapsed / self.step * (self.total_steps - self.step) if self.step else math.nan
+
+
+def evaluate(model: MLP, images: np.ndarray, labels: np.ndarray, chunk: int = 10000) -> tuple[float, float]:
+    """Mean cross-entropy and accuracy of a model on uint8 images, chunk by chunk."""
+    total_loss, correct = 0.0, 0
+    for i in range(0, len(labels), chunk):
+        y = labels[i:i + chunk]
+        probs, cache = model.forward(as_float(images[i:i + chunk], model.dtype), check=False)
+        total_loss += cross_entropy_int(cache[f"Z{model.L}"], y) * len(y)
+        correct += int((probs.argmax(axis=1) == y).sum())
+    return total_loss / len(labels), correct / len(labels)
+
+
+def _rms(a: np.ndarray) -> float:
+    v = a.ravel()
+    return math.sqrt(float(v @ v) / v.size)  # a BLAS dot: cheaper than np.linalg.norm
+
+
+class Trainer:
+    def __init__(self, config: TrainConfig, data: Dataset, model: MLP | None = None):
+        self.config = config
+        self.data = data.subset(config.n_train) if config.n_train else data
+        self.model = model or MLP(config.layer_sizes, config.activation, config.init, config.seed)
+        if self.model.layer_sizes[0] != self.data.x_train[0].size:
+            raise ValueError(f"model expects {self.model.layer_sizes[0]} inputs, images have {self.data.x_train[0].size} pixels")
+        self.optimizer = make_optimizer(config.optimizer, config.l2, config.momentum)
+        self.rng = np.random.default_rng([config.seed, 1])  # batch order; init uses the model's own seed
+        n = len(self.data.y_train)
+        self.batch_size = n if config.batch_size == 0 else min(config.batch_size, n)
+        self.steps_per_epoch = math.ceil(n / self.batch_size)
+        self.total_steps = self.steps_per_epoch * config.epochs
+        self.history = History()
+        self.snapshots: list[Snapshot] = [Snapshot(0, 0.0, self._copy_params())]
+        self.step_count = 0
+        self.epoch = 0
+        self.status = "ready"  # ready -> running -> done | diverged
+        self.message = ""
+        self.elapsed = 0.0  # seconds spent inside training (pauses excluded)
+        self._perm: np.ndarray | None = None
+        self._pos = 0
+        self._epoch_loss = self._epoch_correct = 0.0
+        self._epoch_start = 0.0
+        self._good = self._copy_params()
+        self._X_full: np.ndarray | None = None  # full-batch mode converts the set to float once
+
+    # ------------------------------------------------------------------ public
+    @property
+    def done(self) -> bool:
+        return self.status in ("done", "diverged")
+
+    def step(self, n: int = 1) -> int:
+        """Run up to n gradient steps; returns how many ran (fewer at the end of training)."""
+        ran = 0
+        while ran < n and not self.done:
+            self._one_step()
+            ran += 1
+        return ran
+
+    def run_for(self, seconds: float) -> int:
+        """Run gradient steps for about `seconds` of wall time (at least one step)."""
+        start, ran = time.perf_counter(), 0
+        while not self.done:
+            self._one_step()
+            ran += 1
+            if time.perf_counter() - start >= seconds:
+                break
+        return ran
+
+    def run(self, chunk_steps: int = 20) -> Iterator[Progress]:
+        """Train to the end, yielding progress every chunk_steps steps and at the end."""
+        while not self.done:
+            self.step(chunk_steps)
+            yield self.progress()
+
+    def progress(self) -> Progress:
+        loss = self.history.step_loss[-1] if self.history.step_loss else math.nan
+        return Progress(self.step_count, self.total_steps, self.epoch, loss, self.elapsed, self.status)
+
+    # ------------------------------------------------------------------ internals
+    def _copy_params(self) -> dict[str, np.ndarray]:
+        return {k: v.copy() for k, v in self.model.params.items()}
+
+    def _next_batch(self) -> tuple[np.ndarray, np.ndarray]:
+        n, B = len(self.data.y_train), self.batch_size
+        if B == n:  # full batch: order is irrelevant, convert once
+            if self._X_full is None:
+                self._X_full = as_float(self.data.x_train, self.model.dtype)
+            return self._X_full, self.data.y_train
+        if self._perm is None:
+            self._perm = self.rng.permutation(n)
+        idx = self._perm[self._pos:self._pos + B]
+        return as_float(self.data.x_train[idx], self.model.dtype), self.data.y_train[idx]
+
+    def _one_step(self) -> None:
+        t0 = time.perf_counter()
+        if self.status == "ready":
+            self.status = "running"
+        model, H, L = self.model, self.history, self.model.L
+        X, y = self._next_batch()
+        probs, cache = model.forward(X, check=False)  # X comes from validated uint8 data
+        loss = cross_entropy_int(cache[f"Z{L}"], y)
+        if not math.isfinite(loss):
+            self._diverge(loss)
+            return
+        if self.step_count % GOOD_COPY_EVERY == 0:
+            self._good = self._copy_params()
+        grads = model.backward(cache, y)
+        lr = learning_rate(self.config.schedule, self.config.lr, self.step_count, self.total_steps)
+
+        correct = int((probs.argmax(axis=1) == y).sum())
+        H.step_loss.append(loss)
+        H.step_acc.append(correct / len(y))
+        H.step_lr.append(lr)
+        H.weight_rms.append([_rms(model.params[f"W{l}"]) for l in range(1, L + 1)])
+        H.grad_rms.append([_rms(grads[f"dW{l}"]) for l in range(1, L + 1)])
+        H.dead.append([float((cache[f"Z{l}"] <= 0).all(axis=0).mean()) for l in range(1, L)])
+        self._epoch_loss += loss * len(y)
+        self._epoch_correct += correct
+
+        self.optimizer.update(model.params, grads, lr)
+        self.step_count += 1
+        self._pos += len(y)
+        self.elapsed += time.perf_counter() - t0
+        H.step_time.append(self.elapsed)
+        if self._pos >= len(self.data.y_train):
+            self._end_epoch()
+
+    def _end_epoch(self) -> None:
+        t0 = time.perf_counter()
+        H, n = self.history, len(self.data.y_train)
+        H.train_loss.append(self._epoch_loss / n)
+        H.train_acc.append(self._epoch_correct / n)
+        if len(self.data.y_val):
+            val_loss, val_acc = evaluate(self.model, self.data.x_val, self.data.y_val)
+            H.val_dead.append(self._dead_on(self.data.x_val))
+        else:
+            val_loss = val_acc = math.nan
+            H.val_dead.append([])
+        if not math.isfinite(val_loss):
+            self._diverge(val_loss)
+            return
+        H.val_loss.append(val_loss)
+        H.val_acc.append(val_acc)
+        H.epoch_step.append(self.step_count)
+        self.epoch += 1
+        self._perm, self._pos = None, 0
+        self._epoch_loss = self._epoch_correct = 0.0
+        self._good = self._copy_params()
+        self._add_snapshot()
+        self.elapsed += time.perf_counter() - t0
+        H.epoch_time.append(self.elapsed - self._epoch_start)
+        self._epoch_start = self.elapsed
+        if self.epoch >= self.config.epochs:
+            self.status = "done"
+
+    def _dead_on(self, images: np.ndarray) -> list[float]:
+        """Fraction of each hidden layer's units with Z <= 0 on every one of these images."""
+        if self.model.L == 1:
+            return []
+        _, cache = self.model.forward(as_float(images[:5000], self.model.dtype), check=False)
+        return [float((cache[f"Z{l}"] <= 0).all(axis=0).mean()) for l in range(1, self.model.L)]
+
+    def _add_snapshot(self) -> None:
+        """Keep at most max_snapshots: when full, drop every other one (the first stays)."""
+        self.snapshots.append(Snapshot(self.step_count, float(self.epoch), self._copy_params()))
+        if len(self.snapshots) > self.config.max_snapshots:
+            keep = self.snapshots[::2]
+            if keep[-1] is not self.snapshots[-1]:
+                keep.append(self.snapshots[-1])
+            self.snapshots = keep
+
+    def _diverge(self, loss: float) -> None:
+        self.model.params = self._good
+        self.status = "diverged"
+        self.message = (f"Training stopped at step {self.step_count}: the loss became {loss} "
+                        f"(learning rate {self.config.lr} is probably too large). "
+                        f"The last good weights were restored.")
