@@ -1,0 +1,26 @@
+"""nn_core: a multilayer perceptron for MNIST in NumPy, with every intermediate exposed.
+
+The network (model.py), its activations and softmax steps (activations.py), the loss
+(losses.py), optimizers (optimizers.py), a resumable trainer that records what a
+dashboard shows (trainer.py), hyperparameters and presets (config.py), data loading
+(data.py), drawing preprocessing (preprocess.py), gradient checking (gradcheck.py), model
+files (serialize.py) and the command line (cli.py). NumPy and the standard library only
+(Pillow to resize drawings); no UI code.
+"""
+from .activations import ACTIVATIONS, get_activation, softmax, softmax_steps
+from .config import PRESETS, Preset, TrainConfig, get_preset
+from .data import Dataset, as_float, load_dataset, read_idx
+from .gradcheck import check_gradients, check_weight, rel_error
+from .losses import cross_entropy, labels_to_onehot
+from .model import MLP
+from .optimizers import make_optimizer
+from .preprocess import prepare_drawing
+from .serialize import dumps_model, load_model, save_model
+from .trainer import History, Snapshot, Trainer, evaluate
+
+__all__ = [
+    "ACTIVATIONS", "PRESETS", "Dataset", "History", "MLP", "Preset", "Snapshot", "TrainConfig", "Trainer",
+    "as_float", "check_gradients", "check_weight", "cross_entropy", "dumps_model", "evaluate",
+    "get_activation", "get_preset", "labels_to_onehot", "load_dataset", "load_model", "make_optimizer",
+    "prepare_drawing", "read_idx", "rel_error", "save_model", "softmax", "softmax_steps",
+]

@@ -31,7 +31,7 @@ def _relu(Z):
 
 
 def _relu_grad(Z, A):
-    return (Z > 0).astype(Z.dtype)  # g'(0) := 0
+    return Z > 0  # the ReLU mask (g'(0) := 0); bool multiplies like 0/1 without a float copy
 
 
 def _leaky_relu(Z):

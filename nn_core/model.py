@@ -121,7 +121,7 @@ class MLP:
             cache[f"Z{l}"], cache[f"A{l}"] = Z, A
         return A, cache
 
-    def backward(self, cache: dict[str, np.ndarray], y: np.ndarray) -> dict[str, np.ndarray]:
+    def backward(self, cache: dict[str, np.ndarray], y: np.ndarray, check: bool = True) -> dict[str, np.ndarray]:
         """Gradients of the mean cross-entropy: dZl, dWl, dbl for every layer, dAl for hidden ones.
 
         dZ[L]   = (A[L] - Y) / m                    softmax + cross-entropy, fused
@@ -129,17 +129,21 @@ class MLP:
         db[l]   = sum over the batch of dZ[l]       (n[l],)
         dA[l-1] = dZ[l] @ W[l].T                    (m, n[l]) @ (n[l], n[l-1]) -> (m, n[l-1])
         dZ[l-1] = dA[l-1] * g'(Z[l-1])              element-wise
+        y: int labels (m,) or one-hot (m, C). check=False skips validating int labels
+        (the trainer's labels come from a validated dataset).
         """
         L = self.L
         AL = cache[f"A{L}"]
-        m = AL.shape[0]
+        m, C = AL.shape
         y = np.asarray(y)
-        if y.ndim == 1 and np.issubdtype(y.dtype, np.integer) and len(y) == m \
-                and (m == 0 or (y.min() >= 0 and y.max() < AL.shape[1])):
-            dZ = AL.copy()  # fast path for int labels: subtract 1 at the true class
+        if y.ndim == 1 and y.dtype.kind in "iu":
+            if check:
+                if len(y) != m or (m and (y.min() < 0 or y.max() >= C)):
+                    labels_to_onehot(y, C, m)  # raises the descriptive ValueError
+            dZ = AL.copy()  # A - Y without building Y: subtract 1 at each true class
             dZ[np.arange(m), y] -= 1
         else:
-            dZ = AL - labels_to_onehot(y, AL.shape[1], m, AL.dtype)
+            dZ = AL - labels_to_onehot(y, C, m, AL.dtype)
         dZ /= m
         grads: dict[str, np.ndarray] = {}
         for l in range(L, 0, -1):

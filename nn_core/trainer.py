@@ -10,7 +10,8 @@ Per step it records loss, batch accuracy, learning rate, wall time, the RMS of e
 layer's weights and gradients (per weight, so big layers do not look stronger), and the
 fraction of dead hidden units (Z <= 0 for every example of the batch). Per epoch it adds
 the running training loss/accuracy, validation loss/accuracy, and a bounded set of
-parameter snapshots. A non-finite loss stops training and restores the last good weights.
+parameter snapshots. A non-finite or exploding loss stops training and restores the last
+good weights.
 """
 from __future__ import annotations
 
@@ -28,6 +29,10 @@ from .model import MLP
 from .optimizers import learning_rate, make_optimizer
 
 GOOD_COPY_EVERY = 100  # steps between copies of known-good parameters (divergence rollback)
+# A loss above max(10 ln C, 3 x the first step's) means the true class gets probability
+# below ~1e-10 on average: the updates are overshooting, training has diverged. A finite
+# but exploding loss is caught this way, not only NaN/inf.
+DIVERGENCE_NATS_PER_CLASS_LOG = 10.0
 
 
 @dataclass
@@ -38,7 +43,7 @@ class History:
     step_acc: list[float] = field(default_factory=list)
     step_lr: list[float] = field(default_factory=list)
     step_time: list[float] = field(default_factory=list)      # seconds of training so far
-    weight_rms: list[list[float]] = field(default_factory=list)  # [step][layer] sqrt(mean W^2)
+    weight_rms: list[list[float]] = field(default_factory=list)  # [step][layer] sqrt(mean W^2) after the step
     grad_rms: list[list[float]] = field(default_factory=list)    # [step][layer] sqrt(mean dW^2)
     dead: list[list[float]] = field(default_factory=list)        # [step][hidden layer] fraction
     epoch_step: list[int] = field(default_factory=list)          # step count at each epoch end
@@ -92,9 +97,15 @@ def evaluate(model: MLP, images: np.ndarray, labels: np.ndarray, chunk: int = 10
     for i in range(0, len(labels), chunk):
         y = labels[i:i + chunk]
         probs, cache = model.forward(as_float(images[i:i + chunk], model.dtype), check=False)
-        total_loss += cross_entropy_int(cache[f"Z{model.L}"], y) * len(y)
+        total_loss += cross_entropy_int(cache[f"Z{model.L}"], y, probs) * len(y)
         correct += int((probs.argmax(axis=1) == y).sum())
     return total_loss / len(labels), correct / len(labels)
+
+
+def _dead_fraction(cache: dict[str, np.ndarray], L: int) -> list[float]:
+    """Per hidden layer: fraction of units with Z <= 0 for every example (no gradient flows)."""
+    return [np.count_nonzero(np.maximum.reduce(cache[f"Z{l}"], axis=0) <= 0) / cache[f"Z{l}"].shape[1]
+            for l in range(1, L)]
 
 
 def _rms(a: np.ndarray) -> float:
@@ -128,6 +139,8 @@ class Trainer:
         self._epoch_start = 0.0
         self._good = self._copy_params()
         self._X_full: np.ndarray | None = None  # full-batch mode converts the set to float once
+        self._X_val: np.ndarray | None = None
+        self._loss_limit: float | None = None  # set from the first step's loss
 
     # ------------------------------------------------------------------ public
     @property
@@ -184,26 +197,29 @@ class Trainer:
         model, H, L = self.model, self.history, self.model.L
         X, y = self._next_batch()
         probs, cache = model.forward(X, check=False)  # X comes from validated uint8 data
-        loss = cross_entropy_int(cache[f"Z{L}"], y)
-        if not math.isfinite(loss):
+        loss = cross_entropy_int(cache[f"Z{L}"], y, probs)
+        if self._loss_limit is None:
+            self._loss_limit = max(DIVERGENCE_NATS_PER_CLASS_LOG * math.log(probs.shape[1]), 3 * loss)
+        if not loss <= self._loss_limit:  # also true for NaN
             self._diverge(loss)
             return
         if self.step_count % GOOD_COPY_EVERY == 0:
             self._good = self._copy_params()
-        grads = model.backward(cache, y)
+        grads = model.backward(cache, y, check=False)
         lr = learning_rate(self.config.schedule, self.config.lr, self.step_count, self.total_steps)
 
-        correct = int((probs.argmax(axis=1) == y).sum())
+        correct = np.count_nonzero(probs.argmax(axis=1) == y)
         H.step_loss.append(loss)
         H.step_acc.append(correct / len(y))
         H.step_lr.append(lr)
-        H.weight_rms.append([_rms(model.params[f"W{l}"]) for l in range(1, L + 1)])
         H.grad_rms.append([_rms(grads[f"dW{l}"]) for l in range(1, L + 1)])
-        H.dead.append([float((cache[f"Z{l}"] <= 0).all(axis=0).mean()) for l in range(1, L)])
+        H.dead.append(_dead_fraction(cache, L))
         self._epoch_loss += loss * len(y)
         self._epoch_correct += correct
 
         self.optimizer.update(model.params, grads, lr)
+        # Weights after this step's update, read while still in cache.
+        H.weight_rms.append([_rms(model.params[f"W{l}"]) for l in range(1, L + 1)])
         self.step_count += 1
         self._pos += len(y)
         self.elapsed += time.perf_counter() - t0
@@ -216,13 +232,9 @@ class Trainer:
         H, n = self.history, len(self.data.y_train)
         H.train_loss.append(self._epoch_loss / n)
         H.train_acc.append(self._epoch_correct / n)
-        if len(self.data.y_val):
-            val_loss, val_acc = evaluate(self.model, self.data.x_val, self.data.y_val)
-            H.val_dead.append(self._dead_on(self.data.x_val))
-        else:
-            val_loss = val_acc = math.nan
-            H.val_dead.append([])
-        if not math.isfinite(val_loss):
+        val_loss, val_acc, val_dead = self._validate()
+        H.val_dead.append(val_dead)
+        if len(self.data.y_val) and not val_loss <= self._loss_limit:
             self._diverge(val_loss)
             return
         H.val_loss.append(val_loss)
@@ -239,12 +251,16 @@ class Trainer:
         if self.epoch >= self.config.epochs:
             self.status = "done"
 
-    def _dead_on(self, images: np.ndarray) -> list[float]:
-        """Fraction of each hidden layer's units with Z <= 0 on every one of these images."""
-        if self.model.L == 1:
-            return []
-        _, cache = self.model.forward(as_float(images[:5000], self.model.dtype), check=False)
-        return [float((cache[f"Z{l}"] <= 0).all(axis=0).mean()) for l in range(1, self.model.L)]
+    def _validate(self) -> tuple[float, float, list[float]]:
+        """Validation loss, accuracy and dead-unit fractions, from one forward pass."""
+        y = self.data.y_val
+        if not len(y):
+            return math.nan, math.nan, []
+        if self._X_val is None:  # converted once: 5,000 x 784 float32 is 15 MB
+            self._X_val = as_float(self.data.x_val, self.model.dtype)
+        probs, cache = self.model.forward(self._X_val, check=False)
+        loss = cross_entropy_int(cache[f"Z{self.model.L}"], y, probs)
+        return loss, float((probs.argmax(axis=1) == y).mean()), _dead_fraction(cache, self.model.L)
 
     def _add_snapshot(self) -> None:
         """Keep at most max_snapshots: when full, drop every other one (the first stays)."""
@@ -258,6 +274,7 @@ class Trainer:
     def _diverge(self, loss: float) -> None:
         self.model.params = self._good
         self.status = "diverged"
-        self.message = (f"Training stopped at step {self.step_count}: the loss became {loss} "
-                        f"(learning rate {self.config.lr} is probably too large). "
-                        f"The last good weights were restored.")
+        self.message = (f"Training stopped at step {self.step_count}: the loss jumped to {loss:.4g} "
+                        f"(above {self._loss_limit:.3g}), so the updates were overshooting. The "
+                        f"learning rate {self.config.lr:g} is probably too large. The last good "
+                        f"weights were restored.")
