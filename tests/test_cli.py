@@ -1,0 +1,74 @@
+"""`python -m nn_core`: train, evaluate, predict, and one-line errors with exit code 2."""
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from conftest import ASSETS, ROOT
+
+
+def run(*args, timeout=120):
+    return subprocess.run([sys.executable, "-m", "nn_core", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def test_train_json_and_save(tmp_path):
+    out = tmp_path / "m.npz"
+    r = run("train", "--preset", "fast", "--hidden", "32", "16", "--epochs", "2", "--n-train", "3000",
+            "--optimizer", "momentum", "--lr", "0.05", "--batch-size", "50", "--seed", "3",
+            "--save", str(out), "--json")
+    assert r.returncode == 0, r.stderr
+    result = json.loads(r.stdout.strip().splitlines()[-1])
+    for key in ("test_accuracy", "val_accuracy", "train_seconds", "epoch_seconds", "params"):
+        assert key in result
+    assert result["params"] == 784 * 32 + 32 + 32 * 16 + 16 + 16 * 10 + 10
+    assert len(result["epoch_seconds"]) == 2 and result["status"] == "done"
+    assert result["config"]["optimizer"] == "momentum" and result["config"]["hidden"] == [32, 16]
+    assert 0.5 < result["test_accuracy"] <= 1 and out.exists()
+
+    r = run("evaluate", str(out), "--json")
+    assert r.returncode == 0, r.stderr
+    ev = json.loads(r.stdout)
+    assert ev["test_accuracy"] == pytest.approx(result["test_accuracy"])
+    assert len(ev["per_class_accuracy"]) == 10
+
+
+def test_predict_reads_a_drawing(tmp_path, mnist):
+    digit = np.kron(mnist.x_test[0], np.ones((8, 8), np.uint8))  # a 7, drawn big
+    canvas = np.full((300, 300), 255, np.uint8)
+    canvas[20:244, 50:274] = 255 - digit  # dark ink on white paper
+    Image.fromarray(canvas).save(tmp_path / "seven.png")
+    r = run("predict", str(ASSETS / "default_model.npz"), str(tmp_path / "seven.png"), "--json")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["prediction"] == int(mnist.y_test[0]) == 7
+    assert sum(out["probabilities"]) == pytest.approx(1, abs=1e-4)
+
+
+@pytest.mark.parametrize("args, match", [
+    (["train", "--lr", "-1"], "lr must be"),
+    (["train", "--activation", "swish"], "invalid choice"),
+    (["train", "--preset", "huge"], "invalid choice"),
+    (["train", "--epochs", "0"], "must be >= 1"),
+    (["train", "--hidden", "abc"], "invalid"),
+    (["train", "--bogus"], "unrecognized"),
+    (["frobnicate"], "invalid choice"),
+    ([], "required"),
+    (["evaluate", "no-such-model.npz"], "no such file"),
+    (["evaluate", "assets/t10k-labels-idx1-ubyte.gz"], "not an .npz"),
+    (["predict", "assets/default_model.npz", "nn_core/cli.py"], "not a readable image"),
+])
+def test_bad_arguments_give_one_line_and_exit_2(args, match):
+    r = run(*args)
+    assert r.returncode == 2
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and match in lines[0] and "Traceback" not in r.stderr
+
+
+def test_corrupt_data_directory_is_a_clear_error(tmp_path):
+    (tmp_path / "train-images-idx3-ubyte").write_bytes(b"\x00\x00\x08\x03garbage")
+    r = run("--data", str(tmp_path), "train", "--epochs", "1")
+    assert r.returncode == 2 and "train-images" in r.stderr and "Traceback" not in r.stderr

@@ -1,0 +1,106 @@
+"""Model files: round trip, and every kind of bad file gives a clear ValueError."""
+import io
+import json
+import os
+import pickle
+import zipfile
+
+import numpy as np
+import pytest
+
+from nn_core import MLP, dumps_model, load_model, save_model
+from conftest import ASSETS
+
+
+def _arrays(blob: bytes) -> dict:
+    with np.load(io.BytesIO(blob)) as z:
+        return {k: z[k] for k in z.files}
+
+
+def _npz(**arrays) -> bytes:
+    buf = io.BytesIO()
+    np.savez(buf, **arrays)
+    return buf.getvalue()
+
+
+@pytest.fixture
+def model():
+    return MLP([784, 16, 8, 10], activation="tanh", init="xavier", seed=7)
+
+
+def test_round_trip_keeps_weights_architecture_config_and_metrics(tmp_path, model):
+    path = save_model(tmp_path / "m.npz", model, {"lr": 0.1}, {"test_accuracy": 0.9})
+    loaded, meta = load_model(path)
+    assert loaded.layer_sizes == model.layer_sizes and loaded.activation == "tanh" and loaded.init == "xavier"
+    assert all(np.array_equal(loaded.params[k], model.params[k]) for k in model.params)
+    assert meta["config"] == {"lr": 0.1} and meta["metrics"] == {"test_accuracy": 0.9}
+    assert meta["format"] == "nn_core.mlp" and meta["version"] == 1
+    X = np.random.default_rng(0).random((3, 784))
+    np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
+    # bytes and file objects load the same
+    assert load_model(path.read_bytes())[0].n_params == load_model(io.BytesIO(path.read_bytes()))[0].n_params
+
+
+def test_write_is_atomic(tmp_path, model, monkeypatch):
+    target = tmp_path / "m.npz"
+    save_model(target, model)
+    before = target.read_bytes()
+
+    def crash(*a, **k):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", crash)
+    with pytest.raises(OSError):
+        save_model(target, MLP([784, 4, 10]))
+    assert target.read_bytes() == before  # the old file is intact
+    assert os.listdir(tmp_path) == ["m.npz"]  # and no temporary left behind
+
+
+def test_rejections(model):
+    good = dumps_model(model)
+    arrays = _arrays(good)
+    meta = json.loads(str(arrays["meta"]))
+    cases = {
+        "not a zip": (b"plain text", "not an .npz"),
+        "empty": (b"", "not an .npz"),
+        "truncated": (good[: len(good) // 2], "not an .npz"),
+        "pickle": (pickle.dumps({"W1": 1}), "not an .npz"),
+        "object array": (_npz(meta=np.array([{"a": 1}], dtype=object)), "damaged or unsafe"),
+        "single npy": (_save_npy(np.zeros(3)), "single .npy"),
+        "no meta": (_npz(W1=np.zeros((784, 16))), "no 'meta'"),
+        "foreign meta": (_npz(meta=np.array(json.dumps({"format": "keras"}))), "not an nn_core.mlp"),
+        "bad json": (_npz(meta=np.array("{oops")), "not valid JSON"),
+        "future version": (_npz(**{**arrays, "meta": np.array(json.dumps({**meta, "version": 99}))}), "version 99"),
+        "wrong shape": (_npz(**{**arrays, "W2": np.zeros((16, 9), np.float32)}), "W2 must have shape"),
+        "missing layer": (_npz(**{k: v for k, v in arrays.items() if k != "b3"}), "exactly"),
+        "nan weights": (_npz(**{**arrays, "b1": np.full(16, np.nan, np.float32)}), "NaN"),
+        "int weights": (_npz(**{**arrays, "b1": np.zeros(16, np.int64)}), "dtype int64"),
+        "tampered": (_npz(**{**arrays, "b1": arrays["b1"] + 1}), "checksum"),
+        "bad activation": (_npz(**{**arrays, "meta": np.array(json.dumps(
+            {**meta, "architecture": {**meta["architecture"], "activation": "swish"}}))}), "swish"),
+    }
+    for name, (blob, match) in cases.items():
+        with pytest.raises(ValueError, match=match):
+            load_model(blob)
+
+
+def _save_npy(a):
+    buf = io.BytesIO()
+    np.save(buf, a)
+    return buf.getvalue()
+
+
+def test_missing_file_is_a_value_error(tmp_path):
+    with pytest.raises(ValueError, match="no such file"):
+        load_model(tmp_path / "nope.npz")
+
+
+def test_pretrained_default_model_ships_and_is_good(mnist):
+    from nn_core import evaluate
+    model, meta = load_model(ASSETS / "default_model.npz")
+    assert model.layer_sizes == (784, 128, 10)
+    _, acc = evaluate(model, mnist.x_test, mnist.y_test)
+    assert acc >= 0.97
+    assert meta["metrics"]["test_accuracy"] == pytest.approx(acc, abs=1e-9)
+    assert len(meta["metrics"]["history"]["val_acc"]) == meta["config"]["epochs"]
+    assert zipfile.is_zipfile(ASSETS / "default_model.npz")
