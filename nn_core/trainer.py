@@ -43,15 +43,16 @@ class History:
     step_acc: list[float] = field(default_factory=list)
     step_lr: list[float] = field(default_factory=list)
     step_time: list[float] = field(default_factory=list)      # seconds of training so far
-    weight_rms: list[list[float]] = field(default_factory=list)  # [step][layer] sqrt(mean W^2) after the step
-    grad_rms: list[list[float]] = field(default_factory=list)    # [step][layer] sqrt(mean dW^2)
-    dead: list[list[float]] = field(default_factory=list)        # [step][hidden layer] fraction
+    # One flat list of floats per layer (no per-step containers for the garbage collector):
+    weight_rms: dict[str, list[float]] = field(default_factory=dict)  # "W1": sqrt(mean W1^2) after each step
+    grad_rms: dict[str, list[float]] = field(default_factory=dict)    # "W1": sqrt(mean dW1^2) at each step
+    dead: dict[str, list[float]] = field(default_factory=dict)        # "Z1": fraction of units with Z1 <= 0 on the whole batch
     epoch_step: list[int] = field(default_factory=list)          # step count at each epoch end
     train_loss: list[float] = field(default_factory=list)        # running mean over the epoch
     train_acc: list[float] = field(default_factory=list)
     val_loss: list[float] = field(default_factory=list)
     val_acc: list[float] = field(default_factory=list)
-    val_dead: list[list[float]] = field(default_factory=list)    # dead on the whole validation set
+    val_dead: dict[str, list[float]] = field(default_factory=dict)    # the same on the whole validation set
     epoch_time: list[float] = field(default_factory=list)        # seconds each epoch took
 
     @property
@@ -61,7 +62,8 @@ class History:
     def epoch_summary(self) -> dict:
         """The per-epoch lists, JSON-ready (saved with a model)."""
         keys = ("epoch_step", "train_loss", "train_acc", "val_loss", "val_acc", "val_dead", "epoch_time")
-        return {k: list(getattr(self, k)) for k in keys}
+        return {k: {n: list(v) for n, v in getattr(self, k).items()} if k == "val_dead" else list(getattr(self, k))
+                for k in keys}
 
 
 @dataclass(frozen=True)
@@ -102,10 +104,9 @@ def evaluate(model: MLP, images: np.ndarray, labels: np.ndarray, chunk: int = 10
     return total_loss / len(labels), correct / len(labels)
 
 
-def _dead_fraction(cache: dict[str, np.ndarray], L: int) -> list[float]:
-    """Per hidden layer: fraction of units with Z <= 0 for every example (no gradient flows)."""
-    return [np.count_nonzero(np.maximum.reduce(cache[f"Z{l}"], axis=0) <= 0) / cache[f"Z{l}"].shape[1]
-            for l in range(1, L)]
+def _dead_fraction(Z: np.ndarray) -> float:
+    """Fraction of units (columns of Z) with Z <= 0 for every example: no gradient flows through them."""
+    return np.count_nonzero(np.maximum.reduce(Z, axis=0) <= 0) / Z.shape[1]
 
 
 def _rms(a: np.ndarray) -> float:
@@ -126,7 +127,12 @@ class Trainer:
         self.batch_size = n if config.batch_size == 0 else min(config.batch_size, n)
         self.steps_per_epoch = math.ceil(n / self.batch_size)
         self.total_steps = self.steps_per_epoch * config.epochs
-        self.history = History()
+        L = self.model.L
+        self._W = [f"W{l}" for l in range(1, L + 1)]
+        self._dW = [f"dW{l}" for l in range(1, L + 1)]
+        self._Zh = [f"Z{l}" for l in range(1, L)]  # hidden layers
+        self.history = History(weight_rms={k: [] for k in self._W}, grad_rms={k: [] for k in self._W},
+                               dead={k: [] for k in self._Zh}, val_dead={k: [] for k in self._Zh})
         self.snapshots: list[Snapshot] = [Snapshot(0, 0.0, self._copy_params())]
         self.step_count = 0
         self.epoch = 0
@@ -212,14 +218,17 @@ class Trainer:
         H.step_loss.append(loss)
         H.step_acc.append(correct / len(y))
         H.step_lr.append(lr)
-        H.grad_rms.append([_rms(grads[f"dW{l}"]) for l in range(1, L + 1)])
-        H.dead.append(_dead_fraction(cache, L))
+        for W, dW in zip(self._W, self._dW):
+            H.grad_rms[W].append(_rms(grads[dW]))
+        for Z in self._Zh:
+            H.dead[Z].append(_dead_fraction(cache[Z]))
         self._epoch_loss += loss * len(y)
         self._epoch_correct += correct
 
         self.optimizer.update(model.params, grads, lr)
         # Weights after this step's update, read while still in cache.
-        H.weight_rms.append([_rms(model.params[f"W{l}"]) for l in range(1, L + 1)])
+        for W in self._W:
+            H.weight_rms[W].append(_rms(model.params[W]))
         self.step_count += 1
         self._pos += len(y)
         self.elapsed += time.perf_counter() - t0
@@ -233,7 +242,8 @@ class Trainer:
         H.train_loss.append(self._epoch_loss / n)
         H.train_acc.append(self._epoch_correct / n)
         val_loss, val_acc, val_dead = self._validate()
-        H.val_dead.append(val_dead)
+        for Z, fraction in val_dead.items():
+            H.val_dead[Z].append(fraction)
         if len(self.data.y_val) and not val_loss <= self._loss_limit:
             self._diverge(val_loss)
             return
@@ -251,16 +261,16 @@ class Trainer:
         if self.epoch >= self.config.epochs:
             self.status = "done"
 
-    def _validate(self) -> tuple[float, float, list[float]]:
+    def _validate(self) -> tuple[float, float, dict[str, float]]:
         """Validation loss, accuracy and dead-unit fractions, from one forward pass."""
         y = self.data.y_val
         if not len(y):
-            return math.nan, math.nan, []
+            return math.nan, math.nan, {}
         if self._X_val is None:  # converted once: 5,000 x 784 float32 is 15 MB
             self._X_val = as_float(self.data.x_val, self.model.dtype)
         probs, cache = self.model.forward(self._X_val, check=False)
         loss = cross_entropy_int(cache[f"Z{self.model.L}"], y, probs)
-        return loss, float((probs.argmax(axis=1) == y).mean()), _dead_fraction(cache, self.model.L)
+        return loss, float((probs.argmax(axis=1) == y).mean()), {Z: _dead_fraction(cache[Z]) for Z in self._Zh}
 
     def _add_snapshot(self) -> None:
         """Keep at most max_snapshots: when full, drop every other one (the first stays)."""

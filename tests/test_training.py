@@ -105,14 +105,15 @@ def test_history_records_every_step_and_epoch(small_mnist):
     H = t.history
     assert t.done and t.status == "done" and t.step_count == 30
     assert len(H.step_loss) == len(H.step_acc) == len(H.step_lr) == len(H.step_time) == 30
-    assert np.array(H.weight_rms).shape == (30, 3) and np.array(H.grad_rms).shape == (30, 3)
-    assert np.array(H.dead).shape == (30, 2)
+    assert list(H.weight_rms) == list(H.grad_rms) == ["W1", "W2", "W3"] and list(H.dead) == ["Z1", "Z2"]
+    assert all(len(v) == 30 for d in (H.weight_rms, H.grad_rms, H.dead) for v in d.values())
+    assert all(len(v) == 3 for v in H.val_dead.values())
     assert H.epoch_step == [10, 20, 30] and len(H.val_acc) == len(H.train_acc) == len(H.epoch_time) == 3
-    assert all(0 <= d <= 1 for row in H.dead for d in row)
+    assert all(0 <= d <= 1 for series in H.dead.values() for d in series)
     assert np.all(np.diff(H.step_time) > 0)
     assert H.step_loss[-1] < H.step_loss[0] and H.val_acc[-1] > 0.75 > H.val_acc[0]
     # RMS is per weight: sqrt(mean W^2) of the final weights
-    assert H.weight_rms[-1][0] == pytest.approx(np.sqrt(np.mean(t.model.params["W1"].astype(np.float64) ** 2)), rel=1e-5)
+    assert H.weight_rms["W1"][-1] == pytest.approx(np.sqrt(np.mean(t.model.params["W1"].astype(np.float64) ** 2)), rel=1e-5)
     # snapshots: the initial weights, then one per epoch
     assert [s.step for s in t.snapshots] == [0, 10, 20, 30]
     assert np.array_equal(t.snapshots[-1].params["W1"], t.model.params["W1"])
@@ -123,7 +124,7 @@ def test_dead_fraction_counts_units_that_never_fire(small_mnist):
     t = Trainer(_tiny(hidden=(8,), epochs=1), small_mnist)
     t.model.params["b1"][:3] = -1e3  # three units can never fire
     t.step(1)
-    assert t.history.dead[0] == [3 / 8]
+    assert t.history.dead == {"Z1": [3 / 8]}
 
 
 def test_snapshots_stay_bounded(small_mnist):
