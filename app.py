@@ -1,0 +1,32 @@
+"""Entry point: `streamlit run app.py`.
+
+Sets up the pages, the session's state (once, in ui.state), and the shared sidebar. The
+training fragment lives here, not on the Train page, so a run keeps going while the user
+looks at other pages: while a run is active it ticks every TICK_SECONDS, trains a
+time-boxed chunk and refreshes the sidebar's progress.
+"""
+import streamlit as st
+
+from ui import sidebar, state, training
+
+st.set_page_config(page_title="Neural network explainer · MNIST", page_icon="✍️", layout="wide")
+state.init()
+
+page = st.navigation([
+    st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
+    st.Page("pages/train.py", title="Train", icon=":material/model_training:", url_path="train"),
+    st.Page("pages/weights.py", title="Weights", icon=":material/grid_view:", url_path="weights"),
+])
+
+
+@st.fragment(run_every=training.TICK_SECONDS if state.running() else None)
+def training_fragment() -> None:
+    training.tick()
+    sidebar.training_status()
+
+
+with st.sidebar:
+    sidebar.current_model()
+    training_fragment()
+
+page.run()

@@ -1,0 +1,56 @@
+"""Home: what the network is, the data at a glance, and where to go next."""
+import numpy as np
+import streamlit as st
+
+from ui import charts, resources, state, text
+
+model, data = state.model(), resources.dataset()
+
+st.title("How a neural network learns to read handwritten digits")
+text.show("home", "Intro")
+
+st.header("The network")
+left, right = st.columns([3, 2], gap="large")
+with left:
+    st.plotly_chart(charts.architecture(model.layer_sizes, model.activation), width="stretch",
+                    config={"displayModeBar": False})
+    st.caption(f"The current model, {'-'.join(map(str, model.layer_sizes))}: each circle is a unit (big layers "
+               "show a few, with ⋮ for the rest), each line a weight. Hover for the layer sizes.")
+with right:
+    text.show("home", "Equations")
+    st.latex(r"Z^{[l]} = A^{[l-1]}\,W^{[l]} + b^{[l]}")
+    st.latex(r"A^{[0]} = X \in \mathbb{R}^{m\times 784}")
+    st.latex(r"A^{[l]} = g\!\left(Z^{[l]}\right), \qquad g(z) = " + model.g.formula)
+    st.latex(r"A^{[L]}_{ij} = \mathrm{softmax}(Z^{[L]})_{ij} = \frac{e^{Z^{[L]}_{ij}}}{\sum_k e^{Z^{[L]}_{ik}}}")
+    text.show("home", "Equations after")
+
+rows = [{"layer": f"{l}", "W shape": f"{model.params[f'W{l}'].shape[0]} × {model.params[f'W{l}'].shape[1]}",
+         "weights": model.params[f"W{l}"].size, "biases": model.params[f"b{l}"].size,
+         "parameters": model.params[f"W{l}"].size + model.params[f"b{l}"].size} for l in range(1, model.L + 1)]
+st.dataframe(rows, hide_index=True, width="content")
+st.caption(f"Parameters per layer: {model.n_params:,} numbers in all, every one adjusted by training.")
+
+st.header("The data")
+text.show("home", "Data")
+left, right = st.columns([3, 2], gap="large")
+with left:
+    rng = np.random.default_rng(0)
+    picks = np.concatenate([rng.choice(np.flatnonzero(data.y_train == d), 3, replace=False) for d in range(10)])
+    picks = picks.reshape(10, 3).T.ravel()  # three rows, digits 0-9 in each
+    st.plotly_chart(charts.digits(data.x_train[picks], [str(data.y_train[i]) for i in picks], cols=10, height=300),
+                    width="stretch", config={"displayModeBar": False})
+    st.caption("Real training images exactly as the network receives them: 28×28 pixels, ink bright on black "
+               "(0 = black, 1 = white). The orange number is the label a person gave it.")
+with right:
+    fig = charts.class_counts({"train": data.y_train, "validation": data.y_val, "test": data.y_test})
+    st.plotly_chart(fig, width="stretch", config={"displayModeBar": False})
+    st.caption("How many images of each digit are in each split: roughly balanced, 1s most common.")
+
+st.header("Where to go next")
+c1, c2 = st.columns(2)
+with c1:
+    st.page_link("pages/train.py", label="Train a network and watch it learn", icon=":material/model_training:")
+    st.caption("Pick a preset from the source documents or set every hyperparameter; curves update live.")
+with c2:
+    st.page_link("pages/weights.py", label="See what the first layer learned", icon=":material/grid_view:")
+    st.caption("Every hidden unit's 784 weights as a 28×28 template, and how they formed during training.")

@@ -1,0 +1,80 @@
+"""Train: every hyperparameter, Start/Pause/Resume/Reset, and live curves."""
+import streamlit as st
+
+from ui import charts, files, state, text, training
+
+st.title("Train a network")
+text.show("train", "Intro")
+
+settings, main = st.columns([1, 2.2], gap="large")
+with settings:
+    st.subheader("Settings")
+    config = training.hyperparameter_widgets()
+
+with main:
+    t, running = state.trainer(), state.running()
+    paused = t is not None and not running and not t.done and t.step_count > 0
+    b = st.columns(4)
+    b[0].button("Start", type="primary", icon=":material/play_arrow:", disabled=config is None or running,
+                on_click=training.start, args=(config,), width="stretch",
+                help="Start a new run with the settings on the left (a paused run is discarded).")
+    b[1].button("Pause", icon=":material/pause:", disabled=not running, on_click=training.pause, width="stretch",
+                help="Stop after the current chunk; nothing is lost.")
+    b[2].button("Resume", icon=":material/resume:", disabled=not paused, on_click=training.resume, width="stretch",
+                help="Carry on exactly where the run was paused.")
+    b[3].button("Reset", icon=":material/restart_alt:", disabled=t is None or running, on_click=training.reset,
+                width="stretch", help="Throw the current run away (the model other pages show is kept).")
+    if paused:
+        st.button("Use the paused model now", icon=":material/input:", on_click=training.use_paused_model,
+                  help="Make the paused model the one every page shows, without finishing the run.")
+    if st.session_state["train.error"]:
+        st.error(st.session_state["train.error"], icon=":material/warning:")
+    if st.session_state["train.notice"]:
+        st.success(st.session_state["train.notice"], icon=":material/check_circle:")
+
+    @st.fragment(run_every=training.VIEW_SECONDS if running else None)
+    def live_view() -> None:
+        t = state.trainer()
+        if t is None:
+            st.info("Press **Start** to train with these settings. The curves will appear here and update "
+                    "about twice a second.", icon=":material/info:")
+            history = state.info().get("metrics", {}).get("history")
+            if history and history.get("val_acc"):
+                st.plotly_chart(charts.epoch_history(history), width="stretch", config={"displayModeBar": False},
+                                key="train.chart.previous")
+                st.caption(f"How the current model ({state.info()['name']}) trained: loss and accuracy after each "
+                           "epoch, on the training set (running mean over the epoch) and on the validation set.")
+            return
+        p, live = t.progress(), state.running()
+        eta = f" · about {p.eta:.0f} s left" if live and p.step else ""
+        st.progress(p.fraction, text=f"step {p.step:,} of {p.total_steps:,} · epoch "
+                                     f"{min(p.epoch + 1, t.config.epochs)} of {t.config.epochs} · "
+                                     f"{p.elapsed:.1f} s of training{eta}")
+        H = t.history
+        m = st.columns(4)
+        m[0].metric("Loss (last batch)", f"{H.step_loss[-1]:.3f}" if H.n_steps else "–",
+                    help="Cross-entropy of the most recent mini-batch.")
+        m[1].metric("Validation accuracy", f"{H.val_acc[-1]:.2%}" if H.val_acc else "after epoch 1",
+                    help="On the 5,000 held-out images, after the last finished epoch.")
+        m[2].metric("Network", "-".join(map(str, t.model.layer_sizes)), help="Units per layer.")
+        m[3].metric("Steps per second", f"{p.step / p.elapsed:.0f}" if p.elapsed else "–",
+                    help="Gradient steps per second of training time.")
+        if not H.n_steps:
+            return
+        figs = charts.training_curves(H, t.steps_per_epoch, live)
+        cfg = {"displayModeBar": not live, "displaylogo": False}
+        for row in (("loss", "accuracy"), ("norms", "dead")):
+            cols = st.columns(2)
+            for col, name in zip(cols, row):
+                if name in figs:
+                    col.plotly_chart(figs[name], width="stretch", config=cfg, key=f"train.chart.{name}")
+                    col.caption(text.section("train", {"loss": "Loss", "accuracy": "Accuracy", "norms": "Norms",
+                                                       "dead": "Dead"}[name]))
+        if not live:
+            st.caption("Paused or finished: drag on a chart to zoom, double-click to reset.")
+
+    live_view()
+
+    with st.expander("Save or load a model", icon=":material/save:"):
+        text.show("train", "Files")
+        files.download_and_upload()

@@ -1,0 +1,40 @@
+"""Read-only things shared by every session: the dataset and the pretrained default model.
+
+`st.cache_resource` objects are shared by ALL users, so only immutable data lives here:
+the uint8 dataset (its arrays are already read-only) and the default model, whose arrays
+are marked read-only too, so an accidental in-place update fails loudly instead of
+changing the model under everyone's feet. Sessions copy before they modify.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import streamlit as st
+
+from nn_core import MLP, Dataset, load_dataset, load_model
+
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
+DEFAULT_MODEL = ASSETS / "default_model.npz"
+
+
+@st.cache_resource(show_spinner="Loading MNIST…")
+def dataset() -> Dataset:
+    return load_dataset(ASSETS, name="MNIST")
+
+
+@st.cache_resource(show_spinner=False)
+def default_model() -> tuple[MLP, dict]:
+    model, meta = load_model(DEFAULT_MODEL)
+    for p in model.params.values():
+        p.flags.writeable = False
+    return model, meta
+
+
+@st.cache_resource(show_spinner=False)
+def test_inputs() -> np.ndarray:
+    """The 10,000 test images as float32 (m, 784), converted once (31 MB), read-only."""
+    from nn_core import as_float
+    X = as_float(dataset().x_test)
+    X.flags.writeable = False
+    return X

@@ -1,0 +1,38 @@
+"""The sidebar every page shares: the current model, and the training status."""
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+
+from . import state
+
+
+def _duration(seconds: float) -> str:
+    if not math.isfinite(seconds):
+        return "…"
+    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.1f} min"
+
+
+def current_model() -> None:
+    m, info = state.model(), state.info()
+    st.markdown("#### Current model")
+    st.markdown(f"**{info['name']}**  \n`{'-'.join(map(str, m.layer_sizes))}` · {m.activation} · "
+                f"{m.n_params:,} parameters")
+    acc = info.get("metrics", {}).get("test_accuracy")
+    st.caption(f"Test accuracy {acc:.2%} · {info['source']}" if acc is not None else info["source"])
+
+
+def training_status() -> None:
+    t = state.trainer()
+    st.markdown("#### Training")
+    if t is None:
+        st.caption("No run yet. Start one on the Train page.")
+        return
+    p = t.progress()
+    label = {"ready": "ready", "running": "running" if state.running() else "paused",
+             "done": "finished", "diverged": "stopped: diverged"}[p.status]
+    st.progress(p.fraction, text=f"{label} · step {p.step:,}/{p.total_steps:,}")
+    val = f" · validation {t.history.val_acc[-1]:.2%}" if t.history.val_acc else ""
+    eta = f" · about {_duration(p.eta)} left" if state.running() else ""
+    st.caption(f"epoch {min(p.epoch + 1, t.config.epochs)}/{t.config.epochs}{val}{eta}")

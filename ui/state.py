@@ -1,0 +1,85 @@
+"""Everything a browser session owns, under namespaced keys, initialised in one place.
+
+model.current   the MLP every page shows (starts as the shared, read-only pretrained model)
+model.info      dict: name, source, config, metrics (test_accuracy, history of epochs)
+model.snapshots parameter snapshots of its training run (empty for loaded models)
+train.trainer   the Trainer of the run in progress (or finished), or None
+train.running   True while the training fragment should advance it
+train.error     a message for the Train page (divergence, bad settings), or None
+Training never replaces model.current until it finishes; then `adopt_trained` does.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from nn_core import MLP, Trainer, evaluate
+
+from . import resources
+
+DEFAULTS = {
+    "model.current": None,
+    "model.info": None,
+    "model.snapshots": [],
+    "train.trainer": None,
+    "train.running": False,
+    "train.error": None,
+    "train.notice": None,
+}
+
+
+def init() -> None:
+    """Fill in every key this session does not have yet (called once per run by app.py)."""
+    for key, value in DEFAULTS.items():
+        if key not in st.session_state:
+            st.session_state[key] = list(value) if isinstance(value, list) else value
+    if st.session_state["model.current"] is None:
+        use_default_model()
+
+
+def use_default_model() -> None:
+    model, meta = resources.default_model()
+    st.session_state["model.current"] = model
+    st.session_state["model.info"] = {
+        "name": "Pretrained (fast preset)", "source": "assets/default_model.npz",
+        "config": meta.get("config", {}), "metrics": meta.get("metrics", {}),
+    }
+    st.session_state["model.snapshots"] = []
+
+
+def model() -> MLP:
+    return st.session_state["model.current"]
+
+
+def info() -> dict:
+    return st.session_state["model.info"]
+
+
+def trainer() -> Trainer | None:
+    return st.session_state["train.trainer"]
+
+
+def running() -> bool:
+    return bool(st.session_state["train.running"])
+
+
+def adopt_trained(t: Trainer, name: str) -> None:
+    """Make a finished (or paused) run's model the one every page shows."""
+    data = resources.dataset()
+    test_loss, test_acc = evaluate(t.model, data.x_test, data.y_test)
+    model = t.model.copy()  # the trainer may resume; the shown model must not move
+    st.session_state["model.current"] = model
+    st.session_state["model.info"] = {
+        "name": name, "source": f"trained in this session ({t.step_count:,} steps)",
+        "config": t.config.to_dict(),
+        "metrics": {"test_accuracy": test_acc, "test_loss": test_loss,
+                    "val_accuracy": t.history.val_acc[-1] if t.history.val_acc else None,
+                    "history": t.history.epoch_summary(), "train_seconds": t.elapsed},
+    }
+    st.session_state["model.snapshots"] = list(t.snapshots)
+
+
+def adopt_uploaded(model: MLP, meta: dict, filename: str) -> None:
+    st.session_state["model.current"] = model
+    st.session_state["model.info"] = {"name": filename, "source": "uploaded file",
+                                      "config": meta.get("config", {}), "metrics": meta.get("metrics", {})}
+    st.session_state["model.snapshots"] = []
