@@ -7,9 +7,10 @@ time-boxed chunk and refreshes the sidebar's progress.
 """
 import streamlit as st
 
-from ui import sidebar, state, training
+from ui import resources, sidebar, state, training
 
 st.set_page_config(page_title="Neural network explainer · MNIST", page_icon="✍️", layout="wide")
+resources.limit_blas_threads()
 state.init()
 
 page = st.navigation([

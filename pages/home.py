@@ -4,6 +4,8 @@ import streamlit as st
 
 from ui import charts, resources, state, text
 
+state.require_entrypoint()
+
 model, data = state.model(), resources.dataset()
 
 st.title("How a neural network learns to read handwritten digits")

@@ -1,5 +1,9 @@
 """Chart builders: NumPy arrays in, Plotly figure out. No Streamlit here.
 
+Figures are written as plain dicts and wrapped without Plotly's per-property validation
+(`_figure`): validating four live charts cost ~0.4 s of Python per redraw, which starved
+the training thread. Tests set VALIDATE = True so every spec is still checked.
+
 Palettes are colour-blind safe: Okabe-Ito for lines and bars, and the diverging RdBu
 (red negative, blue positive, white at zero) for weights and gradients, always centred on
 zero and always with a colour bar. Live charts have zoom off (fixedrange) so redraws do
@@ -13,8 +17,40 @@ import plotly.graph_objects as go
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000", "#F0E442"]
 DIVERGING = "RdBu"
 GREYS = [[0, "#000000"], [1, "#ffffff"]]  # MNIST as the network sees it: 0 black, 1 white
+POS, NEG = "#2166AC", "#B2182B"             # the ends of RdBu, for bars coloured by sign
 MAX_POINTS = 1500
-FONT = dict(size=14)
+FONT = {"size": 14}
+VALIDATE = False  # tests switch this on
+
+
+def _figure(data: list[dict], layout: dict) -> go.Figure:
+    return go.Figure({"data": data, "layout": layout}, _validate=VALIDATE)
+
+
+def _layout(title: str = "", height: int = 320, **extra) -> dict:
+    base = {"title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}}, "font": FONT,
+            "height": height, "margin": {"l": 10, "r": 10, "t": 48 if title else 10, "b": 10},
+            "template": "plotly_white",
+            "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1}}
+    base.update(extra)
+    return base
+
+
+def _axes(layout: dict, xtitle: str, ytitle: str, live: bool, **y) -> dict:
+    layout["xaxis"] = {"title": {"text": xtitle}, "fixedrange": live}
+    layout["yaxis"] = {"title": {"text": ytitle}, "fixedrange": live, **y}
+    layout["dragmode"] = False if live else "zoom"
+    return layout
+
+
+def _image_layout(layout: dict) -> dict:
+    layout["xaxis"] = {"visible": False, "constrain": "domain"}
+    layout["yaxis"] = {"visible": False, "autorange": "reversed", "scaleanchor": "x", "constrain": "domain"}
+    return layout
+
+
+def _colorbar(text: str, thickness: int = 14) -> dict:
+    return {"title": {"text": text, "side": "right"}, "thickness": thickness}
 
 
 def downsample(x: np.ndarray, y: np.ndarray, max_points: int = MAX_POINTS) -> tuple[np.ndarray, np.ndarray]:
@@ -31,86 +67,68 @@ def downsample(x: np.ndarray, y: np.ndarray, max_points: int = MAX_POINTS) -> tu
     return xs, ys
 
 
-def ema(y: np.ndarray, alpha: float) -> np.ndarray:
-    """Exponential moving average, y_s[t] = (1-alpha) y_s[t-1] + alpha y[t]; bias-free start."""
+def ema(y, alpha: float) -> np.ndarray:
+    """Exponential moving average, bias-corrected at the start: s[t] = sum_k (1-a)^k y[t-k] / sum_k (1-a)^k."""
     y = np.asarray(y, np.float64)
-    if len(y) == 0:
-        return y.astype(np.float32)
     out = np.empty_like(y)
-    acc, weight = 0.0, 0.0
-    for i, v in enumerate(y):  # a few thousand points at most: a Python loop is fine
+    acc = weight = 0.0
+    for i, v in enumerate(y):  # a few thousand points: a Python loop costs ~1 ms
         acc = (1 - alpha) * acc + alpha * v
         weight = (1 - alpha) * weight + alpha
         out[i] = acc / weight
     return out.astype(np.float32)
 
 
-def _style(fig: go.Figure, title: str, xtitle: str, ytitle: str, live: bool, height: int = 320) -> go.Figure:
-    fig.update_layout(
-        title=dict(text=title, x=0, xanchor="left", font=dict(size=16)), font=FONT, height=height,
-        margin=dict(l=10, r=10, t=48, b=10), template="plotly_white", hovermode="x unified",
-        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1),
-        dragmode=False if live else "zoom",
-    )
-    fig.update_xaxes(title_text=xtitle, fixedrange=live)
-    fig.update_yaxes(title_text=ytitle, fixedrange=live)
-    return fig
-
-
+# ------------------------------------------------------------------ line charts
 def curves(series: list[dict], title: str, xtitle: str, ytitle: str, live: bool = False,
-           log_y: bool = False, y_range: tuple[float, float] | None = None) -> go.Figure:
+           log_y: bool = False, y_range: tuple[float, float] | None = None, height: int = 320) -> go.Figure:
     """series: dicts with name, x, y and optional color, dash, width, markers, opacity."""
-    fig = go.Figure()
+    data = []
     for i, s in enumerate(series):
         x, y = downsample(s["x"], s["y"])
-        mode = "lines+markers" if s.get("markers") else "lines"
-        fig.add_trace(go.Scatter(
-            x=x, y=y, name=s["name"], mode=mode, opacity=s.get("opacity", 1.0),
-            line=dict(color=s.get("color", OKABE_ITO[i % len(OKABE_ITO)]), dash=s.get("dash", "solid"),
-                      width=s.get("width", 2.5)),
-            marker=dict(size=8), showlegend=s.get("legend", True)))
-    _style(fig, title, xtitle, ytitle, live)
-    if log_y:
-        fig.update_yaxes(type="log")
+        data.append({"type": "scatter", "x": x, "y": y, "name": s["name"],
+                     "mode": "lines+markers" if s.get("markers") else "lines", "opacity": s.get("opacity", 1.0),
+                     "line": {"color": s.get("color", OKABE_ITO[i % len(OKABE_ITO)]), "dash": s.get("dash", "solid"),
+                              "width": s.get("width", 2.5)},
+                     "marker": {"size": 8}})
+    y = {"type": "log"} if log_y else {}
     if y_range:
-        fig.update_yaxes(range=list(y_range))
-    return fig
+        y["range"] = list(y_range)
+    return _figure(data, _axes(_layout(title, height, hovermode="x unified"), xtitle, ytitle, live, **y))
 
 
-# ------------------------------------------------------------------ training
 def training_curves(H, steps_per_epoch: int, live: bool) -> dict[str, go.Figure]:
     """Loss, accuracy, weight/gradient RMS and dead units from a trainer's History."""
     n = H.n_steps
-    x_step = (np.arange(1, n + 1, dtype=np.float32)) / steps_per_epoch  # in epochs
+    x_step = np.arange(1, n + 1, dtype=np.float32) / steps_per_epoch  # in epochs
     x_epoch = np.arange(1, len(H.val_loss) + 1, dtype=np.float32)
-    alpha = min(1.0, 10 / max(steps_per_epoch, 1))
-    loss = np.asarray(H.step_loss, np.float32)
-    acc = np.asarray(H.step_acc, np.float32)
     per_step = steps_per_epoch > 1
-    figs = {}
-    figs["loss"] = curves(
-        ([{"name": "train, each batch", "x": x_step, "y": loss, "color": OKABE_ITO[0], "width": 1, "opacity": 0.35}]
-         if per_step else []) +
-        [{"name": "train (smoothed)" if per_step else "train", "x": x_step, "y": ema(loss, alpha) if per_step else loss,
-          "color": OKABE_ITO[0]},
-         {"name": "validation, each epoch", "x": x_epoch, "y": H.val_loss, "color": OKABE_ITO[1], "markers": True}],
-        "Loss J (cross-entropy)", "epoch", "J", live, log_y=True)
-    figs["accuracy"] = curves(
-        ([{"name": "train, each batch", "x": x_step, "y": acc, "color": OKABE_ITO[2], "width": 1, "opacity": 0.35}]
-         if per_step else []) +
-        [{"name": "train (smoothed)" if per_step else "train", "x": x_step, "y": ema(acc, alpha) if per_step else acc,
-          "color": OKABE_ITO[2]},
-         {"name": "validation, each epoch", "x": x_epoch, "y": H.val_acc, "color": OKABE_ITO[3], "markers": True}],
-        "Accuracy", "epoch", "fraction correct", live)
-    figs["norms"] = curves(
-        [{"name": f"{k} weights", "x": x_step, "y": v, "color": OKABE_ITO[i]} for i, (k, v) in enumerate(H.weight_rms.items())] +
-        [{"name": f"d{k} gradient", "x": x_step, "y": ema(np.asarray(v), alpha), "color": OKABE_ITO[i], "dash": "dot"}
-         for i, (k, v) in enumerate(H.grad_rms.items())],
-        "Weights and gradients, RMS per weight", "epoch", "√mean(w²)", live, log_y=True)
+    alpha = min(1.0, 10 / steps_per_epoch)
+    smooth = (lambda v: ema(v, alpha)) if per_step else (lambda v: np.asarray(v, np.float32))
+
+    def measured(values, name_color):
+        faint = [{"name": "train, each batch", "x": x_step, "y": values, "color": name_color, "width": 1,
+                  "opacity": 0.35}] if per_step else []
+        return faint + [{"name": "train (smoothed)" if per_step else "train", "x": x_step, "y": smooth(values),
+                         "color": name_color}]
+
+    figs = {
+        "loss": curves(measured(H.step_loss, OKABE_ITO[0]) +
+                       [{"name": "validation, each epoch", "x": x_epoch, "y": H.val_loss, "color": OKABE_ITO[1],
+                         "markers": True}], "Loss J (cross-entropy)", "epoch", "J", live, log_y=True),
+        "accuracy": curves(measured(H.step_acc, OKABE_ITO[2]) +
+                           [{"name": "validation, each epoch", "x": x_epoch, "y": H.val_acc, "color": OKABE_ITO[3],
+                             "markers": True}], "Accuracy", "epoch", "fraction correct", live),
+        "norms": curves([{"name": f"{k} weights", "x": x_step, "y": v, "color": OKABE_ITO[i]}
+                         for i, (k, v) in enumerate(H.weight_rms.items())] +
+                        [{"name": f"d{k} gradient", "x": x_step, "y": smooth(v), "color": OKABE_ITO[i], "dash": "dot"}
+                         for i, (k, v) in enumerate(H.grad_rms.items())],
+                        "Weights and gradients, RMS per weight", "epoch", "√mean(w²)", live, log_y=True),
+    }
     if H.dead:
         figs["dead"] = curves(
-            [{"name": f"layer {k[1:]}, each batch (smoothed)", "x": x_step, "y": ema(np.asarray(v), alpha),
-              "color": OKABE_ITO[i]} for i, (k, v) in enumerate(H.dead.items())] +
+            [{"name": f"layer {k[1:]}, each batch (smoothed)", "x": x_step, "y": smooth(v), "color": OKABE_ITO[i]}
+             for i, (k, v) in enumerate(H.dead.items())] +
             [{"name": f"layer {k[1:]}, validation set", "x": x_epoch, "y": v, "color": OKABE_ITO[i], "dash": "dot",
               "markers": True} for i, (k, v) in enumerate(H.val_dead.items())],
             "Dead hidden units (Z ≤ 0 for every example)", "epoch", "fraction of units", live, y_range=(0, 1))
@@ -118,17 +136,20 @@ def training_curves(H, steps_per_epoch: int, live: bool) -> dict[str, go.Figure]
 
 
 def epoch_history(h: dict) -> go.Figure:
-    """A saved model's per-epoch record (History.epoch_summary()): loss and accuracy, two y axes."""
-    from plotly.subplots import make_subplots
+    """A saved model's per-epoch record (History.epoch_summary()): loss and accuracy side by side."""
     x = np.arange(1, len(h["val_acc"]) + 1)
-    fig = make_subplots(rows=1, cols=2, subplot_titles=("Loss J", "Accuracy"), horizontal_spacing=0.12)
-    for i, (key, name, col) in enumerate((("train_loss", "train", 1), ("val_loss", "validation", 1),
-                                          ("train_acc", "train", 2), ("val_acc", "validation", 2))):
-        fig.add_trace(go.Scatter(x=x, y=h[key], name=name, mode="lines+markers", showlegend=col == 1,
-                                 line=dict(color=OKABE_ITO[i % 2], width=2.5), legendgroup=name), row=1, col=col)
-    _style(fig, "", "epoch", "", live=True, height=300)
-    fig.update_xaxes(title_text="epoch", tickmode="linear")
-    return fig
+    data = []
+    for i, (key, name, axis) in enumerate((("train_loss", "train", 1), ("val_loss", "validation", 1),
+                                           ("train_acc", "train", 2), ("val_acc", "validation", 2))):
+        data.append({"type": "scatter", "x": x, "y": h[key], "name": name, "mode": "lines+markers",
+                     "showlegend": axis == 1, "legendgroup": name, "line": {"color": OKABE_ITO[i % 2], "width": 2.5},
+                     "xaxis": f"x{axis if axis > 1 else ''}", "yaxis": f"y{axis if axis > 1 else ''}"})
+    layout = _layout("", 300, hovermode="x unified")
+    layout.update({"xaxis": {"domain": [0, 0.44], "title": {"text": "epoch"}, "dtick": 1, "fixedrange": True},
+                   "yaxis": {"title": {"text": "loss J"}, "fixedrange": True},
+                   "xaxis2": {"domain": [0.56, 1], "title": {"text": "epoch"}, "dtick": 1, "fixedrange": True},
+                   "yaxis2": {"anchor": "x2", "title": {"text": "accuracy"}, "fixedrange": True}})
+    return _figure(data, layout)
 
 
 # ------------------------------------------------------------------ images and weights
@@ -143,52 +164,37 @@ def _mosaic(tiles: np.ndarray, cols: int, gap: int = 1) -> np.ndarray:
     return out
 
 
-def _tile_index(n: int, h: int, w: int, cols: int, gap: int = 1) -> np.ndarray:
-    """Same layout as _mosaic, holding each pixel's tile number (for hover text)."""
-    return _mosaic(np.repeat(np.arange(n, dtype=np.float32)[:, None, None], h, 1).repeat(w, 2), cols, gap)
-
-
-def _image_axes(fig: go.Figure) -> None:
-    fig.update_xaxes(visible=False, constrain="domain")
-    fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x", constrain="domain")
-
-
 def templates(W: np.ndarray, cols: int | None = None, title: str = "", colorbar: str = "weight",
               labels: list[str] | None = None, zmax: float | None = None, height: int | None = None) -> go.Figure:
     """Columns of W (784, H) as H 28x28 templates in ONE heatmap, diverging and centred on 0."""
     H = W.shape[1]
     cols = cols or int(np.ceil(np.sqrt(H * 1.6)))
-    tiles = np.asarray(W, np.float32).T.reshape(H, 28, 28)
-    z = _mosaic(tiles, cols)
-    idx = _tile_index(H, 28, 28, cols)
+    z = _mosaic(np.asarray(W, np.float32).T.reshape(H, 28, 28), cols)
+    idx = _mosaic(np.broadcast_to(np.arange(H, dtype=np.float32)[:, None, None], (H, 28, 28)), cols)
     zmax = zmax or float(np.nanmax(np.abs(z))) or 1.0
-    names = np.array(labels or [f"unit {i}" for i in range(H)], dtype=object)
-    hover = np.where(np.isnan(idx), "", names[np.nan_to_num(idx).astype(int)])
-    fig = go.Figure(go.Heatmap(z=z, colorscale=DIVERGING, zmid=0, zmin=-zmax, zmax=zmax, customdata=hover,
-                               hovertemplate="%{customdata}<br>value %{z:.4f}<extra></extra>",
-                               colorbar=dict(title=dict(text=colorbar, side="right"), thickness=14)))
+    names = np.array(labels or [f"unit {i}" for i in range(H)] + [""], dtype=object)
+    hover = names[np.where(np.isnan(idx), H, np.nan_to_num(idx)).astype(int)]
     rows = int(np.ceil(H / cols))
-    fig.update_layout(title=dict(text=title, x=0, font=dict(size=16)), font=FONT, template="plotly_white",
-                      margin=dict(l=0, r=0, t=40 if title else 4, b=0),
-                      height=height or int(min(900, max(220, 40 + 900 * rows / cols * 0.9))))
-    _image_axes(fig)
-    return fig
+    trace = {"type": "heatmap", "z": z, "colorscale": DIVERGING, "zmid": 0, "zmin": -zmax, "zmax": zmax,
+             "customdata": hover, "hovertemplate": "%{customdata}<br>value %{z:.4f}<extra></extra>",
+             "colorbar": _colorbar(colorbar)}
+    layout = _layout(title, height or int(min(900, max(220, 40 + 900 * rows / cols * 0.9))))
+    layout["margin"] = {"l": 0, "r": 0, "t": 40 if title else 4, "b": 0}
+    return _figure([trace], _image_layout(layout))
 
 
 def digits(images: np.ndarray, labels: list[str], cols: int, title: str = "", height: int | None = None) -> go.Figure:
     """uint8 (n, 28, 28) digits in one greyscale heatmap, each labelled in its corner."""
     n = len(images)
     z = _mosaic(np.asarray(images, np.float32) / 255, cols, gap=2)
-    fig = go.Figure(go.Heatmap(z=z, colorscale=GREYS, zmin=0, zmax=1, showscale=False, hoverinfo="skip"))
-    for i, text in enumerate(labels):
-        r, c = divmod(i, cols)
-        fig.add_annotation(x=c * 30 + 1, y=r * 30 + 1, text=text, showarrow=False, xanchor="left", yanchor="top",
-                           font=dict(color="#E69F00", size=13))
-    rows = int(np.ceil(n / cols))
-    fig.update_layout(title=dict(text=title, x=0), font=FONT, margin=dict(l=0, r=0, t=36 if title else 0, b=0),
-                      height=height or int(60 + 700 * rows / cols), plot_bgcolor="white")
-    _image_axes(fig)
-    return fig
+    notes = [{"x": (i % cols) * 30 + 1, "y": (i // cols) * 30 + 1, "text": text, "showarrow": False,
+              "xanchor": "left", "yanchor": "top", "font": {"color": "#E69F00", "size": 13}}
+             for i, text in enumerate(labels)]
+    layout = _layout(title, height or int(60 + 700 * np.ceil(n / cols) / cols), annotations=notes,
+                     plot_bgcolor="white")
+    layout["margin"] = {"l": 0, "r": 0, "t": 36 if title else 0, "b": 0}
+    return _figure([{"type": "heatmap", "z": z, "colorscale": GREYS, "zmin": 0, "zmax": 1, "showscale": False,
+                     "hoverinfo": "skip"}], _image_layout(layout))
 
 
 def image(a: np.ndarray, title: str = "", diverging: bool = False, colorbar: str = "",
@@ -197,51 +203,41 @@ def image(a: np.ndarray, title: str = "", diverging: bool = False, colorbar: str
     a = np.asarray(a, np.float32)
     if diverging:
         zmax = zmax or float(np.abs(a).max()) or 1.0
-        trace = go.Heatmap(z=a, colorscale=DIVERGING, zmid=0, zmin=-zmax, zmax=zmax,
-                           colorbar=dict(title=dict(text=colorbar, side="right"), thickness=12),
-                           hovertemplate="row %{y}, col %{x}<br>%{z:.4f}<extra></extra>")
+        trace = {"colorscale": DIVERGING, "zmid": 0, "zmin": -zmax, "zmax": zmax, "colorbar": _colorbar(colorbar, 12),
+                 "hovertemplate": "row %{y}, col %{x}<br>%{z:.4f}<extra></extra>"}
     else:
-        trace = go.Heatmap(z=a, colorscale=GREYS, zmin=0, zmax=1, showscale=bool(colorbar),
-                           colorbar=dict(title=dict(text=colorbar, side="right"), thickness=12),
-                           hovertemplate="row %{y}, col %{x}<br>%{z:.3f}<extra></extra>")
-    fig = go.Figure(trace)
-    fig.update_layout(title=dict(text=title, x=0, font=dict(size=14)), font=FONT, height=height,
-                      margin=dict(l=0, r=0, t=36 if title else 0, b=0), template="plotly_white")
-    _image_axes(fig)
-    return fig
+        trace = {"colorscale": GREYS, "zmin": 0, "zmax": 1, "showscale": bool(colorbar),
+                 "colorbar": _colorbar(colorbar, 12), "hovertemplate": "row %{y}, col %{x}<br>%{z:.3f}<extra></extra>"}
+    layout = _layout(title, height)
+    layout["title"]["font"] = {"size": 14}
+    layout["margin"] = {"l": 0, "r": 0, "t": 36 if title else 0, "b": 0}
+    return _figure([{"type": "heatmap", "z": a, **trace}], _image_layout(layout))
 
 
 def matrix(W: np.ndarray, title: str, xtitle: str, ytitle: str, colorbar: str = "weight",
            height: int = 360) -> go.Figure:
-    """A weight matrix as a diverging heatmap (rows: inputs of the layer, columns: its units)."""
+    """A matrix as a diverging heatmap centred on zero."""
     zmax = float(np.abs(W).max()) or 1.0
-    fig = go.Figure(go.Heatmap(z=np.asarray(W, np.float32), colorscale=DIVERGING, zmid=0, zmin=-zmax, zmax=zmax,
-                               colorbar=dict(title=dict(text=colorbar, side="right"), thickness=14),
-                               hovertemplate=f"{ytitle} %{{y}}, {xtitle} %{{x}}<br>%{{z:.4f}}<extra></extra>"))
-    fig.update_layout(title=dict(text=title, x=0, font=dict(size=16)), font=FONT, height=height,
-                      margin=dict(l=10, r=10, t=40, b=10), template="plotly_white")
-    fig.update_xaxes(title_text=xtitle)
-    fig.update_yaxes(title_text=ytitle, autorange="reversed")
-    return fig
+    trace = {"type": "heatmap", "z": np.asarray(W, np.float32), "colorscale": DIVERGING, "zmid": 0,
+             "zmin": -zmax, "zmax": zmax, "colorbar": _colorbar(colorbar),
+             "hovertemplate": f"{ytitle} %{{y}}, {xtitle} %{{x}}<br>%{{z:.4f}}<extra></extra>"}
+    layout = _layout(title, height)
+    layout["xaxis"] = {"title": {"text": xtitle}}
+    layout["yaxis"] = {"title": {"text": ytitle}, "autorange": "reversed"}
+    return _figure([trace], layout)
 
 
 def bars(values: np.ndarray, title: str, xtitle: str, ytitle: str, labels=None, color: str | None = None,
          diverging: bool = False, height: int = 280, highlight: int | None = None) -> go.Figure:
     """A bar per entry; diverging=True colours by sign (blue positive, red negative)."""
     v = np.asarray(values, np.float32)
-    x = labels if labels is not None else np.arange(len(v))
-    if diverging:
-        colors = np.where(v >= 0, "#2166AC", "#B2182B").astype(object)
-    else:
-        colors = np.full(len(v), color or OKABE_ITO[0], dtype=object)
+    colors = [(POS if x >= 0 else NEG) if diverging else (color or OKABE_ITO[0]) for x in v]
     if highlight is not None:
         colors[highlight] = OKABE_ITO[1]
-    fig = go.Figure(go.Bar(x=x, y=v, marker_color=list(colors), hovertemplate="%{x}: %{y:.4f}<extra></extra>"))
-    fig.update_layout(title=dict(text=title, x=0, font=dict(size=16)), font=FONT, height=height,
-                      margin=dict(l=10, r=10, t=40, b=10), template="plotly_white", showlegend=False)
-    fig.update_xaxes(title_text=xtitle)
-    fig.update_yaxes(title_text=ytitle)
-    return fig
+    x = list(labels) if labels is not None else np.arange(len(v))
+    layout = _axes(_layout(title, height, showlegend=False), xtitle, ytitle, live=True)
+    return _figure([{"type": "bar", "x": x, "y": v, "marker": {"color": colors},
+                     "hovertemplate": "%{x}: %{y:.4f}<extra></extra>"}], layout)
 
 
 def histograms(now: np.ndarray, before: np.ndarray, title: str, now_name: str = "now",
@@ -253,63 +249,60 @@ def histograms(now: np.ndarray, before: np.ndarray, title: str, now_name: str = 
         lo, hi = lo - 0.5, hi + 0.5
     edges = np.linspace(lo, hi, bins + 1)
     centres, width = (edges[:-1] + edges[1:]) / 2, edges[1] - edges[0]
-    fig = go.Figure()
-    for name, data, color in ((before_name, b, OKABE_ITO[1]), (now_name, a, OKABE_ITO[0])):
-        counts, _ = np.histogram(data, edges)
-        fig.add_trace(go.Bar(x=centres, y=counts / len(data), width=width, name=name, marker_color=color,
-                             opacity=0.6, hovertemplate="%{x:.3f}: %{y:.2%}<extra>" + name + "</extra>"))
-    fig.update_layout(barmode="overlay", bargap=0)
-    _style(fig, title, "weight value", "fraction of weights", live=False, height=280)
-    fig.update_layout(hovermode="closest")
-    return fig
+    data = [{"type": "bar", "x": centres, "y": np.histogram(d, edges)[0] / len(d), "width": width, "name": name,
+             "marker": {"color": color}, "opacity": 0.6,
+             "hovertemplate": "%{x:.3f}: %{y:.2%}<extra>" + name + "</extra>"}
+            for name, d, color in ((before_name, b, OKABE_ITO[1]), (now_name, a, OKABE_ITO[0]))]
+    layout = _axes(_layout(title, 280, barmode="overlay", bargap=0), "weight value", "fraction of weights", live=False)
+    return _figure(data, layout)
 
 
 def class_counts(splits: dict[str, np.ndarray], n_classes: int = 10) -> go.Figure:
     """Grouped bars: images per class in each split."""
-    fig = go.Figure()
-    for i, (name, y) in enumerate(splits.items()):
-        fig.add_trace(go.Bar(x=np.arange(n_classes), y=np.bincount(y, minlength=n_classes),
-                             name=f"{name} ({len(y):,})", marker_color=OKABE_ITO[i]))
-    fig.update_layout(barmode="group")
-    _style(fig, "Images per digit", "digit", "images", live=True, height=300)
-    fig.update_xaxes(tickmode="linear")
-    fig.update_layout(hovermode="closest")
-    return fig
+    data = [{"type": "bar", "x": np.arange(n_classes), "y": np.bincount(y, minlength=n_classes),
+             "name": f"{name} ({len(y):,})", "marker": {"color": OKABE_ITO[i]}}
+            for i, (name, y) in enumerate(splits.items())]
+    layout = _axes(_layout("Images per digit", 300, barmode="group"), "digit", "images", live=True)
+    layout["xaxis"]["dtick"] = 1
+    return _figure(data, layout)
 
 
 # ------------------------------------------------------------------ the network at a glance
 def architecture(layer_sizes: tuple[int, ...], activation: str, max_nodes: int = 12) -> go.Figure:
     """Layers as columns of nodes (big layers show a few nodes and a gap), sizes underneath."""
-    fig = go.Figure()
     L = len(layer_sizes)
-    names = ["input X (pixels)"] + [f"hidden A{l} ({activation})" for l in range(1, L - 1)] + ["output A%d (softmax)" % (L - 1)]
+    names = (["input X (pixels)"] + [f"hidden A{l} ({activation})" for l in range(1, L - 1)]
+             + [f"output A{L - 1} (softmax)"])
     positions = []
-    for i, n in enumerate(layer_sizes):
+    for n in layer_sizes:
         shown = min(n, max_nodes)
-        ys = np.linspace(-1, 1, shown) if shown > 1 else np.zeros(1)
-        if n > max_nodes:  # leave a visual gap in the middle for "…"
+        if n > max_nodes:  # leave a gap in the middle for "⋮"
             ys = np.concatenate([np.linspace(-1, -0.2, shown // 2), np.linspace(0.2, 1, shown - shown // 2)])
+        else:
+            ys = np.linspace(-1, 1, shown) if shown > 1 else np.zeros(1)
         positions.append(ys)
-    for i in range(L - 1):  # faint edges between consecutive shown nodes
+    data, notes = [], []
+    for i in range(L - 1):  # faint edges between the shown nodes of consecutive layers
         xs, ys = [], []
         for y0 in positions[i]:
             for y1 in positions[i + 1]:
                 xs += [i, i + 1, None]
-                ys += [y0, y1, None]
-        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color="rgba(120,120,120,0.18)", width=1),
-                                 hoverinfo="skip", showlegend=False))
+                ys += [float(y0), float(y1), None]
+        data.append({"type": "scatter", "x": xs, "y": ys, "mode": "lines", "hoverinfo": "skip", "showlegend": False,
+                     "line": {"color": "rgba(120,120,120,0.18)", "width": 1}})
+        notes.append({"x": i + 0.5, "y": 1.22, "text": f"W{i + 1}: {layer_sizes[i]}×{layer_sizes[i + 1]}",
+                      "showarrow": False, "font": {"size": 13, "color": "#444"}})
     for i, (n, ys) in enumerate(zip(layer_sizes, positions)):
         color = OKABE_ITO[0] if i == 0 else OKABE_ITO[1] if i < L - 1 else OKABE_ITO[2]
-        fig.add_trace(go.Scatter(x=np.full(len(ys), i), y=ys, mode="markers", showlegend=False,
-                                 marker=dict(size=16, color=color, line=dict(color="white", width=1)),
-                                 hovertemplate=f"{names[i]}: {n} units<extra></extra>"))
+        data.append({"type": "scatter", "x": np.full(len(ys), i), "y": ys, "mode": "markers", "showlegend": False,
+                     "marker": {"size": 16, "color": color, "line": {"color": "white", "width": 1}},
+                     "hovertemplate": f"{names[i]}: {n} units<extra></extra>"})
         if n > max_nodes:
-            fig.add_annotation(x=i, y=0, text="⋮", showarrow=False, font=dict(size=22))
-        fig.add_annotation(x=i, y=-1.28, text=f"<b>{n}</b><br>{names[i]}", showarrow=False, font=dict(size=13))
-    for i in range(L - 1):
-        fig.add_annotation(x=i + 0.5, y=1.22, text=f"W{i + 1}: {layer_sizes[i]}×{layer_sizes[i + 1]}",
-                           showarrow=False, font=dict(size=13, color="#444"))
-    fig.update_xaxes(visible=False, range=[-0.6, L - 0.4])
-    fig.update_yaxes(visible=False, range=[-1.6, 1.4])
-    fig.update_layout(height=360, margin=dict(l=0, r=0, t=10, b=0), template="plotly_white", font=FONT)
-    return fig
+            notes.append({"x": i, "y": 0, "text": "⋮", "showarrow": False, "font": {"size": 22}})
+        notes.append({"x": i, "y": -1.28, "text": f"<b>{n}</b><br>{names[i]}", "showarrow": False,
+                      "font": {"size": 13}})
+    layout = _layout("", 360, annotations=notes)
+    layout["margin"] = {"l": 0, "r": 0, "t": 10, "b": 0}
+    layout["xaxis"] = {"visible": False, "range": [-0.6, L - 0.4], "fixedrange": True}
+    layout["yaxis"] = {"visible": False, "range": [-1.6, 1.4], "fixedrange": True}
+    return _figure(data, layout)

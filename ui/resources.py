@@ -7,15 +7,30 @@ changing the model under everyone's feet. Sessions copy before they modify.
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
 import streamlit as st
+import threadpoolctl
 
 from nn_core import MLP, Dataset, load_dataset, load_model
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 DEFAULT_MODEL = ASSETS / "default_model.npz"
+
+
+@st.cache_resource(show_spinner=False)
+def limit_blas_threads() -> int:
+    """One BLAS thread per server process (NN_BLAS_THREADS overrides), applied once.
+
+    A server shares its cores among sessions, and in a classroom demo with the browser
+    too. A two-thread matrix product whose second thread loses its core stalls: measured,
+    training chunks fell from ~300 to 2-20 steps while the browser redrew the charts.
+    """
+    n = int(os.environ.get("NN_BLAS_THREADS", "1"))
+    threadpoolctl.threadpool_limits(n, user_api="blas")
+    return n
 
 
 @st.cache_resource(show_spinner="Loading MNIST…")

@@ -27,6 +27,22 @@ DEFAULTS = {
 }
 
 
+def require_entrypoint() -> None:
+    """First line of every page: make sure the page runs inside app.py.
+
+    With a `pages/` folder beside app.py, Streamlit 1.67 starts each server process in its
+    legacy multipage mode until st.navigation has been called once. The first visitor
+    after a (re)start who opens a deep link such as /train?lr=0.1 would get the page
+    script alone: no session state, no sidebar. Switch the process to st.navigation mode
+    and rerun, so app.py handles this and every later request.
+    """
+    if "model.current" in st.session_state:
+        return
+    from streamlit.runtime.pages_manager import PagesManager
+    PagesManager.uses_pages_directory = False
+    st.rerun()
+
+
 def init() -> None:
     """Fill in every key this session does not have yet (called once per run by app.py)."""
     for key, value in DEFAULTS.items():
