@@ -30,4 +30,5 @@ with st.sidebar:
     sidebar.current_model()
     training_fragment()
 
-page.run()
+with state.entrypoint():
+    page.run()

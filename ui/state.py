@@ -10,6 +10,9 @@ Training never replaces model.current until it finishes; then `adopt_trained` do
 """
 from __future__ import annotations
 
+import threading
+from contextlib import contextmanager
+
 import streamlit as st
 
 from nn_core import MLP, Trainer, evaluate
@@ -27,16 +30,29 @@ DEFAULTS = {
 }
 
 
+_entry = threading.local()  # set while app.py runs a page, in that script thread
+
+
+@contextmanager
+def entrypoint():
+    """app.py runs the selected page inside this; pages check it with `require_entrypoint`."""
+    _entry.active = True
+    try:
+        yield
+    finally:
+        _entry.active = False
+
+
 def require_entrypoint() -> None:
     """First line of every page: make sure the page runs inside app.py.
 
     With a `pages/` folder beside app.py, Streamlit 1.67 starts each server process in its
-    legacy multipage mode until st.navigation has been called once. The first visitor
-    after a (re)start who opens a deep link such as /train?lr=0.1 would get the page
-    script alone: no session state, no sidebar. Switch the process to st.navigation mode
-    and rerun, so app.py handles this and every later request.
+    legacy multipage mode until st.navigation has been called once (and AppTest restarts
+    in it on every run). A page reached that way, e.g. by the first visitor after a
+    restart opening /train?lr=0.1, would run alone: no sidebar, no training fragment.
+    Switch the process to st.navigation mode and rerun, so app.py handles the request.
     """
-    if "model.current" in st.session_state:
+    if getattr(_entry, "active", False):
         return
     from streamlit.runtime.pages_manager import PagesManager
     PagesManager.uses_pages_directory = False

@@ -130,7 +130,8 @@ def _lock() -> threading.Lock:
 def start(config: TrainConfig) -> None:
     with _lock():
         st.session_state["train.trainer"] = Trainer(config, resources.dataset())
-        st.session_state["train.preset"] = st.session_state.get("preset", DEFAULT_PRESET)
+        preset = st.session_state.get("preset", DEFAULT_PRESET)
+        st.session_state["train.preset"] = preset if PRESETS[preset].config == config else "custom"
         st.session_state["train.running"] = True
         st.session_state["train.error"] = None
         st.session_state["train.notice"] = None

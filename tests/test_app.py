@@ -1,0 +1,206 @@
+"""The dashboard in Streamlit's AppTest: pages run, training runs through the fragment,
+links set hyperparameters, bad uploads are explained, divergence is caught."""
+import base64
+import json
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import ui.training
+from nn_core import MLP, dumps_model
+from conftest import ROOT
+
+PAGES = ["pages/home.py", "pages/train.py", "pages/weights.py"]
+
+
+def fresh(query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    if query:
+        at.query_params.update(query)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def figures(at: AppTest) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def decode(z) -> np.ndarray:
+    """A Plotly JSON array: a plain list, or a base64 typed array {dtype, bdata, shape}."""
+    if isinstance(z, dict):
+        a = np.frombuffer(base64.b64decode(z["bdata"]), dtype=np.dtype(z["dtype"]))
+        shape = z.get("shape")
+        return a.reshape([int(n) for n in str(shape).split(",")]) if shape else a
+    return np.array(z, dtype=float)
+
+
+def texts(elements) -> str:
+    return " ".join(e.value for e in elements)
+
+
+def sidebar_text(at: AppTest) -> str:
+    return " ".join(str(getattr(e, "value", "")) for e in at.sidebar)
+
+
+@pytest.fixture
+def one_step_ticks(monkeypatch):
+    """Each fragment tick trains exactly one step (run_for always does at least one)."""
+    monkeypatch.setattr(ui.training, "CHUNK_SECONDS", 0.0)
+
+
+def tiny_training(at: AppTest, epochs: int = 2, **extra) -> AppTest:
+    at.switch_page("pages/train.py").run()
+    at.text_input(key="hidden").set_value("16")
+    at.number_input(key="epochs").set_value(epochs)
+    at.select_slider(key="n_train").set_value(1000)
+    at.selectbox(key="batch").set_value(128)
+    for key, value in extra.items():
+        getattr(at, {"lr": "select_slider", "optimizer": "selectbox"}[key])(key=key).set_value(value)
+    at.run()
+    button(at, "Start").click().run()
+    return at
+
+
+def test_every_page_runs_in_a_fresh_session():
+    at = fresh()
+    assert "Pretrained" in sidebar_text(at) and "101,770 parameters" in sidebar_text(at)
+    assert "How a neural network learns" in at.title[0].value
+    assert len(at.get("plotly_chart")) >= 3 and len(at.latex) >= 3
+    for page in PAGES:
+        at.switch_page(page).run()
+        assert not at.exception, (page, at.exception)
+        assert at.title, page
+        assert "Current model" in sidebar_text(at) and "Training" in sidebar_text(at), page
+
+
+def test_training_runs_chunk_by_chunk_and_publishes_the_model(one_step_ticks):
+    at = tiny_training(fresh())
+    trainer = at.session_state["train.trainer"]
+    assert at.session_state["train.running"] and trainer.step_count == 1  # the Start rerun trained one chunk
+    runs = 1
+    while at.session_state["train.running"] and runs < 100:
+        at.run()
+        runs += 1
+    assert not at.exception
+    assert trainer.status == "done" and trainer.step_count == 2 * 8 == runs  # 1000 images / 128 = 8 steps/epoch
+    model = at.session_state["model.current"]
+    assert model.layer_sizes == (784, 16, 10) and model is not trainer.model
+    assert "Training finished" in texts(at.success)
+    titles = [f["layout"]["title"]["text"] for f in figures(at)]
+    assert {"Loss J (cross-entropy)", "Accuracy", "Weights and gradients, RMS per weight"} <= set(titles)
+    assert "784-16-10 relu (custom)" in sidebar_text(at) and "epoch 2/2" in sidebar_text(at)
+
+
+def test_pause_stops_and_resume_carries_on(one_step_ticks):
+    at = tiny_training(fresh(), epochs=5)
+    at.run()
+    button(at, "Pause").click().run()
+    trainer = at.session_state["train.trainer"]
+    paused_at = trainer.step_count
+    for _ in range(3):
+        at.run()
+    assert trainer.step_count == paused_at and not at.session_state["train.running"]
+    assert at.session_state["model.current"].layer_sizes == (784, 128, 10)  # other pages unchanged
+    button(at, "Resume").click().run()
+    at.run()
+    assert trainer.step_count > paused_at
+    button(at, "Pause").click().run()
+    button(at, "Use the paused model now").click().run()
+    assert at.session_state["model.current"].layer_sizes == (784, 16, 10)
+    button(at, "Reset").click().run()
+    assert at.session_state["train.trainer"] is None and not at.exception
+
+
+def test_a_link_sets_the_hyperparameters():
+    at = fresh({"hidden": "64, 32", "lr": "0.05", "epochs": "7", "optimizer": "momentum", "seed": "3"})
+    at.switch_page("pages/train.py").run()
+    assert at.text_input(key="hidden").value == "64, 32"
+    assert at.select_slider(key="lr").value == 0.05
+    assert at.number_input(key="epochs").value == 7
+    assert at.selectbox(key="optimizer").value == "momentum"
+    assert at.number_input(key="seed").value == 3
+
+
+def test_choosing_a_preset_fills_every_setting():
+    at = fresh()
+    at.switch_page("pages/train.py").run()
+    at.selectbox(key="preset").set_value("multidim-16-16").run()
+    assert at.text_input(key="hidden").value == "16, 16"
+    assert at.selectbox(key="optimizer").value == "sgd" and at.select_slider(key="lr").value == 0.1
+    assert at.selectbox(key="batch").value == 32 and at.number_input(key="epochs").value == 10
+
+
+@pytest.mark.parametrize("hidden, message", [("abc", "whole numbers"), ("", "at least one"), ("5000", "1 to 1024"),
+                                             ("8,8,8,8,8", "At most 4")])
+def test_bad_hidden_sizes_are_explained_and_start_is_disabled(hidden, message):
+    at = fresh()
+    at.switch_page("pages/train.py").run()
+    at.text_input(key="hidden").set_value(hidden).run()
+    assert message in texts(at.error)
+    assert button(at, "Start").disabled and not at.exception
+
+
+def test_divergence_is_stopped_and_explained(one_step_ticks):
+    at = tiny_training(fresh(), epochs=3, lr=10.0, optimizer="sgd")
+    for _ in range(30):
+        if not at.session_state["train.running"]:
+            break
+        at.run()
+    assert at.session_state["train.trainer"].status == "diverged"
+    assert "learning rate" in texts(at.error) and "last good weights" in texts(at.error)
+    assert at.session_state["model.current"].layer_sizes == (784, 128, 10)  # the shown model is untouched
+    assert not at.exception
+
+
+def _upload(at: AppTest, name: str, content: bytes) -> AppTest:
+    at.file_uploader(key="upload.model").set_value((name, content, "application/octet-stream")).run()
+    return at
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"not a model", "not an .npz"),
+    (dumps_model(MLP([784, 8, 10]))[:500], "not an .npz"),
+    (dumps_model(MLP([784, 8, 5])), "10 classes"),
+])
+def test_a_bad_upload_is_explained_and_the_model_stays(content, message):
+    at = fresh()
+    before = at.session_state["model.current"]
+    at.switch_page("pages/train.py").run()
+    _upload(at, "bad.npz", content)
+    assert not at.exception
+    errors = texts(at.error)
+    assert "Could not use bad.npz" in errors and message in errors and "unchanged" in errors
+    assert at.session_state["model.current"] is before
+
+
+def test_a_good_upload_becomes_the_current_model():
+    at = fresh()
+    at.switch_page("pages/train.py").run()
+    model = MLP([784, 20, 10], activation="tanh", seed=4)
+    _upload(at, "mine.npz", dumps_model(model))
+    assert "Loaded mine.npz" in texts(at.success)
+    current = at.session_state["model.current"]
+    assert current.layer_sizes == (784, 20, 10) and np.array_equal(current.params["W1"], model.params["W1"])
+    at.switch_page("pages/weights.py").run()
+    assert not at.exception
+
+
+def test_weights_page_scrubs_through_snapshots(one_step_ticks):
+    at = tiny_training(fresh())
+    while at.session_state["train.running"]:
+        at.run()
+    at.switch_page("pages/weights.py").run()
+    slider = at.select_slider(key="weights.snapshot")
+    assert slider.value == 2 and len(slider.options) == 3  # initial weights, after epoch 1, after epoch 2
+    final = decode(figures(at)[0]["data"][0]["z"]).astype(float)
+    slider.set_value(0).run()
+    start = decode(figures(at)[0]["data"][0]["z"]).astype(float)
+    assert start.shape == final.shape and not np.allclose(np.nan_to_num(start), np.nan_to_num(final))
+    snaps = at.session_state["model.snapshots"]
+    np.testing.assert_allclose(np.nan_to_num(start[:28, :28]), snaps[0].params["W1"][:, 0].reshape(28, 28), atol=1e-6)
