@@ -59,6 +59,24 @@ class History:
     def n_steps(self) -> int:
         return len(self.step_loss)
 
+    def consistent(self) -> "History":
+        """A copy cut to the steps and epochs that every list has reached.
+
+        The trainer appends to several lists per step; a reader in another thread (a UI
+        redrawing while training runs) may otherwise see lists of different lengths.
+        Lists only grow, so cutting all to the shortest gives a coherent state.
+        """
+        step_lists = [self.step_loss, self.step_acc, self.step_lr, self.step_time,
+                      *self.weight_rms.values(), *self.grad_rms.values(), *self.dead.values()]
+        epoch_lists = [self.epoch_step, self.train_loss, self.train_acc, self.val_loss, self.val_acc,
+                       self.epoch_time, *self.val_dead.values()]
+        n, e = min(map(len, step_lists)), min(map(len, epoch_lists))
+        cut = lambda d, k: {name: list(v[:k]) for name, v in d.items()}  # noqa: E731
+        return History(self.step_loss[:n], self.step_acc[:n], self.step_lr[:n], self.step_time[:n],
+                       cut(self.weight_rms, n), cut(self.grad_rms, n), cut(self.dead, n),
+                       self.epoch_step[:e], self.train_loss[:e], self.train_acc[:e], self.val_loss[:e],
+                       self.val_acc[:e], cut(self.val_dead, e), self.epoch_time[:e])
+
     def epoch_summary(self) -> dict:
         """The per-epoch lists, JSON-ready (saved with a model)."""
         keys = ("epoch_step", "train_loss", "train_acc", "val_loss", "val_acc", "val_dead", "epoch_time")

@@ -52,19 +52,20 @@ with main:
         st.progress(p.fraction, text=f"step {p.step:,} of {p.total_steps:,} · epoch "
                                      f"{min(p.epoch + 1, t.config.epochs)} of {t.config.epochs} · "
                                      f"{p.elapsed:.1f} s of training{eta}")
-        H = t.history
+        H = t.history.consistent()  # a tick may be appending in an overlapping run
         m = st.columns(4)
         m[0].metric("Loss (last batch)", f"{H.step_loss[-1]:.3f}" if H.n_steps else "–",
                     help="Cross-entropy of the most recent mini-batch.")
         m[1].metric("Validation accuracy", f"{H.val_acc[-1]:.2%}" if H.val_acc else "after epoch 1",
                     help="On the 5,000 held-out images, after the last finished epoch.")
-        m[2].metric("Network", "-".join(map(str, t.model.layer_sizes)), help="Units per layer.")
+        m[2].metric("Epoch", f"{min(p.epoch + 1, t.config.epochs)} / {t.config.epochs}",
+                    help=f"Passes over the training set; {t.steps_per_epoch:,} steps each.")
         m[3].metric("Steps per second", f"{p.step / p.elapsed:.0f}" if p.elapsed else "–",
                     help="Gradient steps per second of training time.")
         if not H.n_steps:
             return
         figs = charts.training_curves(H, t.steps_per_epoch, live)
-        cfg = {"displayModeBar": not live, "displaylogo": False}
+        cfg = {"displayModeBar": False}  # zoom by dragging when paused; double-click resets
         for row in (("loss", "accuracy"), ("norms", "dead")):
             cols = st.columns(2)
             for col, name in zip(cols, row):

@@ -180,3 +180,16 @@ def test_preset_architectures_match_their_documents():
     assert sizes["hidden-128"] == (784, 128, 10) and PRESETS["hidden-128"].config.epochs == 500
     assert MLP(sizes["multidim-16-16"]).n_params == 13002
     assert {"fast", "best", "configurable"} <= set(PRESETS)
+
+
+def test_consistent_history_cuts_every_list_to_the_common_length(small_mnist):
+    t = Trainer(_tiny(hidden=(16, 8)), small_mnist)
+    t.step(12)
+    H = t.history
+    H.step_loss.append(9.9)  # as if a step were half-way through appending
+    H.val_acc.append(0.5)
+    C = H.consistent()
+    assert C.n_steps == 12 and all(len(v) == 12 for v in (*C.weight_rms.values(), *C.dead.values(), C.step_time))
+    assert len(C.val_acc) == len(C.val_loss) == 1 and C.step_loss == H.step_loss[:12]
+    C.step_loss.append(1.0)
+    assert len(H.step_loss) == 13  # a copy: the trainer's lists are untouched

@@ -29,9 +29,11 @@ def _figure(data: list[dict], layout: dict) -> go.Figure:
 
 def _layout(title: str = "", height: int = 320, **extra) -> dict:
     base = {"title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}}, "font": FONT,
-            "height": height, "margin": {"l": 10, "r": 10, "t": 48 if title else 10, "b": 10},
+            "height": height, "margin": {"l": 10, "r": 10, "t": 44 if title else 10, "b": 10},
             "template": "plotly_white",
-            "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1}}
+            # below the plot, so it never covers the title or the curves
+            "legend": {"orientation": "h", "yanchor": "top", "y": -0.22, "xanchor": "left", "x": 0,
+                       "font": {"size": 12}}}
     base.update(extra)
     return base
 
@@ -56,6 +58,8 @@ def _colorbar(text: str, thickness: int = 14) -> dict:
 def downsample(x: np.ndarray, y: np.ndarray, max_points: int = MAX_POINTS) -> tuple[np.ndarray, np.ndarray]:
     """Bucket means: at most max_points points that keep the curve's shape."""
     x, y = np.asarray(x, np.float32), np.asarray(y, np.float32)
+    if len(x) != len(y):
+        raise ValueError(f"x and y differ in length ({len(x)} vs {len(y)})")
     n = len(y)
     if n <= max_points:
         return x, y
@@ -91,10 +95,10 @@ def curves(series: list[dict], title: str, xtitle: str, ytitle: str, live: bool 
                      "line": {"color": s.get("color", OKABE_ITO[i % len(OKABE_ITO)]), "dash": s.get("dash", "solid"),
                               "width": s.get("width", 2.5)},
                      "marker": {"size": 8}})
-    y = {"type": "log"} if log_y else {}
+    y = {"type": "log", "dtick": 1} if log_y else {}  # ticks at powers of ten only
     if y_range:
         y["range"] = list(y_range)
-    return _figure(data, _axes(_layout(title, height, hovermode="x unified"), xtitle, ytitle, live, **y))
+    return _figure(data, _axes(_layout(title, height + 40, hovermode="x unified"), xtitle, ytitle, live, **y))
 
 
 def training_curves(H, steps_per_epoch: int, live: bool) -> dict[str, go.Figure]:
@@ -131,7 +135,7 @@ def training_curves(H, steps_per_epoch: int, live: bool) -> dict[str, go.Figure]
              for i, (k, v) in enumerate(H.dead.items())] +
             [{"name": f"layer {k[1:]}, validation set", "x": x_epoch, "y": v, "color": OKABE_ITO[i], "dash": "dot",
               "markers": True} for i, (k, v) in enumerate(H.val_dead.items())],
-            "Dead hidden units (Z ≤ 0 for every example)", "epoch", "fraction of units", live, y_range=(0, 1))
+            "Dead hidden units", "epoch", "fraction of units", live, y_range=(0, 1))
     return figs
 
 

@@ -1,0 +1,110 @@
+"""The dashboard in a real browser: Playwright driving Debian's Chromium against `streamlit run`.
+
+Screenshots of every page go to artifacts/screenshots/ (look at them).
+"""
+import time
+
+import pytest
+
+from browser import (CHROMIUM, CHROMIUM_ARGS, exceptions, require_chromium, screenshot, sidebar_step,
+                     streamlit_server, wait_idle)
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def server():
+    require_chromium()
+    with streamlit_server() as (url, proc):
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def test_a_shared_link_works_as_the_first_request_of_a_fresh_server(server, page):
+    """Runs first: a teacher's link waking the app must land on Train with its settings."""
+    from playwright.sync_api import expect
+    page.goto(f"{server}/train?hidden=32&epochs=7&lr=0.05")
+    wait_idle(page)
+    page.get_by_test_id("stMain").get_by_text("Train a network").wait_for()
+    expect(page.locator(".st-key-hidden input")).to_have_value("32", timeout=15_000)
+    expect(page.locator(".st-key-epochs input")).to_have_value("7")
+    expect(page.get_by_test_id("stSidebar")).to_contain_text("Current model")
+    assert "epochs=7" in page.url and "hidden=32" in page.url
+    assert exceptions(page) == 0
+    screenshot(page, "train-from-link")
+
+
+@pytest.mark.parametrize("path, title", [("/", "How a neural network learns"), ("/train", "Train a network"),
+                                         ("/weights", "What the network learned")])
+def test_every_page_renders(server, page, path, title):
+    page.goto(server + path)
+    wait_idle(page)
+    page.get_by_test_id("stMain").get_by_text(title).wait_for()
+    if path == "/train":
+        page.get_by_test_id("stMain").get_by_role("button", name="Start").wait_for()
+    else:
+        page.wait_for_selector('[data-testid="stMain"] .js-plotly-plot', timeout=20_000)
+    assert exceptions(page) == 0
+    screenshot(page, {"/": "home", "/train": "train", "/weights": "weights"}[path])
+
+
+def _first_trace_path(page) -> str:
+    return page.locator('[data-testid="stMain"] .js-plotly-plot .scatterlayer path.js-line').first.get_attribute("d")
+
+
+def test_training_live_pause_and_pages(server, page):
+    page.goto(f"{server}/train?epochs=30&n_train=20000")
+    wait_idle(page)
+    main = page.get_by_test_id("stMain")
+    main.get_by_role("button", name="Start").click()
+
+    # the curves move and the step count rises
+    page.wait_for_selector('[data-testid="stMain"] .js-plotly-plot', timeout=20_000)
+    page.wait_for_timeout(1500)
+    steps, paths = [], []
+    for _ in range(4):
+        steps.append(sidebar_step(page))
+        paths.append(_first_trace_path(page))
+        page.wait_for_timeout(1200)
+    assert steps == sorted(steps) and steps[-1] > steps[0] > 0, steps
+    assert len(set(paths)) > 1, "the loss curve did not change while training"
+    screenshot(page, "train-running")
+
+    # pause: it stops
+    main.get_by_role("button", name="Pause").click()
+    page.wait_for_timeout(1500)
+    paused = sidebar_step(page)
+    page.wait_for_timeout(2000)
+    assert sidebar_step(page) == paused
+    screenshot(page, "train-paused")
+
+    # resume, leave for another page, come back: training went on meanwhile
+    main.get_by_role("button", name="Resume").click()
+    page.wait_for_timeout(800)
+    page.get_by_role("link", name="Weights").click()
+    wait_idle(page)
+    on_weights = sidebar_step(page)
+    page.wait_for_timeout(2500)
+    assert sidebar_step(page) > on_weights >= paused
+    page.get_by_role("link", name="Train").click()
+    page.wait_for_timeout(1500)
+    assert sidebar_step(page) > on_weights
+    page.get_by_test_id("stMain").get_by_role("button", name="Pause").click()
+    page.wait_for_timeout(800)
+    assert exceptions(page) == 0
