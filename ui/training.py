@@ -16,8 +16,8 @@ from nn_core import PRESETS, Trainer, TrainConfig
 
 from . import resources, state
 
-CHUNK_SECONDS = 0.35  # training per tick; longer keeps more speed, shorter answers clicks sooner
-TICK_SECONDS = 0.4    # fragment timer while training
+CHUNK_SECONDS = 0.5   # training per tick; longer keeps more speed, shorter answers clicks sooner
+TICK_SECONDS = 0.1    # fragment timer: shorter than a chunk, so the next tick is always queued
 VIEW_SECONDS = 0.5    # live chart redraw period on the Train page (<= 2 redraws/s)
 
 LR_CHOICES = [0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0]

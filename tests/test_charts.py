@@ -1,0 +1,77 @@
+"""Chart builders: valid Plotly, colour-blind-safe scales centred on zero, bounded size."""
+import numpy as np
+import pytest
+
+from nn_core import MLP, Trainer, TrainConfig
+from ui import charts
+
+
+@pytest.fixture(autouse=True)
+def validate(monkeypatch):
+    monkeypatch.setattr(charts, "VALIDATE", True)  # every spec goes through Plotly's validators
+
+
+@pytest.fixture(scope="module")
+def history(small_mnist):
+    t = Trainer(TrainConfig(hidden=(16, 8), batch_size=50, epochs=2, n_train=1000), small_mnist)
+    t.step(10**6)
+    return t
+
+
+def test_training_curves_are_valid_and_live_ones_cannot_zoom(history):
+    for live in (True, False):
+        figs = charts.training_curves(history.history, history.steps_per_epoch, live)
+        assert set(figs) == {"loss", "accuracy", "norms", "dead"}
+        for fig in figs.values():
+            assert fig.layout.xaxis.fixedrange is live and fig.layout.yaxis.fixedrange is live
+            assert fig.layout.title.text and fig.layout.xaxis.title.text == "epoch"
+            assert all(tr.name for tr in fig.data)  # every line has a legend entry
+    names = [tr.name for tr in charts.training_curves(history.history, history.steps_per_epoch, True)["norms"].data]
+    assert names == ["W1 weights", "W2 weights", "W3 weights", "dW1 gradient", "dW2 gradient", "dW3 gradient"]
+
+
+def test_weight_pictures_use_a_diverging_scale_centred_on_zero_with_a_colour_bar():
+    W = MLP([784, 30, 10], seed=1).params
+    for fig in (charts.templates(W["W1"]), charts.matrix(W["W2"], "W2", "in", "out"),
+                charts.image(W["W1"][:, 0].reshape(28, 28), diverging=True, colorbar="w")):
+        hm = fig.data[0]
+        assert hm.zmid == 0 and hm.zmin == -hm.zmax and hm.colorscale[0][1] != hm.colorscale[-1][1]
+        assert hm.showscale is not False and hm.colorbar.title.text
+
+
+def test_template_mosaic_is_one_heatmap_with_tiles_in_place():
+    W = np.random.default_rng(0).standard_normal((784, 10)).astype(np.float32)
+    fig = charts.templates(W, cols=4)
+    z = np.asarray(fig.data[0].z)
+    assert len(fig.data) == 1 and z.shape == (3 * 29 - 1, 4 * 29 - 1)
+    np.testing.assert_array_equal(z[:28, 29:57], W[:, 1].reshape(28, 28))  # unit 1: row 0, column 1
+    assert np.isnan(z[28, :]).all() and np.isnan(z[-28:, -28:]).all()  # gutter, and the empty last cells
+    assert fig.data[0].customdata[0, 30] == "unit 1"
+
+
+def test_downsample_keeps_shape_and_bounds_points():
+    x = np.arange(10_000, dtype=np.float32)
+    y = np.sin(x / 1000)
+    xs, ys = charts.downsample(x, y, 1500)
+    assert len(xs) <= 1501 and xs[0] < 10 and xs[-1] > 9990
+    np.testing.assert_allclose(ys, np.sin(xs / 1000), atol=0.01)
+    assert len(charts.downsample(x[:100], y[:100])[0]) == 100
+    with pytest.raises(ValueError, match="length"):
+        charts.downsample(x, y[:-1])
+
+
+def test_ema_is_a_bias_corrected_moving_average():
+    assert charts.ema([4.0, 4.0, 4.0], 0.1).tolist() == [4.0, 4.0, 4.0]
+    y = charts.ema([0.0] * 50 + [1.0] * 200, 0.1)
+    assert y[49] == 0 and 0.09 < y[50] < 0.11 and y[-1] > 0.999
+
+
+def test_other_builders_are_valid(mnist, history):
+    m = MLP([784, 64, 32, 10])
+    charts.digits(mnist.x_train[:12], [str(v) for v in mnist.y_train[:12]], cols=6)
+    charts.image(mnist.x_train[0] / 255, "x")
+    charts.bars(m.params["b1"], "b1", "unit", "bias", diverging=True, highlight=3)
+    charts.histograms(m.params["W1"], m.params["W1"] * 0.5, "W1")
+    charts.class_counts({"train": mnist.y_train, "test": mnist.y_test})
+    charts.architecture((784, 64, 32, 10), "relu")
+    charts.epoch_history(history.history.epoch_summary())
