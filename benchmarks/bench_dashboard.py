@@ -1,7 +1,7 @@
 """Benchmark the dashboard in a real browser (Playwright + Debian Chromium).
 
-1. Cold start: from launching `streamlit run app.py` until the Home page has rendered its
-   charts; then the server's resident memory (RSS) with the dataset and the pretrained
+1. Cold start: from launching `streamlit run app.py` until the Home page has rendered all
+   of it (text, network diagram, sample digits, tables); then the server's resident memory (RSS) with the dataset and the pretrained
    model loaded. Targets: <= 5 s, <= 400 MB.
 2. Training: the same preset trained by `python -m nn_core train` (its train_seconds) and
    in the dashboard (wall time from clicking Start until the sidebar says "finished").
@@ -38,7 +38,10 @@ def cold_start(browser) -> tuple[float, float]:
     with streamlit_server() as (url, proc):
         page = browser.new_page(viewport={"width": 1400, "height": 900})
         page.goto(url + "/")
-        page.wait_for_selector('[data-testid="stMain"] .js-plotly-plot', timeout=60_000)
+        page.get_by_text("Where to go next").wait_for(timeout=60_000)
+        page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stMain\"] img').length >= 2 && "
+                               "[...document.querySelectorAll('[data-testid=\"stMain\"] img')]"
+                               ".every(i => i.complete && i.naturalWidth > 0)")
         wait_idle(page)
         seconds = time.perf_counter() - t0
         time.sleep(0.5)

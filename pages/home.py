@@ -2,7 +2,7 @@
 import numpy as np
 import streamlit as st
 
-from ui import charts, resources, state, text
+from ui import pictures, resources, state, text
 
 state.require_entrypoint()
 
@@ -14,10 +14,10 @@ text.show("home", "Intro")
 st.header("The network")
 left, right = st.columns([3, 2], gap="large")
 with left:
-    st.plotly_chart(charts.architecture(model.layer_sizes, model.activation), width="stretch",
-                    config={"displayModeBar": False})
+    st.image(pictures.architecture_svg(model.layer_sizes, model.activation), width="stretch")
     st.caption(f"The current model, {'-'.join(map(str, model.layer_sizes))}: each circle is a unit (big layers "
-               "show a few, with ⋮ for the rest), each line a weight. Hover for the layer sizes.")
+               "show a few, with ⋮ for the rest), each line a weight. Blue: the 784 pixels; orange: hidden "
+               "units; green: the 10 digit probabilities.")
 with right:
     text.show("home", "Equations")
     st.latex(r"Z^{[l]} = A^{[l-1]}\,W^{[l]} + b^{[l]}")
@@ -29,7 +29,7 @@ with right:
 rows = [{"layer": f"{l}", "W shape": f"{model.params[f'W{l}'].shape[0]} × {model.params[f'W{l}'].shape[1]}",
          "weights": model.params[f"W{l}"].size, "biases": model.params[f"b{l}"].size,
          "parameters": model.params[f"W{l}"].size + model.params[f"b{l}"].size} for l in range(1, model.L + 1)]
-st.dataframe(rows, hide_index=True, width="content")
+st.table(rows)
 st.caption(f"Parameters per layer: {model.n_params:,} numbers in all, every one adjusted by training.")
 
 st.header("The data")
@@ -39,14 +39,16 @@ with left:
     rng = np.random.default_rng(0)
     picks = np.concatenate([rng.choice(np.flatnonzero(data.y_train == d), 3, replace=False) for d in range(10)])
     picks = picks.reshape(10, 3).T.ravel()  # three rows, digits 0-9 in each
-    st.plotly_chart(charts.digits(data.x_train[picks], [str(data.y_train[i]) for i in picks], cols=10, height=300),
-                    width="stretch", config={"displayModeBar": False})
+    st.image(pictures.digit_sheet(data.x_train[picks], [str(data.y_train[i]) for i in picks], cols=10),
+             width="stretch")
     st.caption("Real training images exactly as the network receives them: 28×28 pixels, ink bright on black "
                "(0 = black, 1 = white). The orange number is the label a person gave it.")
 with right:
-    fig = charts.class_counts({"train": data.y_train, "validation": data.y_val, "test": data.y_test})
-    st.plotly_chart(fig, width="stretch", config={"displayModeBar": False})
-    st.caption("How many images of each digit are in each split: roughly balanced, 1s most common.")
+    counts = {name: np.bincount(y, minlength=10) for name, y in
+              (("train", data.y_train), ("validation", data.y_val), ("test", data.y_test))}
+    st.table({"digit": [str(d) for d in range(10)], **{f"{k} ({v.sum():,})": [f"{c:,}" for c in v]
+                                                        for k, v in counts.items()}})
+    st.caption("Images of each digit in each split: roughly balanced, 1s most common, 5s least.")
 
 st.header("Where to go next")
 c1, c2 = st.columns(2)

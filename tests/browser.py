@@ -41,6 +41,7 @@ def streamlit_server(timeout: float = 60):
     port = free_port()
     cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
            "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    (ROOT / "artifacts").mkdir(exist_ok=True)  # gitignored: absent in a fresh clone
     log = open(ROOT / "artifacts" / f"streamlit-{port}.log", "w")
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
@@ -83,10 +84,17 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
-def sidebar_step(page) -> int | None:
-    """The step count the sidebar's training progress shows, or None before a run."""
-    m = re.search(r"step ([\d,]+)/", page.get_by_test_id("stSidebar").inner_text())
-    return int(m.group(1).replace(",", "")) if m else None
+def sidebar_step(page, wait_ms: int = 3000) -> int | None:
+    """The step count the sidebar's training progress shows (polled: the fragment may be
+    mid-redraw at any one instant), or None if none appears within wait_ms."""
+    deadline = time.monotonic() + wait_ms / 1000
+    while True:
+        m = re.search(r"step ([\d,]+)/", page.get_by_test_id("stSidebar").inner_text())
+        if m:
+            return int(m.group(1).replace(",", ""))
+        if time.monotonic() > deadline:
+            return None
+        page.wait_for_timeout(100)
 
 
 def exceptions(page) -> int:

@@ -71,7 +71,7 @@ def test_every_page_runs_in_a_fresh_session():
     at = fresh()
     assert "Pretrained" in sidebar_text(at) and "101,770 parameters" in sidebar_text(at)
     assert "How a neural network learns" in at.title[0].value
-    assert len(at.get("plotly_chart")) >= 3 and len(at.latex) >= 3
+    assert len(at.get("image")) == 2 and len(at.table) == 2 and len(at.latex) >= 3
     for page in PAGES:
         at.switch_page(page).run()
         assert not at.exception, (page, at.exception)
@@ -118,13 +118,17 @@ def test_pause_stops_and_resume_carries_on(one_step_ticks):
 
 
 def test_a_link_sets_the_hyperparameters():
-    at = fresh({"hidden": "64, 32", "lr": "0.05", "epochs": "7", "optimizer": "momentum", "seed": "3"})
+    at = fresh({"hidden": "64, 32", "lr": "0.05", "epochs": "7", "optimizer": "momentum", "seed": "3",
+                "n_train": "20000", "l2": "0.0001", "batch": "128", "activation": "tanh", "schedule": "constant"})
     at.switch_page("pages/train.py").run()
     assert at.text_input(key="hidden").value == "64, 32"
     assert at.select_slider(key="lr").value == 0.05
     assert at.number_input(key="epochs").value == 7
     assert at.selectbox(key="optimizer").value == "momentum"
     assert at.number_input(key="seed").value == 3
+    assert at.select_slider(key="n_train").value == 20000 and at.select_slider(key="l2").value == 0.0001
+    assert at.selectbox(key="batch").value == 128 and at.selectbox(key="activation").value == "tanh"
+    assert at.selectbox(key="schedule").value == "constant"
 
 
 def test_choosing_a_preset_fills_every_setting():

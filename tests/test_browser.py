@@ -58,6 +58,11 @@ def test_every_page_renders(server, page, path, title):
     page.get_by_test_id("stMain").get_by_text(title).wait_for()
     if path == "/train":
         page.get_by_test_id("stMain").get_by_role("button", name="Start").wait_for()
+    elif path == "/":
+        page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stMain\"] img').length >= 2 && "
+                               "[...document.querySelectorAll('[data-testid=\"stMain\"] img')]"
+                               ".every(i => i.complete && i.naturalWidth > 0)")
+        page.get_by_text("Where to go next").wait_for()
     else:
         page.wait_for_selector('[data-testid="stMain"] .js-plotly-plot', timeout=20_000)
     assert exceptions(page) == 0
@@ -69,7 +74,7 @@ def _first_trace_path(page) -> str:
 
 
 def test_training_live_pause_and_pages(server, page):
-    page.goto(f"{server}/train?epochs=30&n_train=20000")
+    page.goto(f"{server}/train?epochs=100&n_train=20000")  # long enough never to finish during the test
     wait_idle(page)
     main = page.get_by_test_id("stMain")
     main.get_by_role("button", name="Start").click()
@@ -98,11 +103,13 @@ def test_training_live_pause_and_pages(server, page):
     main.get_by_role("button", name="Resume").click()
     page.wait_for_timeout(800)
     page.get_by_role("link", name="Weights").click()
-    wait_idle(page)
+    # (not wait_idle: while training, a chunk is queued every 0.1 s, so the app is rarely idle)
+    page.get_by_test_id("stMain").get_by_text("What the network learned").wait_for()
     on_weights = sidebar_step(page)
     page.wait_for_timeout(2500)
     assert sidebar_step(page) > on_weights >= paused
     page.get_by_role("link", name="Train").click()
+    page.get_by_test_id("stMain").get_by_text("Train a network").wait_for()
     page.wait_for_timeout(1500)
     assert sidebar_step(page) > on_weights
     page.get_by_test_id("stMain").get_by_role("button", name="Pause").click()

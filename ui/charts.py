@@ -16,7 +16,6 @@ import plotly.graph_objects as go
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000", "#F0E442"]
 DIVERGING = "RdBu"
-GREYS = [[0, "#000000"], [1, "#ffffff"]]  # MNIST as the network sees it: 0 black, 1 white
 POS, NEG = "#2166AC", "#B2182B"             # the ends of RdBu, for bars coloured by sign
 MAX_POINTS = 1500
 FONT = {"size": 14}
@@ -187,37 +186,6 @@ def templates(W: np.ndarray, cols: int | None = None, title: str = "", colorbar:
     return _figure([trace], _image_layout(layout))
 
 
-def digits(images: np.ndarray, labels: list[str], cols: int, title: str = "", height: int | None = None) -> go.Figure:
-    """uint8 (n, 28, 28) digits in one greyscale heatmap, each labelled in its corner."""
-    n = len(images)
-    z = _mosaic(np.asarray(images, np.float32) / 255, cols, gap=2)
-    notes = [{"x": (i % cols) * 30 + 1, "y": (i // cols) * 30 + 1, "text": text, "showarrow": False,
-              "xanchor": "left", "yanchor": "top", "font": {"color": "#E69F00", "size": 13}}
-             for i, text in enumerate(labels)]
-    layout = _layout(title, height or int(60 + 700 * np.ceil(n / cols) / cols), annotations=notes,
-                     plot_bgcolor="white")
-    layout["margin"] = {"l": 0, "r": 0, "t": 36 if title else 0, "b": 0}
-    return _figure([{"type": "heatmap", "z": z, "colorscale": GREYS, "zmin": 0, "zmax": 1, "showscale": False,
-                     "hoverinfo": "skip"}], _image_layout(layout))
-
-
-def image(a: np.ndarray, title: str = "", diverging: bool = False, colorbar: str = "",
-          zmax: float | None = None, height: int = 260) -> go.Figure:
-    """One 2-D array: greyscale (0 black .. 1 white) or diverging centred on zero."""
-    a = np.asarray(a, np.float32)
-    if diverging:
-        zmax = zmax or float(np.abs(a).max()) or 1.0
-        trace = {"colorscale": DIVERGING, "zmid": 0, "zmin": -zmax, "zmax": zmax, "colorbar": _colorbar(colorbar, 12),
-                 "hovertemplate": "row %{y}, col %{x}<br>%{z:.4f}<extra></extra>"}
-    else:
-        trace = {"colorscale": GREYS, "zmin": 0, "zmax": 1, "showscale": bool(colorbar),
-                 "colorbar": _colorbar(colorbar, 12), "hovertemplate": "row %{y}, col %{x}<br>%{z:.3f}<extra></extra>"}
-    layout = _layout(title, height)
-    layout["title"]["font"] = {"size": 14}
-    layout["margin"] = {"l": 0, "r": 0, "t": 36 if title else 0, "b": 0}
-    return _figure([{"type": "heatmap", "z": a, **trace}], _image_layout(layout))
-
-
 def matrix(W: np.ndarray, title: str, xtitle: str, ytitle: str, colorbar: str = "weight",
            height: int = 360) -> go.Figure:
     """A matrix as a diverging heatmap centred on zero."""
@@ -258,55 +226,4 @@ def histograms(now: np.ndarray, before: np.ndarray, title: str, now_name: str = 
              "hovertemplate": "%{x:.3f}: %{y:.2%}<extra>" + name + "</extra>"}
             for name, d, color in ((before_name, b, OKABE_ITO[1]), (now_name, a, OKABE_ITO[0]))]
     layout = _axes(_layout(title, 280, barmode="overlay", bargap=0), "weight value", "fraction of weights", live=False)
-    return _figure(data, layout)
-
-
-def class_counts(splits: dict[str, np.ndarray], n_classes: int = 10) -> go.Figure:
-    """Grouped bars: images per class in each split."""
-    data = [{"type": "bar", "x": np.arange(n_classes), "y": np.bincount(y, minlength=n_classes),
-             "name": f"{name} ({len(y):,})", "marker": {"color": OKABE_ITO[i]}}
-            for i, (name, y) in enumerate(splits.items())]
-    layout = _axes(_layout("Images per digit", 300, barmode="group"), "digit", "images", live=True)
-    layout["xaxis"]["dtick"] = 1
-    return _figure(data, layout)
-
-
-# ------------------------------------------------------------------ the network at a glance
-def architecture(layer_sizes: tuple[int, ...], activation: str, max_nodes: int = 12) -> go.Figure:
-    """Layers as columns of nodes (big layers show a few nodes and a gap), sizes underneath."""
-    L = len(layer_sizes)
-    names = (["input X (pixels)"] + [f"hidden A{l} ({activation})" for l in range(1, L - 1)]
-             + [f"output A{L - 1} (softmax)"])
-    positions = []
-    for n in layer_sizes:
-        shown = min(n, max_nodes)
-        if n > max_nodes:  # leave a gap in the middle for "⋮"
-            ys = np.concatenate([np.linspace(-1, -0.2, shown // 2), np.linspace(0.2, 1, shown - shown // 2)])
-        else:
-            ys = np.linspace(-1, 1, shown) if shown > 1 else np.zeros(1)
-        positions.append(ys)
-    data, notes = [], []
-    for i in range(L - 1):  # faint edges between the shown nodes of consecutive layers
-        xs, ys = [], []
-        for y0 in positions[i]:
-            for y1 in positions[i + 1]:
-                xs += [i, i + 1, None]
-                ys += [float(y0), float(y1), None]
-        data.append({"type": "scatter", "x": xs, "y": ys, "mode": "lines", "hoverinfo": "skip", "showlegend": False,
-                     "line": {"color": "rgba(120,120,120,0.18)", "width": 1}})
-        notes.append({"x": i + 0.5, "y": 1.22, "text": f"W{i + 1}: {layer_sizes[i]}×{layer_sizes[i + 1]}",
-                      "showarrow": False, "font": {"size": 13, "color": "#444"}})
-    for i, (n, ys) in enumerate(zip(layer_sizes, positions)):
-        color = OKABE_ITO[0] if i == 0 else OKABE_ITO[1] if i < L - 1 else OKABE_ITO[2]
-        data.append({"type": "scatter", "x": np.full(len(ys), i), "y": ys, "mode": "markers", "showlegend": False,
-                     "marker": {"size": 16, "color": color, "line": {"color": "white", "width": 1}},
-                     "hovertemplate": f"{names[i]}: {n} units<extra></extra>"})
-        if n > max_nodes:
-            notes.append({"x": i, "y": 0, "text": "⋮", "showarrow": False, "font": {"size": 22}})
-        notes.append({"x": i, "y": -1.28, "text": f"<b>{n}</b><br>{names[i]}", "showarrow": False,
-                      "font": {"size": 13}})
-    layout = _layout("", 360, annotations=notes)
-    layout["margin"] = {"l": 0, "r": 0, "t": 10, "b": 0}
-    layout["xaxis"] = {"visible": False, "range": [-0.6, L - 0.4], "fixedrange": True}
-    layout["yaxis"] = {"visible": False, "range": [-1.6, 1.4], "fixedrange": True}
     return _figure(data, layout)

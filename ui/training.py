@@ -101,8 +101,8 @@ def hyperparameter_widgets() -> TrainConfig | None:
     st.select_slider("L2 penalty λ", L2_CHOICES, value=d.l2, key="l2", bind="query-params",
                      format_func=lambda v: "off" if v == 0 else f"{v:g}",
                      help="Adds λ/2·‖W‖² to the loss, i.e. λ·W to each weight gradient: keeps weights small.")
+    # (no thousands separator: a bound widget puts its displayed label in the URL)
     st.select_slider("Training images", N_TRAIN_CHOICES, value=55000, key="n_train", bind="query-params",
-                     format_func=lambda n: f"{n:,}",
                      help="How many of the 55,000 training images to learn from (5,000 more are held out "
                           "for validation, 10,000 for the test).")
     st.number_input("Seed", 0, 2**31 - 1, value=d.seed, key="seed", bind="query-params",
