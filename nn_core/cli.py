@@ -2,7 +2,7 @@
 
     python -m nn_core train --preset fast [--hidden 128 64] [--activation relu]
         [--optimizer adam] [--lr 0.001] [--batch-size 64] [--epochs 5] [--seed 0]
-        [--save model.npz] [--json]
+        [--save model.npz] [--save-snapshots snaps.npz] [--json]
     python -m nn_core evaluate MODEL.npz
     python -m nn_core predict MODEL.npz IMAGE.png
 
@@ -22,7 +22,7 @@ import numpy as np
 
 from .config import PRESETS, TrainConfig, get_preset
 from .data import as_float, load_dataset
-from .serialize import load_model, save_model
+from .serialize import load_model, save_model, save_snapshots
 from .trainer import Trainer, evaluate
 
 # The CLI's default data directory: the repository's bundled assets, or $NN_CORE_DATA.
@@ -64,6 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--n-train", type=int, help="training images to use (0 = all)")
     t.add_argument("--seed", type=int)
     t.add_argument("--save", type=Path, help="write the trained model here (.npz)")
+    t.add_argument("--save-snapshots", type=Path, metavar="PATH",
+                   help="also write the run's parameter snapshots (start and each epoch) here (.npz)")
     t.add_argument("--json", action="store_true", help="print one JSON object with the results")
 
     e = sub.add_parser("evaluate", help="test accuracy of a saved model")
@@ -121,6 +123,9 @@ def cmd_train(args) -> dict:
         metrics["history"] = H.epoch_summary()
         save_model(args.save, trainer.model, config.to_dict(), metrics)
         result["saved"] = str(args.save)
+    if args.save_snapshots:
+        save_snapshots(args.save_snapshots, trainer.snapshots)
+        result["snapshots"] = len(trainer.snapshots)
     if not args.json:
         print(f"{trainer.model!r}: test accuracy {test_acc:.4f}, validation {result['val_accuracy']}, "
               f"{result['train_seconds']:.1f} s of training" + (f", saved to {args.save}" if args.save else ""))

@@ -5,7 +5,8 @@ with the format name and version, the architecture, the training config, metrics
 SHA-256 of the weights. Loading uses `allow_pickle=False` (a file cannot run code), checks
 every name, shape and value, and turns anything unexpected into a ValueError that says
 what is wrong. Writes go to a temporary file that is then renamed: a crash never leaves a
-half-written model behind.
+half-written model behind. A run's parameter snapshots can be saved beside the model
+(`save_snapshots`), so a loaded model can still be scrubbed back through its training.
 """
 from __future__ import annotations
 
@@ -48,8 +49,57 @@ def dumps_model(model: MLP, config: dict | None = None, metrics: dict | None = N
 def save_model(path: str | os.PathLike, model: MLP, config: dict | None = None,
                metrics: dict | None = None) -> Path:
     """Write atomically: a temporary file in the same directory, then rename."""
-    path = Path(path)
-    data = dumps_model(model, config, metrics)
+    return _write_atomic(Path(path), dumps_model(model, config, metrics))
+
+
+def save_snapshots(path: str | os.PathLike, snapshots: list) -> Path:
+    """Parameter snapshots of a training run (Trainer.snapshots), for scrubbing back through it.
+
+    Arrays: `step` (n,), `epoch` (n,), and `s{i}.{name}` for snapshot i's parameter `name`.
+    """
+    if not snapshots:
+        raise ValueError("no snapshots to save")
+    arrays = {"step": np.array([s.step for s in snapshots], np.int64),
+              "epoch": np.array([s.epoch for s in snapshots], np.float64)}
+    for i, snap in enumerate(snapshots):
+        arrays.update({f"s{i}.{k}": v for k, v in snap.params.items()})
+    buf = io.BytesIO()
+    np.savez(buf, **arrays)
+    return _write_atomic(Path(path), buf.getvalue())
+
+
+def load_snapshots(source: str | os.PathLike | bytes | BinaryIO, model: MLP) -> list:
+    """Snapshots saved by `save_snapshots`, checked against the model they belong to."""
+    from .trainer import Snapshot
+
+    name = str(source) if isinstance(source, (str, os.PathLike)) else "snapshots file"
+    if isinstance(source, (bytes, bytearray)):
+        source = io.BytesIO(source)
+    try:
+        with np.load(source, allow_pickle=False) as z:
+            arrays = {k: z[k] for k in z.files}
+    except (ValueError, EOFError, OSError, zipfile.BadZipFile, zlib.error, AttributeError) as e:
+        raise ValueError(f"{name}: not a readable snapshots file ({e})") from None
+    if "step" not in arrays or "epoch" not in arrays or arrays["step"].shape != arrays["epoch"].shape:
+        raise ValueError(f"{name}: no step/epoch index; not a snapshots file")
+    shapes = {k: v.shape for k, v in model.params.items()}
+    snaps = []
+    for i, (step, epoch) in enumerate(zip(arrays["step"], arrays["epoch"])):
+        params = {}
+        for k, shape in shapes.items():
+            a = arrays.get(f"s{i}.{k}")
+            if a is None or a.shape != shape or a.dtype.kind != "f" or not np.all(np.isfinite(a)):
+                raise ValueError(f"{name}: snapshot {i} has no valid {k} of shape {shape}")
+            a = a.astype(model.dtype)
+            a.flags.writeable = False
+            params[k] = a
+        snaps.append(Snapshot(int(step), float(epoch), params))
+    if len(arrays) != 2 + len(snaps) * len(shapes):
+        raise ValueError(f"{name}: unexpected arrays besides {len(snaps)} snapshots of {sorted(shapes)}")
+    return snaps
+
+
+def _write_atomic(path: Path, data: bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

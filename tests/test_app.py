@@ -195,6 +195,23 @@ def test_a_good_upload_becomes_the_current_model():
     assert not at.exception
 
 
+def test_weights_page_scrubs_the_pretrained_models_training_at_first_load():
+    at = fresh()
+    at.switch_page("pages/weights.py").run()
+    slider = at.select_slider(key="weights.snapshot")
+    assert len(slider.options) == 6 and slider.value == 5 and not at.info  # the start + 5 epochs
+    slider.set_value(0).run()
+    assert not at.exception and "at initialisation" in " ".join(h.value for h in at.subheader)
+
+
+def test_an_uploaded_model_has_no_snapshots_and_says_so():
+    at = fresh()
+    at.switch_page("pages/train.py").run()
+    _upload(at, "mine.npz", dumps_model(MLP([784, 20, 10])))
+    at.switch_page("pages/weights.py").run()
+    assert "snapshots are not here" in texts(at.info)
+
+
 def test_weights_page_scrubs_through_snapshots(one_step_ticks):
     at = tiny_training(fresh())
     while at.session_state["train.running"]:

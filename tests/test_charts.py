@@ -34,7 +34,11 @@ def test_weight_pictures_use_a_diverging_scale_centred_on_zero_with_a_colour_bar
     W = MLP([784, 30, 10], seed=1).params
     for fig in (charts.templates(W["W1"]), charts.matrix(W["W2"], "W2", "in", "out")):
         hm = fig.data[0]
-        assert hm.zmid == 0 and hm.zmin == -hm.zmax and hm.colorscale[0][1] != hm.colorscale[-1][1]
+        assert hm.zmid == 0 and hm.zmin == -hm.zmax
+        scale = charts.DIVERGING  # as sent to the browser (not a name plotly.js would reinterpret)
+        assert fig.to_plotly_json()["data"][0]["colorscale"] == scale
+        assert scale[0][1] == "rgb(103,0,31)" and scale[-1][1] == "rgb(5,48,97)"  # red negative, blue positive
+        assert scale[len(scale) // 2] == [0.5, "rgb(247,247,247)"]  # zero is (near) white
         assert hm.showscale is not False and hm.colorbar.title.text
 
 

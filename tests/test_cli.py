@@ -19,7 +19,7 @@ def test_train_json_and_save(tmp_path):
     out = tmp_path / "m.npz"
     r = run("train", "--preset", "fast", "--hidden", "32", "16", "--epochs", "2", "--n-train", "3000",
             "--optimizer", "momentum", "--lr", "0.05", "--batch-size", "50", "--seed", "3",
-            "--save", str(out), "--json")
+            "--save", str(out), "--save-snapshots", str(tmp_path / "snaps.npz"), "--json")
     assert r.returncode == 0, r.stderr
     result = json.loads(r.stdout.strip().splitlines()[-1])
     for key in ("test_accuracy", "val_accuracy", "train_seconds", "epoch_seconds", "params"):
@@ -28,6 +28,7 @@ def test_train_json_and_save(tmp_path):
     assert len(result["epoch_seconds"]) == 2 and result["status"] == "done"
     assert result["config"]["optimizer"] == "momentum" and result["config"]["hidden"] == [32, 16]
     assert 0.5 < result["test_accuracy"] <= 1 and out.exists()
+    assert result["snapshots"] == 3 and (tmp_path / "snaps.npz").exists()  # the start and 2 epochs
 
     r = run("evaluate", str(out), "--json")
     assert r.returncode == 0, r.stderr

@@ -104,3 +104,29 @@ def test_pretrained_default_model_ships_and_is_good(mnist):
     assert meta["metrics"]["test_accuracy"] == pytest.approx(acc, abs=1e-9)
     assert len(meta["metrics"]["history"]["val_acc"]) == meta["config"]["epochs"]
     assert zipfile.is_zipfile(ASSETS / "default_model.npz")
+
+
+def test_snapshots_round_trip_and_reject_a_mismatch(tmp_path, small_mnist):
+    from nn_core import Trainer, TrainConfig, load_snapshots, save_snapshots
+    t = Trainer(TrainConfig(hidden=(8,), epochs=2, n_train=300, batch_size=100), small_mnist)
+    t.step(10**6)
+    path = save_snapshots(tmp_path / "s.npz", t.snapshots)
+    back = load_snapshots(path, t.model)
+    assert [(s.step, s.epoch) for s in back] == [(s.step, s.epoch) for s in t.snapshots] == [(0, 0), (3, 1), (6, 2)]
+    assert all(np.array_equal(a.params[k], b.params[k]) for a, b in zip(back, t.snapshots) for k in a.params)
+    with pytest.raises(ValueError, match="snapshot 0 has no valid W1"):
+        load_snapshots(path, MLP([784, 9, 10]))
+    with pytest.raises(ValueError, match="not a readable snapshots file"):
+        load_snapshots(b"junk", t.model)
+    with pytest.raises(ValueError, match="no step/epoch"):
+        load_snapshots(_npz(W1=np.zeros(3)), t.model)
+
+
+def test_shipped_snapshots_belong_to_the_shipped_model():
+    from nn_core import load_snapshots
+    model, meta = load_model(ASSETS / "default_model.npz")
+    snaps = load_snapshots(ASSETS / "default_snapshots.npz", model)
+    assert len(snaps) == meta["config"]["epochs"] + 1 and snaps[0].step == 0
+    assert all(np.array_equal(snaps[-1].params[k], model.params[k]) for k in model.params)
+    fresh = MLP(model.layer_sizes, model.activation, model.init, model.seed).params  # same seed, same start
+    assert all(np.array_equal(snaps[0].params[k], fresh[k]) for k in fresh)

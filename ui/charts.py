@@ -12,10 +12,14 @@ not fight the user; paused charts can be zoomed. Long histories are downsampled.
 from __future__ import annotations
 
 import numpy as np
+import plotly.colors
 import plotly.graph_objects as go
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000", "#F0E442"]
-DIVERGING = "RdBu"
+# ColorBrewer RdBu as an explicit list: red negative, white zero, blue positive. (Passed by
+# name without Python-side validation, "RdBu" would reach plotly.js, whose own "RdBu" runs
+# the other way with a grey middle.)
+DIVERGING = plotly.colors.make_colorscale(plotly.colors.diverging.RdBu)
 POS, NEG = "#2166AC", "#B2182B"             # the ends of RdBu, for bars coloured by sign
 MAX_POINTS = 1500
 FONT = {"size": 14}

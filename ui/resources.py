@@ -14,10 +14,11 @@ import numpy as np
 import streamlit as st
 import threadpoolctl
 
-from nn_core import MLP, Dataset, load_dataset, load_model
+from nn_core import MLP, Dataset, Snapshot, load_dataset, load_model, load_snapshots
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 DEFAULT_MODEL = ASSETS / "default_model.npz"
+DEFAULT_SNAPSHOTS = ASSETS / "default_snapshots.npz"  # its training run, for the Weights scrubber
 
 
 @st.cache_resource(show_spinner=False)
@@ -47,9 +48,9 @@ def default_model() -> tuple[MLP, dict]:
 
 
 @st.cache_resource(show_spinner=False)
-def test_inputs() -> np.ndarray:
-    """The 10,000 test images as float32 (m, 784), converted once (31 MB), read-only."""
-    from nn_core import as_float
-    X = as_float(dataset().x_test)
-    X.flags.writeable = False
-    return X
+def default_snapshots() -> list[Snapshot]:
+    """The pretrained model's snapshots (read-only), or [] if the file is absent or does not fit."""
+    try:
+        return load_snapshots(DEFAULT_SNAPSHOTS, default_model()[0])
+    except ValueError:
+        return []

@@ -75,7 +75,7 @@ def use_default_model() -> None:
         "name": "Pretrained (fast preset)", "source": "assets/default_model.npz",
         "config": meta.get("config", {}), "metrics": meta.get("metrics", {}),
     }
-    st.session_state["model.snapshots"] = []
+    st.session_state["model.snapshots"] = resources.default_snapshots()
 
 
 def model() -> MLP:
