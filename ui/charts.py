@@ -230,4 +230,10 @@ def histograms(now: np.ndarray, before: np.ndarray, title: str, now_name: str = 
              "hovertemplate": "%{x:.3f}: %{y:.2%}<extra>" + name + "</extra>"}
             for name, d, color in ((before_name, b, OKABE_ITO[1]), (now_name, a, OKABE_ITO[0]))]
     layout = _axes(_layout(title, 280, barmode="overlay", bargap=0), "weight value", "fraction of weights", live=False)
+    # its own row between the title and the plot, so it covers neither the bars nor the axis title
+    layout["title"].update({"yref": "container", "y": 0.98, "yanchor": "top"})
+    layout["legend"] = {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom",
+                        "font": {"size": 12}}
+    layout["margin"]["t"] = 72
+    layout["height"] = 300
     return _figure(data, layout)
