@@ -15,15 +15,14 @@ import argparse
 import json
 import os
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 
 from .config import PRESETS, TrainConfig, get_preset
-from .data import as_float, load_dataset
+from .data import load_dataset
 from .serialize import load_model, save_model, save_snapshots
-from .trainer import Trainer, evaluate
+from .trainer import Trainer, evaluate, score
 
 # The CLI's default data directory: the repository's bundled assets, or $NN_CORE_DATA.
 DEFAULT_DATA = Path(os.environ.get("NN_CORE_DATA", Path(__file__).resolve().parent.parent / "assets"))
@@ -135,8 +134,8 @@ def cmd_train(args) -> dict:
 def cmd_evaluate(args) -> dict:
     model, meta = load_model(args.model)
     data = load_dataset(args.data)
-    loss, acc = evaluate(model, data.x_test, data.y_test)
-    pred = model.predict(as_float(data.x_test, model.dtype))
+    loss, pred = score(model, data.x_test, data.y_test)  # one pass over the test set
+    acc = float((pred == data.y_test).mean())
     per_class = [float((pred[data.y_test == c] == c).mean()) for c in range(model.layer_sizes[-1])]
     result = {"model": str(args.model), "architecture": meta["architecture"], "params": model.n_params,
               "test_accuracy": acc, "test_loss": loss, "per_class_accuracy": per_class}

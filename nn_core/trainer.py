@@ -97,10 +97,16 @@ class Progress:
 
     step: int
     total_steps: int
-    epoch: int
+    epoch: int        # epochs completed
+    epochs: int       # epochs in the run
     loss: float
     elapsed: float
     status: str
+
+    @property
+    def current_epoch(self) -> int:
+        """The epoch under way, counting from 1 (the last one once training is over)."""
+        return min(self.epoch + 1, self.epochs)
 
     @property
     def fraction(self) -> float:
@@ -111,15 +117,27 @@ class Progress:
         return self.elapsed / self.step * (self.total_steps - self.step) if self.step else math.nan
 
 
-def evaluate(model: MLP, images: np.ndarray, labels: np.ndarray, chunk: int = 10000) -> tuple[float, float]:
-    """Mean cross-entropy and accuracy of a model on uint8 images, chunk by chunk."""
-    total_loss, correct = 0.0, 0
+def _forward_scores(model: MLP, X: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray, dict]:
+    """One forward pass: mean cross-entropy, predicted labels (m,), and the cache."""
+    probs, cache = model.forward(X, check=False)  # X comes from validated uint8 data
+    return cross_entropy_int(cache[f"Z{model.L}"], y, probs), probs.argmax(axis=1), cache
+
+
+def score(model: MLP, images: np.ndarray, labels: np.ndarray, chunk: int = 10000) -> tuple[float, np.ndarray]:
+    """Mean cross-entropy and the predicted labels of a model on uint8 images, chunk by chunk."""
+    total_loss, predictions = 0.0, []
     for i in range(0, len(labels), chunk):
         y = labels[i:i + chunk]
-        probs, cache = model.forward(as_float(images[i:i + chunk], model.dtype), check=False)
-        total_loss += cross_entropy_int(cache[f"Z{model.L}"], y, probs) * len(y)
-        correct += int((probs.argmax(axis=1) == y).sum())
-    return total_loss / len(labels), correct / len(labels)
+        loss, pred, _ = _forward_scores(model, as_float(images[i:i + chunk], model.dtype), y)
+        total_loss += loss * len(y)
+        predictions.append(pred)
+    return total_loss / len(labels), np.concatenate(predictions)
+
+
+def evaluate(model: MLP, images: np.ndarray, labels: np.ndarray, chunk: int = 10000) -> tuple[float, float]:
+    """Mean cross-entropy and accuracy of a model on uint8 images."""
+    loss, pred = score(model, images, labels, chunk)
+    return loss, float((pred == labels).mean())
 
 
 def _dead_fraction(Z: np.ndarray) -> float:
@@ -197,7 +215,8 @@ class Trainer:
 
     def progress(self) -> Progress:
         loss = self.history.step_loss[-1] if self.history.step_loss else math.nan
-        return Progress(self.step_count, self.total_steps, self.epoch, loss, self.elapsed, self.status)
+        return Progress(self.step_count, self.total_steps, self.epoch, self.config.epochs, loss, self.elapsed,
+                        self.status)
 
     # ------------------------------------------------------------------ internals
     def _copy_params(self) -> dict[str, np.ndarray]:
@@ -286,9 +305,8 @@ class Trainer:
             return math.nan, math.nan, {}
         if self._X_val is None:  # converted once: 5,000 x 784 float32 is 15 MB
             self._X_val = as_float(self.data.x_val, self.model.dtype)
-        probs, cache = self.model.forward(self._X_val, check=False)
-        loss = cross_entropy_int(cache[f"Z{self.model.L}"], y, probs)
-        return loss, float((probs.argmax(axis=1) == y).mean()), {Z: _dead_fraction(cache[Z]) for Z in self._Zh}
+        loss, pred, cache = _forward_scores(self.model, self._X_val, y)
+        return loss, float((pred == y).mean()), {Z: _dead_fraction(cache[Z]) for Z in self._Zh}
 
     def _add_snapshot(self) -> None:
         """Keep at most max_snapshots: when full, drop every other one (the first stays)."""

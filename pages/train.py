@@ -50,15 +50,15 @@ with main:
         p, live = t.progress(), state.running()
         eta = f" · about {p.eta:.0f} s left" if live and p.step else ""
         st.progress(p.fraction, text=f"step {p.step:,} of {p.total_steps:,} · epoch "
-                                     f"{min(p.epoch + 1, t.config.epochs)} of {t.config.epochs} · "
+                                     f"{p.current_epoch} of {p.epochs} · "
                                      f"{p.elapsed:.1f} s of training{eta}")
         H = t.history.consistent()  # a tick may be appending in an overlapping run
         m = st.columns(4)
-        m[0].metric("Loss (last batch)", f"{H.step_loss[-1]:.3f}" if H.n_steps else "–",
+        m[0].metric("Loss (last batch)", f"{H.step_loss[-1]:.3g}" if H.n_steps else "–",
                     help="Cross-entropy of the most recent mini-batch.")
         m[1].metric("Validation accuracy", f"{H.val_acc[-1]:.2%}" if H.val_acc else "after epoch 1",
                     help="On the 5,000 held-out images, after the last finished epoch.")
-        m[2].metric("Epoch", f"{min(p.epoch + 1, t.config.epochs)} / {t.config.epochs}",
+        m[2].metric("Epoch", f"{p.current_epoch} / {p.epochs}",
                     help=f"Passes over the training set; {t.steps_per_epoch:,} steps each.")
         m[3].metric("Steps per second", f"{p.step / p.elapsed:.0f}" if p.elapsed else "–",
                     help="Gradient steps per second of training time.")
@@ -71,8 +71,7 @@ with main:
             for col, name in zip(cols, row):
                 if name in figs:
                     col.plotly_chart(figs[name], width="stretch", config=cfg, key=f"train.chart.{name}")
-                    col.caption(text.section("train", {"loss": "Loss", "accuracy": "Accuracy", "norms": "Norms",
-                                                       "dead": "Dead"}[name]))
+                    col.caption(text.section("train", name.capitalize()))  # assets/text/train.md
         if not live:
             st.caption("Paused or finished: drag on a chart to zoom, double-click to reset.")
 

@@ -16,7 +16,6 @@ The gzip streams are written with mtime=0, so rebuilding gives byte-identical fi
 from __future__ import annotations
 
 import argparse
-import gzip
 import hashlib
 import io
 import sys

@@ -2,7 +2,6 @@
 
 Screenshots of every page go to artifacts/screenshots/ (look at them).
 """
-import time
 
 import pytest
 

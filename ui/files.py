@@ -46,7 +46,7 @@ def download_and_upload() -> None:
     st.file_uploader("Upload a model (.npz)", type=["npz"], key="upload.model", on_change=_on_upload,
                      help=f"A model saved by this app or by `python -m nn_core train --save`. At most "
                           f"{MAX_UPLOAD_MB} MB; it is checked before use and cannot run code.")
-    if st.session_state.get("upload.error"):
+    if st.session_state["upload.error"]:
         st.error(st.session_state["upload.error"], icon=":material/error:")
-    if st.session_state.get("upload.ok"):
+    if st.session_state["upload.ok"]:
         st.success(st.session_state["upload.ok"], icon=":material/check_circle:")

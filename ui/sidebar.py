@@ -35,4 +35,4 @@ def training_status() -> None:
     st.progress(p.fraction, text=f"{label} · step {p.step:,}/{p.total_steps:,}")
     val = f" · validation {t.history.val_acc[-1]:.2%}" if t.history.val_acc else ""
     eta = f" · about {_duration(p.eta)} left" if state.running() else ""
-    st.caption(f"epoch {min(p.epoch + 1, t.config.epochs)}/{t.config.epochs}{val}{eta}")
+    st.caption(f"epoch {p.current_epoch}/{p.epochs}{val}{eta}")

@@ -6,6 +6,10 @@ model.snapshots parameter snapshots of its training run (empty for loaded models
 train.trainer   the Trainer of the run in progress (or finished), or None
 train.running   True while the training fragment should advance it
 train.error     a message for the Train page (divergence, bad settings), or None
+train.notice    a success message for the Train page, or None
+train.preset    the preset a run started from, or "custom" if its settings were changed
+train.lock      held while a chunk trains or a run is replaced (reruns of a session can overlap)
+upload.error, upload.ok   the outcome of the last model upload
 Training never replaces model.current until it finishes; then `adopt_trained` does.
 """
 from __future__ import annotations
@@ -19,14 +23,18 @@ from nn_core import MLP, Trainer, evaluate
 
 from . import resources
 
-DEFAULTS = {
+DEFAULTS = {  # a value, or a factory called once per session (each session its own list, lock)
     "model.current": None,
     "model.info": None,
-    "model.snapshots": [],
+    "model.snapshots": list,
     "train.trainer": None,
     "train.running": False,
     "train.error": None,
     "train.notice": None,
+    "train.preset": "custom",
+    "train.lock": threading.Lock,
+    "upload.error": None,
+    "upload.ok": None,
 }
 
 
@@ -63,7 +71,7 @@ def init() -> None:
     """Fill in every key this session does not have yet (called once per run by app.py)."""
     for key, value in DEFAULTS.items():
         if key not in st.session_state:
-            st.session_state[key] = list(value) if isinstance(value, list) else value
+            st.session_state[key] = value() if callable(value) else value
     if st.session_state["model.current"] is None:
         use_default_model()
 

@@ -122,8 +122,6 @@ def hyperparameter_widgets() -> TrainConfig | None:
 
 # ------------------------------------------------------------------ controls (on_click callbacks)
 def _lock() -> threading.Lock:
-    if "train.lock" not in st.session_state:
-        st.session_state["train.lock"] = threading.Lock()
     return st.session_state["train.lock"]
 
 
@@ -163,7 +161,7 @@ def use_paused_model() -> None:
 
 
 def _run_name(t: Trainer) -> str:
-    preset = st.session_state.get("train.preset", "custom")
+    preset = st.session_state["train.preset"]
     return f"{'-'.join(map(str, t.model.layer_sizes))} {t.config.activation} ({preset})"
 
 
