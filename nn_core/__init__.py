@@ -1,7 +1,7 @@
 """nn_core: a multilayer perceptron for MNIST in NumPy, with every intermediate exposed.
 
 The network (model.py), its activations and softmax steps (activations.py), the loss
-(losses.py), optimizers (optimizers.py), a resumable trainer that records what a
+(losses.py), the confusion matrix (metrics.py), optimizers (optimizers.py), a resumable trainer that records what a
 dashboard shows (trainer.py), hyperparameters and presets (config.py), data loading
 (data.py), drawing preprocessing (preprocess.py), gradient checking (gradcheck.py), model
 files (serialize.py) and the command line (cli.py). NumPy and the standard library only
@@ -12,6 +12,7 @@ from .config import PRESETS, Preset, TrainConfig, get_preset
 from .data import Dataset, as_float, load_dataset, read_idx
 from .gradcheck import check_gradients, check_weight, rel_error
 from .losses import cross_entropy, labels_to_onehot
+from .metrics import confident_mistakes, confusion_matrix, per_class_accuracy
 from .model import MLP
 from .optimizers import make_optimizer
 from .preprocess import prepare_drawing
@@ -20,8 +21,8 @@ from .trainer import History, Snapshot, Trainer, evaluate, score
 
 __all__ = [
     "ACTIVATIONS", "PRESETS", "Dataset", "History", "MLP", "Preset", "Snapshot", "TrainConfig", "Trainer",
-    "as_float", "check_gradients", "check_weight", "cross_entropy", "dumps_model", "evaluate",
+    "as_float", "check_gradients", "check_weight", "confident_mistakes", "confusion_matrix", "cross_entropy", "dumps_model", "evaluate",
     "get_activation", "get_preset", "labels_to_onehot", "load_dataset", "load_model", "load_snapshots",
-    "make_optimizer", "save_snapshots",
+    "make_optimizer", "per_class_accuracy", "save_snapshots",
     "prepare_drawing", "read_idx", "rel_error", "save_model", "score", "softmax", "softmax_steps",
 ]

@@ -85,6 +85,15 @@ class MLP:
         twin.params = {k: v.copy() for k, v in self.params.items()}
         return twin
 
+    def astype(self, dtype) -> "MLP":
+        """A copy in another float precision (float64 for gradient checks)."""
+        twin = self.copy()
+        twin.dtype = np.dtype(dtype)
+        if twin.dtype not in (np.float32, np.float64):
+            raise ValueError(f"dtype must be float32 or float64, got {twin.dtype}")
+        twin.params = {k: v.astype(twin.dtype) for k, v in self.params.items()}
+        return twin
+
     def set_params(self, params: dict[str, np.ndarray]) -> None:
         """Replace all parameters after checking names, shapes and finiteness."""
         expected = {k: v.shape for k, v in self.params.items()}

@@ -99,3 +99,36 @@ def sidebar_step(page, wait_ms: int = 3000) -> int | None:
 
 def exceptions(page) -> int:
     return page.locator('[data-testid="stException"]').count()
+
+
+# Digits as mouse strokes, in canvas fractions (0..1): lists of (x, y) points per stroke.
+DIGIT_STROKES = {
+    "0": [[(0.5, 0.15), (0.32, 0.25), (0.27, 0.5), (0.32, 0.75), (0.5, 0.85), (0.68, 0.75), (0.73, 0.5),
+           (0.68, 0.25), (0.5, 0.15)]],
+    "1": [[(0.5, 0.15), (0.5, 0.85)]],
+    "7": [[(0.28, 0.2), (0.72, 0.2), (0.45, 0.85)]],
+    "4": [[(0.4, 0.15), (0.3, 0.55), (0.7, 0.55)], [(0.6, 0.3), (0.6, 0.85)]],
+}
+
+
+def canvas_box(page) -> dict:
+    """The Draw page's canvas (its key, draw.canvas.N, changes on Clear; dots become dashes in the class)."""
+    canvas = page.locator('[class*="st-key-draw-canvas-"] canvas.upper-canvas').first
+    canvas.wait_for(timeout=20_000)
+    return canvas.bounding_box()
+
+
+def draw_strokes(page, strokes, box: dict, steps: int = 6) -> None:
+    """Each stroke: press, move through its points, release (one stroke = one mouse-up)."""
+    for stroke in strokes:
+        pts = [(box["x"] + fx * box["width"], box["y"] + fy * box["height"]) for fx, fy in stroke]
+        page.mouse.move(*pts[0])
+        page.mouse.down()
+        for p in pts[1:]:
+            page.mouse.move(*p, steps=steps)
+        page.mouse.up()
+
+
+def shown_prediction(page) -> str | None:
+    loc = page.locator(".st-key-prediction .predicted-digit")
+    return loc.first.inner_text() if loc.count() else None

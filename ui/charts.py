@@ -43,7 +43,7 @@ def _layout(title: str = "", height: int = 320, **extra) -> dict:
 
 def _axes(layout: dict, xtitle: str, ytitle: str, live: bool, **y) -> dict:
     layout["xaxis"] = {"title": {"text": xtitle}, "fixedrange": live}
-    layout["yaxis"] = {"title": {"text": ytitle}, "fixedrange": live, **y}
+    layout["yaxis"] = {"title": {"text": ytitle}, "fixedrange": live, "exponentformat": "power", **y}
     layout["dragmode"] = False if live else "zoom"
     return layout
 
@@ -55,7 +55,7 @@ def _image_layout(layout: dict) -> dict:
 
 
 def _colorbar(text: str, thickness: int = 14) -> dict:
-    return {"title": {"text": text, "side": "right"}, "thickness": thickness}
+    return {"title": {"text": text, "side": "right"}, "thickness": thickness, "exponentformat": "power"}
 
 
 def downsample(x: np.ndarray, y: np.ndarray, max_points: int = MAX_POINTS) -> tuple[np.ndarray, np.ndarray]:
@@ -179,7 +179,7 @@ def templates(W: np.ndarray, cols: int | None = None, title: str = "", colorbar:
     z = _mosaic(np.asarray(W, np.float32).T.reshape(H, 28, 28), cols)
     idx = _mosaic(np.broadcast_to(np.arange(H, dtype=np.float32)[:, None, None], (H, 28, 28)), cols)
     zmax = zmax or float(np.nanmax(np.abs(z))) or 1.0
-    names = np.array(labels or [f"unit {i}" for i in range(H)] + [""], dtype=object)
+    names = np.array(list(labels or [f"unit {i}" for i in range(H)]) + [""], dtype=object)
     hover = names[np.where(np.isnan(idx), H, np.nan_to_num(idx)).astype(int)]
     rows = int(np.ceil(H / cols))
     trace = {"type": "heatmap", "z": z, "colorscale": DIVERGING, "zmid": 0, "zmin": -zmax, "zmax": zmax,
@@ -204,14 +204,18 @@ def matrix(W: np.ndarray, title: str, xtitle: str, ytitle: str, colorbar: str = 
 
 
 def bars(values: np.ndarray, title: str, xtitle: str, ytitle: str, labels=None, color: str | None = None,
-         diverging: bool = False, height: int = 280, highlight: int | None = None) -> go.Figure:
-    """A bar per entry; diverging=True colours by sign (blue positive, red negative)."""
-    v = np.asarray(values, np.float32)
+         diverging: bool = False, height: int = 280, highlight=None, y_range=None) -> go.Figure:
+    """A bar per entry; diverging=True colours by sign (blue positive, red negative);
+    highlight: an index or indices drawn in orange."""
+    v = np.asarray(values, np.float32).ravel()
     colors = [(POS if x >= 0 else NEG) if diverging else (color or OKABE_ITO[0]) for x in v]
-    if highlight is not None:
-        colors[highlight] = OKABE_ITO[1]
+    for i in np.atleast_1d(highlight if highlight is not None else []):
+        colors[int(i)] = OKABE_ITO[1]
     x = list(labels) if labels is not None else np.arange(len(v))
-    layout = _axes(_layout(title, height, showlegend=False), xtitle, ytitle, live=True)
+    layout = _axes(_layout(title, height, showlegend=False, bargap=0.15), xtitle, ytitle, live=True,
+                   **({"range": list(y_range)} if y_range else {}))
+    if labels is not None:
+        layout["xaxis"]["type"] = "category"
     return _figure([{"type": "bar", "x": x, "y": v, "marker": {"color": colors},
                      "hovertemplate": "%{x}: %{y:.4f}<extra></extra>"}], layout)
 
@@ -236,4 +240,68 @@ def histograms(now: np.ndarray, before: np.ndarray, title: str, now_name: str = 
                         "font": {"size": 12}}
     layout["margin"]["t"] = 72
     layout["height"] = 300
+    return _figure(data, layout)
+
+
+def compare_bars(before: np.ndarray, after: np.ndarray, title: str, xtitle: str, ytitle: str,
+                 names: tuple[str, str] = ("before", "after"), height: int = 300) -> go.Figure:
+    """Two values per entry side by side (e.g. probabilities before and after a step)."""
+    x = [str(i) for i in range(len(np.ravel(before)))]
+    data = [{"type": "bar", "x": x, "y": np.asarray(v, np.float32).ravel(), "name": name,
+             "marker": {"color": color}, "hovertemplate": "%{x}: %{y:.4f}<extra>" + name + "</extra>"}
+            for v, name, color in ((before, names[0], OKABE_ITO[1]), (after, names[1], OKABE_ITO[0]))]
+    layout = _axes(_layout(title, height, barmode="group"), xtitle, ytitle, live=True)
+    layout["xaxis"]["type"] = "category"
+    return _figure(data, layout)
+
+
+GREYS = [[0.0, "#000000"], [1.0, "#ffffff"]]  # the canvas's own colours: ink white on black
+
+
+def pixels(image: np.ndarray, title: str = "", height: int = 300) -> go.Figure:
+    """A 28x28 input as a heatmap (hover shows each pixel's index in x and its value)."""
+    a = np.asarray(image, np.float32)
+    idx = np.arange(a.size).reshape(a.shape)
+    trace = {"type": "heatmap", "z": a, "colorscale": GREYS, "zmin": 0, "zmax": 1, "customdata": idx,
+             "hovertemplate": "x[%{customdata}] = %{z:.3f}<extra>row %{y}, col %{x}</extra>",
+             "colorbar": _colorbar("pixel value")}
+    layout = _layout(title, height)
+    layout["margin"] = {"l": 0, "r": 0, "t": 40 if title else 4, "b": 0}
+    return _figure([trace], _image_layout(layout))
+
+
+SEQUENTIAL = plotly.colors.make_colorscale(plotly.colors.sequential.Blues)  # ColorBrewer, colour-blind safe
+
+
+def confusion(cm: np.ndarray, selected: tuple[int, int] | None = None, height: int = 520) -> go.Figure:
+    """The confusion matrix as clickable squares (a scatter, because Streamlit's selection
+    events do not fire for heatmaps). Colour is log-scaled so single mistakes still show;
+    the text is the count; a chosen cell gets an orange frame."""
+    cm = np.asarray(cm)
+    C = cm.shape[0]
+    t, p = np.divmod(np.arange(C * C), C)
+    counts = cm.ravel()
+    level = np.log10(1 + counts).astype(np.float32)
+    top = float(np.log10(1 + max(int(counts.max()), 1)))
+    ticks = [v for v in (0, 1, 10, 100, 1000, 10000) if v <= counts.max()]
+    squares = {"type": "scatter", "x": p, "y": t, "mode": "markers+text", "text": [str(c) if c else "" for c in counts],
+               "textfont": {"color": ["white" if lv > 0.6 * top else "#222" for lv in level], "size": 13},
+               "customdata": counts, "showlegend": False,
+               "hovertemplate": "true %{y}, predicted %{x}: %{customdata} images<extra></extra>",
+               "marker": {"symbol": "square", "size": 40, "color": level, "cmin": 0, "cmax": top,
+                          "colorscale": SEQUENTIAL, "line": {"width": 0},
+                          "colorbar": {**_colorbar("images (log scale)"),
+                                       "tickvals": [float(np.log10(1 + v)) for v in ticks],
+                                       "ticktext": [f"{v:,}" for v in ticks]}}}
+    data = [squares]
+    if selected is not None:
+        data.append({"type": "scatter", "x": [selected[1]], "y": [selected[0]], "mode": "markers", "showlegend": False,
+                     "hoverinfo": "skip", "marker": {"symbol": "square-open", "size": 44,
+                                                     "color": OKABE_ITO[3], "line": {"width": 4}}})
+    layout = _layout("", height, showlegend=False, clickmode="event+select", dragmode=False, hovermode="closest")
+    layout["xaxis"] = {"title": {"text": "predicted digit"}, "tickvals": list(range(C)), "range": [-0.6, C - 0.4],
+                       "fixedrange": True, "side": "top", "showgrid": False, "zeroline": False}
+    layout["yaxis"] = {"title": {"text": "true digit"}, "tickvals": list(range(C)), "range": [C - 0.4, -0.6],
+                       "fixedrange": True, "scaleanchor": "x", "showgrid": False, "zeroline": False}
+    layout["margin"] = {"l": 10, "r": 10, "t": 40, "b": 10}
     return _figure(data, layout)

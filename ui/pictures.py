@@ -66,3 +66,40 @@ def digit_sheet(images: np.ndarray, labels: list[str], cols: int, scale: int = 4
         sheet.paste(tile.convert("RGB"), (c * cell, r * cell))
         draw.text((c * cell + scale, r * cell), text, fill=OKABE_ITO[1], font=font)
     return sheet
+
+
+def grey(image: np.ndarray, size: int = 140, box: tuple[int, int, int, int] | None = None) -> Image.Image:
+    """A [0, 1] grey array as a white-on-black picture whose longer side is `size` px
+    (nearest-neighbour, so pixels stay visible), optionally with a bounding box (top, bottom,
+    left, right) drawn on it."""
+    a = np.clip(np.nan_to_num(np.asarray(image, np.float64)), 0, 1)
+    h, w = a.shape
+    img = Image.fromarray(np.round(a * 255).astype(np.uint8)).convert("RGB")
+    s = size / max(h, w)
+    out = img.resize((max(1, round(w * s)), max(1, round(h * s))), Image.Resampling.NEAREST)
+    if box is not None:
+        sy, sx = out.height / h, out.width / w
+        top, bottom, left, right = box
+        ImageDraw.Draw(out).rectangle([left * sx, top * sy, right * sx - 1, bottom * sy - 1],
+                                      outline=OKABE_ITO[1], width=max(2, size // 70))
+    return out
+
+
+def digit_card(image: np.ndarray, probs: np.ndarray, true: int, scale: int = 4) -> Image.Image:
+    """A test digit above its ten predicted probabilities: the true digit's bar bluish green,
+    the (wrong) predicted digit's bar vermillion, the others grey. Okabe-Ito colours."""
+    side = 28 * scale
+    bar_h, label_h = 44, 14
+    card = Image.new("RGB", (side, side + bar_h + label_h + 4), "white")
+    card.paste(Image.fromarray(np.asarray(image, np.uint8)).resize((side, side), Image.Resampling.NEAREST), (0, 0))
+    draw = ImageDraw.Draw(card)
+    font = ImageFont.load_default(size=11)
+    pred = int(np.argmax(probs))
+    w = side / 10
+    base = side + 2 + bar_h
+    for k, p in enumerate(np.asarray(probs, np.float64)):
+        color = OKABE_ITO[2] if k == true else OKABE_ITO[3] if k == pred else "#999999"
+        x0 = k * w + 1
+        draw.rectangle([x0, base - max(1.0, p * bar_h), x0 + w - 3, base], fill=color)
+        draw.text((x0 + w / 2 - 3, base + 1), str(k), fill="#333333", font=font)
+    return card

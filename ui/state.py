@@ -10,6 +10,10 @@ train.notice    a success message for the Train page, or None
 train.preset    the preset a run started from, or "custom" if its settings were changed
 train.lock      held while a chunk trains or a run is replaced (reruns of a session can overlap)
 upload.error, upload.ok   the outcome of the last model upload
+example.*       the digit shown on Draw and Backprop (ui/example.py)
+draw.canvas     the canvas generation: Clear bumps it, and a new key is an empty canvas
+backprop.undo   models before each one-example gradient step, for Undo
+eval.*          the test-set scores of the current model, and a pending page switch
 Training never replaces model.current until it finishes; then `adopt_trained` does.
 """
 from __future__ import annotations
@@ -35,6 +39,14 @@ DEFAULTS = {  # a value, or a factory called once per session (each session its 
     "train.lock": threading.Lock,
     "upload.error": None,
     "upload.ok": None,
+    "example.x": None,          # the digit Draw and Backprop show: see ui/example.py
+    "example.source": None,
+    "example.index": None,
+    "example.label": None,
+    "draw.canvas": 0,           # bumped by Clear: a new canvas key is an empty canvas
+    "backprop.undo": list,      # (model, info) before each one-example step, newest last
+    "eval.result": None,        # the test-set scores of the model they were computed for
+    "eval.goto": None,          # the page a gallery button asked for (switched to on the next run)
 }
 
 

@@ -1,0 +1,130 @@
+"""Draw: the user's digit (or a test image) through preprocessing and every layer."""
+import numpy as np
+import streamlit as st
+from streamlit_drawable_canvas import st_canvas
+
+from nn_core import prepare_drawing
+from ui import example, flow, pictures, resources, state, text
+
+state.require_entrypoint()
+
+CANVAS = 280  # px, ten canvas pixels per MNIST pixel
+SOURCES = {"draw": "Draw a digit", "test": "Pick a test image"}
+
+st.title("Your digit, through the network")
+text.show("draw", "Intro")
+source = st.segmented_control("Input", list(SOURCES), format_func=SOURCES.get, key="draw.source", required=True,
+                              default="draw", persist_state="session",
+                              help="Draw your own digit with the mouse, or take one of the 10,000 test images "
+                                   "(their true labels are known).")
+
+
+def _clear() -> None:
+    st.session_state["draw.canvas"] += 1  # a new key is a new, empty canvas
+    if st.session_state["example.source"] == "drawing":
+        st.session_state["example.x"] = None
+
+
+def _random_test_image() -> None:
+    st.session_state["draw.index"] = int(np.random.default_rng().integers(len(resources.dataset().y_test)))
+
+
+def _show_steps(steps: dict) -> None:
+    cols = st.columns(5)
+    top, bottom, left, right = steps["bbox"]
+    shown = [(steps["ink"], "1. your strokes", f"{steps['ink'].shape[1]}×{steps['ink'].shape[0]} canvas; the orange "
+              f"box is the ink", steps["bbox"]),
+             (steps["cropped"], "2. cropped to the ink", f"{right - left}×{bottom - top} px", None),
+             (steps["scaled"], "3. scaled", f"{steps['scaled'].shape[1]}×{steps['scaled'].shape[0]}: the longer "
+              "side 20 px, antialiased", None),
+             (steps["boxed"], "4. placed in 28×28", "pasted in the middle of the MNIST field", None),
+             (steps["centred"], "5. centred by mass", "moved by (%+d, %+d) px so the ink's centre of mass is at "
+              "(14, 14): the network's input" % steps["shift"], None)]
+    for col, (img, title, caption, box) in zip(cols, shown):
+        with col:
+            st.markdown(f"**{title}**")
+            st.image(pictures.grey(img, 140, box))
+            st.caption(caption)
+
+
+@st.fragment
+def drawing() -> None:
+    """The canvas and everything that depends on it: a stroke reruns only this part."""
+    model = state.model()
+    c1, c2, c3 = st.columns([1.1, 0.9, 1.4])
+    with c1:
+        st.markdown(text.section("draw", "Canvas"))
+        brush = st.slider("Brush size", 8, 40, 20, key="draw.brush", persist_state="session",
+                          help="Stroke width in canvas pixels. The canvas is 280 px wide, ten per MNIST pixel; "
+                               "MNIST strokes are about 2–3 MNIST pixels thick, so 15–25 works best.")
+        result = st_canvas(stroke_width=brush, stroke_color="#FFFFFF", background_color="#000000", height=CANVAS,
+                           width=CANVAS, drawing_mode="freedraw", return_image_data=True,
+                           key=f"draw.canvas.{st.session_state['draw.canvas']}")
+        st.button("Clear", icon=":material/delete:", on_click=_clear, key="draw.clear",
+                  help="Start again with an empty canvas.")
+    with st.container(key="draw.preprocessing"):
+        st.subheader("From strokes to 784 numbers: preprocessing")
+        t1, t2, t3 = st.columns(3)
+        crop = t1.toggle("Crop to the ink", True, key="draw.crop", persist_state="session",
+                         help="Off: the whole canvas is used, so the digit keeps its size and place on it.")
+        fit = t2.toggle("Scale to a 20×20 box", True, key="draw.fit", persist_state="session",
+                        help="Off: the (cropped) picture is stretched to 28×28, ignoring its aspect ratio.")
+        centre = t3.toggle("Centre by mass", True, key="draw.centre", persist_state="session",
+                           help="Off: the digit stays where the previous steps put it.")
+        image = result.image_data
+        steps = prepare_drawing(image, crop=crop, fit_box=fit, centre=centre) if image is not None else None
+        if steps is not None:
+            st.markdown(text.section("draw", "Preprocessing"))
+            _show_steps(steps)
+    if steps is not None:
+        example.use_drawing(steps["x"])
+    elif image is not None:  # the canvas was wiped with its own toolbar
+        if st.session_state["example.source"] == "drawing":
+            st.session_state["example.x"] = None
+    ex = example.current()
+    if ex is None or ex.source != "drawing":
+        with c2:
+            st.info(text.section("draw", "Empty"), icon=":material/draw:")
+        return
+    if steps is None:
+        with c1:
+            st.caption("Showing your last drawing; draw on the canvas to replace it.")
+    probs = model.forward(ex.x.reshape(1, -1))[0]
+    with c2:
+        flow.prediction(probs)
+    with c3:
+        flow.probabilities(probs, key="draw.probs.top")
+    flow.layers(model, ex.x, key="draw.flow")
+
+
+def test_image() -> None:
+    data = resources.dataset()
+    n = len(data.y_test)
+    if "draw.index" not in st.session_state:
+        st.session_state["draw.index"] = 0
+    c1, c2, c3 = st.columns([1.1, 0.9, 1.4])
+    with c1:
+        i = st.number_input("Test image number", 0, n - 1, key="draw.index", step=1,
+                            help=f"Any of the {n:,} test images, 0 to {n - 1}. The network never trained on them.")
+        st.button("Random test image", icon=":material/casino:", on_click=_random_test_image, key="draw.random",
+                  help="Pick one of the test images at random.")
+        example.use_test_image(i)
+        ex = example.current()
+        st.image(pictures.grey(ex.image, 196), width=196,
+                 caption=f"Test image #{i:,}, labelled {ex.label}. Test images are already 28×28 and centred, so "
+                         "they skip the preprocessing a drawing needs.")
+    model = state.model()
+    probs = model.forward(ex.x.reshape(1, -1))[0]
+    with c2:
+        flow.prediction(probs, ex.label)
+    with c3:
+        flow.probabilities(probs, key="draw.probs.top", label=ex.label)
+    flow.layers(model, ex.x, key="draw.flow")
+
+
+if source == "test":
+    test_image()
+else:
+    drawing()
+st.page_link("pages/backprop.py", label="See how the network would learn from this digit: Backprop",
+             icon=":material/arrow_forward:")

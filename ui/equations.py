@@ -1,0 +1,179 @@
+"""The forward and backward pass of one example as LaTeX, with its actual numbers and shapes.
+
+Two notations, the same numbers:
+  row form (this project's code, batch-first):   Z[l] = A[l-1] W[l] + b[l],  W[l] is (n[l-1], n[l])
+  column form (as in some of the source notes):  z[l] = W[l] a[l-1] + b[l],  W[l] is (n[l], n[l-1])
+The column form's W is the row form's W transposed and its vectors are columns; the
+gradients follow: dW = dz a^T instead of A^T dZ. No Streamlit here: pages render the list.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from nn_core import MLP
+
+TIMES, TOP, UNDERSCORE = r"\times ", r"\top", r"\_"
+SHOW = 3  # entries shown at each end of a long vector: "a b c ⋯ z"
+
+
+@dataclass(frozen=True)
+class Equation:
+    name: str           # "Z1", "dW2", "mask1", ...
+    tex: str            # the equation with its numbers
+    value: np.ndarray   # the tensor on the left-hand side, as the code holds it (row form)
+    caption: str        # what it means, in words
+
+
+def num(v: float) -> str:
+    """3 significant digits; tiny values as 2e-8 (one digit: their size is what matters)."""
+    if v == 0:
+        return "0"
+    if abs(v) >= 1e4:
+        return f"{v:.0f}"
+    if abs(v) >= 1e-3:
+        return f"{v:.3g}"
+    mant, exp = f"{v:.0e}".split("e")
+    return rf"{mant}\text{{e-}}{abs(int(exp))}"
+
+
+def _entries(v: np.ndarray, show: int = SHOW) -> list[str]:
+    v = np.ravel(v)
+    if len(v) <= max(2 * show + 1, 10):  # ten outputs are always shown whole
+        return [num(x) for x in v]
+    return [num(x) for x in v[:show]] + ["⋯"] + [num(x) for x in v[-show:]]
+
+
+def vector(v: np.ndarray, column: bool = False) -> str:
+    items = _entries(v)
+    if column:
+        items = [r"\vdots" if s == "⋯" else s for s in items]
+        return r"\begin{bmatrix}" + r"\\ ".join(items) + r"\end{bmatrix}"
+    return r"\begin{bmatrix}" + " & ".join(r"\cdots" if s == "⋯" else s for s in items) + r"\end{bmatrix}"
+
+
+def matrix(M: np.ndarray, show: int = 2) -> str:
+    """The corners of a matrix: first and last `show` rows and columns, with dots between."""
+    M = np.asarray(M)
+    rows = list(range(M.shape[0])) if M.shape[0] <= 2 * show + 1 else list(range(show)) + [None] + \
+        list(range(M.shape[0] - show, M.shape[0]))
+    cols = list(range(M.shape[1])) if M.shape[1] <= 2 * show + 1 else list(range(show)) + [None] + \
+        list(range(M.shape[1] - show, M.shape[1]))
+    lines = []
+    for r in rows:
+        if r is None:
+            lines.append(" & ".join(r"\ddots" if c is None else r"\vdots" for c in cols))
+        else:
+            lines.append(" & ".join(r"\cdots" if c is None else num(M[r, c]) for c in cols))
+    return r"\begin{bmatrix}" + r"\\ ".join(lines) + r"\end{bmatrix}"
+
+
+def shaped(tex: str, shape: tuple[int, ...]) -> str:
+    """The tensor with its shape written underneath."""
+    dims = TIMES.join(map(str, shape))
+    return rf"\underbrace{{{tex}}}_{{{dims}}}"
+
+
+def _v(a: np.ndarray, column: bool) -> str:
+    """A (1, n) row of the code as a row vector, or as a column in column form."""
+    a = np.ravel(a)
+    return shaped(vector(a, column), (len(a), 1) if column else (1, len(a)))
+
+
+def _W(W: np.ndarray, column: bool) -> str:
+    W = W.T if column else W
+    return shaped(matrix(W), W.shape)
+
+
+def _sym(name: str, l: int | str, column: bool, transpose: bool = False, d: bool = False) -> str:
+    base = name.lower() if column and name != "W" else name
+    top = TOP if transpose else ""
+    return rf"{'d' if d else ''}{base}^{{[{l}]{top}}}"
+
+
+def _eq(lhs: str, *rhs: str) -> str:
+    """lhs = rhs[0] = rhs[1] = ..., one right-hand side per line, aligned on the = signs."""
+    lines = [rf"{lhs} &= {rhs[0]}"] + [rf"&= {r}" for r in rhs[1:]]
+    return r"\begin{aligned}" + r"\\[4pt] ".join(lines) + r"\end{aligned}"
+
+
+def forward(model: MLP, cache: dict[str, np.ndarray], column: bool = False) -> list[Equation]:
+    """Z[l] and A[l] for every layer of one example (cache from model.forward on a (1, 784) batch)."""
+    L, out = model.L, []
+    g = model.g
+    for l in range(1, L + 1):
+        W, b = model.params[f"W{l}"], model.params[f"b{l}"]
+        A_prev, Z, A = cache[f"A{l-1}"], cache[f"Z{l}"], cache[f"A{l}"]
+        Zs, As, Ws, bs = _sym("Z", l, column), _sym("A", l, column), _sym("W", l, column), _sym("b", l, column)
+        Ap = _sym("A", l - 1, column)
+        rhs = rf"{Ws}\,{Ap}" if column else rf"{Ap}\,{Ws}"
+        vals = rf"{_W(W, column)}\,{_v(A_prev, column)}" if column else rf"{_v(A_prev, column)}\,{_W(W, column)}"
+        tex = _eq(Zs, rf"{rhs} + {bs}", rf"{vals} + {_v(b, column)}", _v(Z, column))
+        out.append(Equation(f"Z{l}", tex, Z, f"Layer {l}'s weighted sums: each of its {Z.size} units adds up "
+                                              f"its {A_prev.size} inputs times their weights, plus its bias."))
+        if l < L:
+            gname = g.name.replace("_", UNDERSCORE)
+            tex = _eq(As, rf"\operatorname{{{gname}}}({Zs}), \quad g(z) = {g.formula}", _v(A, column))
+            caption = f"Layer {l}'s activations: {g.name} applied to every entry of Z{l}."
+        else:
+            tex = _eq(As, rf"\operatorname{{softmax}}({Zs}),\quad {_sym('A', l, column)}_j = "
+                          rf"\frac{{e^{{z_j - \max z}}}}{{\sum_k e^{{z_k - \max z}}}}", _v(A, column))
+            caption = "The output: softmax turns the ten logits into probabilities that sum to 1."
+        out.append(Equation(f"A{l}", tex, A, caption))
+    return out
+
+
+def backward(model: MLP, cache: dict[str, np.ndarray], grads: dict[str, np.ndarray], label: int,
+             column: bool = False) -> list[Equation]:
+    """dZ, dW, db for every layer and dA, g'(Z) for hidden ones, output layer first."""
+    L, out = model.L, []
+    AL = cache[f"A{L}"]
+    Y = np.zeros_like(AL)
+    Y[0, label] = 1
+    for l in range(L, 0, -1):
+        dZ = grads[f"dZ{l}"]
+        dZs = _sym("Z", l, column, d=True)
+        if l == L:
+            tex = _eq(dZs, rf"{_sym('A', L, column)} - {'y' if column else 'Y'}",
+                      rf"{_v(AL, column)} - {_v(Y, column)}", _v(dZ, column))
+            caption = (f"How the loss J = −log A{L}[{label}] changes with each logit: the probability of every "
+                       f"wrong digit, and A{L}[{label}] − 1 for the true digit {label}.")
+        else:
+            slope = model.g.derivative(cache[f"Z{l}"], cache[f"A{l}"])
+            tex = _eq(dZs, rf"{_sym('A', l, column, d=True)} \odot g'({_sym('Z', l, column)})",
+                      rf"{_v(grads[f'dA{l}'], column)} \odot {_v(slope, column)}", _v(dZ, column))
+            caption = (f"Only units that were active pass the gradient back: dA{l} times the derivative of "
+                       f"{model.g.name} at Z{l}.")
+        out.append(Equation(f"dZ{l}", tex, dZ, caption))
+        A_prev, dW = cache[f"A{l-1}"], grads[f"dW{l}"]
+        if column:
+            tex = _eq(_sym("W", l, column, d=True), rf"{dZs}\,{_sym('A', l - 1, column, transpose=True)}",
+                      rf"{_v(dZ, True)}\,{_v(A_prev, False)}", _W(dW, True))
+        else:
+            tex = _eq(_sym("W", l, column, d=True), rf"{_sym('A', l - 1, column, transpose=True)}\,{dZs}",
+                      rf"{_v(A_prev, True)}\,{_v(dZ, False)}", _W(dW, False))
+        out.append(Equation(f"dW{l}", tex, dW, f"An outer product: weight W{l}[i, j] would change in proportion "
+                                              f"to its input A{l - 1}[i] times its unit's error dZ{l}[j]."))
+        out.append(Equation(f"db{l}", _eq(_sym("b", l, column, d=True), dZs, _v(grads[f"db{l}"], column)),
+                            grads[f"db{l}"], f"Each bias moves with its unit's error dZ{l} (summed over the batch; "
+                                             "here the batch is this one example)."))
+        if l > 1:
+            dA = grads[f"dA{l-1}"]
+            dAs = _sym("A", l - 1, column, d=True)
+            if column:
+                tex = _eq(dAs, rf"{_sym('W', l, column, transpose=True)}\,{dZs}",
+                          rf"{_W(model.params[f'W{l}'], False)}\,{_v(dZ, True)}", _v(dA, True))
+            else:
+                tex = _eq(dAs, rf"{dZs}\,{_sym('W', l, column, transpose=True)}",
+                          rf"{_v(dZ, False)}\,{_W(model.params[f'W{l}'], True)}", _v(dA, False))
+            out.append(Equation(f"dA{l-1}", tex, dA, f"The error sent back to layer {l - 1}: each unit collects the "
+                                                     f"errors of the units it feeds, weighted by W{l}."))
+            mask = model.g.derivative(cache[f"Z{l-1}"], cache[f"A{l-1}"])
+            tex = _eq(rf"g'({_sym('Z', l - 1, column)})", model.g.derivative_formula,
+                      _v(np.asarray(mask, np.float32), column))
+            out.append(Equation(f"mask{l-1}", tex, np.asarray(mask, np.float32),
+                                f"The slope of {model.g.name} at each unit of layer {l - 1}"
+                                + (": 1 where the unit fired, 0 where it did not (the ReLU mask)."
+                                   if model.g.name == "relu" else ".")))
+    return out
