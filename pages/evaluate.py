@@ -121,8 +121,9 @@ with st.container(key="eval.gallery"):
                     st.image(pictures.digit_card(data.x_test[i], p, y), width=140,
                              caption=f"#{i:,}: a {y}, read as {int(p.argmax())} ({p.max():.0%}); "
                                      f"P({y}) = {p[y]:.1%}")
-                    b1, b2 = st.columns(2)
-                    b1.button("Draw", key=f"eval.draw.{i}", on_click=_open, args=(i, "pages/draw.py"),
+                    st.button("Draw", key=f"eval.draw.{i}", on_click=_open, args=(i, "pages/draw.py"),
+                              icon=":material/draw:", width="stretch",
                               help=f"Open test image #{i} on the Draw page: its layers one by one.")
-                    b2.button("Backprop", key=f"eval.bp.{i}", on_click=_open, args=(i, "pages/backprop.py"),
+                    st.button("Backprop", key=f"eval.bp.{i}", on_click=_open, args=(i, "pages/backprop.py"),
+                              icon=":material/undo:", width="stretch",
                               help=f"Open test image #{i} on the Backprop page: its gradients.")

@@ -11,7 +11,7 @@ import ui.training
 from nn_core import MLP, dumps_model
 from conftest import ROOT
 
-PAGES = ["pages/home.py", "pages/train.py", "pages/weights.py"]
+PAGES = ["pages/home.py", "pages/train.py", "pages/weights.py", "pages/draw.py", "pages/backprop.py", "pages/evaluate.py"]
 
 
 def fresh(query: dict | None = None) -> AppTest:

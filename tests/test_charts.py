@@ -86,3 +86,27 @@ def test_home_pictures_need_no_javascript(mnist):
     assert sheet.size == (10 * 114 - 2, 2 * 114 - 2)
     px = np.asarray(sheet.convert("L"))
     assert px[56, 56] == mnist.x_train[0][14, 14]  # nearest-neighbour upscaling keeps the pixels
+
+
+def test_confusion_chart_is_clickable_squares_with_counts_and_a_log_colour_bar():
+    cm = np.array([[50, 0, 3], [1, 40, 0], [0, 7, 60]])
+    fig = charts.confusion(cm, selected=(2, 1))
+    squares, frame = fig.data
+    assert squares.type == "scatter" and squares.marker.symbol == "square"  # heatmaps send no clicks
+    assert [(int(t), int(p), int(c)) for t, p, c in zip(squares.y, squares.x, squares.customdata)] == \
+        [(t, p, cm[t, p]) for t in range(3) for p in range(3)]
+    assert squares.text[2] == "3" and squares.text[1] == ""  # empty cells show no "0"
+    bar = squares.marker.colorbar
+    assert list(bar.ticktext) == ["0", "1", "10"] and np.allclose(bar.tickvals, np.log10([1, 2, 11]))
+    assert (frame.y[0], frame.x[0]) == (2, 1) and frame.marker.color == charts.OKABE_ITO[3]
+    assert fig.layout.yaxis.range[0] > fig.layout.yaxis.range[1]  # row 0 at the top
+
+
+def test_page_builders_are_valid():
+    charts.pixels(np.random.default_rng(0).random((28, 28)))
+    charts.compare_bars(np.full(10, 0.1), np.full(10, 0.1), "p", "digit", "probability")
+    fig = charts.bars(np.arange(10) - 5.0, "t", "x", "y", labels=[str(i) for i in range(10)], highlight=[1, 2],
+                      y_range=(-5, 5))
+    colors = fig.data[0].marker.color
+    assert colors[1] == colors[2] == charts.OKABE_ITO[1] and colors[0] == colors[3]
+    assert tuple(fig.layout.yaxis.range) == (-5, 5) and fig.layout.xaxis.type == "category"

@@ -179,3 +179,15 @@ def test_onehot_helper_and_rel_error():
     np.testing.assert_array_equal(labels_to_onehot(np.array([2, 0]), 3), [[0, 0, 1], [1, 0, 0]])
     assert rel_error(np.array([1.0, 2.0]), np.array([1.0, 2.0])) == 0
     assert rel_error(1.0, -1.0) == 1.0
+
+
+def test_astype_copies_into_another_precision():
+    model = MLP([784, 8, 10], seed=1)
+    twin = model.astype(np.float64)
+    assert twin.dtype == np.float64 and all(p.dtype == np.float64 for p in twin.params.values())
+    assert model.dtype == np.float32 and all(p.dtype == np.float32 for p in model.params.values())
+    np.testing.assert_allclose(twin.params["W1"], model.params["W1"])
+    twin.params["W1"][0, 0] += 1
+    assert twin.params["W1"][0, 0] != model.params["W1"][0, 0]
+    with pytest.raises(ValueError, match="float32 or float64"):
+        model.astype(np.int32)

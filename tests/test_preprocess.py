@@ -111,3 +111,14 @@ def test_a_single_dot_and_a_thin_line_still_work():
     line[20:260, 140:143] = 255
     s = prepare_drawing(line)
     assert s["scaled"].shape[0] == 20 and s["scaled"].shape[1] >= 1
+
+
+def test_the_step_pictures_handle_a_one_pixel_wide_stroke():
+    """A stroke at the very edge of the canvas has a 1-pixel bounding box; drawing that box
+    on the small step picture used to fail (x1 < x0)."""
+    from ui.pictures import grey
+    image = np.zeros((280, 280))
+    image[50:150, 0] = 1.0
+    steps = prepare_drawing(image)
+    assert steps["bbox"] == (50, 150, 0, 1)
+    assert grey(steps["ink"], 140, steps["bbox"]).size == (140, 140)

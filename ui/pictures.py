@@ -80,7 +80,8 @@ def grey(image: np.ndarray, size: int = 140, box: tuple[int, int, int, int] | No
     if box is not None:
         sy, sx = out.height / h, out.width / w
         top, bottom, left, right = box
-        ImageDraw.Draw(out).rectangle([left * sx, top * sy, right * sx - 1, bottom * sy - 1],
+        x0, y0 = left * sx, top * sy
+        ImageDraw.Draw(out).rectangle([x0, y0, max(x0, right * sx - 1), max(y0, bottom * sy - 1)],
                                       outline=OKABE_ITO[1], width=max(2, size // 70))
     return out
 

@@ -1,0 +1,234 @@
+"""Draw, Backprop and Evaluate in AppTest: a drawing injected into the canvas's session state
+is predicted, the gradient check agrees, one step lowers the loss and Undo restores it, and
+the confusion matrix covers the whole test set."""
+import base64
+import io
+import json
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from nn_core import MLP, dumps_model, load_dataset, load_model, prepare_drawing
+from test_app import button, decode, figures, fresh
+from conftest import ASSETS
+
+DIGITS = {  # strokes on a 280x280 canvas, as canvas pixels
+    "1": [[(140, 40), (140, 240)]],
+    "0": [[(140, 40), (85, 70), (72, 140), (85, 210), (140, 240), (195, 210), (208, 140), (195, 70), (140, 40)]],
+    "7": [[(75, 55), (205, 55), (120, 240)]],
+}
+
+
+def canvas_png(strokes, offset=(0, 0), scale=1.0, width=20) -> tuple[np.ndarray, str]:
+    """What the canvas sends: a 280x280 RGBA PNG, white strokes on black, as a data URL."""
+    img = Image.new("RGBA", (280, 280), (0, 0, 0, 255))
+    draw = ImageDraw.Draw(img)
+    for stroke in strokes:
+        pts = [(offset[0] + x * scale, offset[1] + y * scale) for x, y in stroke]
+        draw.line(pts, fill=(255, 255, 255, 255), width=width, joint="curve")
+    buf = io.BytesIO()
+    img.save(buf, format="PNG")
+    return np.asarray(img), "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
+
+
+def draw(at, strokes, **kw):
+    """Inject a drawing into the current canvas (key draw.canvas.N) and rerun."""
+    _, url = canvas_png(strokes, **kw)
+    key = f"draw.canvas.{at.session_state['draw.canvas']}"
+    at.session_state[key] = {"drawing": {"raw": {"objects": []}, "data": url}}
+    return at.run()
+
+
+def prediction(at) -> int:
+    html = " ".join(m.value for m in at.markdown if "predicted-digit" in m.value)
+    return int(html.split('class="predicted-digit"')[1].split(">")[1][0])
+
+
+def metric(at, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+@pytest.fixture(scope="module")
+def model():
+    return load_model(ASSETS / "default_model.npz")[0]
+
+
+@pytest.fixture(scope="module")
+def test_set():
+    data = load_dataset(ASSETS)
+    return data.x_test, data.y_test
+
+
+def open_draw():
+    at = fresh()
+    at.switch_page("pages/draw.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_an_empty_canvas_shows_a_prompt_not_an_error():
+    at = open_draw()
+    assert any("Nothing drawn yet" in i.value for i in at.info)
+    assert not at.get("plotly_chart")
+
+
+@pytest.mark.parametrize("digit", sorted(DIGITS))
+def test_a_drawn_digit_is_predicted(digit, model):
+    at = draw(open_draw(), DIGITS[digit])
+    assert not at.exception, at.exception
+    image, _ = canvas_png(DIGITS[digit])
+    expected = int(model.predict(prepare_drawing(image)["x"][None])[0])
+    assert prediction(at) == expected == int(digit)
+    x = at.session_state["example.x"]
+    assert x.shape == (784,) and at.session_state["example.source"] == "drawing"
+    np.testing.assert_allclose(x, prepare_drawing(image)["x"])
+    # every layer is shown: the input, Z1, A1, the top templates, logits, the three softmax steps
+    names = [f["layout"]["title"]["text"] for f in figures(at) if f["layout"].get("title")]
+    for part in ("Z1: weighted sums", "A1 = relu(Z1)", "Z2: logits", "1. shift", "2. exponentiate", "3. normalise"):
+        assert any(part in n for n in names), (part, names)
+    probs = decode(next(f for f in figures(at) if "3. normalise" in f["layout"]["title"]["text"])["data"][0]["y"])
+    assert probs.sum() == pytest.approx(1, abs=1e-5) and int(probs.argmax()) == int(digit)
+
+
+def test_switching_off_centring_changes_the_input_of_an_off_centre_digit():
+    at = draw(open_draw(), DIGITS["1"], scale=0.4)  # a small 1 near the top-left corner
+    centred = at.session_state["example.x"].reshape(28, 28).copy()
+    at.toggle(key="draw.centre").set_value(False).run()
+    at.toggle(key="draw.crop").set_value(False).run()
+    at.toggle(key="draw.fit").set_value(False).run()
+    raw = at.session_state["example.x"].reshape(28, 28)
+    rows, cols = np.nonzero(raw > 0.1)
+    assert cols.mean() < 10 and rows.mean() < 10  # left in the top-left corner, as drawn
+    rows, cols = np.nonzero(centred > 0.1)
+    assert abs(cols.mean() - 14) < 2 and abs(rows.mean() - 14) < 2
+    assert not at.exception
+
+
+def test_clear_empties_the_canvas_and_the_example():
+    at = draw(open_draw(), DIGITS["7"])
+    assert at.session_state["example.x"] is not None
+    button(at, "Clear").click().run()
+    assert at.session_state["draw.canvas"] == 1 and at.session_state["example.x"] is None
+    assert any("Nothing drawn yet" in i.value for i in at.info)
+
+
+def test_a_test_image_is_shown_with_its_label(model, test_set):
+    x_test, y_test = test_set
+    at = open_draw()
+    at.segmented_control(key="draw.source").set_value("test").run()
+    at.number_input(key="draw.index").set_value(1234).run()
+    assert not at.exception, at.exception
+    expected = int(model.predict(x_test[1234].reshape(1, -1).astype(np.float32) / 255)[0])
+    assert prediction(at) == expected
+    assert at.session_state["example.label"] == int(y_test[1234]) and at.session_state["example.index"] == 1234
+
+
+# ------------------------------------------------------------------ Backprop
+def open_backprop(at=None):
+    at = at or fresh()
+    at.switch_page("pages/backprop.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_backprop_shows_every_equation_for_the_drawn_digit():
+    at = draw(open_draw(), DIGITS["7"])
+    at = open_backprop(at)
+    assert at.session_state["example.source"] == "drawing"
+    tex = [l.value.strip("$\n") for l in at.latex]
+    # forward Z1, A1, Z2, A2; backward dZ2, dW2, db2, dA1, g'(Z1), dZ1, dW1, db1
+    assert len(tex) == 12
+    for symbol in ("Z^{[1]}", "A^{[1]}", "Z^{[2]}", "A^{[2]}", "dZ^{[2]}", "dW^{[2]}", "db^{[2]}", "dA^{[1]}",
+                   "g'(Z^{[1]})", "dZ^{[1]}", "dW^{[1]}", "db^{[1]}"):
+        assert any(t.startswith(r"\begin{aligned}" + symbol) for t in tex), symbol
+    assert any(r"_{784\times 128}" in t for t in tex) and any(r"_{1\times 10}" in t for t in tex)
+    at.toggle(key="backprop.column").set_value(True).run()
+    column = [l.value for l in at.latex]
+    assert any(r"W^{[1]}\,a^{[0]}" in t for t in column) and any(r"_{128\times 784}" in t for t in column)
+
+
+def test_backprop_gradient_check_agrees():
+    at = open_backprop()
+    assert float(metric(at, "Relative error")) < 1e-5
+    for param in ("b1", "W2", "b2"):
+        at.selectbox(key="backprop.check.param").set_value(param).run()
+        assert float(metric(at, "Relative error")) < 1e-5, param
+    assert not at.exception
+
+
+def test_one_step_lowers_the_loss_and_undo_restores_the_model():
+    at = open_backprop()  # test image 0 with its true label
+    before = at.session_state["model.current"]
+    W1 = before.params["W1"].copy()
+    loss_before = float(metric(at, "Loss J"))
+    at.select_slider(key="backprop.lr").set_value(0.3).run()
+    button(at, "Apply one step").click().run()
+    assert not at.exception, at.exception
+    after = at.session_state["model.current"]
+    assert after is not before and "1 step on one digit" in at.session_state["model.info"]["name"]
+    assert float(metric(at, "Loss J")) < loss_before
+    delta = next(m for m in at.metric if m.label == "Loss J on that digit").delta
+    assert delta.startswith("-")
+    np.testing.assert_array_equal(before.params["W1"], W1)  # the shared pretrained model was not touched
+    button(at, "Undo").click().run()
+    assert at.session_state["model.current"] is before
+    assert float(metric(at, "Loss J")) == pytest.approx(loss_before)
+    assert button(at, "Undo").disabled
+
+
+def test_backprop_works_for_a_deeper_uploaded_model():
+    at = fresh()
+    at.switch_page("pages/train.py").run()
+    model = MLP([784, 16, 12, 10], activation="tanh", seed=3)
+    at.file_uploader(key="upload.model").set_value(("deep.npz", dumps_model(model), "application/octet-stream")).run()
+    at = open_backprop(at)
+    L = 3
+    assert len(at.latex) == 2 * L + 3 * L + 2 * (L - 1)
+    assert float(metric(at, "Relative error")) < 1e-5
+    at.switch_page("pages/draw.py").run()
+    at.segmented_control(key="draw.source").set_value("test").run()
+    assert not at.exception, at.exception
+    at.switch_page("pages/evaluate.py").run()
+    assert not at.exception, at.exception
+
+
+# ------------------------------------------------------------------ Evaluate
+def confusion_counts(at) -> np.ndarray:
+    fig = next(f for f in figures(at) if f["layout"]["xaxis"].get("title", {}).get("text") == "predicted digit")
+    trace = fig["data"][0]
+    counts = decode(trace["customdata"]).astype(int)
+    t, p = decode(trace["y"]).astype(int), decode(trace["x"]).astype(int)
+    cm = np.zeros((10, 10), int)
+    cm[t, p] = counts
+    return cm
+
+
+def test_evaluate_confusion_matrix_covers_the_test_set(model, test_set):
+    x_test, y_test = test_set
+    at = fresh()
+    at.switch_page("pages/evaluate.py").run()
+    assert not at.exception, at.exception
+    cm = confusion_counts(at)
+    assert cm.sum() == len(y_test) == 10_000
+    pred = model.predict(x_test.reshape(len(x_test), -1).astype(np.float32) / 255)
+    assert np.trace(cm) == (pred == y_test).sum()
+    assert metric(at, "Test accuracy") == f"{(pred == y_test).mean():.2%}"
+
+
+def test_choosing_a_cell_filters_the_gallery_and_opens_backprop(test_set):
+    _, y_test = test_set
+    at = fresh()
+    at.switch_page("pages/evaluate.py").run()
+    at.selectbox(key="eval.true").set_value(4).run()
+    at.selectbox(key="eval.pred").set_value(9).run()
+    cm = confusion_counts(at)
+    captions = [b.help for b in at.button if b.label == "Backprop"]
+    assert len(captions) == min(cm[4, 9], 24) > 0
+    shown = [int(b.key.rsplit(".", 1)[1]) for b in at.button if b.label == "Backprop"]
+    assert all(y_test[i] == 4 for i in shown)
+    assert any(f"{cm[4, 9]} images of 4 read as 9" in m.value for m in at.markdown)
+    next(b for b in at.button if b.label == "Backprop").click().run()  # callback, then st.switch_page
+    assert not at.exception, at.exception
+    assert at.session_state["example.index"] == shown[0] and at.session_state["example.label"] == 4
+    assert "Backpropagation on one digit" in at.title[0].value
