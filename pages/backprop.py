@@ -190,14 +190,11 @@ if undo:
     delta = after.params["W1"] - before.params["W1"]
     moved = np.argsort(-np.linalg.norm(delta, axis=0), kind="stable")[:min(SHOW_UNITS, delta.shape[1])]
     both = np.concatenate([before.params["W1"][:, moved], after.params["W1"][:, moved]], axis=1)
-    c1, c2 = st.columns(2)
-    with c1:
-        st.plotly_chart(charts.templates(both, cols=len(moved), title="Templates before (top) and after (bottom)",
-                                         labels=[f"unit {j}, before" for j in moved] + [f"unit {j}, after" for j in moved],
-                                         colorbar="weight", height=300), key="backprop.moved", **PLOT)
-    with c2:
-        st.plotly_chart(charts.templates(delta[:, moved], cols=len(moved), title="The change, after − before = −η·dW1",
-                                         labels=[f"unit {j}" for j in moved], colorbar="change", height=300),
-                        key="backprop.delta", **PLOT)
+    st.plotly_chart(charts.templates(both, cols=len(moved), title="Templates before (top row) and after (bottom row)",
+                                     labels=[f"unit {j}, before" for j in moved] + [f"unit {j}, after" for j in moved],
+                                     colorbar="weight", height=330), key="backprop.moved", **PLOT)
+    st.plotly_chart(charts.templates(delta[:, moved], cols=len(moved), title="The change, after − before = −η·dW1",
+                                     labels=[f"unit {j}" for j in moved], colorbar="change", height=190),
+                    key="backprop.delta", **PLOT)
     st.caption("The hidden units whose templates moved most. The change is the input picture times −η·dZ1[j]: "
                "only inked pixels move. Diverging scales centred on zero; the change has its own range.")

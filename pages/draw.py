@@ -4,7 +4,7 @@ import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
 from nn_core import prepare_drawing
-from ui import example, flow, pictures, resources, state, text
+from ui import canvas, example, flow, pictures, resources, state, text
 
 state.require_entrypoint()
 
@@ -125,6 +125,7 @@ def test_image() -> None:
 if source == "test":
     test_image()
 else:
+    canvas.send_strokes_on_release()
     drawing()
 st.page_link("pages/backprop.py", label="See how the network would learn from this digit: Backprop",
              icon=":material/arrow_forward:")

@@ -5,8 +5,8 @@ Screenshots of every page go to artifacts/screenshots/ (look at them).
 
 import pytest
 
-from browser import (CHROMIUM, CHROMIUM_ARGS, exceptions, require_chromium, screenshot, sidebar_step,
-                     streamlit_server, wait_idle)
+from browser import (CHROMIUM, CHROMIUM_ARGS, DIGIT_STROKES, canvas_box, draw_strokes, exceptions, require_chromium,
+                     screenshot, shown_prediction, sidebar_step, streamlit_server, wait_idle)
 
 pytestmark = pytest.mark.browser
 
@@ -50,13 +50,19 @@ def test_a_shared_link_works_as_the_first_request_of_a_fresh_server(server, page
 
 
 @pytest.mark.parametrize("path, title", [("/", "How a neural network learns"), ("/train", "Train a network"),
-                                         ("/weights", "What the network learned")])
+                                         ("/weights", "What the network learned"),
+                                         ("/draw", "Your digit, through the network"),
+                                         ("/backprop", "Backpropagation on one digit"),
+                                         ("/evaluate", "How good is it? The test set")])
 def test_every_page_renders(server, page, path, title):
     page.goto(server + path)
     wait_idle(page)
     page.get_by_test_id("stMain").get_by_text(title).wait_for()
     if path == "/train":
         page.get_by_test_id("stMain").get_by_role("button", name="Start").wait_for()
+    elif path == "/draw":
+        canvas_box(page)
+        page.get_by_text("Nothing drawn yet").wait_for()
     elif path == "/":
         page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stMain\"] img').length >= 2 && "
                                "[...document.querySelectorAll('[data-testid=\"stMain\"] img')]"
@@ -65,7 +71,7 @@ def test_every_page_renders(server, page, path, title):
     else:
         page.wait_for_selector('[data-testid="stMain"] .js-plotly-plot', timeout=20_000)
     assert exceptions(page) == 0
-    screenshot(page, {"/": "home", "/train": "train", "/weights": "weights"}[path])
+    screenshot(page, {"/": "home", "/draw": "draw-empty"}.get(path, path.strip("/")))
 
 
 def _first_trace_path(page) -> str:
@@ -114,3 +120,77 @@ def test_training_live_pause_and_pages(server, page):
     page.get_by_test_id("stMain").get_by_role("button", name="Pause").click()
     page.wait_for_timeout(800)
     assert exceptions(page) == 0
+
+
+def _wait_for_prediction(page, timeout_ms: int = 15_000) -> str:
+    page.wait_for_selector(".st-key-prediction .predicted-digit", timeout=timeout_ms)
+    return shown_prediction(page)
+
+
+def test_drawn_digits_are_read_and_open_in_backprop(server, page):
+    page.goto(f"{server}/draw")
+    wait_idle(page)
+    main = page.get_by_test_id("stMain")
+    for digit in ("1", "0", "7", "4"):
+        main.get_by_role("button", name="Clear").click()
+        page.wait_for_selector(".st-key-prediction", state="detached", timeout=10_000)
+        page.get_by_text("Nothing drawn yet").wait_for()
+        draw_strokes(page, DIGIT_STROKES[digit], canvas_box(page))
+        page.wait_for_timeout(300)  # a multi-stroke digit: let the last stroke's rerun land
+        wait_idle(page)
+        assert _wait_for_prediction(page) == digit
+        # the preprocessing steps and every layer are on the page
+        assert page.locator(".st-key-draw-preprocessing img").count() == 5
+        page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stMain\"] .js-plotly-plot').length >= 8",
+                               timeout=20_000)
+    page.wait_for_timeout(1000)
+    assert exceptions(page) == 0
+    screenshot(page, "draw")
+
+    main.get_by_role("link", name="Backprop").click()
+    main.get_by_text("Backpropagation on one digit").wait_for()
+    wait_idle(page)
+    main.get_by_text("Your drawing").wait_for()
+    assert page.locator('[data-testid="stMain"] .katex-display').count() == 12  # 4 forward, 8 backward
+    main.get_by_text("They agree: relative error").wait_for()
+    page.wait_for_timeout(1000)
+    assert exceptions(page) == 0
+    screenshot(page, "backprop")
+
+    main.get_by_role("button", name="Apply one step").click()
+    main.get_by_text("Before and after the last step").wait_for(timeout=15_000)
+    wait_idle(page)
+    assert "1 step on one digit" in page.get_by_test_id("stSidebar").inner_text()
+    page.wait_for_timeout(1000)
+    screenshot(page, "backprop-step")
+    main.get_by_role("button", name="Undo", exact=True).click()
+    main.get_by_text("Before and after the last step").wait_for(state="detached", timeout=15_000)
+    assert "Pretrained" in page.get_by_test_id("stSidebar").inner_text()
+    assert exceptions(page) == 0
+
+
+def test_a_confusion_cell_filters_the_gallery(server, page):
+    page.goto(f"{server}/evaluate")
+    wait_idle(page)
+    squares = page.locator(".st-key-eval-matrix .scatterlayer .trace").first.locator("path.point")
+    squares.first.wait_for(timeout=20_000)
+    assert squares.count() == 100
+    box = squares.nth(4 * 10 + 9).bounding_box()  # row 4 (true), column 9 (predicted)
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    gallery = page.locator(".st-key-eval-gallery")
+    gallery.get_by_text("images of 4 read as 9").wait_for(timeout=15_000)
+    wait_idle(page)
+    n = int(gallery.get_by_text("images of 4 read as 9").inner_text().split()[0])
+    captions = gallery.locator('[data-testid="stImageCaption"]').all_inner_texts()
+    assert len(captions) == min(n, 24) > 0
+    assert all("a 4, read as 9" in c for c in captions), captions
+    screenshot(page, "evaluate-4-as-9")
+
+    first = int(captions[0].split(":")[0].strip("#").replace(",", ""))
+    gallery.get_by_role("button", name="Draw").first.click()
+    page.get_by_test_id("stMain").get_by_text("Your digit, through the network").wait_for()
+    wait_idle(page)
+    assert page.locator(".st-key-draw-index input").input_value() == str(first)
+    assert _wait_for_prediction(page) == "9"
+    assert exceptions(page) == 0
+    screenshot(page, "draw-test-image")

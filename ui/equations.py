@@ -92,9 +92,13 @@ def _sym(name: str, l: int | str, column: bool, transpose: bool = False, d: bool
     return rf"{'d' if d else ''}{base}^{{[{l}]{top}}}"
 
 
+MORE = ("+", "-", r"\odot")  # a right-hand side starting with one of these continues the line above
+
+
 def _eq(lhs: str, *rhs: str) -> str:
-    """lhs = rhs[0] = rhs[1] = ..., one right-hand side per line, aligned on the = signs."""
-    lines = [rf"{lhs} &= {rhs[0]}"] + [rf"&= {r}" for r in rhs[1:]]
+    """lhs = rhs[0] = rhs[1] = ..., one right-hand side per line, aligned on the = signs
+    (a part starting with + or - continues the previous line, indented, so long lines fit)."""
+    lines = [rf"{lhs} &= {rhs[0]}"] + [rf"&\qquad {r}" if r.startswith(MORE) else rf"&= {r}" for r in rhs[1:]]
     return r"\begin{aligned}" + r"\\[4pt] ".join(lines) + r"\end{aligned}"
 
 
@@ -109,7 +113,7 @@ def forward(model: MLP, cache: dict[str, np.ndarray], column: bool = False) -> l
         Ap = _sym("A", l - 1, column)
         rhs = rf"{Ws}\,{Ap}" if column else rf"{Ap}\,{Ws}"
         vals = rf"{_W(W, column)}\,{_v(A_prev, column)}" if column else rf"{_v(A_prev, column)}\,{_W(W, column)}"
-        tex = _eq(Zs, rf"{rhs} + {bs}", rf"{vals} + {_v(b, column)}", _v(Z, column))
+        tex = _eq(Zs, rf"{rhs} + {bs}", vals, rf"+ {_v(b, column)}", _v(Z, column))
         out.append(Equation(f"Z{l}", tex, Z, f"Layer {l}'s weighted sums: each of its {Z.size} units adds up "
                                               f"its {A_prev.size} inputs times their weights, plus its bias."))
         if l < L:
@@ -136,13 +140,13 @@ def backward(model: MLP, cache: dict[str, np.ndarray], grads: dict[str, np.ndarr
         dZs = _sym("Z", l, column, d=True)
         if l == L:
             tex = _eq(dZs, rf"{_sym('A', L, column)} - {'y' if column else 'Y'}",
-                      rf"{_v(AL, column)} - {_v(Y, column)}", _v(dZ, column))
+                      _v(AL, column), rf"- {_v(Y, column)}", _v(dZ, column))
             caption = (f"How the loss J = −log A{L}[{label}] changes with each logit: the probability of every "
                        f"wrong digit, and A{L}[{label}] − 1 for the true digit {label}.")
         else:
             slope = model.g.derivative(cache[f"Z{l}"], cache[f"A{l}"])
             tex = _eq(dZs, rf"{_sym('A', l, column, d=True)} \odot g'({_sym('Z', l, column)})",
-                      rf"{_v(grads[f'dA{l}'], column)} \odot {_v(slope, column)}", _v(dZ, column))
+                      _v(grads[f"dA{l}"], column), rf"\odot {_v(slope, column)}", _v(dZ, column))
             caption = (f"Only units that were active pass the gradient back: dA{l} times the derivative of "
                        f"{model.g.name} at Z{l}.")
         out.append(Equation(f"dZ{l}", tex, dZ, caption))
@@ -153,8 +157,11 @@ def backward(model: MLP, cache: dict[str, np.ndarray], grads: dict[str, np.ndarr
         else:
             tex = _eq(_sym("W", l, column, d=True), rf"{_sym('A', l - 1, column, transpose=True)}\,{dZs}",
                       rf"{_v(A_prev, True)}\,{_v(dZ, False)}", _W(dW, False))
-        out.append(Equation(f"dW{l}", tex, dW, f"An outer product: weight W{l}[i, j] would change in proportion "
-                                              f"to its input A{l - 1}[i] times its unit's error dZ{l}[j]."))
+        caption = (f"An outer product: weight W{l}[i, j] would change in proportion to its input A{l - 1}[i] times "
+                   f"its unit's error dZ{l}[j]."
+                   + (" The rows shown are 0 because the corner pixels of the input are black: a weight whose "
+                      "pixel is black gets no gradient." if l == 1 else ""))
+        out.append(Equation(f"dW{l}", tex, dW, caption))
         out.append(Equation(f"db{l}", _eq(_sym("b", l, column, d=True), dZs, _v(grads[f"db{l}"], column)),
                             grads[f"db{l}"], f"Each bias moves with its unit's error dZ{l} (summed over the batch; "
                                              "here the batch is this one example)."))

@@ -19,8 +19,8 @@ def prediction(probs: np.ndarray, label: int | None = None) -> None:
     k = int(probs.argmax())
     verdict = ""
     if label is not None:
-        verdict = "correct" if k == label else f"wrong: it is a {label}"
-        verdict = f'<div style="font-size:1.1rem">{verdict}</div>'
+        verdict, color = ("correct", "#009E73") if k == label else (f"wrong: it is a {label}", "#D55E00")
+        verdict = f'<div style="font-size:1.2rem;font-weight:600;color:{color}">{verdict}</div>'
     with st.container(key="prediction"):
         st.markdown(f'<div style="line-height:1"><span style="font-size:1rem;color:#555">The network reads</span>'
                     f'<div class="predicted-digit" style="font-size:7rem;font-weight:700;color:#0072B2">{k}</div>'

@@ -1,0 +1,32 @@
+"""Make the drawing canvas send each stroke as soon as the mouse is released.
+
+streamlit-drawable-canvas 0.13 sends a drawing to Python 200 ms after the last change (a
+debounce in its frontend, `Bc = 200`; only polygons are sent at once). Measured in the
+browser, that was more than half of the time from mouse-up to the new prediction. Its
+toolbar has a "Update the app with this drawing" button that sends immediately and cancels
+the pending debounce; this script presses it right after a stroke ends on the canvas.
+If a future version renames the button, strokes are still sent, 200 ms later
+(benchmarks/bench_draw.py would show it).
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+SEND_LABEL = "Update the app with this drawing"  # the toolbar button's aria-label in canvas 0.13
+
+_SCRIPT = """<script>
+(() => {
+  if (window.__strokeFlush) return;            // one listener per browser tab
+  window.__strokeFlush = true;
+  document.addEventListener("pointerup", (event) => {
+    const canvas = event.composedPath().find((n) => n.classList && n.classList.contains("upper-canvas"));
+    if (!canvas) return;
+    const send = canvas.getRootNode().querySelector('button[aria-label="%s"]');
+    if (send) setTimeout(() => send.click(), 0);  // after the canvas has finished the stroke
+  }, true);
+})();
+</script>""" % SEND_LABEL
+
+
+def send_strokes_on_release() -> None:
+    st.html(_SCRIPT, unsafe_allow_javascript=True)
