@@ -28,6 +28,7 @@ from .losses import cross_entropy_int
 from .model import MLP
 from .optimizers import learning_rate, make_optimizer
 
+FULL_BATCH_CHUNK = 8192  # full-batch steps go through the training set in chunks of this many images
 GOOD_COPY_EVERY = 100  # steps between copies of known-good parameters (divergence rollback)
 # A loss above max(10 ln C, 3 x the first step's) means the true class gets probability
 # below ~1e-10 on average: the updates are overshooting, training has diverged. A finite
@@ -180,7 +181,6 @@ class Trainer:
         self._epoch_loss = self._epoch_correct = 0.0
         self._epoch_start = 0.0
         self._good = self._copy_params()
-        self._X_full: np.ndarray | None = None  # full-batch mode converts the set to float once
         self._X_val: np.ndarray | None = None
         self._loss_limit: float | None = None  # set from the first step's loss
 
@@ -224,42 +224,83 @@ class Trainer:
 
     def _next_batch(self) -> tuple[np.ndarray, np.ndarray]:
         n, B = len(self.data.y_train), self.batch_size
-        if B == n:  # full batch: order is irrelevant, convert once
-            if self._X_full is None:
-                self._X_full = as_float(self.data.x_train, self.model.dtype)
-            return self._X_full, self.data.y_train
         if self._perm is None:
             self._perm = self.rng.permutation(n)
         idx = self._perm[self._pos:self._pos + B]
         return as_float(self.data.x_train[idx], self.model.dtype), self.data.y_train[idx]
 
+    def _batch_gradients(self) -> tuple[float, int, int, dict, dict] | None:
+        """Loss, correct count, batch size, gradients and dead-unit fractions of the next batch;
+        None if the loss says training diverged (before any gradient is computed)."""
+        model, L = self.model, self.model.L
+        if self.batch_size == len(self.data.y_train) and self.batch_size > FULL_BATCH_CHUNK:
+            return self._full_batch_gradients()
+        X, y = self._next_batch()
+        probs, cache = model.forward(X, check=False)  # X comes from validated uint8 data
+        loss = cross_entropy_int(cache[f"Z{L}"], y, probs)
+        if not self._loss_ok(loss, probs.shape[1]):
+            return None
+        grads = model.backward(cache, y, check=False)
+        correct = np.count_nonzero(probs.argmax(axis=1) == y)
+        return loss, correct, len(y), grads, {Z: _dead_fraction(cache[Z]) for Z in self._Zh}
+
+    def _full_batch_gradients(self) -> tuple[float, int, int, dict, dict] | None:
+        """The same mean gradient over the whole training set, summed chunk by chunk.
+
+        Converting all 55,000 images to float at once would hold 172 MB per training run
+        (plus the activations); a chunk of 8,192 needs about 26 MB. The gradient of the mean
+        loss is sum_chunks (m_chunk / n) * (gradient of the chunk's mean loss).
+        """
+        model, L, n = self.model, self.model.L, len(self.data.y_train)
+        grads: dict[str, np.ndarray] = {}
+        loss = 0.0
+        correct = 0
+        z_max = {Z: None for Z in self._Zh}  # a unit is dead if Z <= 0 for every image
+        for i in range(0, n, FULL_BATCH_CHUNK):
+            y = self.data.y_train[i:i + FULL_BATCH_CHUNK]
+            probs, cache = model.forward(as_float(self.data.x_train[i:i + FULL_BATCH_CHUNK], model.dtype), check=False)
+            w = len(y) / n
+            loss += w * cross_entropy_int(cache[f"Z{L}"], y, probs)
+            correct += np.count_nonzero(probs.argmax(axis=1) == y)
+            for Z in self._Zh:
+                m = np.maximum.reduce(cache[Z], axis=0)
+                z_max[Z] = m if z_max[Z] is None else np.maximum(z_max[Z], m)
+            for k, g in model.backward(cache, y, check=False).items():
+                if k.startswith(("dW", "db")):
+                    grads[k] = grads[k] + w * g if k in grads else w * g
+        if not self._loss_ok(loss, model.layer_sizes[-1]):
+            return None
+        dead = {Z: np.count_nonzero(z_max[Z] <= 0) / z_max[Z].size for Z in self._Zh}
+        return loss, correct, n, grads, dead
+
+    def _loss_ok(self, loss: float, n_classes: int) -> bool:
+        if self._loss_limit is None:
+            self._loss_limit = max(DIVERGENCE_NATS_PER_CLASS_LOG * math.log(n_classes), 3 * loss)
+        if not loss <= self._loss_limit:  # also true for NaN
+            self._diverge(loss)
+            return False
+        return True
+
     def _one_step(self) -> None:
         t0 = time.perf_counter()
         if self.status == "ready":
             self.status = "running"
-        model, H, L = self.model, self.history, self.model.L
-        X, y = self._next_batch()
-        probs, cache = model.forward(X, check=False)  # X comes from validated uint8 data
-        loss = cross_entropy_int(cache[f"Z{L}"], y, probs)
-        if self._loss_limit is None:
-            self._loss_limit = max(DIVERGENCE_NATS_PER_CLASS_LOG * math.log(probs.shape[1]), 3 * loss)
-        if not loss <= self._loss_limit:  # also true for NaN
-            self._diverge(loss)
+        model, H = self.model, self.history
+        batch = self._batch_gradients()
+        if batch is None:  # diverged: the last good parameters are back
             return
         if self.step_count % GOOD_COPY_EVERY == 0:
-            self._good = self._copy_params()
-        grads = model.backward(cache, y, check=False)
+            self._good = self._copy_params()  # its loss was fine, before this step's update
+        loss, correct, m, grads, dead = batch
         lr = learning_rate(self.config.schedule, self.config.lr, self.step_count, self.total_steps)
-
-        correct = np.count_nonzero(probs.argmax(axis=1) == y)
         H.step_loss.append(loss)
-        H.step_acc.append(correct / len(y))
+        H.step_acc.append(correct / m)
         H.step_lr.append(lr)
         for W, dW in zip(self._W, self._dW):
             H.grad_rms[W].append(_rms(grads[dW]))
-        for Z in self._Zh:
-            H.dead[Z].append(_dead_fraction(cache[Z]))
-        self._epoch_loss += loss * len(y)
+        for Z, fraction in dead.items():
+            H.dead[Z].append(fraction)
+        self._epoch_loss += loss * m
         self._epoch_correct += correct
 
         self.optimizer.update(model.params, grads, lr)
@@ -267,7 +308,7 @@ class Trainer:
         for W in self._W:
             H.weight_rms[W].append(_rms(model.params[W]))
         self.step_count += 1
-        self._pos += len(y)
+        self._pos += m
         self.elapsed += time.perf_counter() - t0
         H.step_time.append(self.elapsed)
         if self._pos >= len(self.data.y_train):

@@ -193,3 +193,20 @@ def test_consistent_history_cuts_every_list_to_the_common_length(small_mnist):
     assert len(C.val_acc) == len(C.val_loss) == 1 and C.step_loss == H.step_loss[:12]
     C.step_loss.append(1.0)
     assert len(H.step_loss) == 13  # a copy: the trainer's lists are untouched
+
+
+def test_full_batch_in_chunks_is_the_same_gradient_step(small_mnist, monkeypatch):
+    """Full-batch steps sum the gradient chunk by chunk (memory); the result must not depend on it."""
+    import nn_core.trainer as trainer_module
+    config = TrainConfig(hidden=(16,), optimizer="sgd", lr=0.1, batch_size=0, epochs=3, seed=4)
+    whole = Trainer(config, small_mnist, model=MLP(config.layer_sizes, seed=4, dtype=np.float64))
+    whole.step(3)
+    monkeypatch.setattr(trainer_module, "FULL_BATCH_CHUNK", 300)  # 2,000 images: 7 chunks, the last smaller
+    chunked = Trainer(config, small_mnist, model=MLP(config.layer_sizes, seed=4, dtype=np.float64))
+    chunked.step(3)
+    for k in whole.model.params:
+        np.testing.assert_allclose(chunked.model.params[k], whole.model.params[k], rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(chunked.history.step_loss, whole.history.step_loss, rtol=1e-10)
+    assert chunked.history.step_acc == whole.history.step_acc
+    assert chunked.history.dead == whole.history.dead
+    np.testing.assert_allclose(chunked.history.grad_rms["W1"], whole.history.grad_rms["W1"], rtol=1e-9)
