@@ -16,6 +16,7 @@ good weights.
 from __future__ import annotations
 
 import math
+from array import array
 import time
 from dataclasses import dataclass, field
 from typing import Iterator
@@ -36,18 +37,23 @@ GOOD_COPY_EVERY = 100  # steps between copies of known-good parameters (divergen
 DIVERGENCE_NATS_PER_CLASS_LOG = 10.0
 
 
+def steps() -> array:
+    """A per-step record: 8 bytes a value (a list of Python floats takes 32), nothing for the GC."""
+    return array("d")
+
+
 @dataclass
 class History:
-    """Per-step lists (one entry per gradient step) and per-epoch lists."""
+    """Per-step records (one entry per gradient step, as array('d')) and per-epoch lists."""
 
-    step_loss: list[float] = field(default_factory=list)
-    step_acc: list[float] = field(default_factory=list)
-    step_lr: list[float] = field(default_factory=list)
-    step_time: list[float] = field(default_factory=list)      # seconds of training so far
-    # One flat list of floats per layer (no per-step containers for the garbage collector):
-    weight_rms: dict[str, list[float]] = field(default_factory=dict)  # "W1": sqrt(mean W1^2) after each step
-    grad_rms: dict[str, list[float]] = field(default_factory=dict)    # "W1": sqrt(mean dW1^2) at each step
-    dead: dict[str, list[float]] = field(default_factory=dict)        # "Z1": fraction of units with Z1 <= 0 on the whole batch
+    step_loss: array = field(default_factory=steps)
+    step_acc: array = field(default_factory=steps)
+    step_lr: array = field(default_factory=steps)
+    step_time: array = field(default_factory=steps)      # seconds of training so far
+    # One flat record per layer:
+    weight_rms: dict[str, array] = field(default_factory=dict)  # "W1": sqrt(mean W1^2) after each step
+    grad_rms: dict[str, array] = field(default_factory=dict)    # "W1": sqrt(mean dW1^2) at each step
+    dead: dict[str, array] = field(default_factory=dict)        # "Z1": fraction of units with Z1 <= 0 on the whole batch
     epoch_step: list[int] = field(default_factory=list)          # step count at each epoch end
     train_loss: list[float] = field(default_factory=list)        # running mean over the epoch
     train_acc: list[float] = field(default_factory=list)
@@ -72,7 +78,7 @@ class History:
         epoch_lists = [self.epoch_step, self.train_loss, self.train_acc, self.val_loss, self.val_acc,
                        self.epoch_time, *self.val_dead.values()]
         n, e = min(map(len, step_lists)), min(map(len, epoch_lists))
-        cut = lambda d, k: {name: list(v[:k]) for name, v in d.items()}  # noqa: E731
+        cut = lambda d, k: {name: v[:k] for name, v in d.items()}  # noqa: E731
         return History(self.step_loss[:n], self.step_acc[:n], self.step_lr[:n], self.step_time[:n],
                        cut(self.weight_rms, n), cut(self.grad_rms, n), cut(self.dead, n),
                        self.epoch_step[:e], self.train_loss[:e], self.train_acc[:e], self.val_loss[:e],
@@ -168,8 +174,8 @@ class Trainer:
         self._W = [f"W{l}" for l in range(1, L + 1)]
         self._dW = [f"dW{l}" for l in range(1, L + 1)]
         self._Zh = [f"Z{l}" for l in range(1, L)]  # hidden layers
-        self.history = History(weight_rms={k: [] for k in self._W}, grad_rms={k: [] for k in self._W},
-                               dead={k: [] for k in self._Zh}, val_dead={k: [] for k in self._Zh})
+        self.history = History(weight_rms={k: steps() for k in self._W}, grad_rms={k: steps() for k in self._W},
+                               dead={k: steps() for k in self._Zh}, val_dead={k: [] for k in self._Zh})
         self.snapshots: list[Snapshot] = [Snapshot(0, 0.0, self._copy_params())]
         self.step_count = 0
         self.epoch = 0

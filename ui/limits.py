@@ -1,0 +1,99 @@
+"""Caps for a shared server, set by whoever deploys the app, and the global training limit.
+
+Each cap comes from, in order: the environment (NN_MAX_HIDDEN, ...), Streamlit secrets
+(a `[limits]` table in .streamlit/secrets.toml, e.g. `max_hidden = 256`), or the default.
+The defaults fit Streamlit Community Cloud's smallest tier (690 MB, shared cores): about
+250 MB for the server with the dataset, plus at most two concurrent training runs of the
+largest allowed network with their snapshots (see benchmarks/README.md for the figures).
+
+A value that is not a positive whole number is ignored (the default is used) and logged
+for the deployer; users never see a traceback for it.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from dataclasses import dataclass, fields
+
+log = logging.getLogger(__name__)
+
+LEASE_SECONDS = 15.0  # a training slot not refreshed by its session's ticks for this long is free again
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_hidden: int = 512          # units per hidden layer
+    max_layers: int = 4            # hidden layers
+    max_epochs: int = 500          # passes over the training set
+    max_train: int = 55_000        # training images
+    max_trainings: int = 2         # training runs advancing at the same time on this server
+    max_upload_mb: int = 10        # model files (Streamlit's own cap is server.maxUploadSize)
+    snapshot_mb: int = 24          # parameter snapshots kept per training run, in MB
+
+    def max_snapshots(self, n_params: int, bytes_per_param: int = 4) -> int:
+        """How many snapshots of an n_params network fit in snapshot_mb (2 to 24)."""
+        per = max(1, n_params * bytes_per_param)
+        return int(max(2, min(24, self.snapshot_mb * 1024 * 1024 // per)))
+
+
+def read_limits(environ=None, secrets=None) -> Limits:
+    environ = os.environ if environ is None else environ
+    table = {}
+    try:
+        table = dict((secrets or {}).get("limits", {}))
+    except Exception:  # a secrets file that does not parse: defaults, and a line in the log
+        log.warning("could not read [limits] from Streamlit secrets; using defaults", exc_info=True)
+    values = {}
+    for f in fields(Limits):
+        raw = environ.get(f"NN_{f.name.upper()}", table.get(f.name))
+        if raw is None:
+            continue
+        try:
+            value = int(str(raw).strip())
+            if value < 1:
+                raise ValueError
+        except ValueError:
+            log.warning("ignoring %s=%r: not a positive whole number; using %s", f.name, raw, f.default)
+            continue
+        values[f.name] = value
+    return Limits(**values)
+
+
+class TrainingSlots:
+    """At most `capacity` sessions train at once. A session holds a slot from Start/Resume
+    until it pauses, finishes or resets; each training tick renews it, so the slot of a
+    session whose browser went away is free again LEASE_SECONDS after its last tick."""
+
+    def __init__(self, capacity: int, lease: float = LEASE_SECONDS, clock=time.monotonic):
+        self.capacity, self.lease, self.clock = capacity, lease, clock
+        self._held: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def _expire(self, now: float) -> None:
+        for sid in [s for s, t in self._held.items() if now - t > self.lease]:
+            del self._held[sid]
+
+    def acquire(self, session: str) -> bool:
+        with self._lock:
+            now = self.clock()
+            self._expire(now)
+            if session in self._held or len(self._held) < self.capacity:
+                self._held[session] = now
+                return True
+            return False
+
+    def renew(self, session: str) -> None:
+        """Called on every tick of a running session (re-takes a slot that expired meanwhile)."""
+        with self._lock:
+            self._held[session] = self.clock()
+
+    def release(self, session: str) -> None:
+        with self._lock:
+            self._held.pop(session, None)
+
+    def in_use(self) -> int:
+        with self._lock:
+            self._expire(self.clock())
+            return len(self._held)
