@@ -116,26 +116,58 @@ def _write_atomic(path: Path, data: bytes) -> Path:
     return path
 
 
+ZIP_MAGIC = b"PK\x03\x04"  # every .npz is a zip archive
+NPY_MAGIC = b"\x93NUMPY"
+
+
 def load_model(source: str | os.PathLike | bytes | BinaryIO) -> tuple[MLP, dict]:
     """(model, meta) from a path, bytes or a binary file object; ValueError if anything is off."""
     name = str(source) if isinstance(source, (str, os.PathLike)) else "uploaded file"
     if isinstance(source, (bytes, bytearray)):
         source = io.BytesIO(source)
     try:
-        loaded = np.load(source, allow_pickle=False)
+        head = _head(source)  # np.load would take anything but npz/npy for a pickle
     except FileNotFoundError:
         raise ValueError(f"{name}: no such file") from None
+    except OSError as e:
+        raise ValueError(f"{name}: cannot be read ({e.strerror or e})") from None
+    if head.startswith(NPY_MAGIC):
+        raise ValueError(f"{name}: a single .npy array, not an .npz model file")
+    if not head.startswith(ZIP_MAGIC):
+        raise ValueError(f"{name}: not an .npz model file (it is not a zip archive)")
+    try:
+        loaded = np.load(source, allow_pickle=False)
     except (ValueError, EOFError, OSError, zipfile.BadZipFile) as e:
-        # numpy's own words: "pickled data", "Object arrays cannot be loaded", "No data left"
-        raise ValueError(f"{name}: not an .npz model file ({e})") from None
+        raise ValueError(f"{name}: not an .npz model file ({_reason(e)})") from None
     if not isinstance(loaded, np.lib.npyio.NpzFile):
         raise ValueError(f"{name}: a single .npy array, not an .npz model file")
     try:
         with loaded as z:
             arrays = {k: z[k] for k in z.files}
     except (ValueError, EOFError, OSError, zipfile.BadZipFile, zlib.error, KeyError) as e:
-        raise ValueError(f"{name}: damaged or unsafe .npz file ({e})") from None
+        raise ValueError(f"{name}: damaged or unsafe .npz file ({_reason(e)})") from None
     return _build(arrays, name)
+
+
+def _head(source, n: int = 6) -> bytes:
+    """The first bytes of a path or a seekable file (left where it was)."""
+    if isinstance(source, (str, os.PathLike)):
+        with open(source, "rb") as f:
+            return f.read(n)
+    pos = source.tell()
+    head = source.read(n)
+    source.seek(pos)
+    return head
+
+
+def _reason(e: Exception) -> str:
+    """numpy's and zipfile's errors in a user's words (numpy's would suggest allow_pickle=True)."""
+    text = str(e)
+    if "pickle" in text or "Object arrays" in text:
+        return "it holds pickled Python objects, which could run code when loaded: refused"
+    if isinstance(e, (zipfile.BadZipFile, EOFError)) or "zip" in text.lower() or "No data left" in text:
+        return "the file is cut short or is not a zip archive"
+    return text
 
 
 def _build(arrays: dict[str, np.ndarray], name: str) -> tuple[MLP, dict]:

@@ -5,9 +5,8 @@ import streamlit as st
 
 from nn_core import dumps_model, load_model
 
-from . import state
-
-MAX_UPLOAD_MB = 10
+from . import resources, state
+from .text import quote
 
 
 def model_bytes() -> bytes:
@@ -20,9 +19,10 @@ def _on_upload() -> None:
     st.session_state["upload.error"] = st.session_state["upload.ok"] = None
     if f is None:
         return
-    if f.size > MAX_UPLOAD_MB * 1024 * 1024:
-        st.session_state["upload.error"] = (f"{f.name} is {f.size / 1e6:.1f} MB; model files here are at most "
-                                            f"{MAX_UPLOAD_MB} MB. The current model is unchanged.")
+    limit = resources.limits().max_upload_mb
+    if f.size > limit * 1024 * 1024:
+        st.session_state["upload.error"] = (f"{quote(f.name)} is {f.size / 1e6:.1f} MB; model files here are at most "
+                                            f"{limit} MB. The current model is unchanged.")
         return
     try:
         model, meta = load_model(f.getvalue())
@@ -31,10 +31,10 @@ def _on_upload() -> None:
                              "MNIST needs 784 inputs and 10 classes")
     except ValueError as e:
         msg = str(e).removeprefix("uploaded file: ")
-        st.session_state["upload.error"] = f"Could not use {f.name}: {msg}. The current model is unchanged."
+        st.session_state["upload.error"] = f"Could not use {quote(f.name)}: {msg}. The current model is unchanged."
         return
     state.adopt_uploaded(model, meta, f.name)
-    st.session_state["upload.ok"] = f"Loaded {f.name}: {model!r}. Every page now shows this model."
+    st.session_state["upload.ok"] = f"Loaded {quote(f.name)}: {model!r}. Every page now shows this model."
 
 
 def download_and_upload() -> None:
@@ -45,7 +45,7 @@ def download_and_upload() -> None:
                             "or with `python -m nn_core evaluate FILE`.")
     st.file_uploader("Upload a model (.npz)", type=["npz"], key="upload.model", on_change=_on_upload,
                      help=f"A model saved by this app or by `python -m nn_core train --save`. At most "
-                          f"{MAX_UPLOAD_MB} MB; it is checked before use and cannot run code.")
+                          f"{resources.limits().max_upload_mb} MB; it is checked before use and cannot run code.")
     if st.session_state["upload.error"]:
         st.error(st.session_state["upload.error"], icon=":material/error:")
     if st.session_state["upload.ok"]:

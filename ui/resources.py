@@ -3,7 +3,8 @@
 `st.cache_resource` objects are shared by ALL users, so only immutable data lives here:
 the uint8 dataset (its arrays are already read-only) and the default model, whose arrays
 are marked read-only too, so an accidental in-place update fails loudly instead of
-changing the model under everyone's feet. Sessions copy before they modify.
+changing the model under everyone's feet. Sessions copy before they modify. The one
+shared mutable object is on purpose: the server-wide count of running trainings.
 """
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ import streamlit as st
 import threadpoolctl
 
 from nn_core import MLP, Dataset, Snapshot, load_dataset, load_model, load_snapshots
+
+from .limits import Limits, TrainingSlots, read_limits
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 DEFAULT_MODEL = ASSETS / "default_model.npz"
@@ -53,3 +56,19 @@ def default_snapshots() -> list[Snapshot]:
         return load_snapshots(DEFAULT_SNAPSHOTS, default_model()[0])
     except ValueError:
         return []
+
+
+@st.cache_resource(show_spinner=False)
+def limits() -> Limits:
+    """The deployer's caps (environment, then secrets, then defaults): a frozen dataclass."""
+    try:
+        secrets = st.secrets.to_dict()
+    except Exception:  # no secrets file, or one that does not parse: defaults (logged in read_limits)
+        secrets = {}
+    return read_limits(os.environ, secrets)
+
+
+@st.cache_resource(show_spinner=False)
+def training_slots() -> TrainingSlots:
+    """Shared by every session on purpose: at most limits().max_trainings train at once."""
+    return TrainingSlots(limits().max_trainings)

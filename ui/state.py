@@ -8,6 +8,8 @@ train.running   True while the training fragment should advance it
 train.error     a message for the Train page (divergence, bad settings), or None
 train.notice    a success message for the Train page, or None
 train.preset    the preset a run started from, or "custom" if its settings were changed
+session.id      a random id: this session's slot in the server-wide training limit
+train.link_notes messages about settings in the page's link that were clamped or ignored
 train.lock      held while a chunk trains or a run is replaced (reruns of a session can overlap)
 upload.error, upload.ok   the outcome of the last model upload
 example.*       the digit shown on Draw and Backprop (ui/example.py)
@@ -19,6 +21,7 @@ Training never replaces model.current until it finishes; then `adopt_trained` do
 from __future__ import annotations
 
 import threading
+import uuid
 from contextlib import contextmanager
 
 import streamlit as st
@@ -28,6 +31,7 @@ from nn_core import MLP, Trainer, evaluate
 from . import resources
 
 DEFAULTS = {  # a value, or a factory called once per session (each session its own list, lock)
+    "session.id": lambda: uuid.uuid4().hex,  # names this session's slot in the global training limit
     "model.current": None,
     "model.info": None,
     "model.snapshots": list,
@@ -37,6 +41,7 @@ DEFAULTS = {  # a value, or a factory called once per session (each session its 
     "train.notice": None,
     "train.preset": "custom",
     "train.lock": threading.Lock,
+    "train.link_notes": list,   # messages about settings in the link that were changed or ignored
     "upload.error": None,
     "upload.ok": None,
     "example.x": None,          # the digit Draw and Backprop show: see ui/example.py
