@@ -194,3 +194,51 @@ def test_a_confusion_cell_filters_the_gallery(server, page):
     assert _wait_for_prediction(page) == "9"
     assert exceptions(page) == 0
     screenshot(page, "draw-test-image")
+
+
+def _finish_training(page, hidden: int) -> None:
+    page.goto(f"{page.context.server}/train?hidden={hidden}&epochs=2&n_train=2000&batch=128")
+    wait_idle(page)
+    page.get_by_test_id("stMain").get_by_role("button", name="Start").click()
+
+
+def test_two_sessions_train_draw_and_upload_without_seeing_each_other(server, browser, tmp_path):
+    from playwright.sync_api import expect
+    from nn_core import MLP, save_model
+    pages = []
+    for hidden in (16, 24):  # both start before either finishes: two trainings at once
+        context = browser.new_context(viewport={"width": 1400, "height": 900})
+        context.server = server
+        page = context.new_page()
+        _finish_training(page, hidden)
+        pages.append(page)
+    alice, bob = pages
+    for page, arch in ((alice, "784-16-10"), (bob, "784-24-10")):
+        expect(page.get_by_test_id("stSidebar")).to_contain_text("finished", timeout=60_000)
+        expect(page.get_by_test_id("stSidebar")).to_contain_text(arch, timeout=15_000)
+    assert "784-24-10" not in alice.get_by_test_id("stSidebar").inner_text()
+    assert "784-16-10" not in bob.get_by_test_id("stSidebar").inner_text()
+
+    alice.get_by_role("link", name="Draw").click()
+    alice.get_by_text("Nothing drawn yet").wait_for()
+    draw_strokes(alice, DIGIT_STROKES["1"], canvas_box(alice))
+    assert _wait_for_prediction(alice) in "0123456789"  # her small 2-epoch model may misread it
+    bob.get_by_role("link", name="Draw").click()
+    bob.get_by_text("Nothing drawn yet").wait_for()     # Alice's drawing is hers
+    assert bob.locator(".st-key-prediction").count() == 0
+
+    save_model(tmp_path / "bobs-model.npz", MLP([784, 12, 10], activation="tanh", seed=5))
+    bob.get_by_role("link", name="Train").click()
+    bob.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(tmp_path / "bobs-model.npz"))
+    expect(bob.get_by_test_id("stSidebar")).to_contain_text("bobs-model.npz", timeout=15_000)
+    expect(bob.get_by_test_id("stSidebar")).to_contain_text("784-12-10")
+    alice.get_by_role("link", name="Weights").click()
+    alice.get_by_test_id("stMain").get_by_text("What the network learned").wait_for()
+    wait_idle(alice)
+    assert "bobs-model" not in alice.get_by_test_id("stSidebar").inner_text()
+    assert "784-16-10" in alice.get_by_test_id("stSidebar").inner_text()
+    assert exceptions(alice) == exceptions(bob) == 0
+    screenshot(alice, "isolation-alice")
+    screenshot(bob, "isolation-bob")
+    for page in pages:
+        page.context.close()
