@@ -110,3 +110,14 @@ def test_page_builders_are_valid():
     colors = fig.data[0].marker.color
     assert colors[1] == colors[2] == charts.OKABE_ITO[1] and colors[0] == colors[3]
     assert tuple(fig.layout.yaxis.range) == (-5, 5) and fig.layout.xaxis.type == "category"
+
+
+def test_bar_panels_put_each_panel_on_its_own_axes():
+    fig = charts.bar_panels([{"values": [1, -2], "title": "a", "xtitle": "x", "ytitle": "y", "diverging": True},
+                             {"values": [0.2, 0.8], "title": "b", "xtitle": "x", "ytitle": "p", "highlight": 1,
+                              "y_range": (0, 1), "labels": ["0", "1"]}])
+    left, right = fig.data
+    assert (left.xaxis, left.yaxis, right.xaxis, right.yaxis) == ("x", "y", "x2", "y2")
+    assert fig.layout.xaxis.domain[1] < fig.layout.xaxis2.domain[0]
+    assert list(left.marker.color) == [charts.POS, charts.NEG] and right.marker.color[1] == charts.OKABE_ITO[1]
+    assert tuple(fig.layout.yaxis2.range) == (0, 1) and [a.text for a in fig.layout.annotations] == ["<b>a</b>", "<b>b</b>"]

@@ -85,9 +85,12 @@ def test_a_drawn_digit_is_predicted(digit, model):
     np.testing.assert_allclose(x, prepare_drawing(image)["x"])
     # every layer is shown: the input, Z1, A1, the top templates, logits, the three softmax steps
     names = [f["layout"]["title"]["text"] for f in figures(at) if f["layout"].get("title")]
-    for part in ("Z1: weighted sums", "A1 = relu(Z1)", "Z2: logits", "1. shift", "2. exponentiate", "3. normalise"):
+    names += [a["text"] for f in figures(at) for a in f["layout"].get("annotations", [])]
+    for part in ("Z1 = A0 W1 + b1", "A1 = relu(Z1)", "most active units", "Z2: logits", "1. shift",
+                 "2. exponentiate", "3. normalise"):
         assert any(part in n for n in names), (part, names)
-    probs = decode(next(f for f in figures(at) if "3. normalise" in f["layout"]["title"]["text"])["data"][0]["y"])
+    output = next(f for f in figures(at) if any("3. normalise" in a["text"] for a in f["layout"].get("annotations", [])))
+    probs = decode(output["data"][3]["y"])
     assert probs.sum() == pytest.approx(1, abs=1e-5) and int(probs.argmax()) == int(digit)
 
 

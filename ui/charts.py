@@ -243,6 +243,39 @@ def histograms(now: np.ndarray, before: np.ndarray, title: str, now_name: str = 
     return _figure(data, layout)
 
 
+def bar_panels(panels: list[dict], height: int = 300, gap: float = 0.08) -> go.Figure:
+    """Several bar charts side by side in ONE figure (one Plotly plot costs the browser far
+    less than several: measured on the Draw page, each plot is a fixed cost per redraw).
+    Each panel: values, title, xtitle, ytitle and optional labels, diverging, highlight, y_range."""
+    n = len(panels)
+    width = (1 - gap * (n - 1)) / n
+    data, layout = [], _layout("", height, showlegend=False, bargap=0.15)
+    layout["margin"]["t"] = 48
+    layout["dragmode"] = False
+    annotations = []
+    for i, p in enumerate(panels):
+        v = np.asarray(p["values"], np.float32).ravel()
+        colors = [(POS if x >= 0 else NEG) if p.get("diverging") else OKABE_ITO[0] for x in v]
+        for h in np.atleast_1d(p["highlight"] if p.get("highlight") is not None else []):
+            colors[int(h)] = OKABE_ITO[1]
+        suffix = "" if i == 0 else str(i + 1)
+        labels = p.get("labels")
+        data.append({"type": "bar", "x": list(labels) if labels is not None else np.arange(len(v)), "y": v,
+                     "marker": {"color": colors}, "xaxis": f"x{suffix}", "yaxis": f"y{suffix}",
+                     "hovertemplate": f"{p['xtitle']} %{{x}}: %{{y:.4f}}<extra>{p['ytitle']}</extra>"})
+        lo = i * (width + gap)
+        layout[f"xaxis{suffix}"] = {"domain": [lo, lo + width], "title": {"text": p["xtitle"]}, "fixedrange": True,
+                                    "anchor": f"y{suffix}", **({"type": "category"} if labels is not None else {})}
+        layout[f"yaxis{suffix}"] = {"title": {"text": p["ytitle"]}, "fixedrange": True, "anchor": f"x{suffix}",
+                                    "exponentformat": "power",
+                                    **({"range": list(p["y_range"])} if p.get("y_range") else {})}
+        annotations.append({"text": f"<b>{p['title']}</b>", "x": lo, "xref": "paper", "xanchor": "left",
+                            "y": 1.0, "yref": "paper", "yanchor": "bottom", "yshift": 8, "showarrow": False,
+                            "font": {"size": 15}})
+    layout["annotations"] = annotations
+    return _figure(data, layout)
+
+
 def compare_bars(before: np.ndarray, after: np.ndarray, title: str, xtitle: str, ytitle: str,
                  names: tuple[str, str] = ("before", "after"), height: int = 300) -> go.Figure:
     """Two values per entry side by side (e.g. probabilities before and after a step)."""

@@ -53,18 +53,16 @@ def layers(model: MLP, x: np.ndarray, key: str) -> None:
         n = Z.size
         top = np.argsort(-A, kind="stable")[:min(TOP_UNITS, n)]
         st.subheader(f"Hidden layer {l}: {n} units")
-        c1, c2 = st.columns(2)
-        with c1:
-            st.plotly_chart(charts.bars(Z, f"Z{l}: weighted sums", f"unit of layer {l}", f"Z{l}", diverging=True),
-                            key=f"{key}.Z{l}", **PLOT)
-            st.caption(f"Z{l} = A{l - 1} W{l} + b{l}: one number per unit, (1 × {model.layer_sizes[l - 1]}) · "
-                       f"({model.layer_sizes[l - 1]} × {n}) + ({n}) → (1 × {n}). Blue positive, red negative.")
-        with c2:
-            st.plotly_chart(charts.bars(A, f"A{l} = {g}(Z{l})", f"unit of layer {l}", f"A{l}", highlight=top),
-                            key=f"{key}.A{l}", **PLOT)
-            silent = int((A <= 0).sum())
-            st.caption(f"A{l} = {g}(Z{l}). {silent} of {n} units are silent (A = 0) for this input; the "
-                       f"{len(top)} that fired most are orange.")
+        silent = int((A <= 0).sum())
+        st.plotly_chart(charts.bar_panels([
+            {"values": Z, "title": f"Z{l} = A{l - 1} W{l} + b{l}: weighted sums", "xtitle": f"unit of layer {l}",
+             "ytitle": f"Z{l}", "diverging": True},
+            {"values": A, "title": f"A{l} = {g}(Z{l}): activations", "xtitle": f"unit of layer {l}",
+             "ytitle": f"A{l}", "highlight": top}], height=300), key=f"{key}.ZA{l}", **PLOT)
+        st.caption(f"Left: Z{l} = A{l - 1} W{l} + b{l}, one number per unit: (1 × {model.layer_sizes[l - 1]}) · "
+                   f"({model.layer_sizes[l - 1]} × {n}) + ({n}) → (1 × {n}); blue positive, red negative. Right: "
+                   f"A{l} = {g}(Z{l}); {silent} of {n} units are silent (A = 0) for this input, and the {len(top)} "
+                   "that fired most are orange.")
         if l == 1:
             W1 = model.params["W1"][:, top]
             tiles = np.concatenate([W1, W1 * x.reshape(-1, 1)], axis=1)  # templates, then what x makes of them
@@ -81,23 +79,19 @@ def layers(model: MLP, x: np.ndarray, key: str) -> None:
     Z, steps = cache[f"Z{L}"], softmax_steps(cache[f"Z{L}"])
     digits = [str(i) for i in range(10)]
     st.subheader(f"Output layer: logits Z{L}, then softmax")
-    c1, c2, c3, c4 = st.columns(4)
-    with c1:
-        st.plotly_chart(charts.bars(Z, f"Z{L}: logits", "digit", f"Z{L}", labels=digits, diverging=True),
-                        key=f"{key}.logits", **PLOT)
-        st.caption(f"Z{L} = A{L - 1} W{L} + b{L}: one score per digit, any real number.")
-    with c2:
-        st.plotly_chart(charts.bars(steps["shifted"], "1. shift: z − max z", "digit", "z − max z", labels=digits,
-                                    diverging=True), key=f"{key}.shifted", **PLOT)
-        st.caption("Subtracting the largest logit changes nothing in the result and keeps e^z from overflowing; "
-                   "the winner is now exactly 0.")
-    with c3:
-        st.plotly_chart(charts.bars(steps["exp"], "2. exponentiate: e^(z − max z)", "digit", "e^(z − max z)",
-                                    labels=digits, highlight=int(Z.argmax())), key=f"{key}.exp", **PLOT)
-        st.caption("e^(z − max z) is positive, and exactly 1 for the winner.")
-    with c4:
-        st.plotly_chart(charts.bars(steps["probs"], f"3. normalise: A{L}", "digit", f"A{L}", labels=digits,
-                                    highlight=int(Z.argmax()), y_range=(0, 1)), key=f"{key}.probs", **PLOT)
-        st.caption(f"A{L} = e^(z − max z) / Σ e^(z − max z): each bar divided by their sum, "
-                   f"{float(steps['sum'].ravel()[0]):.4f}. These probabilities sum to 1.")
+    st.plotly_chart(charts.bar_panels([
+        {"values": Z, "title": f"Z{L}: logits", "xtitle": "digit", "ytitle": f"Z{L}", "labels": digits,
+         "diverging": True},
+        {"values": steps["shifted"], "title": "1. shift: z − max z", "xtitle": "digit", "ytitle": "z − max z",
+         "labels": digits, "diverging": True},
+        {"values": steps["exp"], "title": "2. exponentiate", "xtitle": "digit", "ytitle": "e^(z − max z)",
+         "labels": digits, "highlight": int(Z.argmax())},
+        {"values": steps["probs"], "title": f"3. normalise: A{L}", "xtitle": "digit", "ytitle": f"A{L}",
+         "labels": digits, "highlight": int(Z.argmax()), "y_range": (0, 1)}], height=300),
+        key=f"{key}.output", **PLOT)
+    st.caption(f"From left to right. Z{L} = A{L - 1} W{L} + b{L}: one score per digit, any real number. "
+               "1. Subtracting the largest logit changes nothing in the result and keeps e^z from overflowing; the "
+               "winner is now exactly 0. 2. e^(z − max z) is positive, and exactly 1 for the winner. "
+               f"3. A{L} = e^(z − max z) / Σ e^(z − max z): each bar divided by their sum, "
+               f"{float(steps['sum'].ravel()[0]):.4f}. These probabilities sum to 1.")
     return probs
