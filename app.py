@@ -11,6 +11,7 @@ from ui import resources, sidebar, state, training
 
 st.set_page_config(page_title="Neural network explainer · MNIST", page_icon="✍️", layout="wide")
 resources.limit_blas_threads()
+resources.tune_memory()
 state.init()
 
 page = st.navigation([

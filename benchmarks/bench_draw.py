@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from browser import (CHROMIUM, CHROMIUM_ARGS, DIGIT_STROKES, canvas_box, draw_strokes,  # noqa: E402
+from browser import (CHROMIUM, CHROMIUM_ARGS, DIGIT_STROKES, canvas_box, clear_canvas, draw_strokes,  # noqa: E402
                      streamlit_server, wait_idle)
 
 WATCH = """() => {
@@ -46,9 +46,7 @@ def measure(page, n: int) -> tuple[list[float], list[str]]:
     digits = ["1", "7", "0"]  # single strokes: one mouse-up each
     latencies, shown = [], []
     for k in range(n):
-        page.locator(".st-key-draw-clear button").first.click()
-        page.wait_for_selector(".st-key-prediction", state="detached", timeout=10_000)
-        page.wait_for_timeout(300)
+        clear_canvas(page)
         draw_strokes(page, DIGIT_STROKES[digits[k % 3]], canvas_box(page))
         page.wait_for_function("() => window.__shown !== null", timeout=10_000)
         latencies.append(page.evaluate("() => window.__shown - window.__up"))

@@ -62,7 +62,7 @@ class RssSampler(threading.Thread):
 
 
 async def draw_stroke(page, stroke) -> None:
-    canvas = page.locator(CANVAS).first
+    canvas = page.locator(CANVAS).last
     box = None
     while box is None:  # after Clear the canvas is mounted anew
         await canvas.wait_for(state="visible", timeout=20_000)
@@ -85,6 +85,7 @@ async def drawer(page, url: str, deadline: float, latencies: list, errors: list,
     while time.monotonic() < deadline:
         await page.locator(".st-key-draw-clear button").first.click()
         await page.wait_for_selector(".st-key-prediction", state="detached", timeout=20_000)
+        await page.get_by_text("Nothing drawn yet").wait_for(timeout=20_000)
         await page.wait_for_timeout(200)
         await draw_stroke(page, DIGIT_STROKES[["1", "7", "0"][k % 3]][0])
         try:

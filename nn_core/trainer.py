@@ -344,6 +344,7 @@ class Trainer:
         self._epoch_start = self.elapsed
         if self.epoch >= self.config.epochs:
             self.status = "done"
+            self._release()
 
     def _validate(self) -> tuple[float, float, dict[str, float]]:
         """Validation loss, accuracy and dead-unit fractions, from one forward pass."""
@@ -364,9 +365,18 @@ class Trainer:
                 keep.append(self.snapshots[-1])
             self.snapshots = keep
 
+    def _release(self) -> None:
+        """A finished run keeps its model, history and snapshots; the buffers only training
+        needs go (the validation set as float is 15 MB, the optimizer state 1-2x the model)."""
+        self._X_val = None
+        self._good = None
+        self._perm = None
+        self.optimizer = make_optimizer(self.config.optimizer, self.config.l2, self.config.momentum)
+
     def _diverge(self, loss: float) -> None:
         self.model.params = self._good
         self.status = "diverged"
+        self._release()
         self.message = (f"Training stopped at step {self.step_count}: the loss jumped to {loss:.4g} "
                         f"(above {self._loss_limit:.3g}), so the updates were overshooting. The "
                         f"learning rate {self.config.lr:g} is probably too large. The last good "

@@ -43,7 +43,7 @@ def _show_steps(steps: dict) -> None:
     for col, (img, title, caption, box) in zip(cols, shown):
         with col:
             st.markdown(f"**{title}**")
-            st.image(pictures.grey(img, 140, box))
+            st.markdown(pictures.img_tag(pictures.grey(img, 140, box), title), unsafe_allow_html=True)
             st.caption(caption)
 
 
@@ -60,8 +60,11 @@ def drawing() -> None:
         result = st_canvas(stroke_width=brush, stroke_color="#FFFFFF", background_color="#000000", height=CANVAS,
                            width=CANVAS, drawing_mode="freedraw", return_image_data=True,
                            key=f"draw.canvas.{st.session_state['draw.canvas']}")
-        st.button("Clear", icon=":material/delete:", on_click=_clear, key="draw.clear",
-                  help="Start again with an empty canvas.")
+        if st.button("Clear", icon=":material/delete:", on_click=_clear, key="draw.clear",
+                      help="Start again with an empty canvas."):
+            # A full rerun, not just this fragment: widget state of the replaced canvas (its last
+            # drawing) is only pruned on a full run.
+            st.rerun(scope="app")
     with st.container(key="draw.preprocessing"):
         st.subheader("From strokes to 784 numbers: preprocessing")
         t1, t2, t3 = st.columns(3)

@@ -111,11 +111,29 @@ DIGIT_STROKES = {
 }
 
 
-def canvas_box(page) -> dict:
-    """The Draw page's canvas (its key, draw.canvas.N, changes on Clear; dots become dashes in the class)."""
-    canvas = page.locator('[class*="st-key-draw-canvas-"] canvas.upper-canvas').first
-    canvas.wait_for(timeout=20_000)
-    return canvas.bounding_box()
+def canvas_box(page, timeout_ms: int = 20_000) -> dict:
+    """The Draw page's canvas (its key, draw.canvas.N, changes on Clear; dots become dashes in
+    the class), once it is on screen: right after Clear the old one may still be unmounting."""
+    canvas = page.locator('[class*="st-key-draw-canvas-"] canvas.upper-canvas').last
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        canvas.wait_for(state="visible", timeout=timeout_ms)
+        box = canvas.bounding_box()
+        if box and box["width"] > 0:
+            return box
+        if time.monotonic() > deadline:
+            raise TimeoutError("the canvas did not appear")
+        page.wait_for_timeout(50)
+
+
+def clear_canvas(page) -> None:
+    """Press Clear and wait until the empty canvas is ready for the next stroke."""
+    page.locator(".st-key-draw-clear button").first.click()
+    page.wait_for_selector(".st-key-prediction", state="detached", timeout=20_000)
+    page.get_by_text("Nothing drawn yet").wait_for(timeout=20_000)
+    wait_idle(page)
+    canvas_box(page)
+    page.wait_for_timeout(500)  # the new canvas sets itself up after it appears
 
 
 def draw_strokes(page, strokes, box: dict, steps: int = 6) -> None:

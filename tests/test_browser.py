@@ -5,7 +5,7 @@ Screenshots of every page go to artifacts/screenshots/ (look at them).
 
 import pytest
 
-from browser import (CHROMIUM, CHROMIUM_ARGS, DIGIT_STROKES, canvas_box, draw_strokes, exceptions, require_chromium,
+from browser import (CHROMIUM, CHROMIUM_ARGS, DIGIT_STROKES, canvas_box, clear_canvas, draw_strokes, exceptions, require_chromium,
                      screenshot, shown_prediction, sidebar_step, streamlit_server, wait_idle)
 
 pytestmark = pytest.mark.browser
@@ -132,9 +132,7 @@ def test_drawn_digits_are_read_and_open_in_backprop(server, page):
     wait_idle(page)
     main = page.get_by_test_id("stMain")
     for digit in ("1", "0", "7", "4"):
-        main.get_by_role("button", name="Clear").click()
-        page.wait_for_selector(".st-key-prediction", state="detached", timeout=10_000)
-        page.get_by_text("Nothing drawn yet").wait_for()
+        clear_canvas(page)
         draw_strokes(page, DIGIT_STROKES[digit], canvas_box(page))
         page.wait_for_timeout(300)  # a multi-stroke digit: let the last stroke's rerun land
         wait_idle(page)

@@ -210,3 +210,12 @@ def test_full_batch_in_chunks_is_the_same_gradient_step(small_mnist, monkeypatch
     assert chunked.history.step_acc == whole.history.step_acc
     assert chunked.history.dead == whole.history.dead
     np.testing.assert_allclose(chunked.history.grad_rms["W1"], whole.history.grad_rms["W1"], rtol=1e-9)
+
+
+def test_a_finished_run_lets_go_of_its_training_buffers(small_mnist):
+    t = Trainer(_tiny(hidden=(8,), epochs=2), small_mnist)
+    t.step(t.steps_per_epoch)  # one epoch: validated once
+    assert t._X_val is not None and t._good is not None and not t.done
+    list(t.run())
+    assert t.done and t._X_val is None and t._good is None
+    assert t.history.val_acc and len(t.snapshots) >= 2  # what the pages show stays

@@ -183,7 +183,8 @@ def templates(W: np.ndarray, cols: int | None = None, title: str = "", colorbar:
     hover = names[np.where(np.isnan(idx), H, np.nan_to_num(idx)).astype(int)]
     rows = int(np.ceil(H / cols))
     trace = {"type": "heatmap", "z": z, "colorscale": DIVERGING, "zmid": 0, "zmin": -zmax, "zmax": zmax,
-             "customdata": hover, "hovertemplate": "%{customdata}<br>value %{z:.4f}<extra></extra>",
+             "customdata": hover.tolist(),  # a list: plotly kept a copy of every object array it encoded
+             "hovertemplate": "%{customdata}<br>value %{z:.4f}<extra></extra>",
              "colorbar": _colorbar(colorbar)}
     layout = _layout(title, height or int(min(900, max(220, 40 + 900 * rows / cols * 0.9))))
     layout["margin"] = {"l": 0, "r": 0, "t": 40 if title else 4, "b": 0}

@@ -5,6 +5,8 @@ drawing it without Plotly saves the browser ~2 s of loading Plotly's JavaScript.
 """
 from __future__ import annotations
 
+import base64
+import io
 from html import escape
 
 import numpy as np
@@ -104,3 +106,14 @@ def digit_card(image: np.ndarray, probs: np.ndarray, true: int, scale: int = 4) 
         draw.rectangle([x0, base - max(1.0, p * bar_h), x0 + w - 3, base], fill=color)
         draw.text((x0 + w / 2 - 3, base + 1), str(k), fill="#333333", font=font)
     return card
+
+
+def img_tag(image: Image.Image, alt: str) -> str:
+    """An <img> with the PNG inline (a data: URI). For pictures redrawn inside a fragment:
+    st.image files are only released on a full rerun, so a fragment that redraws images on
+    every stroke would keep every one of them on the server until the user leaves the page."""
+    buf = io.BytesIO()
+    image.save(buf, format="PNG", optimize=False)
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    return (f'<img src="data:image/png;base64,{data}" alt="{escape(alt)}" width="{image.width}" '
+            f'height="{image.height}" style="image-rendering: pixelated">')

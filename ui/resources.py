@@ -16,6 +16,7 @@ import threadpoolctl
 
 from nn_core import MLP, Dataset, Snapshot, load_dataset, load_model, load_snapshots
 
+from . import memory
 from .limits import Limits, TrainingSlots, read_limits
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
@@ -34,6 +35,12 @@ def limit_blas_threads() -> int:
     n = int(os.environ.get("NN_BLAS_THREADS", "1"))
     threadpoolctl.threadpool_limits(n, user_api="blas")
     return n
+
+
+@st.cache_resource(show_spinner=False)
+def tune_memory() -> bool:
+    """glibc settings that let freed arrays go back to the OS (ui/memory.py), applied once."""
+    return memory.tune_malloc()
 
 
 @st.cache_resource(show_spinner="Loading MNIST…")
