@@ -15,6 +15,7 @@ import io
 import json
 import os
 import tempfile
+import tokenize
 import zipfile
 import zlib
 from pathlib import Path
@@ -144,7 +145,10 @@ def load_model(source: str | os.PathLike | bytes | BinaryIO) -> tuple[MLP, dict]
     try:
         with loaded as z:
             arrays = {k: z[k] for k in z.files}
-    except (ValueError, EOFError, OSError, zipfile.BadZipFile, zlib.error, KeyError) as e:
+    except (ValueError, EOFError, OSError, zipfile.BadZipFile, zlib.error, KeyError, MemoryError,
+            SyntaxError, tokenize.TokenError) as e:
+        # numpy parses each member's header with tokenize/ast: a damaged header raises
+        # tokenize.TokenError on Python 3.12 (found by tests/test_fuzz.py), a lying one MemoryError
         raise ValueError(f"{name}: damaged or unsafe .npz file ({_reason(e)})") from None
     return _build(arrays, name)
 

@@ -29,7 +29,7 @@ from .losses import cross_entropy_int
 from .model import MLP
 from .optimizers import learning_rate, make_optimizer
 
-FULL_BATCH_CHUNK = 8192  # full-batch steps go through the training set in chunks of this many images
+FULL_BATCH_CHUNK = 2048  # full-batch steps go through the training set in chunks of this many images
 GOOD_COPY_EVERY = 100  # steps between copies of known-good parameters (divergence rollback)
 # A loss above max(10 ln C, 3 x the first step's) means the true class gets probability
 # below ~1e-10 on average: the updates are overshooting, training has diverged. A finite
@@ -253,9 +253,10 @@ class Trainer:
     def _full_batch_gradients(self) -> tuple[float, int, int, dict, dict] | None:
         """The same mean gradient over the whole training set, summed chunk by chunk.
 
-        Converting all 55,000 images to float at once would hold 172 MB per training run
-        (plus the activations); a chunk of 8,192 needs about 26 MB. The gradient of the mean
-        loss is sum_chunks (m_chunk / n) * (gradient of the chunk's mean loss).
+        Converting all 55,000 images to float at once would hold 172 MB per training run,
+        plus every layer's Z and A for all of them; a chunk of 2,048 needs 6 MB, plus 8 MB of
+        activations per 512-unit layer. The gradient of the mean loss is
+        sum_chunks (m_chunk / n) * (gradient of the chunk's mean loss).
         """
         model, L, n = self.model, self.model.L, len(self.data.y_train)
         grads: dict[str, np.ndarray] = {}

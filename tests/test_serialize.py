@@ -130,3 +130,13 @@ def test_shipped_snapshots_belong_to_the_shipped_model():
     assert all(np.array_equal(snaps[-1].params[k], model.params[k]) for k in model.params)
     fresh = MLP(model.layer_sizes, model.activation, model.init, model.seed).params  # same seed, same start
     assert all(np.array_equal(snaps[0].params[k], fresh[k]) for k in fresh)
+
+
+def test_a_member_with_a_broken_header_is_a_value_error():
+    """numpy parses member headers with tokenize/ast; on Python 3.12 a cut header raised
+    tokenize.TokenError straight through (found by the fuzz test)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("meta.npy", b"\x93NUMPY\x01\x00\x20\x00{'descr': '<f4', 'shape': (3,\n")
+    with pytest.raises(ValueError, match="damaged"):
+        load_model(buf.getvalue())

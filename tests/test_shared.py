@@ -170,3 +170,26 @@ def test_bad_model_files_are_explained_and_the_model_stays(content, message):
     errors = texts(at.error)
     assert message in errors and "unchanged" in errors
     assert at.session_state["model.current"] is before
+
+
+def _repo_files() -> dict:
+    from conftest import ROOT
+    skip = {".git", "artifacts", "__pycache__", ".pytest_cache", ".venv", ".hypothesis"}
+    return {str(p): p.stat().st_mtime_ns for p in ROOT.rglob("*")
+            if p.is_file() and not skip.intersection(p.relative_to(ROOT).parts)}
+
+
+def test_a_session_writes_nothing_in_the_app_directory(one_step_ticks):
+    """Community Cloud runs from the repository: the app must not write into it."""
+    before = _repo_files()
+    at = tiny_training(fresh(), epochs=1)
+    for _ in range(20):
+        if not at.session_state["train.running"]:
+            break
+        at.run()
+    at.file_uploader(key="upload.model").set_value(("m.npz", dumps_model(MLP([784, 8, 10])), "x")).run()
+    at = draw(at.switch_page("pages/draw.py").run(), DIGITS["0"])
+    for page in ("pages/backprop.py", "pages/evaluate.py", "pages/weights.py", "pages/home.py"):
+        at.switch_page(page).run()
+        assert not at.exception, page
+    assert _repo_files() == before
