@@ -111,8 +111,12 @@ def test_training_live_pause_and_pages(server, page):
     # (not wait_idle: while training, a chunk is queued every 0.1 s, so the app is rarely idle)
     page.get_by_test_id("stMain").get_by_text("What the network learned").wait_for()
     on_weights = sidebar_step(page)
-    page.wait_for_timeout(2500)
-    assert sidebar_step(page) > on_weights >= paused
+    assert on_weights >= paused
+    for _ in range(16):  # the step count must rise while this page is open (polled: the browser is busy drawing it)
+        page.wait_for_timeout(500)
+        if sidebar_step(page) > on_weights:
+            break
+    assert sidebar_step(page) > on_weights
     page.get_by_role("link", name="Train").click()
     page.get_by_test_id("stMain").get_by_text("Train a network").wait_for()
     page.wait_for_timeout(1500)
@@ -139,7 +143,7 @@ def test_drawn_digits_are_read_and_open_in_backprop(server, page):
         assert _wait_for_prediction(page) == digit
         # the preprocessing steps and every layer are on the page
         assert page.locator(".st-key-draw-preprocessing img").count() == 5
-        page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stMain\"] .js-plotly-plot').length >= 8",
+        page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stMain\"] .js-plotly-plot').length >= 5",
                                timeout=20_000)
     page.wait_for_timeout(1000)
     assert exceptions(page) == 0
