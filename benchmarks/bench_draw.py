@@ -21,8 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from browser import (CHROMIUM, CHROMIUM_ARGS, DIGIT_STROKES, canvas_box, clear_canvas, draw_strokes,  # noqa: E402
-                     streamlit_server, wait_idle)
+from browser import DIGIT_STROKES, canvas_box, clear_canvas, draw_strokes, served_page, wait_idle  # noqa: E402
 
 WATCH = """() => {
   window.__up = null; window.__shown = null;
@@ -59,18 +58,14 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--strokes", type=int, default=20)
     args = ap.parse_args()
-    from playwright.sync_api import sync_playwright
     print(f"{time.strftime('%Y-%m-%d')} · {platform.machine()} · Python {platform.python_version()}")
-    with streamlit_server() as (url, _), sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
+    with served_page() as (url, _, page):
         page.goto(url + "/draw")
         wait_idle(page)
         canvas_box(page)
         draw_strokes(page, DIGIT_STROKES["1"], canvas_box(page))  # warm-up: first Plotly render, caches
         page.wait_for_selector(".st-key-prediction .predicted-digit", timeout=20_000)
         latencies, shown = measure(page, args.strokes)
-        browser.close()
     expected = [["1", "7", "0"][k % 3] for k in range(args.strokes)]
     right = sum(a == b for a, b in zip(shown, expected))
     print(f"strokes {len(latencies)}, predictions as drawn {right}/{len(latencies)}")

@@ -21,8 +21,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_dashboard import rss_mb  # noqa: E402
-from browser import (CHROMIUM, CHROMIUM_ARGS, DIGIT_STROKES, canvas_box, clear_canvas, draw_strokes,  # noqa: E402
-                     streamlit_server, wait_idle)
+from browser import DIGIT_STROKES, canvas_box, clear_canvas, draw_strokes, served_page, wait_idle  # noqa: E402
 
 TRAIN_URL = "/train?preset=fast&n_train=5000"
 
@@ -64,11 +63,8 @@ def main() -> None:
     ap.add_argument("--draws", type=int, default=200)
     ap.add_argument("--runs", type=int, default=3)
     args = ap.parse_args()
-    from playwright.sync_api import sync_playwright
     print(f"{time.strftime('%Y-%m-%d')} · {args.draws} draw reruns, {args.runs} training runs, one session")
-    with streamlit_server() as (url, proc), sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
+    with served_page() as (url, proc, page):
 
         def rss(label: str) -> float:
             time.sleep(2)
@@ -89,7 +85,6 @@ def main() -> None:
             rss(f"after training run {r}")
         draw_many(page, url, 10)
         final = rss("final")
-        browser.close()
     growth = final - base
     print(f"growth {growth:+.1f} MB over the baseline (target <= 20 MB: {'met' if growth <= 20 else 'MISSED'})")
 

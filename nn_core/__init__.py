@@ -17,12 +17,12 @@ from .model import MLP
 from .optimizers import make_optimizer
 from .preprocess import prepare_drawing
 from .serialize import dumps_model, load_model, load_snapshots, save_model, save_snapshots
-from .trainer import History, Snapshot, Trainer, evaluate, score
+from .trainer import History, Snapshot, Trainer, evaluate, score, score_proba
 
 __all__ = [
     "ACTIVATIONS", "PRESETS", "Dataset", "History", "MLP", "Preset", "Snapshot", "TrainConfig", "Trainer",
     "as_float", "check_gradients", "check_weight", "confident_mistakes", "confusion_matrix", "cross_entropy", "dumps_model", "evaluate",
     "get_activation", "get_preset", "labels_to_onehot", "load_dataset", "load_model", "load_snapshots",
     "make_optimizer", "per_class_accuracy", "save_snapshots",
-    "prepare_drawing", "read_idx", "rel_error", "save_model", "score", "softmax", "softmax_steps",
+    "prepare_drawing", "read_idx", "rel_error", "save_model", "score", "score_proba", "softmax", "softmax_steps",
 ]

@@ -130,15 +130,21 @@ def _forward_scores(model: MLP, X: np.ndarray, y: np.ndarray) -> tuple[float, np
     return cross_entropy_int(cache[f"Z{model.L}"], y, probs), probs.argmax(axis=1), cache
 
 
-def score(model: MLP, images: np.ndarray, labels: np.ndarray, chunk: int = 10000) -> tuple[float, np.ndarray]:
-    """Mean cross-entropy and the predicted labels of a model on uint8 images, chunk by chunk."""
-    total_loss, predictions = 0.0, []
+def score_proba(model: MLP, images: np.ndarray, labels: np.ndarray, chunk: int = 10000) -> tuple[float, np.ndarray]:
+    """Mean cross-entropy and the output probabilities (m, C) of a model on uint8 images, chunk by chunk."""
+    total_loss, probs = 0.0, []
     for i in range(0, len(labels), chunk):
         y = labels[i:i + chunk]
-        loss, pred, _ = _forward_scores(model, as_float(images[i:i + chunk], model.dtype), y)
+        loss, _, cache = _forward_scores(model, as_float(images[i:i + chunk], model.dtype), y)
         total_loss += loss * len(y)
-        predictions.append(pred)
-    return total_loss / len(labels), np.concatenate(predictions)
+        probs.append(cache[f"A{model.L}"])
+    return total_loss / len(labels), np.concatenate(probs)
+
+
+def score(model: MLP, images: np.ndarray, labels: np.ndarray, chunk: int = 10000) -> tuple[float, np.ndarray]:
+    """Mean cross-entropy and the predicted labels of a model on uint8 images."""
+    loss, probs = score_proba(model, images, labels, chunk)
+    return loss, probs.argmax(axis=1)
 
 
 def evaluate(model: MLP, images: np.ndarray, labels: np.ndarray, chunk: int = 10000) -> tuple[float, float]:

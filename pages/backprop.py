@@ -9,7 +9,7 @@ from ui import charts, equations, example, pictures, state, text
 
 state.require_entrypoint()
 
-PLOT = {"width": "stretch", "config": {"displayModeBar": False}}
+PLOT = charts.PLOT
 LEARNING_RATES = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0]
 MAX_UNDO = 20
 SHOW_UNITS = 8

@@ -3,12 +3,12 @@ gallery of the most confident mistakes, each one a link to Draw and Backprop."""
 import numpy as np
 import streamlit as st
 
-from nn_core import as_float, confident_mistakes, confusion_matrix, per_class_accuracy, score
+from nn_core import confident_mistakes, confusion_matrix, per_class_accuracy, score_proba
 from ui import charts, example, pictures, resources, state, text
 
 state.require_entrypoint()
 
-PLOT = {"width": "stretch", "config": {"displayModeBar": False}}
+PLOT = charts.PLOT
 GALLERY = 24
 PER_ROW = 6
 ANY = "any"
@@ -22,9 +22,8 @@ def results() -> dict:
         return cached
     data = resources.dataset()
     with st.spinner("Scoring the 10,000 test images…"):
-        loss, pred = score(model, data.x_test, data.y_test)
-        probs = model.predict_proba(as_float(data.x_test, model.dtype))
-    cm = confusion_matrix(data.y_test, pred)
+        loss, probs = score_proba(model, data.x_test, data.y_test)  # one pass over the test set
+    cm = confusion_matrix(data.y_test, probs.argmax(axis=1))
     cached = {"model": model, "loss": loss, "probs": probs.astype(np.float32), "cm": cm,
               "accuracy": float(np.trace(cm) / cm.sum())}
     st.session_state["eval.result"] = cached

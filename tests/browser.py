@@ -67,6 +67,18 @@ def streamlit_server(timeout: float = 60):
         log.close()
 
 
+@contextmanager
+def served_page(viewport: dict | None = None):
+    """For scripts (the benchmarks): a server, Debian's Chromium and one page; yields (url, server process, page)."""
+    from playwright.sync_api import sync_playwright
+    with streamlit_server() as (url, proc), sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield url, proc, browser.new_page(viewport=viewport or {"width": 1400, "height": 900})
+        finally:
+            browser.close()
+
+
 def wait_idle(page, timeout: float = 30_000) -> None:
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout)
 

@@ -3,7 +3,6 @@ is predicted, the gradient check agrees, one step lowers the loss and Undo resto
 the confusion matrix covers the whole test set."""
 import base64
 import io
-import json
 
 import numpy as np
 import pytest

@@ -24,6 +24,8 @@ POS, NEG = "#2166AC", "#B2182B"             # the ends of RdBu, for bars coloure
 MAX_POINTS = 1500
 FONT = {"size": 14}
 VALIDATE = False  # tests switch this on
+# How pages hand a figure to st.plotly_chart: full width, no mode bar.
+PLOT = {"width": "stretch", "config": {"displayModeBar": False}}
 
 
 def _figure(data: list[dict], layout: dict) -> go.Figure:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
+from nn_core import as_float
+
 from . import resources
 
 
@@ -54,7 +56,7 @@ def use_test_image(i: int) -> None:
     if not 0 <= int(i) < n:
         raise ValueError(f"test images are numbered 0 to {n - 1}, got {i}")
     i = int(i)
-    st.session_state.update({"example.x": data.x_test[i].reshape(-1).astype(np.float32) / 255, "example.source": "test",
+    st.session_state.update({"example.x": as_float(data.x_test[i:i + 1])[0], "example.source": "test",
                              "example.index": i, "example.label": int(data.y_test[i])})
 
 

@@ -9,7 +9,7 @@ from nn_core import MLP, softmax_steps
 
 from . import charts
 
-PLOT = {"width": "stretch", "config": {"displayModeBar": False}}
+PLOT = charts.PLOT
 TOP_UNITS = 8
 
 
