@@ -15,12 +15,12 @@ resources.tune_memory()
 state.init()
 
 page = st.navigation([
-    st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
-    st.Page("pages/train.py", title="Train", icon=":material/model_training:", url_path="train"),
-    st.Page("pages/weights.py", title="Weights", icon=":material/grid_view:", url_path="weights"),
-    st.Page("pages/draw.py", title="Draw", icon=":material/draw:", url_path="draw"),
-    st.Page("pages/backprop.py", title="Backprop", icon=":material/undo:", url_path="backprop"),
-    st.Page("pages/evaluate.py", title="Evaluate", icon=":material/fact_check:", url_path="evaluate"),
+    st.Page("app_pages/home.py", title="Home", icon=":material/home:", default=True),
+    st.Page("app_pages/train.py", title="Train", icon=":material/model_training:", url_path="train"),
+    st.Page("app_pages/weights.py", title="Weights", icon=":material/grid_view:", url_path="weights"),
+    st.Page("app_pages/draw.py", title="Draw", icon=":material/draw:", url_path="draw"),
+    st.Page("app_pages/backprop.py", title="Backprop", icon=":material/undo:", url_path="backprop"),
+    st.Page("app_pages/evaluate.py", title="Evaluate", icon=":material/fact_check:", url_path="evaluate"),
 ])
 
 
@@ -34,5 +34,4 @@ with st.sidebar:
     sidebar.current_model()
     training_fragment()
 
-with state.entrypoint():
-    page.run()
+page.run()

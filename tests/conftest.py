@@ -6,12 +6,17 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import threadpoolctl
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSETS = ROOT / "assets"
 sys.path.insert(0, str(ROOT))
 
 from nn_core import load_dataset  # noqa: E402
+
+# One BLAS thread, as the app uses (ui/resources.py): on two shared cores a second thread
+# mostly waits for its core (the preset tests took 160 s with two threads, 57 s with one).
+threadpoolctl.threadpool_limits(1, user_api="blas")
 
 
 @pytest.fixture(scope="session")

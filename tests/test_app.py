@@ -11,7 +11,7 @@ import ui.training
 from nn_core import MLP, dumps_model
 from conftest import ROOT
 
-PAGES = ["pages/home.py", "pages/train.py", "pages/weights.py", "pages/draw.py", "pages/backprop.py", "pages/evaluate.py"]
+PAGES = ["app_pages/home.py", "app_pages/train.py", "app_pages/weights.py", "app_pages/draw.py", "app_pages/backprop.py", "app_pages/evaluate.py"]
 
 
 def fresh(query: dict | None = None) -> AppTest:
@@ -55,7 +55,7 @@ def one_step_ticks(monkeypatch):
 
 
 def tiny_training(at: AppTest, epochs: int = 2, **extra) -> AppTest:
-    at.switch_page("pages/train.py").run()
+    at.switch_page("app_pages/train.py").run()
     at.text_input(key="hidden").set_value("16")
     at.number_input(key="epochs").set_value(epochs)
     at.select_slider(key="n_train").set_value(1000)
@@ -120,7 +120,7 @@ def test_pause_stops_and_resume_carries_on(one_step_ticks):
 def test_a_link_sets_the_hyperparameters():
     at = fresh({"hidden": "64, 32", "lr": "0.05", "epochs": "7", "optimizer": "momentum", "seed": "3",
                 "n_train": "20000", "l2": "0.0001", "batch": "128", "activation": "tanh", "schedule": "constant"})
-    at.switch_page("pages/train.py").run()
+    at.switch_page("app_pages/train.py").run()
     assert at.text_input(key="hidden").value == "64, 32"
     assert at.select_slider(key="lr").value == 0.05
     assert at.number_input(key="epochs").value == 7
@@ -133,7 +133,7 @@ def test_a_link_sets_the_hyperparameters():
 
 def test_choosing_a_preset_fills_every_setting():
     at = fresh()
-    at.switch_page("pages/train.py").run()
+    at.switch_page("app_pages/train.py").run()
     at.selectbox(key="preset").set_value("multidim-16-16").run()
     assert at.text_input(key="hidden").value == "16, 16"
     assert at.selectbox(key="optimizer").value == "sgd" and at.select_slider(key="lr").value == 0.1
@@ -144,7 +144,7 @@ def test_choosing_a_preset_fills_every_setting():
                                              ("8,8,8,8,8", "At most 4")])
 def test_bad_hidden_sizes_are_explained_and_start_is_disabled(hidden, message):
     at = fresh()
-    at.switch_page("pages/train.py").run()
+    at.switch_page("app_pages/train.py").run()
     at.text_input(key="hidden").set_value(hidden).run()
     assert message in texts(at.error)
     assert button(at, "Start").disabled and not at.exception
@@ -175,7 +175,7 @@ def _upload(at: AppTest, name: str, content: bytes) -> AppTest:
 def test_a_bad_upload_is_explained_and_the_model_stays(content, message):
     at = fresh()
     before = at.session_state["model.current"]
-    at.switch_page("pages/train.py").run()
+    at.switch_page("app_pages/train.py").run()
     _upload(at, "bad.npz", content)
     assert not at.exception
     errors = texts(at.error)
@@ -185,19 +185,19 @@ def test_a_bad_upload_is_explained_and_the_model_stays(content, message):
 
 def test_a_good_upload_becomes_the_current_model():
     at = fresh()
-    at.switch_page("pages/train.py").run()
+    at.switch_page("app_pages/train.py").run()
     model = MLP([784, 20, 10], activation="tanh", seed=4)
     _upload(at, "mine.npz", dumps_model(model))
     assert "Loaded `mine.npz`" in texts(at.success)
     current = at.session_state["model.current"]
     assert current.layer_sizes == (784, 20, 10) and np.array_equal(current.params["W1"], model.params["W1"])
-    at.switch_page("pages/weights.py").run()
+    at.switch_page("app_pages/weights.py").run()
     assert not at.exception
 
 
 def test_weights_page_scrubs_the_pretrained_models_training_at_first_load():
     at = fresh()
-    at.switch_page("pages/weights.py").run()
+    at.switch_page("app_pages/weights.py").run()
     slider = at.select_slider(key="weights.snapshot")
     assert len(slider.options) == 6 and slider.value == 5 and not at.info  # the start + 5 epochs
     slider.set_value(0).run()
@@ -206,9 +206,9 @@ def test_weights_page_scrubs_the_pretrained_models_training_at_first_load():
 
 def test_an_uploaded_model_has_no_snapshots_and_says_so():
     at = fresh()
-    at.switch_page("pages/train.py").run()
+    at.switch_page("app_pages/train.py").run()
     _upload(at, "mine.npz", dumps_model(MLP([784, 20, 10])))
-    at.switch_page("pages/weights.py").run()
+    at.switch_page("app_pages/weights.py").run()
     assert "snapshots are not here" in texts(at.info)
 
 
@@ -216,7 +216,7 @@ def test_weights_page_scrubs_through_snapshots(one_step_ticks):
     at = tiny_training(fresh())
     while at.session_state["train.running"]:
         at.run()
-    at.switch_page("pages/weights.py").run()
+    at.switch_page("app_pages/weights.py").run()
     slider = at.select_slider(key="weights.snapshot")
     assert slider.value == 2 and len(slider.options) == 3  # initial weights, after epoch 1, after epoch 2
     final = decode(figures(at)[0]["data"][0]["z"]).astype(float)

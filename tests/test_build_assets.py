@@ -3,6 +3,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 
 from nn_core import read_idx
 from conftest import ASSETS, ROOT
@@ -16,6 +17,7 @@ def build(source, out):
                           cwd=ROOT, capture_output=True, text=True, timeout=300)
 
 
+@pytest.mark.slow
 def test_rebuild_from_idx_and_from_npz_is_byte_identical(tmp_path):
     r = build(ASSETS, tmp_path / "from_idx")
     assert r.returncode == 0, r.stderr
@@ -31,6 +33,7 @@ def test_rebuild_from_idx_and_from_npz_is_byte_identical(tmp_path):
         assert (tmp_path / "from_npz" / name).read_bytes() == (ASSETS / name).read_bytes()
 
 
+@pytest.mark.slow
 def test_a_source_that_is_not_canonical_mnist_is_refused(tmp_path):
     arrays = {k: read_idx(ASSETS / n).copy() for k, n in zip(["x_train", "y_train", "x_test", "y_test"], NAMES)}
     arrays["y_test"][0] = (arrays["y_test"][0] + 1) % 10  # one label changed

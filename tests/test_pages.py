@@ -61,7 +61,7 @@ def test_set():
 
 def open_draw():
     at = fresh()
-    at.switch_page("pages/draw.py").run()
+    at.switch_page("app_pages/draw.py").run()
     assert not at.exception, at.exception
     return at
 
@@ -129,7 +129,7 @@ def test_a_test_image_is_shown_with_its_label(model, test_set):
 # ------------------------------------------------------------------ Backprop
 def open_backprop(at=None):
     at = at or fresh()
-    at.switch_page("pages/backprop.py").run()
+    at.switch_page("app_pages/backprop.py").run()
     assert not at.exception, at.exception
     return at
 
@@ -181,17 +181,17 @@ def test_one_step_lowers_the_loss_and_undo_restores_the_model():
 
 def test_backprop_works_for_a_deeper_uploaded_model():
     at = fresh()
-    at.switch_page("pages/train.py").run()
+    at.switch_page("app_pages/train.py").run()
     model = MLP([784, 16, 12, 10], activation="tanh", seed=3)
     at.file_uploader(key="upload.model").set_value(("deep.npz", dumps_model(model), "application/octet-stream")).run()
     at = open_backprop(at)
     L = 3
     assert len(at.latex) == 2 * L + 3 * L + 2 * (L - 1)
     assert float(metric(at, "Relative error")) < 1e-5
-    at.switch_page("pages/draw.py").run()
+    at.switch_page("app_pages/draw.py").run()
     at.segmented_control(key="draw.source").set_value("test").run()
     assert not at.exception, at.exception
-    at.switch_page("pages/evaluate.py").run()
+    at.switch_page("app_pages/evaluate.py").run()
     assert not at.exception, at.exception
 
 
@@ -209,7 +209,7 @@ def confusion_counts(at) -> np.ndarray:
 def test_evaluate_confusion_matrix_covers_the_test_set(model, test_set):
     x_test, y_test = test_set
     at = fresh()
-    at.switch_page("pages/evaluate.py").run()
+    at.switch_page("app_pages/evaluate.py").run()
     assert not at.exception, at.exception
     cm = confusion_counts(at)
     assert cm.sum() == len(y_test) == 10_000
@@ -221,7 +221,7 @@ def test_evaluate_confusion_matrix_covers_the_test_set(model, test_set):
 def test_choosing_a_cell_filters_the_gallery_and_opens_backprop(test_set):
     _, y_test = test_set
     at = fresh()
-    at.switch_page("pages/evaluate.py").run()
+    at.switch_page("app_pages/evaluate.py").run()
     at.selectbox(key="eval.true").set_value(4).run()
     at.selectbox(key="eval.pred").set_value(9).run()
     cm = confusion_counts(at)

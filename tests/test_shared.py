@@ -75,10 +75,10 @@ def test_two_sessions_keep_their_models_drawings_and_uploads_apart(one_step_tick
             break
         alice.run()
     bob = fresh()
-    bob.switch_page("pages/train.py").run()
+    bob.switch_page("app_pages/train.py").run()
     bob.file_uploader(key="upload.model").set_value(
         ("bob.npz", dumps_model(MLP([784, 24, 10], activation="tanh")), "application/octet-stream")).run()
-    bob = draw(bob.switch_page("pages/draw.py").run(), DIGITS["7"])
+    bob = draw(bob.switch_page("app_pages/draw.py").run(), DIGITS["7"])
     assert alice.session_state["model.current"].layer_sizes == (784, 16, 10)
     assert bob.session_state["model.current"].layer_sizes == (784, 24, 10)
     assert alice.session_state["example.x"] is None and bob.session_state["example.x"] is not None
@@ -115,7 +115,7 @@ def test_shared_resources_are_read_only():
 ])
 def test_bad_link_values_are_clamped_or_refused_with_a_message(query, key, expected, note):
     at = fresh(query)
-    at.switch_page("pages/train.py").run()
+    at.switch_page("app_pages/train.py").run()
     assert not at.exception
     assert at.session_state[key] == expected
     warnings = texts(at.warning)
@@ -127,7 +127,7 @@ def test_bad_link_values_are_clamped_or_refused_with_a_message(query, key, expec
 
 def test_markup_in_a_link_is_shown_as_text():
     at = fresh({"hidden": "<img src=x onerror=alert(1)>"})
-    at.switch_page("pages/train.py").run()
+    at.switch_page("app_pages/train.py").run()
     assert "`<img src=x onerror=alert(1)>`" in texts(at.error)
     assert button(at, "Start").disabled and not at.exception
 
@@ -164,7 +164,7 @@ GOOD = MLP([784, 8, 10], seed=2)
 def test_bad_model_files_are_explained_and_the_model_stays(content, message):
     at = fresh()
     before = at.session_state["model.current"]
-    at.switch_page("pages/train.py").run()
+    at.switch_page("app_pages/train.py").run()
     at.file_uploader(key="upload.model").set_value(("bad.npz", content, "application/octet-stream")).run()
     assert not at.exception
     errors = texts(at.error)
@@ -188,8 +188,8 @@ def test_a_session_writes_nothing_in_the_app_directory(one_step_ticks):
             break
         at.run()
     at.file_uploader(key="upload.model").set_value(("m.npz", dumps_model(MLP([784, 8, 10])), "x")).run()
-    at = draw(at.switch_page("pages/draw.py").run(), DIGITS["0"])
-    for page in ("pages/backprop.py", "pages/evaluate.py", "pages/weights.py", "pages/home.py"):
+    at = draw(at.switch_page("app_pages/draw.py").run(), DIGITS["0"])
+    for page in ("app_pages/backprop.py", "app_pages/evaluate.py", "app_pages/weights.py", "app_pages/home.py"):
         at.switch_page(page).run()
         assert not at.exception, page
     assert _repo_files() == before

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import threading
 import uuid
-from contextlib import contextmanager
 
 import streamlit as st
 
@@ -53,35 +52,6 @@ DEFAULTS = {  # a value, or a factory called once per session (each session its 
     "eval.result": None,        # the test-set scores of the model they were computed for
     "eval.goto": None,          # the page a gallery button asked for (switched to on the next run)
 }
-
-
-_entry = threading.local()  # set while app.py runs a page, in that script thread
-
-
-@contextmanager
-def entrypoint():
-    """app.py runs the selected page inside this; pages check it with `require_entrypoint`."""
-    _entry.active = True
-    try:
-        yield
-    finally:
-        _entry.active = False
-
-
-def require_entrypoint() -> None:
-    """First line of every page: make sure the page runs inside app.py.
-
-    With a `pages/` folder beside app.py, Streamlit 1.67 starts each server process in its
-    legacy multipage mode until st.navigation has been called once (and AppTest restarts
-    in it on every run). A page reached that way, e.g. by the first visitor after a
-    restart opening /train?lr=0.1, would run alone: no sidebar, no training fragment.
-    Switch the process to st.navigation mode and rerun, so app.py handles the request.
-    """
-    if getattr(_entry, "active", False):
-        return
-    from streamlit.runtime.pages_manager import PagesManager
-    PagesManager.uses_pages_directory = False
-    st.rerun()
 
 
 def init() -> None:

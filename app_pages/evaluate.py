@@ -6,8 +6,6 @@ import streamlit as st
 from nn_core import confident_mistakes, confusion_matrix, per_class_accuracy, score_proba
 from ui import charts, example, pictures, resources, state, text
 
-state.require_entrypoint()
-
 PLOT = charts.PLOT
 GALLERY = 24
 PER_ROW = 6
@@ -120,9 +118,9 @@ with st.container(key="eval.gallery"):
                     st.image(pictures.digit_card(data.x_test[i], p, y), width=140,
                              caption=f"#{i:,}: a {y}, read as {int(p.argmax())} ({p.max():.0%}); "
                                      f"P({y}) = {p[y]:.1%}")
-                    st.button("Draw", key=f"eval.draw.{i}", on_click=_open, args=(i, "pages/draw.py"),
+                    st.button("Draw", key=f"eval.draw.{i}", on_click=_open, args=(i, "app_pages/draw.py"),
                               icon=":material/draw:", width="stretch",
                               help=f"Open test image #{i} on the Draw page: its layers one by one.")
-                    st.button("Backprop", key=f"eval.bp.{i}", on_click=_open, args=(i, "pages/backprop.py"),
+                    st.button("Backprop", key=f"eval.bp.{i}", on_click=_open, args=(i, "app_pages/backprop.py"),
                               icon=":material/undo:", width="stretch",
                               help=f"Open test image #{i} on the Backprop page: its gradients.")

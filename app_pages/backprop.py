@@ -7,8 +7,6 @@ from nn_core import check_weight
 from nn_core.optimizers import SGD
 from ui import charts, equations, example, pictures, state, text
 
-state.require_entrypoint()
-
 PLOT = charts.PLOT
 LEARNING_RATES = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0]
 MAX_UNDO = 20
@@ -41,7 +39,7 @@ with c2:
     m1.metric("Prediction", predicted, help="argmax of the output probabilities")
     m2.metric(f"Probability of {label}", f"{probs[0, label]:.2%}", help=f"A{model.L}[{label}]")
     m3.metric("Loss J", f"{loss:.4f}", help=f"J = −log A{model.L}[{label}], the cross-entropy for this one example")
-    st.page_link("pages/draw.py", label="Draw another digit or choose a test image", icon=":material/draw:")
+    st.page_link("app_pages/draw.py", label="Draw another digit or choose a test image", icon=":material/draw:")
 
 column = st.toggle("Column form (W·x, as in some source notes)", key="backprop.column", persist_state="session",
                    help="Off: row form, as this project's code computes it (Z = A·W + b, W of shape n_in × n_out). "

@@ -5,8 +5,6 @@ import streamlit as st
 from nn_core import MLP
 from ui import charts, state, text
 
-state.require_entrypoint()
-
 model, snaps = state.model(), st.session_state["model.snapshots"]
 
 st.title("What the network learned: its weights")

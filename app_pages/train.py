@@ -3,8 +3,6 @@ import streamlit as st
 
 from ui import charts, files, state, text, training
 
-state.require_entrypoint()
-
 st.title("Train a network")
 text.show("train", "Intro")
 

@@ -4,8 +4,6 @@ import streamlit as st
 
 from ui import pictures, resources, state, text
 
-state.require_entrypoint()
-
 model, data = state.model(), resources.dataset()
 
 st.title("How a neural network learns to read handwritten digits")
@@ -53,8 +51,8 @@ with right:
 st.header("Where to go next")
 c1, c2 = st.columns(2)
 with c1:
-    st.page_link("pages/train.py", label="Train a network and watch it learn", icon=":material/model_training:")
+    st.page_link("app_pages/train.py", label="Train a network and watch it learn", icon=":material/model_training:")
     st.caption("Pick a preset from the source documents or set every hyperparameter; curves update live.")
 with c2:
-    st.page_link("pages/weights.py", label="See what the first layer learned", icon=":material/grid_view:")
+    st.page_link("app_pages/weights.py", label="See what the first layer learned", icon=":material/grid_view:")
     st.caption("Every hidden unit's 784 weights as a 28×28 template, and how they formed during training.")

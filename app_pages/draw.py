@@ -6,8 +6,6 @@ from streamlit_drawable_canvas import st_canvas
 from nn_core import prepare_drawing
 from ui import canvas, example, flow, pictures, resources, state, text
 
-state.require_entrypoint()
-
 CANVAS = 280  # px, ten canvas pixels per MNIST pixel
 SOURCES = {"draw": "Draw a digit", "test": "Pick a test image"}
 
@@ -130,5 +128,5 @@ if source == "test":
 else:
     canvas.send_strokes_on_release()
     drawing()
-st.page_link("pages/backprop.py", label="See how the network would learn from this digit: Backprop",
+st.page_link("app_pages/backprop.py", label="See how the network would learn from this digit: Backprop",
              icon=":material/arrow_forward:")
