@@ -3,7 +3,7 @@ gallery of the most confident mistakes, each one a link to Draw and Backprop."""
 import numpy as np
 import streamlit as st
 
-from nn_core import confident_mistakes, confusion_matrix, per_class_accuracy, score_proba
+from nn_core import confident_mistakes, confusion_matrix, evaluate, per_class_accuracy
 from ui import charts, example, pictures, resources, state, text
 
 PLOT = charts.PLOT
@@ -20,7 +20,7 @@ def results() -> dict:
         return cached
     data = resources.dataset()
     with st.spinner("Scoring the 10,000 test images…"):
-        loss, probs = score_proba(model, data.x_test, data.y_test)  # one pass over the test set
+        loss, probs = evaluate(model, data.x_test, data.y_test)  # one pass over the test set
     cm = confusion_matrix(data.y_test, probs.argmax(axis=1))
     cached = {"model": model, "loss": loss, "probs": probs.astype(np.float32), "cm": cm,
               "accuracy": float(np.trace(cm) / cm.sum())}

@@ -21,7 +21,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from nn_core import MLP, PRESETS, Trainer, TrainConfig, as_float, evaluate, load_dataset  # noqa: E402
+from nn_core import MLP, PRESETS, Trainer, TrainConfig, accuracy, as_float, evaluate, load_dataset  # noqa: E402
 
 
 class MinimalLoop:
@@ -124,7 +124,8 @@ def main() -> None:
         trainer = Trainer(PRESETS[name].config, data)
         for _ in trainer.run(chunk_steps=500):
             pass
-        _, test_acc = evaluate(trainer.model, data.x_test, data.y_test)
+        _, probs = evaluate(trainer.model, data.x_test, data.y_test)
+        test_acc = accuracy(probs, data.y_test)
         arch = "-".join(map(str, trainer.model.layer_sizes))
         print(f"| {name} | {arch} | {trainer.model.n_params:,} | {trainer.elapsed:.1f} | "
               f"{trainer.history.val_acc[-1]:.4f} | {test_acc:.4f} |", flush=True)

@@ -7,6 +7,8 @@
 L2 regularisation adds lam * W to each weight gradient (not to biases): the gradient of
 (lam/2) ||W||^2. Optimizer state is keyed like the parameters. Updates are in place, so
 a caller that needs the old values (undo, snapshots) copies first.
+Leaves out: RMSprop, Nesterov, gradient clipping, and saving optimizer state (a resumed
+run keeps its optimizer in memory; a model file holds only the weights).
 """
 from __future__ import annotations
 
@@ -35,10 +37,8 @@ class Optimizer:
             self._step(key, P, self._grad(key, params, grads), lr)
 
     def _step(self, key: str, P: np.ndarray, g: np.ndarray, lr: float) -> None:
+        """Update one parameter P in place by gradient g with step size lr."""
         raise NotImplementedError
-
-    def state(self) -> dict:
-        return {"t": self.t}
 
 
 class SGD(Optimizer):
@@ -69,10 +69,10 @@ class Adam(Optimizer):
         self.s: dict[str, np.ndarray] = {}
 
     def update(self, params, grads, lr):
-        # Fold both bias corrections into one step size: lr * sqrt(1-b2^t) / (1-b1^t).
+        # Both bias corrections folded into the step size: lr_t = lr * sqrt(1-b2^t) / (1-b1^t),
+        # so m and s need no corrected copies.
         t = self.t + 1
-        self._lr_t = lr * math.sqrt(1 - self.beta2 ** t) / (1 - self.beta1 ** t)
-        super().update(params, grads, lr)
+        super().update(params, grads, lr * math.sqrt(1 - self.beta2 ** t) / (1 - self.beta1 ** t))
 
     def _step(self, key, P, g, lr):
         if key not in self.m:
@@ -82,7 +82,7 @@ class Adam(Optimizer):
         m += (1 - self.beta1) * g
         s *= self.beta2
         s += (1 - self.beta2) * (g * g)
-        P -= self._lr_t * m / (np.sqrt(s) + self.eps)
+        P -= lr * m / (np.sqrt(s) + self.eps)
 
 
 def make_optimizer(name: str, l2: float = 0.0, momentum: float = 0.9) -> Optimizer:

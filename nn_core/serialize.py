@@ -71,7 +71,7 @@ def save_snapshots(path: str | os.PathLike, snapshots: list) -> Path:
 
 def load_snapshots(source: str | os.PathLike | bytes | BinaryIO, model: MLP) -> list:
     """Snapshots saved by `save_snapshots`, checked against the model they belong to."""
-    from .trainer import Snapshot
+    from .history import Snapshot
 
     name = str(source) if isinstance(source, (str, os.PathLike)) else "snapshots file"
     if isinstance(source, (bytes, bytearray)):
