@@ -31,7 +31,7 @@ def training_status() -> None:
         return
     p = t.progress()
     label = {"ready": "ready", "running": "running" if state.running() else "paused",
-             "done": "finished", "diverged": "stopped: diverged"}[p.status]
+             "done": "finished", "diverged": "stopped: diverged", "stopped": "stopped: time limit"}[p.status]
     st.progress(p.fraction, text=f"{label} · step {p.step:,}/{p.total_steps:,}")
     val = f" · validation {t.history.val_acc[-1]:.2%}" if t.history.val_acc else ""
     eta = f" · about {_duration(p.eta)} left" if state.running() else ""

@@ -10,6 +10,7 @@ train.notice    a success message for the Train page, or None
 train.preset    the preset a run started from, or "custom" if its settings were changed
 session.id      a random id: this session's slot in the server-wide training limit
 train.link_notes messages about settings in the page's link that were clamped or ignored
+train.link_read whether this session's link has been read (once, by ui/settings.py)
 train.lock      held while a chunk trains or a run is replaced (reruns of a session can overlap)
 upload.error, upload.ok   the outcome of the last model upload
 example.*       the digit shown on Draw and Backprop (ui/example.py)
@@ -25,7 +26,7 @@ import uuid
 
 import streamlit as st
 
-from nn_core import MLP, Trainer, evaluate
+from nn_core import MLP, Trainer, accuracy, evaluate
 
 from . import resources
 
@@ -41,6 +42,7 @@ DEFAULTS = {  # a value, or a factory called once per session (each session its 
     "train.preset": "custom",
     "train.lock": threading.Lock,
     "train.link_notes": list,   # messages about settings in the link that were changed or ignored
+    "train.link_read": False,   # the link is read once per session, before the Train page's widgets
     "upload.error": None,
     "upload.ok": None,
     "example.x": None,          # the digit Draw and Backprop show: see ui/example.py
@@ -92,7 +94,8 @@ def running() -> bool:
 def adopt_trained(t: Trainer, name: str) -> None:
     """Make a finished (or paused) run's model the one every page shows."""
     data = resources.dataset()
-    test_loss, test_acc = evaluate(t.model, data.x_test, data.y_test)
+    test_loss, probs = evaluate(t.model, data.x_test, data.y_test)
+    test_acc = accuracy(probs, data.y_test)
     model = t.model.copy()  # the trainer may resume; the shown model must not move
     st.session_state["model.current"] = model
     st.session_state["model.info"] = {

@@ -5,6 +5,7 @@ from functools import lru_cache
 
 import streamlit as st
 
+from .plaintext import quote  # noqa: F401 (re-exported: messages quote user text with it)
 from .resources import ASSETS
 
 
@@ -24,9 +25,3 @@ def section(name: str, part: str) -> str:
 
 def show(name: str, part: str | None = None) -> None:
     st.markdown(section(name, part) if part else load(name))
-
-
-def quote(text: str, limit: int = 40) -> str:
-    """User text echoed in a message: shortened, and as inline code, so no markup renders."""
-    text = str(text).replace("`", "'").replace("\n", " ")
-    return f"`{text[:limit]}{'…' if len(text) > limit else ''}`"
