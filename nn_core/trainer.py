@@ -32,6 +32,7 @@ from .evaluate import evaluate
 from .history import History, Progress, Snapshot
 from .losses import cross_entropy_int
 from .model import MLP
+from .norms import WeightNorms, rms, sq, z_dz
 from .optimizers import learning_rate, make_optimizer
 
 __all__ = ["Trainer", "History", "Progress", "Snapshot"]
@@ -42,11 +43,6 @@ GOOD_COPY_EVERY = 100  # steps between copies of known-good parameters (divergen
 # below ~1e-10 on average: the updates are overshooting, training has diverged. A finite
 # but exploding loss is caught this way, not only NaN/inf.
 DIVERGENCE_NATS_PER_CLASS_LOG = 10.0
-
-
-def _rms(a: np.ndarray) -> float:
-    v = a.ravel()
-    return math.sqrt(float(np.dot(v, v)) / v.size)  # a BLAS dot on the flat view: no temporary
 
 
 class Trainer:
@@ -68,6 +64,9 @@ class Trainer:
         self._W = [f"W{l}" for l in range(1, L + 1)]
         self._Zh = [f"Z{l}" for l in range(1, L)]  # hidden layers
         self._dP = [f"d{k}" for k in self.model.params]  # the gradients an update needs: dW1, db1, ...
+        self._sizes = [self.model.params[W].size for W in self._W]
+        self._norms = WeightNorms(L, config.l2)  # ||W||^2 without re-reading W, for plain SGD (norms.py)
+        self._carry_norms = config.optimizer == "sgd"
         self.history = History(self._W, self._Zh)
         self.snapshots: list[Snapshot] = [Snapshot(0, 0.0, self._copy_params())]
         self.step_count = self.epoch = 0
@@ -138,10 +137,11 @@ class Trainer:
         return self._perm[self._pos:self._pos + self.batch_size]
 
     def _gradient(self, rows: np.ndarray | slice, m: int):
-        """Mean loss, correct count, gradients {dW, db} and per hidden layer the max of Z
-        over the batch, summed over chunks of the batch (one chunk for a mini-batch)."""
+        """Mean loss, correct count, gradients {dW, db}, per hidden layer the max of Z over
+        the batch, and per layer <Z, dZ> (for norms.py), summed over chunks of the batch
+        (one chunk for a mini-batch), each weighted by its share of the batch."""
         model, x, labels, ZL = self.model, self.data.x_train, self.data.y_train, f"Z{self.model.L}"
-        loss, correct, grads, z_max = 0.0, 0, None, None
+        loss, correct, grads, z_max, zdz = 0.0, 0, None, None, [0.0] * model.L
         for i in range(0, m, CHUNK):
             part = slice(rows.start + i, min(rows.start + i + CHUNK, rows.stop)) if isinstance(rows, slice) \
                 else rows[i:i + CHUNK]
@@ -152,6 +152,8 @@ class Trainer:
             correct += int(np.count_nonzero(cache[ZL].argmax(axis=1) == y))  # argmax of the logits = of probs
             tops = [np.maximum.reduce(cache[Z], axis=0) for Z in self._Zh]  # (n_l,) a unit is dead if <= 0
             g = model.backward(cache, y, check=False)
+            if self._carry_norms:
+                zdz = [s + w * d for s, d in zip(zdz, z_dz(cache, g, model.L))]
             if grads is None:  # the first (for a mini-batch, the only) chunk
                 grads = {k: (g[k] if w == 1 else w * g[k]) for k in self._dP}
                 z_max = tops
@@ -159,7 +161,7 @@ class Trainer:
             for k in self._dP:
                 grads[k] += w * g[k]
             z_max = [np.maximum(a, b) for a, b in zip(z_max, tops)]
-        return loss, correct, grads, z_max
+        return loss, correct, grads, z_max, zdz
 
     def _one_step(self) -> None:
         t0 = time.perf_counter()
@@ -168,22 +170,28 @@ class Trainer:
         model = self.model
         rows = self._batch()
         m = self.n if isinstance(rows, slice) else len(rows)
-        loss, correct, grads, z_max = self._gradient(rows, m)
+        loss, correct, grads, z_max, zdz = self._gradient(rows, m)
         if not self._loss_ok(loss):  # diverged: the last good parameters are back
             return
         if self.step_count % GOOD_COPY_EVERY == 0:
             self._good = self._copy_params()  # its loss was fine, before this step's update
         lr = learning_rate(self.config.schedule, self.config.lr, self.step_count, self.total_steps)
-        grad_rms = [_rms(grads[f"d{W}"]) for W in self._W]
+        grad_sq = [sq(grads[f"d{W}"]) for W in self._W]
+        # ||W||^2 after the update: carried from the step's own numbers for SGD, read exactly
+        # otherwise, and every GOOD_COPY_EVERY steps and at each epoch's end (float drift).
+        exact = (not self._carry_norms or self._norms.squares is None or self.step_count % GOOD_COPY_EVERY == 0
+                 or self._pos + m >= self.n)
+        w_sq = None if exact else self._norms.after_step(model.params, grads, zdz, grad_sq, lr)
         self.optimizer.update(model.params, grads, lr)
-        weight_rms = [_rms(model.params[W]) for W in self._W]  # after this step's update, still in cache
+        w_sq = self._norms.exact(model.params) if exact else w_sq
         dead = [np.count_nonzero(z <= 0) / z.size for z in z_max]
         self.step_count += 1
         self._pos += m
         self._epoch_loss += loss * m
         self._epoch_correct += correct
         self.elapsed += time.perf_counter() - t0
-        self.history.append_step(self.step_count, loss, correct / m, lr, self.elapsed, weight_rms, grad_rms, dead)
+        self.history.append_step(self.step_count, loss, correct / m, lr, self.elapsed, rms(w_sq, self._sizes),
+                                 rms(grad_sq, self._sizes), dead)
         if self._pos >= self.n:
             self._end_epoch()
         if self.time_limit is not None and self.elapsed >= self.time_limit and not self.done:

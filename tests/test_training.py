@@ -270,6 +270,23 @@ def test_sgd_epoch_equals_a_reference_loop_of_the_equations(small_mnist):
         np.testing.assert_allclose(t.model.params[k], P[k], rtol=0, atol=1e-6)
 
 
+@pytest.mark.parametrize("l2, batch", [(0.0, 32), (1e-3, 32), (1e-3, 1000)], ids=["sgd", "sgd+l2", "chunked"])
+def test_weight_rms_carried_through_sgd_steps_equals_reading_the_weights(small_mnist, monkeypatch, l2, batch):
+    """For SGD, ||W||^2 is updated from <Z, dZ> and ||dW||^2 instead of re-reading W (norms.py)."""
+    import nn_core.trainer as trainer_module
+    monkeypatch.setattr(trainer_module, "CHUNK", 300)  # batches of 1,000: 4 chunks, the last smaller
+    t = Trainer(TrainConfig(hidden=(64, 32), optimizer="sgd", lr=0.1, l2=l2, batch_size=batch, epochs=3,
+                            n_train=2000), small_mnist)
+    carried = 0
+    while not t.done:
+        t.step(1)
+        carried += t.step_count % trainer_module.GOOD_COPY_EVERY != 1 and t._pos != 0
+        for W in t._W:
+            exact = np.sqrt(np.mean(t.model.params[W].astype(np.float64) ** 2))
+            assert t.history.weight_rms[W][-1] == pytest.approx(exact, rel=1e-6), (t.step_count, W)
+    assert carried > 0.9 * t.step_count if batch < 100 else carried == 2  # (each epoch's last step is read)
+
+
 def test_validation_divergence_at_an_epoch_end_keeps_every_series_in_step(small_mnist, monkeypatch):
     import nn_core.trainer as trainer_module
     t = Trainer(_tiny(epochs=3), small_mnist)
