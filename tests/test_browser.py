@@ -49,6 +49,47 @@ def test_a_shared_link_works_as_the_first_request_of_a_fresh_server(server, page
     screenshot(page, "train-from-link")
 
 
+def test_a_bad_link_is_explained_cleaned_and_keeps_working(server, page):
+    """issue 9: /train?epochs=inf broke the page (an OverflowError in the number input) for
+    everyone who opened the link. Now: a note per problem, the widgets set, the address clean."""
+    from playwright.sync_api import expect
+    page.goto(f"{server}/train?epochs=inf&seed=1e309&foo=bar&preset=best&preset=column-10&lr=10")
+    wait_idle(page)
+    main = page.get_by_test_id("stMain")
+    main.get_by_text("Train a network").wait_for()
+    expect(main).to_contain_text("epochs=inf is not a finite number: ignored", timeout=15_000)
+    for note in ("seed=1e309 is not a finite number", "foo=bar is not a setting of this app",
+                 "The link gives preset 2 times"):
+        expect(main).to_contain_text(note)
+    expect(page.locator(".st-key-hidden input")).to_have_value("10")      # column-10, the last preset given
+    expect(page.locator(".st-key-epochs input")).to_have_value("500")
+    assert "inf" not in page.url and "1e309" not in page.url and "foo" not in page.url
+    assert "preset=column-10" in page.url and "lr=10" in page.url and page.url.count("preset=") == 1
+    assert exceptions(page) == 0
+    screenshot(page, "train-bad-link")
+    page.reload()  # the cleaned link, opened again: the same settings, nothing to say
+    wait_idle(page)
+    expect(page.locator(".st-key-hidden input")).to_have_value("10", timeout=15_000)
+    assert main.get_by_text("is not a finite number").count() == 0 and exceptions(page) == 0
+
+
+def test_the_train_page_on_a_phone(server, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                                  device_scale_factor=2)
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/train?hidden=512,512,512,512&batch=16&epochs=500")
+        wait_idle(page)
+        main = page.get_by_test_id("stMain")
+        main.get_by_role("button", name="Start").wait_for()
+        main.get_by_text("This run would take about").wait_for()
+        width = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollWidth")
+        assert width <= 390 and exceptions(page) == 0  # nothing wider than the phone
+        screenshot(page, "train-phone")
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("path, title", [("/", "How a neural network learns"), ("/train", "Train a network"),
                                          ("/weights", "What the network learned"),
                                          ("/draw", "Your digit, through the network"),

@@ -2,7 +2,8 @@
 this server's limit per run (`max_run_minutes`).
 
 The cost model is nn_core/estimate.py; its one machine-dependent number comes from a
-0.1 s calibration, run once per server process and shared by every session.
+0.1 s calibration, shared by every session and repeated every 10 minutes (a shared
+server's speed changes with its load).
 Leaves out: the time left of a running run (the progress bar's ETA does that).
 """
 from __future__ import annotations
@@ -16,7 +17,7 @@ from . import resources
 from .limits import Limits
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, ttl=600)
 def speed() -> float:
     """This server's speed relative to the cost model's machine (2.0 = twice as slow)."""
     return calibrate()

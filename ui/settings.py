@@ -69,8 +69,10 @@ def hyperparameter_widgets() -> TrainConfig | None:
     """Draw the settings; return the TrainConfig they describe (None, with a message, if invalid)."""
     limits = resources.limits()
     read_link_once()
-    for note in st.session_state["train.link_notes"]:
-        st.warning(note, icon=":material/link:")
+    notes = st.session_state["train.link_notes"]
+    if notes:  # one box: a link with several problems should not push the settings off the screen
+        st.warning(notes[0] if len(notes) == 1 else "This link needed fixing:\n" + "\n".join(f"- {n}" for n in notes),
+                   icon=":material/link:")
     st.selectbox("Preset", list(PRESETS), index=list(PRESETS).index(DEFAULT_PRESET), key="preset",
                  format_func=lambda n: PRESETS[n].title, on_change=_apply_preset,
                  help="Start from the network of one of the source documents, or from our fast/best set-ups. "
