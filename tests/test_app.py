@@ -50,7 +50,9 @@ def sidebar_text(at: AppTest) -> str:
 
 @pytest.fixture
 def one_step_ticks(monkeypatch):
-    """Each fragment tick trains exactly one step (run_for always does at least one)."""
+    """Training in the ticks, not in a thread, and each tick trains exactly one step (run_for
+    always does at least one): a test knows exactly how far a run got."""
+    monkeypatch.setattr(ui.training, "BACKGROUND", False)
     monkeypatch.setattr(ui.training, "CHUNK_SECONDS", 0.0)
 
 

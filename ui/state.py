@@ -4,7 +4,8 @@ model.current   the MLP every page shows (starts as the shared, read-only pretra
 model.info      dict: name, source, config, metrics (test_accuracy, history of epochs)
 model.snapshots parameter snapshots of its training run (empty for loaded models)
 train.trainer   the Trainer of the run in progress (or finished), or None
-train.running   True while the training fragment should advance it
+train.running   True while the run is active (its thread trains, the fragment watches)
+train.run       the Run (ui/run.py) whose thread advances train.trainer, or None
 train.error     a message for the Train page (divergence, bad settings), or None
 train.notice    a success message for the Train page, or None
 train.preset    the preset a run started from, or "custom" if its settings were changed
@@ -36,6 +37,7 @@ DEFAULTS = {  # a value, or a factory called once per session (each session its 
     "model.info": None,
     "model.snapshots": list,
     "train.trainer": None,
+    "train.run": None,          # the background thread advancing it (ui/run.py), or None
     "train.running": False,
     "train.error": None,
     "train.notice": None,
