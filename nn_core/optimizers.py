@@ -29,20 +29,29 @@ TINY = 1e-30
 
 
 class Optimizer:
+    """Holds the running state of one rule; `update` applies it to every parameter in place.
+
+    Each parameter gets one scratch array for the step's temporaries (lr * g, the Adam
+    ratio...), so an update allocates nothing: a fresh 400 kB temporary per parameter per
+    step is a fresh mmap, page faults included, under the server's malloc settings
+    (ui/memory.py).
+    """
+
     def __init__(self, l2: float = 0.0):
         self.l2 = float(l2)
         self.t = 0  # number of updates applied
-
-    def _grad(self, key: str, params, grads) -> np.ndarray:
-        g = grads[f"d{key}"]
-        if self.l2 and key.startswith("W"):
-            g = g + self.l2 * params[key]
-        return g
+        self._scratch: dict[str, np.ndarray] = {}
 
     def update(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray], lr: float) -> None:
         self.t += 1
         for key, P in params.items():
-            self._step(key, P, self._grad(key, params, grads), lr)
+            g = grads[f"d{key}"]
+            if self.l2 and key.startswith("W"):
+                g = g + self.l2 * P  # a new array: the caller's gradient stays as it was
+            tmp = self._scratch.get(key)
+            if tmp is None or tmp.shape != P.shape or tmp.dtype != P.dtype:
+                tmp = self._scratch[key] = np.empty_like(P)
+            self._step(key, P, g, lr, tmp)
         if self.t % FLUSH_EVERY == 0:
             for a in self._averages():
                 np.copyto(a, 0, where=np.abs(a) < TINY)
@@ -51,14 +60,14 @@ class Optimizer:
         """The running averages this optimizer keeps (flushed of subnormal-bound entries)."""
         return []
 
-    def _step(self, key: str, P: np.ndarray, g: np.ndarray, lr: float) -> None:
-        """Update one parameter P in place by gradient g with step size lr."""
+    def _step(self, key: str, P: np.ndarray, g: np.ndarray, lr: float, tmp: np.ndarray | None = None) -> None:
+        """Update one parameter P in place by gradient g with step size lr (tmp: scratch like P)."""
         raise NotImplementedError
 
 
 class SGD(Optimizer):
-    def _step(self, key, P, g, lr):
-        P -= lr * g
+    def _step(self, key, P, g, lr, tmp=None):
+        P -= np.multiply(g, lr, out=tmp)  # W <- W - lr dW
 
 
 class Momentum(Optimizer):
@@ -67,13 +76,13 @@ class Momentum(Optimizer):
         self.mu = mu
         self.v: dict[str, np.ndarray] = {}
 
-    def _step(self, key, P, g, lr):
+    def _step(self, key, P, g, lr, tmp=None):
         v = self.v.get(key)
         if v is None:
             v = self.v[key] = np.zeros_like(P)
         v *= self.mu
         v += g
-        P -= lr * v
+        P -= np.multiply(v, lr, out=tmp)
 
     def _averages(self):
         return list(self.v.values())
@@ -92,15 +101,20 @@ class Adam(Optimizer):
         t = self.t + 1
         super().update(params, grads, lr * math.sqrt(1 - self.beta2 ** t) / (1 - self.beta1 ** t))
 
-    def _step(self, key, P, g, lr):
+    def _step(self, key, P, g, lr, tmp=None):
         if key not in self.m:
             self.m[key], self.s[key] = np.zeros_like(P), np.zeros_like(P)
         m, s = self.m[key], self.s[key]
+        tmp = np.empty_like(P) if tmp is None else tmp
         m *= self.beta1
-        m += (1 - self.beta1) * g
+        m += np.multiply(g, 1 - self.beta1, out=tmp)      # m <- b1 m + (1 - b1) g
         s *= self.beta2
-        s += (1 - self.beta2) * (g * g)
-        P -= lr * m / (np.sqrt(s) + self.eps)
+        np.multiply(g, g, out=tmp)
+        s += np.multiply(tmp, 1 - self.beta2, out=tmp)    # s <- b2 s + (1 - b2) g^2
+        np.sqrt(s, out=tmp)
+        tmp += self.eps
+        np.divide(m, tmp, out=tmp)
+        P -= np.multiply(tmp, lr, out=tmp)                # W <- W - lr m / (sqrt(s) + eps)
 
     def _averages(self):
         return [*self.m.values(), *self.s.values()]
