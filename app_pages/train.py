@@ -40,8 +40,7 @@ with main:
                     "about twice a second.", icon=":material/info:")
             history = state.info().get("metrics", {}).get("history")
             if history and history.get("val_acc"):
-                st.plotly_chart(charts.epoch_history(history), width="stretch", config={"displayModeBar": False},
-                                key="train.chart.previous")
+                st.plotly_chart(charts.epoch_history(history), **charts.PLOT, key="train.chart.previous")
                 st.caption(f"How the current model ({state.info()['name']}) trained: loss and accuracy after each "
                            "epoch, on the training set (running mean over the epoch) and on the validation set.")
             return
@@ -63,12 +62,11 @@ with main:
         if not H.n_steps:
             return
         figs = charts.training_curves(H, t.steps_per_epoch, live)
-        cfg = {"displayModeBar": False}  # zoom by dragging when paused; double-click resets
         for row in (("loss", "accuracy"), ("norms", "dead")):
             cols = st.columns(2)
             for col, name in zip(cols, row):
                 if name in figs:
-                    col.plotly_chart(figs[name], width="stretch", config=cfg, key=f"train.chart.{name}")
+                    col.plotly_chart(figs[name], **charts.PLOT, key=f"train.chart.{name}")
                     col.caption(text.section("train", name.capitalize()))  # assets/text/train.md
         if not live:
             st.caption("Paused or finished: drag on a chart to zoom, double-click to reset.")

@@ -28,8 +28,7 @@ same_scale = len(snaps) >= 2 and st.toggle(
 scale_source = model.params["W1"] if same_scale else W1
 zmax = float(np.percentile(np.abs(scale_source), 99.5)) or 1.0
 st.subheader(f"First layer: {W1.shape[1]} templates, {label}")
-st.plotly_chart(charts.templates(W1, zmax=zmax, colorbar="weight W1"), width="stretch",
-                config={"displayModeBar": False}, key="weights.templates")
+st.plotly_chart(charts.templates(W1, zmax=zmax, colorbar="weight W1"), **charts.PLOT, key="weights.templates")
 st.caption(text.section("weights", "Templates") + f" Colours saturate at ±{zmax:.3f} (99.5th percentile of |W1|).")
 
 if model.L > 1:
@@ -42,7 +41,7 @@ if model.L > 1:
             out = "digit" if l == model.L else f"unit of layer {l}"
             st.plotly_chart(charts.matrix(W.T, f"W{l}ᵀ: {W.shape[1]} × {W.shape[0]}", f"unit of layer {l - 1}", out,
                                           colorbar=f"weight W{l}", height=300 if l == model.L else 420),
-                            width="stretch", config={"displayModeBar": False}, key=f"weights.W{l}")
+                            **charts.PLOT, key=f"weights.W{l}")
             st.caption(f"Row j, column i: the weight W{l}[i, j] from unit i of layer {l - 1} to {out} j "
                        f"(diverging scale centred on zero). Z{l} = A{l - 1} W{l} + b{l}.")
 
@@ -53,7 +52,7 @@ for l, tab in zip(range(1, model.L + 1), tabs):
     with tab:
         xlabel = "digit" if l == model.L else f"unit of layer {l}"
         st.plotly_chart(charts.bars(params[f"b{l}"], f"b{l}", xlabel, "bias", diverging=True),
-                        width="stretch", config={"displayModeBar": False}, key=f"weights.b{l}")
+                        **charts.PLOT, key=f"weights.b{l}")
         st.caption(f"Each bar is one unit's bias b{l}[j], added to its weighted sum Z{l}[j] "
                    "(blue positive, red negative).")
 
@@ -65,6 +64,6 @@ for l in range(1, model.L + 1):
     with cols[(l - 1) % len(cols)]:
         st.plotly_chart(charts.histograms(params[f"W{l}"], start[f"W{l}"], f"W{l} ({params[f'W{l}'].size:,} weights)",
                                           now_name=label),
-                        width="stretch", config={"displayModeBar": False}, key=f"weights.hist{l}")
+                        **charts.PLOT, key=f"weights.hist{l}")
 st.caption(f"Share of weights per value bin. The initial weights are recreated from the model's seed "
            f"({model.init} initialisation, seed {model.seed}).")

@@ -24,3 +24,10 @@ def test_core_sources_import_only_allowed_modules():
                 continue
             for name in names:
                 assert name.split(".")[0] in allowed, f"{path.name} imports {name}"
+
+
+def test_pages_hand_figures_to_streamlit_one_way():
+    """The plot config (full width, no mode bar) is written once, in ui/charts/spec.py: PLOT."""
+    sources = [*(ROOT / "app_pages").glob("*.py"), *(ROOT / "ui").rglob("*.py"), ROOT / "app.py"]
+    where = [p.relative_to(ROOT).as_posix() for p in sources if "displayModeBar" in p.read_text()]
+    assert where == ["ui/charts/spec.py"]

@@ -4,11 +4,12 @@ import pytest
 
 from nn_core import MLP, Trainer, TrainConfig
 from ui import charts
+from ui.charts import spec
 
 
 @pytest.fixture(autouse=True)
 def validate(monkeypatch):
-    monkeypatch.setattr(charts, "VALIDATE", True)  # every spec goes through Plotly's validators
+    monkeypatch.setattr(spec, "VALIDATE", True)  # every spec goes through Plotly's validators
 
 
 @pytest.fixture(scope="module")
