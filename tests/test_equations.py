@@ -40,7 +40,7 @@ def test_every_layer_has_its_equations_in_order(net):
     fwd = [e.name for e in E.forward(model, cache)]
     bwd = [e.name for e in E.backward(model, cache, grads, 3)]
     assert fwd == ["Z1", "A1", "Z2", "A2", "Z3", "A3"]
-    assert bwd == ["dZ3", "dW3", "db3", "dA2", "mask2", "dZ2", "dW2", "db2", "dA1", "mask1", "dZ1", "dW1", "db1"]
+    assert bwd == ["dZ3", "dW3", "db3", "dA2", "slope2", "dZ2", "dW2", "db2", "dA1", "slope1", "dZ1", "dW1", "db1"]
 
 
 @pytest.mark.parametrize("column", [False, True])

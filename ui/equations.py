@@ -4,7 +4,9 @@ Two notations, the same numbers:
   row form (this project's code, batch-first):   Z[l] = A[l-1] W[l] + b[l],  W[l] is (n[l-1], n[l])
   column form (as in some of the source notes):  z[l] = W[l] a[l-1] + b[l],  W[l] is (n[l], n[l-1])
 The column form's W is the row form's W transposed and its vectors are columns; the
-gradients follow: dW = dz a^T instead of A^T dZ. No Streamlit here: pages render the list.
+gradients follow: dW = dz a^T instead of A^T dZ. Each equation knows its kind and layer
+(never parsed back from its name) and carries a caption from assets/text/equations.md.
+Nothing is drawn here: pages render the list. Leaves out: batches of more than one example.
 """
 from __future__ import annotations
 
@@ -14,16 +16,28 @@ import numpy as np
 
 from nn_core import MLP
 
+from . import text
+
 TIMES, TOP, UNDERSCORE = r"\times ", r"\top", r"\_"
 SHOW = 3  # entries shown at each end of a long vector: "a b c ⋯ z"
 
 
 @dataclass(frozen=True)
 class Equation:
-    name: str           # "Z1", "dW2", "mask1", ...
+    kind: str           # "Z", "A", "dZ", "dW", "db", "dA" or "slope" (g'(Z))
+    layer: int          # l, the layer of the left-hand side: Z[l], dA[l], g'(Z[l]), ...
     tex: str            # the equation with its numbers
     value: np.ndarray   # the tensor on the left-hand side, as the code holds it (row form)
     caption: str        # what it means, in words
+
+    @property
+    def name(self) -> str:
+        """"Z1", "dW12", "slope3": the kind followed by the layer."""
+        return f"{self.kind}{self.layer}"
+
+
+def _caption(part: str, **values) -> str:
+    return text.fill("equations", part, **values)
 
 
 def num(v: float) -> str:
@@ -36,6 +50,12 @@ def num(v: float) -> str:
         return f"{v:.3g}"
     mant, exp = f"{v:.0e}".split("e")
     return rf"{mant}\text{{e-}}{abs(int(exp))}"
+
+
+def _shown(v: np.ndarray, show: int = SHOW) -> np.ndarray:
+    """The entries of a vector that `vector` writes out: all of a short one, else both ends."""
+    v = np.ravel(v)
+    return v if len(v) <= max(2 * show + 1, 10) else np.concatenate([v[:show], v[-show:]])
 
 
 def _entries(v: np.ndarray, show: int = SHOW) -> list[str]:
@@ -114,24 +134,23 @@ def forward(model: MLP, cache: dict[str, np.ndarray], column: bool = False) -> l
         rhs = rf"{Ws}\,{Ap}" if column else rf"{Ap}\,{Ws}"
         vals = rf"{_W(W, column)}\,{_v(A_prev, column)}" if column else rf"{_v(A_prev, column)}\,{_W(W, column)}"
         tex = _eq(Zs, rf"{rhs} + {bs}", vals, rf"+ {_v(b, column)}", _v(Z, column))
-        out.append(Equation(f"Z{l}", tex, Z, f"Layer {l}'s weighted sums: each of its {Z.size} units adds up "
-                                              f"its {A_prev.size} inputs times their weights, plus its bias."))
+        out.append(Equation("Z", l, tex, Z, _caption("Z", l=l, n=Z.size, n_in=A_prev.size)))
         if l < L:
             gname = g.name.replace("_", UNDERSCORE)
             tex = _eq(As, rf"\operatorname{{{gname}}}({Zs}), \quad g(z) = {g.formula}", _v(A, column))
-            caption = f"Layer {l}'s activations: {g.name} applied to every entry of Z{l}."
+            caption = _caption("A", l=l, g=g.name)
         else:
             tex = _eq(As, rf"\operatorname{{softmax}}({Zs}),\quad {_sym('A', l, column)}_j = "
                           rf"\frac{{e^{{z_j - \max z}}}}{{\sum_k e^{{z_k - \max z}}}}", _v(A, column))
-            caption = "The output: softmax turns the ten logits into probabilities that sum to 1."
-        out.append(Equation(f"A{l}", tex, A, caption))
+            caption = _caption("A output")
+        out.append(Equation("A", l, tex, A, caption))
     return out
 
 
 def backward(model: MLP, cache: dict[str, np.ndarray], grads: dict[str, np.ndarray], label: int,
              column: bool = False) -> list[Equation]:
     """dZ, dW, db for every layer and dA, g'(Z) for hidden ones, output layer first."""
-    L, out = model.L, []
+    L, out, g = model.L, [], model.g.name
     AL = cache[f"A{L}"]
     Y = np.zeros_like(AL)
     Y[0, label] = 1
@@ -141,15 +160,13 @@ def backward(model: MLP, cache: dict[str, np.ndarray], grads: dict[str, np.ndarr
         if l == L:
             tex = _eq(dZs, rf"{_sym('A', L, column)} - {'y' if column else 'Y'}",
                       _v(AL, column), rf"- {_v(Y, column)}", _v(dZ, column))
-            caption = (f"How the loss J = −log A{L}[{label}] changes with each logit: the probability of every "
-                       f"wrong digit, and A{L}[{label}] − 1 for the true digit {label}.")
+            caption = _caption("dZ output", L=L, label=label)
         else:
             slope = model.g.derivative(cache[f"Z{l}"], cache[f"A{l}"])
             tex = _eq(dZs, rf"{_sym('A', l, column, d=True)} \odot g'({_sym('Z', l, column)})",
                       _v(grads[f"dA{l}"], column), rf"\odot {_v(slope, column)}", _v(dZ, column))
-            caption = (f"Only units that were active pass the gradient back: dA{l} times the derivative of "
-                       f"{model.g.name} at Z{l}.")
-        out.append(Equation(f"dZ{l}", tex, dZ, caption))
+            caption = _caption(f"dZ {g}", l=l)
+        out.append(Equation("dZ", l, tex, dZ, caption))
         A_prev, dW = cache[f"A{l-1}"], grads[f"dW{l}"]
         if column:
             tex = _eq(_sym("W", l, column, d=True), rf"{dZs}\,{_sym('A', l - 1, column, transpose=True)}",
@@ -157,14 +174,12 @@ def backward(model: MLP, cache: dict[str, np.ndarray], grads: dict[str, np.ndarr
         else:
             tex = _eq(_sym("W", l, column, d=True), rf"{_sym('A', l - 1, column, transpose=True)}\,{dZs}",
                       rf"{_v(A_prev, True)}\,{_v(dZ, False)}", _W(dW, False))
-        caption = (f"An outer product: weight W{l}[i, j] would change in proportion to its input A{l - 1}[i] times "
-                   f"its unit's error dZ{l}[j]."
-                   + (" The rows shown are 0 because the corner pixels of the input are black: a weight whose "
-                      "pixel is black gets no gradient." if l == 1 else ""))
-        out.append(Equation(f"dW{l}", tex, dW, caption))
-        out.append(Equation(f"db{l}", _eq(_sym("b", l, column, d=True), dZs, _v(grads[f"db{l}"], column)),
-                            grads[f"db{l}"], f"Each bias moves with its unit's error dZ{l} (summed over the batch; "
-                                             "here the batch is this one example)."))
+        caption = _caption("dW", l=l, prev=l - 1)
+        if l == 1 and not np.any(_shown(A_prev)):  # every input entry on screen is a black pixel
+            caption += " " + _caption("dW1 black")
+        out.append(Equation("dW", l, tex, dW, caption))
+        out.append(Equation("db", l, _eq(_sym("b", l, column, d=True), dZs, _v(grads[f"db{l}"], column)),
+                            grads[f"db{l}"], _caption("db", l=l)))
         if l > 1:
             dA = grads[f"dA{l-1}"]
             dAs = _sym("A", l - 1, column, d=True)
@@ -174,13 +189,8 @@ def backward(model: MLP, cache: dict[str, np.ndarray], grads: dict[str, np.ndarr
             else:
                 tex = _eq(dAs, rf"{dZs}\,{_sym('W', l, column, transpose=True)}",
                           rf"{_v(dZ, False)}\,{_W(model.params[f'W{l}'], True)}", _v(dA, False))
-            out.append(Equation(f"dA{l-1}", tex, dA, f"The error sent back to layer {l - 1}: each unit collects the "
-                                                     f"errors of the units it feeds, weighted by W{l}."))
-            mask = model.g.derivative(cache[f"Z{l-1}"], cache[f"A{l-1}"])
-            tex = _eq(rf"g'({_sym('Z', l - 1, column)})", model.g.derivative_formula,
-                      _v(np.asarray(mask, np.float32), column))
-            out.append(Equation(f"mask{l-1}", tex, np.asarray(mask, np.float32),
-                                f"The slope of {model.g.name} at each unit of layer {l - 1}"
-                                + (": 1 where the unit fired, 0 where it did not (the ReLU mask)."
-                                   if model.g.name == "relu" else ".")))
+            out.append(Equation("dA", l - 1, tex, dA, _caption("dA", l=l - 1, next=l)))
+            slope = np.asarray(model.g.derivative(cache[f"Z{l-1}"], cache[f"A{l-1}"]), np.float32)
+            tex = _eq(rf"g'({_sym('Z', l - 1, column)})", model.g.derivative_formula, _v(slope, column))
+            out.append(Equation("slope", l - 1, tex, slope, _caption(f"slope {g}", l=l - 1)))
     return out

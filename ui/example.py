@@ -5,6 +5,10 @@ example.x       (784,) float32 network input in [0, 1], or None before anything 
 example.source  "drawing" or "test"
 example.index   the test-set index (source "test"), else None
 example.label   the true label when known (test images), else None
+example.opened  a test image another page opened (`open_test_image`), until Draw shows it
+
+Pages change the example only through the functions here. Leaves out: turning a drawing
+into the 784 inputs (nn_core.prepare_drawing) and the canvas (ui/canvas.py).
 """
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ import streamlit as st
 
 from nn_core import as_float
 
-from . import resources
+from . import resources, state
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,12 @@ def use_drawing(x: np.ndarray) -> None:
                              "example.label": None})
 
 
+def clear_drawing() -> None:
+    """Forget the user's drawing (a test image being shown stays)."""
+    if st.session_state["example.source"] == "drawing":
+        st.session_state.update({"example.x": None, "example.source": None})
+
+
 def use_test_image(i: int) -> None:
     data = resources.dataset()
     n = len(data.y_test)
@@ -64,3 +74,17 @@ def current_or_first_test_image() -> Example:
     if current() is None:
         use_test_image(0)
     return current()
+
+
+def open_test_image(i: int, page: str) -> None:
+    """From a widget callback: show test image i on `page` (e.g. "app_pages/draw.py"); the
+    Draw page, whenever it is next shown, switches its controls to this image."""
+    use_test_image(i)
+    st.session_state["example.opened"] = int(i)
+    state.request_page(page)
+
+
+def take_opened() -> int | None:
+    """The test image another page opened since Draw last looked, or None (asked once)."""
+    i, st.session_state["example.opened"] = st.session_state["example.opened"], None
+    return i
