@@ -3,6 +3,8 @@
 Screenshots of every page go to artifacts/screenshots/ (look at them).
 """
 
+import re
+
 import pytest
 
 from browser import (CHROMIUM, CHROMIUM_ARGS, DIGIT_STROKES, canvas_box, clear_canvas, draw_strokes, exceptions, require_chromium,
@@ -224,7 +226,7 @@ def test_two_sessions_train_draw_and_upload_without_seeing_each_other(server, br
     alice.get_by_role("link", name="Draw").click()
     alice.get_by_text("Nothing drawn yet").wait_for()
     draw_strokes(alice, DIGIT_STROKES["1"], canvas_box(alice))
-    assert _wait_for_prediction(alice) in "0123456789"  # her small 2-epoch model may misread it
+    assert re.fullmatch(r"[0-9]", _wait_for_prediction(alice) or "")  # one digit: her small model may misread it
     bob.get_by_role("link", name="Draw").click()
     bob.get_by_text("Nothing drawn yet").wait_for()     # Alice's drawing is hers
     assert bob.locator(".st-key-prediction").count() == 0

@@ -1,8 +1,10 @@
 """Draw, Backprop and Evaluate in AppTest: a drawing injected into the canvas's session state
-is predicted, the gradient check agrees, one step lowers the loss and Undo restores it, and
-the confusion matrix covers the whole test set."""
+is predicted with one forward pass, the gradient check agrees, one step lowers the loss and
+Undo restores it, the confusion matrix covers the whole test set, and the words and numbers
+on screen fit the model shown (its activation, its depth) and each other."""
 import base64
 import io
+import re
 
 import numpy as np
 import pytest
@@ -48,6 +50,27 @@ def metric(at, label: str) -> str:
     return next(m.value for m in at.metric if m.label == label)
 
 
+def captions(at) -> list[str]:
+    return [" ".join(c.value.split()) for c in at.caption]  # Markdown text is wrapped: one line each
+
+
+def panel(at, title: str) -> dict:
+    """The trace of the multi-panel figure whose panel is titled `title` (decoded y values)."""
+    for f in figures(at):
+        titles = [a["text"] for a in f["layout"].get("annotations", [])]
+        for trace, t in zip(f["data"], titles):
+            if title in t:
+                return {**trace, "y": decode(trace["y"])}
+    raise AssertionError(f"no panel {title!r}")
+
+
+def use_model(at, model: MLP):
+    """Show `model` on every page, as an upload would (without the upload's checks)."""
+    at.session_state["model.current"] = model
+    at.session_state["model.info"] = {"name": "test model", "source": "test", "config": {}, "metrics": {}}
+    return at
+
+
 @pytest.fixture(scope="module")
 def model():
     return load_model(ASSETS / "default_model.npz")[0]
@@ -91,6 +114,51 @@ def test_a_drawn_digit_is_predicted(digit, model):
     output = next(f for f in figures(at) if any("3. normalise" in a["text"] for a in f["layout"].get("annotations", [])))
     probs = decode(output["data"][3]["y"])
     assert probs.sum() == pytest.approx(1, abs=1e-5) and int(probs.argmax()) == int(digit)
+
+
+def test_draw_runs_one_forward_pass_per_stroke_and_per_test_image(monkeypatch):
+    at = open_draw()
+    calls, real = [], MLP.forward
+
+    def counting(self, X, check=True):
+        calls.append(np.shape(X))
+        return real(self, X, check)
+    monkeypatch.setattr(MLP, "forward", counting)
+    draw(at, DIGITS["7"])
+    assert calls == [(1, 784)]  # the prediction, the probabilities and every layer share it
+    calls.clear()
+    at.segmented_control(key="draw.source").set_value("test").run()
+    assert calls == [(1, 784)] and not at.exception
+
+
+def test_the_silent_units_in_the_caption_are_the_zeros_in_the_chart():
+    at = draw(open_draw(), DIGITS["0"])
+    A1 = panel(at, "A1 = relu(Z1)")["y"]
+    caption = next(c for c in captions(at) if "Right: A1 = relu(Z1)" in c)
+    assert f"{int((A1 == 0).sum())} of 128 units are silent (A = 0)" in caption
+
+
+@pytest.mark.parametrize("activation, words", [
+    ("sigmoid", "no unit is silent; {} of 16 units are above 0.5 (Z > 0)"),
+    ("tanh", "no unit is silent; {} of 16 units are positive (Z > 0)"),
+    ("leaky_relu", "{} of 16 units have Z ≤ 0 for this input"),
+])
+def test_draw_speaks_of_silent_units_only_for_relu(activation, words):
+    at = use_model(fresh(), MLP([784, 16, 10], activation=activation, seed=1))
+    at.switch_page("app_pages/draw.py").run()
+    at = draw(at, DIGITS["7"])
+    Z1 = panel(at, "Z1 = A0 W1 + b1")["y"]
+    caption = next(c for c in captions(at) if f"Right: A1 = {activation}(Z1)" in c)
+    count = int((Z1 <= 0).sum()) if activation == "leaky_relu" else int((Z1 > 0).sum())
+    assert words.format(count) in caption and "silent (A = 0)" not in caption
+
+
+def test_the_centring_shift_is_said_the_right_way_round():
+    at = draw(open_draw(), DIGITS["7"])
+    image, _ = canvas_png(DIGITS["7"])
+    dy, dx = prepare_drawing(image)["shift"]
+    assert dx != dy  # a 7's ink is heavy at the top right: it moves down and left
+    assert any(f"shifted by Δx = {dx:+d}, Δy = {dy:+d} px" in c for c in captions(at))
 
 
 def test_switching_off_centring_changes_the_input_of_an_off_centre_digit():
@@ -179,6 +247,41 @@ def test_one_step_lowers_the_loss_and_undo_restores_the_model():
     assert button(at, "Undo").disabled
 
 
+def test_a_new_model_after_a_step_leaves_nothing_to_undo():
+    """The undo stack belongs to the model it stepped: a new one (here an upload) clears it."""
+    at = open_backprop()
+    button(at, "Apply one step").click().run()
+    at.switch_page("app_pages/train.py").run()
+    model = MLP([784, 16, 10], seed=3)
+    at.file_uploader(key="upload.model").set_value(("new.npz", dumps_model(model), "application/octet-stream")).run()
+    at = open_backprop(at)  # the before/after of the old step would mix 128 and 16 units
+    assert button(at, "Undo").disabled and not any("Before and after" in h.value for h in at.subheader)
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "leaky_relu"])
+def test_backprop_words_fit_the_activation(activation):
+    at = open_backprop(use_model(fresh(), MLP([784, 16, 10], activation=activation, seed=1)))
+    text = " ".join(captions(at))
+    assert "Only units that were active" not in text and "Columns of silent units" not in text
+    if activation == "leaky_relu":
+        assert "the others 1 % of it" in text and "Columns of units with Z1 < 0 are faint" in text
+    else:
+        assert "Units with small slope g′(Z)" in text and "pass little gradient back" in text
+    if activation == "sigmoid":
+        assert "No column is blank" in text
+
+
+def test_backprop_charts_know_layers_from_ten_up():
+    """Eleven weight layers: the charts of layer 11 are labelled 11 and 10, not 1 and 0."""
+    at = open_backprop(use_model(fresh(), MLP([784] + [3] * 10 + [10], seed=1)))
+    dW11 = next(f for f in figures(at) if f["layout"]["title"]["text"] == "dW11ᵀ: 10 × 3")
+    assert dW11["layout"]["xaxis"]["title"]["text"] == "unit of layer 10"
+    assert dW11["layout"]["yaxis"]["title"]["text"] == "digit"
+    slope10 = next(f for f in figures(at) if f["layout"]["title"]["text"] == "g′(Z10)")
+    assert slope10["layout"]["xaxis"]["title"]["text"] == "unit of layer 10"
+    assert any("Every entry of dW11 = A10ᵀ dZ11" in c for c in captions(at))
+
+
 def test_backprop_works_for_a_deeper_uploaded_model():
     at = fresh()
     at.switch_page("app_pages/train.py").run()
@@ -216,6 +319,21 @@ def test_evaluate_confusion_matrix_covers_the_test_set(model, test_set):
     pred = model.predict(x_test.reshape(len(x_test), -1).astype(np.float32) / 255)
     assert np.trace(cm) == (pred == y_test).sum()
     assert metric(at, "Test accuracy") == f"{(pred == y_test).mean():.2%}"
+    assert any("the 100 squares' counts sum to 10,000, the test-set size" in c for c in captions(at))
+    assert metric(at, "Mistakes") == f"{10_000 - np.trace(cm):,} of 10,000"
+
+
+def test_a_gallery_draw_button_opens_the_image_on_draw(test_set):
+    _, y_test = test_set
+    at = fresh()
+    at.switch_page("app_pages/evaluate.py").run()
+    first = next(b for b in at.button if b.label == "Draw")
+    i = int(first.key.rsplit(".", 1)[1])
+    first.click().run()  # the callback asks for Draw; app.py switches on the same run
+    assert not at.exception, at.exception
+    assert "Your digit, through the network" in at.title[0].value
+    assert at.segmented_control(key="draw.source").value == "test" and at.number_input(key="draw.index").value == i
+    assert at.session_state["example.index"] == i and prediction(at) != int(y_test[i])  # a mistake, as listed
 
 
 def test_choosing_a_cell_filters_the_gallery_and_opens_backprop(test_set):

@@ -1,5 +1,6 @@
 """One server, many people: sessions stay apart, the training limit holds, shared data is
 read-only, and bad links and bad files are explained without losing anything."""
+import dataclasses
 import io
 import json
 
@@ -96,8 +97,8 @@ def test_shared_resources_are_read_only():
     assert arrays and not any(a.flags.writeable for a in arrays)
     with pytest.raises(ValueError, match="read-only"):
         model.params["W1"][0, 0] = 1.0
-    with pytest.raises(Exception):
-        resources.limits().max_hidden = 10**6                # frozen dataclass
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        resources.limits().max_hidden = 10**6
 
 
 # ------------------------------------------------------------------ links
