@@ -352,3 +352,18 @@ def test_choosing_a_cell_filters_the_gallery_and_opens_backprop(test_set):
     assert not at.exception, at.exception
     assert at.session_state["example.index"] == shown[0] and at.session_state["example.label"] == 4
     assert "Backpropagation on one digit" in at.title[0].value
+
+
+def test_evaluate_scores_the_model_shown_after_a_step(test_set):
+    x_test, y_test = test_set
+    at = fresh()
+    at.switch_page("app_pages/evaluate.py").run()
+    first = at.session_state["model.test_scores"]
+    at = open_backprop(at)
+    at.select_slider(key="backprop.lr").set_value(3.0).run()
+    button(at, "Apply one step").click().run()  # a big step on one digit: other digits suffer
+    assert at.session_state["model.test_scores"] is None  # the old scores (and the old model) are let go
+    at.switch_page("app_pages/evaluate.py").run()
+    stepped = at.session_state["model.current"]
+    pred = stepped.predict(x_test.reshape(len(x_test), -1).astype(np.float32) / 255)
+    assert metric(at, "Test accuracy") == f"{(pred == y_test).mean():.2%}" != f"{first.accuracy:.2%}"

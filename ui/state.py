@@ -88,11 +88,15 @@ class OneStep:
 
 
 def _publish(model: MLP, info: dict, snapshots: list, undo: list | None = None) -> None:
-    """Make `model` the one every page shows. A new model starts with nothing to undo."""
+    """Make `model` the one every page shows. A new model starts with nothing to undo, and
+    test scores of another model are dropped (they would keep that model alive)."""
     st.session_state["model.current"] = model
     st.session_state["model.info"] = info
     st.session_state["model.snapshots"] = snapshots
     st.session_state["model.undo"] = [] if undo is None else undo
+    kept = st.session_state.get("model.test_scores")
+    if kept is not None and kept.model is not model:
+        st.session_state["model.test_scores"] = None
 
 
 def use_default_model() -> None:
