@@ -1,0 +1,154 @@
+"""Watching a server process from outside: pin it to CPUs, sample its memory and CPU, profile it.
+
+- `pin_process(pid, cpus)`: sched_setaffinity on every thread of the process (what
+  `taskset -a -p` does); threads it starts later inherit the mask from their creator.
+- `ServerProbe(pid)`: a thread sampling, every second, VmRSS of the process and all its
+  descendants (from /proc/PID/status and /proc/PID/task/*/children) and its CPU time
+  (utime + stime of /proc/PID/stat, children included once they are reaped).
+- `py_spy_summary(pid, seconds)`: `py-spy record --format raw` on the live server (py-spy
+  from PyPI must be installed; root or ptrace rights needed), folded into the functions
+  that hold the most samples, inclusive and self. Only sampled threads that were running
+  Python code (py-spy's default leaves out idle threads), so shares are of busy time.
+
+Left out: other operating systems than Linux, cgroup limits, the network.
+"""
+from __future__ import annotations
+
+import collections
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def pin_process(pid: int, cpus: set[int]) -> None:
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            os.sched_setaffinity(int(tid), cpus)
+        except ProcessLookupError:  # the thread ended meanwhile
+            pass
+
+
+def descendants(pid: int) -> list[int]:
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        for task in Path(f"/proc/{p}/task").glob("*/children"):
+            try:
+                todo += [int(c) for c in task.read_text().split()]
+            except OSError:
+                pass
+    return out
+
+
+def rss_mb(pid: int) -> float:
+    total = 0.0
+    for p in descendants(pid):
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) / 1024
+        except OSError:
+            pass
+    return total
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])) / TICK  # utime stime cutime cstime
+
+
+class ServerProbe(threading.Thread):
+    def __init__(self, pid: int, every: float = 1.0):
+        super().__init__(daemon=True)
+        self.pid, self.every = pid, every
+        self.rss: list[float] = [rss_mb(pid)]
+        self.cpu: list[tuple[float, float]] = [(time.monotonic(), cpu_seconds(pid))]
+        self._halt = threading.Event()
+
+    def run(self) -> None:
+        while not self._halt.wait(self.every):
+            try:
+                self.rss.append(rss_mb(self.pid))
+                self.cpu.append((time.monotonic(), cpu_seconds(self.pid)))
+            except OSError:  # the server is gone
+                return
+
+    def stop(self) -> None:
+        self._halt.set()
+        self.join()
+
+    def cpu_share(self) -> float:
+        """CPU seconds per wall second over the run (1.0 = one core fully busy)."""
+        (t0, c0), (t1, c1) = self.cpu[0], self.cpu[-1]
+        return (c1 - c0) / (t1 - t0) if t1 > t0 else float("nan")
+
+
+_FRAME = re.compile(r"^(.*) \((.*?)(?::\d+)?\)$")
+
+
+def _frame_name(frame: str) -> str:
+    m = _FRAME.match(frame.strip())
+    if not m:
+        return frame.strip()
+    func, path = m.groups()
+    for marker in ("site-packages/", "/lib/python3"):
+        if marker in path:
+            path = path.split(marker, 1)[1]
+            break
+    else:
+        path = path.rsplit("/", 2)[-2] + "/" + path.rsplit("/", 1)[-1] if path.count("/") >= 2 else path
+    return f"{func} ({path})"
+
+
+# What a busy sample was doing, by the first marker found in its stack (order matters).
+CATEGORIES = [("tick (ui/training.py)", "training chunks (ui.training.tick)"),
+              ("live_view (app_pages/train.py)", "Train page live view (fragment)"),
+              ("drawing (app_pages/draw.py)", "Draw page canvas fragment (a stroke)"),
+              ("ScriptRunner._run_script ", "other script runs (full page runs, sidebar)"),
+              ("", "server outside scripts (event loop: websocket, serialisation)")]
+GENERIC = ("threading.py", "runpy", "click/", "asyncio/", "web/bootstrap.py", "streamlit/__main__.py",
+           "script_runner.py", "exec_code.py", "runtime/fragment.py", "metrics_util.py", "web/cli.py")
+
+
+def py_spy_summary(pid: int, seconds: float, delay: float = 0, top: int = 12) -> str:
+    """Record the server for `seconds` (after `delay`) and name what the busy threads were doing."""
+    exe = shutil.which("py-spy")
+    if exe is None:
+        return "py-spy not installed (pip install py-spy): no profile"
+    time.sleep(delay)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "stacks.txt"
+        r = subprocess.run([exe, "record", "-p", str(pid), "-d", str(int(seconds)), "-r", "50", "-f", "raw",
+                            "-o", str(out), "--nonblocking"], capture_output=True, text=True)
+        if not out.exists():
+            return f"py-spy failed: {r.stderr.strip()[-300:]}"
+        lines = out.read_text().splitlines()
+    by_cat: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    cat_total, total = collections.Counter(), 0
+    for line in lines:
+        stack, _, n = line.rpartition(" ")
+        if not n.isdigit():
+            continue
+        n, frames = int(n), [_frame_name(f) for f in stack.split(";")]
+        total += n
+        cat = next(name for marker, name in CATEGORIES if marker in " ".join(frames) + " ")
+        cat_total[cat] += n
+        for f in set(frames):
+            if not any(g in f for g in GENERIC):
+                by_cat[cat][f] += n
+    if not total:
+        return "py-spy recorded no busy samples"
+    rows = [f"py-spy, {seconds:.0f} s at 50 Hz: {total} samples of runnable threads ({total / seconds / 50:.2f} "
+            f"runnable on average; on one core, more than 1 means threads queue for it)"]
+    for cat, n in cat_total.most_common():
+        rows.append(f"  {n / total:6.1%}  {cat}; inside it (share of all samples, inclusive):")
+        rows += [f"           {m / total:6.1%}  {f}" for f, m in by_cat[cat].most_common(top)]
+    return "\n".join(rows)
