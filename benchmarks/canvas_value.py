@@ -15,7 +15,7 @@ antialiased white stroke on top. The app reads only `data` (CanvasResult.image_d
 both are sent, as the browser does (~5-7 KB per drawing).
 
 Here strokes are given in canvas fractions (0..1), jittered per drawing so that every
-drawing is different, rendered with Pillow at 4x and downsampled (antialiasing like the
+drawing is different, rendered with Pillow at 2x and downsampled (antialiasing like the
 browser's). Left out: other drawing modes, touch pressure, the toolbar's own messages.
 """
 from __future__ import annotations
@@ -83,7 +83,7 @@ def _fabric_path(points: list[tuple[float, float]], brush: int, color: str) -> d
 
 
 def png_data_url(strokes: list[Stroke], size: int = 280, brush: int = 20, color: str = "#FFFFFF",
-                 background: str = "#000000", scale: int = 4) -> str:
+                 background: str = "#000000", scale: int = 2) -> str:
     """The canvas as the browser exports it: size x size RGBA PNG, opaque, antialiased strokes."""
     big = Image.new("RGBA", (size * scale, size * scale), background)
     draw = ImageDraw.Draw(big)
@@ -95,7 +95,7 @@ def png_data_url(strokes: list[Stroke], size: int = 280, brush: int = 20, color:
         for x, y in (pts[0], pts[-1]):  # round caps
             draw.ellipse((x - r, y - r, x + r, y + r), fill=color)
     buf = io.BytesIO()
-    big.resize((size, size), Image.LANCZOS).save(buf, format="PNG")
+    big.reduce(scale).save(buf, format="PNG")  # a box filter: ~11 ms a drawing, Lanczos at 4x took 70
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 

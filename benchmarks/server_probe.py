@@ -1,10 +1,12 @@
 """Watching a server process from outside: pin it to CPUs, sample its memory and CPU, profile it.
 
-- `pin_process(pid, cpus)`: sched_setaffinity on every thread of the process (what
-  `taskset -a -p` does); threads it starts later inherit the mask from their creator.
+- `pin_process(pid, cpus, nice)`: sched_setaffinity (and setpriority) on every thread of the
+  process (what `taskset -a -p` and `renice` do); threads it starts later inherit both.
 - `ServerProbe(pid)`: a thread sampling, every second, VmRSS of the process and all its
   descendants (from /proc/PID/status and /proc/PID/task/*/children) and its CPU time
-  (utime + stime of /proc/PID/stat, children included once they are reaped).
+  (utime + stime of /proc/PID/stat, children included once they are reaped); at the ends,
+  each core's busy time (/proc/stat) and the caller's own CPU, so that a report can tell
+  how much of the server's core went to other processes on a shared machine.
 - `py_spy_summary(pid, seconds)`: `py-spy record --format raw` on the live server (py-spy
   from PyPI must be installed; root or ptrace rights needed), folded into the functions
   that hold the most samples, inclusive and self. Only sampled threads that were running
@@ -27,10 +29,13 @@ from pathlib import Path
 TICK = os.sysconf("SC_CLK_TCK")
 
 
-def pin_process(pid: int, cpus: set[int]) -> None:
+def pin_process(pid: int, cpus: set[int], nice: int | None = None) -> None:
+    """Every thread of pid onto these CPUs (and to this nice value): later threads inherit both."""
     for tid in os.listdir(f"/proc/{pid}/task"):
         try:
             os.sched_setaffinity(int(tid), cpus)
+            if nice is not None:
+                os.setpriority(os.PRIO_PROCESS, int(tid), nice)  # per thread on Linux
         except ProcessLookupError:  # the thread ended meanwhile
             pass
 
@@ -65,12 +70,28 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])) / TICK  # utime stime cutime cstime
 
 
+def core_busy_seconds() -> dict[int, float]:
+    """CPU seconds each core has spent busy since boot, all processes (/proc/stat)."""
+    out = {}
+    for line in Path("/proc/stat").read_text().splitlines():
+        if line.startswith("cpu") and line[3].isdigit():
+            name, *v = line.split()
+            v = [int(x) for x in v]
+            out[int(name[3:])] = (sum(v[:8]) - v[3] - v[4]) / TICK  # all but idle and iowait
+    return out
+
+
 class ServerProbe(threading.Thread):
+    """Samples the server's RSS and CPU every second; also how busy each core was (anyone's work),
+    so a report can say how much of the server's core other processes took."""
+
     def __init__(self, pid: int, every: float = 1.0):
         super().__init__(daemon=True)
         self.pid, self.every = pid, every
         self.rss: list[float] = [rss_mb(pid)]
         self.cpu: list[tuple[float, float]] = [(time.monotonic(), cpu_seconds(pid))]
+        self.cores0, self.own0 = core_busy_seconds(), sum(os.times()[:2])
+        self.cores1, self.own1 = self.cores0, self.own0
         self._halt = threading.Event()
 
     def run(self) -> None:
@@ -84,6 +105,17 @@ class ServerProbe(threading.Thread):
     def stop(self) -> None:
         self._halt.set()
         self.join()
+        self.cores1, self.own1 = core_busy_seconds(), sum(os.times()[:2])
+
+    def core_shares(self) -> dict[int, float]:
+        """Busy fraction of each core over the run, whoever used it."""
+        wall = self.cpu[-1][0] - self.cpu[0][0]
+        return {c: (self.cores1[c] - self.cores0[c]) / wall for c in self.cores0} if wall > 0 else {}
+
+    def own_share(self) -> float:
+        """CPU of the calling process (the load generator) per wall second."""
+        wall = self.cpu[-1][0] - self.cpu[0][0]
+        return (self.own1 - self.own0) / wall if wall > 0 else float("nan")
 
     def cpu_share(self) -> float:
         """CPU seconds per wall second over the run (1.0 = one core fully busy)."""
@@ -110,8 +142,8 @@ def _frame_name(frame: str) -> str:
 
 # What a busy sample was doing, by the first marker found in its stack (order matters).
 CATEGORIES = [("tick (ui/training.py)", "training chunks (ui.training.tick)"),
-              ("live_view (app_pages/train.py)", "Train page live view (fragment)"),
-              ("drawing (app_pages/draw.py)", "Draw page canvas fragment (a stroke)"),
+              ("live_view (", "Train page live view (fragment)"),
+              ("drawing (", "Draw page canvas fragment (a stroke)"),
               ("ScriptRunner._run_script ", "other script runs (full page runs, sidebar)"),
               ("", "server outside scripts (event loop: websocket, serialisation)")]
 GENERIC = ("threading.py", "runpy", "click/", "asyncio/", "web/bootstrap.py", "streamlit/__main__.py",
