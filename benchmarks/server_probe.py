@@ -81,6 +81,18 @@ def core_busy_seconds() -> dict[int, float]:
     return out
 
 
+def runqueue_wait_seconds(pid: int) -> float:
+    """Seconds the process's threads have spent runnable but waiting for a CPU (schedstat field 2):
+    above a few % of wall time, the machine, not the program, sets the pace."""
+    total = 0
+    for task in Path(f"/proc/{pid}/task").glob("*/schedstat"):
+        try:
+            total += int(task.read_text().split()[1])
+        except (OSError, IndexError):
+            pass
+    return total / 1e9
+
+
 class ServerProbe(threading.Thread):
     """Samples the server's RSS and CPU every second; also how busy each core was (anyone's work),
     so a report can say how much of the server's core other processes took."""
@@ -92,6 +104,8 @@ class ServerProbe(threading.Thread):
         self.cpu: list[tuple[float, float]] = [(time.monotonic(), cpu_seconds(pid))]
         self.cores0, self.own0 = core_busy_seconds(), sum(os.times()[:2])
         self.cores1, self.own1 = self.cores0, self.own0
+        self.waits0 = (runqueue_wait_seconds(pid), runqueue_wait_seconds(os.getpid()))
+        self.waits1 = self.waits0
         self._halt = threading.Event()
 
     def run(self) -> None:
@@ -106,6 +120,12 @@ class ServerProbe(threading.Thread):
         self._halt.set()
         self.join()
         self.cores1, self.own1 = core_busy_seconds(), sum(os.times()[:2])
+        self.waits1 = (runqueue_wait_seconds(self.pid), runqueue_wait_seconds(os.getpid()))
+
+    def runqueue_waits(self) -> tuple[float, float]:
+        """Per wall second, how long the server's and the caller's threads waited for a CPU."""
+        wall = self.cpu[-1][0] - self.cpu[0][0]
+        return tuple((b - a) / wall for a, b in zip(self.waits0, self.waits1)) if wall > 0 else (float("nan"),) * 2
 
     def core_shares(self) -> dict[int, float]:
         """Busy fraction of each core over the run, whoever used it."""
