@@ -58,6 +58,7 @@ class Interaction:
     run: float = float("nan")       # new_session -> script_finished
     bytes: int = 0
     overtaken: bool = False         # the student's next action was sent before this one finished
+    after_clear: bool = False       # sent while the Clear before it had not finished (the old canvas)
     predicted: str | None = None
     drawn: str | None = None        # the digit, on its last stroke
     error: str | None = None
@@ -91,7 +92,8 @@ async def track(s: Session, req, inter: Interaction) -> None:
     if inter.kind == "stroke":
         inter.predicted = predicted_digit(req.run.elements)
         cleared = inter.overtaken and not req.run.fragment_ids  # Clear came first: one full run for both
-        if inter.predicted is None and not cleared:
+        # Drawn on the canvas a Clear in progress was replacing: the server drops the old widget's value.
+        if inter.predicted is None and not cleared and not inter.after_clear:
             inter.error = "stroke rerun finished without a prediction"
 
 
@@ -127,7 +129,8 @@ async def drawer(i: int, url: str, deadline: float, rng: random.Random, out: lis
                 errors.append(f"draw session {i}: {e}")
                 await asyncio.sleep(1)
                 continue
-            inter = Interaction(kind, i, req.sent, drawn=digit if kind == "stroke" and k == len(strokes) else None)
+            inter = Interaction(kind, i, req.sent, drawn=digit if kind == "stroke" and k == len(strokes) else None,
+                                after_clear=any(x.kind == "clear" for x, t in pending if not t.done()))
             out.append(inter)
             pending.append((inter, asyncio.create_task(track(s, req, inter))))
     await asyncio.gather(*(t for _, t in pending))
@@ -206,14 +209,16 @@ def report(args, inters: list[Interaction], trainers: list[Trainer], errors: lis
         row = {"n": len(xs), "median": ms(lat, .5), "p95": ms(lat, .95), "p99": ms(lat, .99), "max": max(lat) * 1000,
                "wait_median": ms(wait, .5), "wait_p95": ms(wait, .95), "run_median": ms(run, .5), "run_p95": ms(run, .95),
                "kb_median": statistics.median(x.bytes for x in xs) / 1024,
-               "overtaken": sum(x.overtaken for x in inters if x.kind == name)}
+               "overtaken": sum(x.overtaken for x in inters if x.kind == name),
+               "lost": sum(x.after_clear and x.predicted is None for x in inters if x.kind == name)}
         res[name] = row
         verdict = f" (target p95 <= 300 ms: {'met' if row['p95'] <= 300 else 'MISSED'})" if name == "stroke" else ""
         print(f"{name}: {row['n']} finished · send -> script_finished median {row['median']:.0f} ms, p95 "
               f"{row['p95']:.0f}, p99 {row['p99']:.0f}, max {row['max']:.0f}{verdict}\n"
               f"   waiting to start: median {row['wait_median']:.0f} ms, p95 {row['wait_p95']:.0f} · the run itself: "
               f"median {row['run_median']:.0f} ms, p95 {row['run_p95']:.0f} · {row['kb_median']:.0f} KB per rerun · "
-              f"{row['overtaken']} overtaken by the next action")
+              f"{row['overtaken']} overtaken by the next action" +
+              (f", {row['lost']} drawn on a canvas a slow Clear was replacing (no prediction)" if name == "stroke" else ""))
     runs = [(t.started, t.finished or t.last_seen or t.started) for t in trainers if t.started]
     during = [x.latency for x in strokes if any(a <= x.sent <= b for a, b in runs)]
     alone = [x.latency for x in strokes if not any(a <= x.sent <= b for a, b in runs)]
