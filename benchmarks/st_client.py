@@ -32,7 +32,11 @@ proto classes):
 - `@st.fragment(run_every=T)` is driven by the browser: the server sends auto_rerun(interval,
   fragment_id) and the frontend runs setInterval(T), each tick a rerun_script with that
   fragment_id and is_auto_rerun=True, whether or not the last one has finished (the server
-  queues fragment reruns and never lets them pre-empt); stop_auto_rerun ends it.
+  queues fragment reruns and never lets them pre-empt); stop_auto_rerun ends it. When the
+  next tick is already queued, a tick's run ends FINISHED_EARLY_FOR_RERUN although its
+  deltas were all sent: for a training that is the normal status, not an error.
+- The server flushes its message queues every 10 ms, so a short run's new_session and
+  script_finished can arrive together: client-side run times have that resolution.
 - Message cache: deltas with metadata.cacheable are kept by hash; each rerun lists the kept
   hashes in cached_message_hashes, and the server then sends ref_hash instead of a message
   it knows the client has. Entries expire after new_session.config.max_cached_message_age
