@@ -42,7 +42,7 @@ with main:
             if history and history.get("val_acc"):
                 st.plotly_chart(charts.epoch_history(history), width="stretch", config={"displayModeBar": False},
                                 key="train.chart.previous")
-                st.caption(f"How the current model ({state.info()['name']}) trained: loss and accuracy after each "
+                st.caption("How the current model trained: loss and accuracy after each "
                            "epoch, on the training set (running mean over the epoch) and on the validation set.")
             return
         p, live = t.progress(), state.running()

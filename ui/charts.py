@@ -15,6 +15,8 @@ import numpy as np
 import plotly.colors
 import plotly.graph_objects as go
 
+from . import thin
+
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000", "#F0E442"]
 # ColorBrewer RdBu as an explicit list: red negative, white zero, blue positive. (Passed by
 # name without Python-side validation, "RdBu" would reach plotly.js, whose own "RdBu" runs
@@ -174,19 +176,27 @@ def _mosaic(tiles: np.ndarray, cols: int, gap: int = 1) -> np.ndarray:
 
 
 def templates(W: np.ndarray, cols: int | None = None, title: str = "", colorbar: str = "weight",
-              labels: list[str] | None = None, zmax: float | None = None, height: int | None = None) -> go.Figure:
-    """Columns of W (784, H) as H 28x28 templates in ONE heatmap, diverging and centred on 0."""
+              labels: list[str] | None = None, zmax: float | None = None, height: int | None = None,
+              first_unit: int = 0) -> go.Figure:
+    """Columns of W (784, H) as H 28x28 templates in ONE heatmap, diverging and centred on 0.
+    Hover names each tile by `labels`, or, without labels, as unit first_unit + i: then the
+    unit numbers go to the browser as one uint16 array (a label per pixel was 2/3 of the bytes)."""
     H = W.shape[1]
     cols = cols or int(np.ceil(np.sqrt(H * 1.6)))
     z = _mosaic(np.asarray(W, np.float32).T.reshape(H, 28, 28), cols)
     idx = _mosaic(np.broadcast_to(np.arange(H, dtype=np.float32)[:, None, None], (H, 28, 28)), cols)
     zmax = zmax or float(np.nanmax(np.abs(z))) or 1.0
-    names = np.array(list(labels or [f"unit {i}" for i in range(H)]) + [""], dtype=object)
-    hover = names[np.where(np.isnan(idx), H, np.nan_to_num(idx)).astype(int)]
+    if labels is None:
+        customdata = (np.nan_to_num(idx) + first_unit).astype(np.uint16)  # gutters have no hover (hoverongaps)
+        hovertemplate = "unit %{customdata}<br>value %{z:.4f}<extra></extra>"
+    else:
+        names = np.array(list(labels) + [""], dtype=object)
+        # a list: plotly kept a copy of every object array it encoded
+        customdata = names[np.where(np.isnan(idx), H, np.nan_to_num(idx)).astype(int)].tolist()
+        hovertemplate = "%{customdata}<br>value %{z:.4f}<extra></extra>"
     rows = int(np.ceil(H / cols))
     trace = {"type": "heatmap", "z": z, "colorscale": DIVERGING, "zmid": 0, "zmin": -zmax, "zmax": zmax,
-             "customdata": hover.tolist(),  # a list: plotly kept a copy of every object array it encoded
-             "hovertemplate": "%{customdata}<br>value %{z:.4f}<extra></extra>",
+             "customdata": customdata, "hovertemplate": hovertemplate, "hoverongaps": False,
              "colorbar": _colorbar(colorbar)}
     layout = _layout(title, height or int(min(900, max(220, 40 + 900 * rows / cols * 0.9))))
     layout["margin"] = {"l": 0, "r": 0, "t": 40 if title else 4, "b": 0}
@@ -195,11 +205,19 @@ def templates(W: np.ndarray, cols: int | None = None, title: str = "", colorbar:
 
 def matrix(W: np.ndarray, title: str, xtitle: str, ytitle: str, colorbar: str = "weight",
            height: int = 360) -> go.Figure:
-    """A matrix as a diverging heatmap centred on zero."""
-    zmax = float(np.abs(W).max()) or 1.0
-    trace = {"type": "heatmap", "z": np.asarray(W, np.float32), "colorscale": DIVERGING, "zmid": 0,
+    """A matrix as a diverging heatmap centred on zero. Over thin.MAX_SIDE cells on a side it is
+    pooled into blocks (each cell its block's largest-magnitude entry) and the title says so."""
+    P, kr, kc = thin.pool_max_abs(W)
+    zmax = float(np.abs(P).max()) or 1.0
+    trace = {"type": "heatmap", "z": P, "colorscale": DIVERGING, "zmid": 0,
              "zmin": -zmax, "zmax": zmax, "colorbar": _colorbar(colorbar),
              "hovertemplate": f"{ytitle} %{{y}}, {xtitle} %{{x}}<br>%{{z:.4f}}<extra></extra>"}
+    if kr > 1 or kc > 1:  # cell (i, j) covers rows i*kr.., columns j*kc..: label the axes in units
+        trace["x"] = np.arange(P.shape[1], dtype=np.float32) * kc
+        trace["y"] = np.arange(P.shape[0], dtype=np.float32) * kr
+        trace["hovertemplate"] = (f"{ytitle}s %{{y}}–, {xtitle}s %{{x}}– ({kr} × {kc} block)<br>"
+                                  "largest |value| %{z:.4f}<extra></extra>")
+        title = f"{title} (each cell: the largest of a {kr} × {kc} block)"
     layout = _layout(title, height)
     layout["xaxis"] = {"title": {"text": xtitle}}
     layout["yaxis"] = {"title": {"text": ytitle}, "autorange": "reversed"}

@@ -108,5 +108,6 @@ def adopt_trained(t: Trainer, name: str) -> None:
 def adopt_uploaded(model: MLP, meta: dict, filename: str) -> None:
     st.session_state["model.current"] = model
     st.session_state["model.info"] = {"name": filename, "source": "uploaded file",
-                                      "config": meta.get("config", {}), "metrics": meta.get("metrics", {})}
+                                      "config": meta.get("config", {}), "metrics": meta.get("metrics", {}),
+                                      "notes": list(meta.get("notes", []))}  # what the loader left out
     st.session_state["model.snapshots"] = []
