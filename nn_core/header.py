@@ -131,13 +131,13 @@ def _architecture(arch, name: str, max_hidden: int, max_layers: int, max_params:
         raise TooLarge(name, "max_params", "weights and biases", max_params, n_params(sizes))
     activation, init = arch.get("activation", "relu"), arch.get("init", "he")
     seed, dtype = arch.get("seed", 0), arch.get("dtype", "float32")
-    if activation not in ACTIVATIONS:
+    if not isinstance(activation, str) or activation not in ACTIVATIONS:  # a list is not even hashable
         raise ValueError(f"{name}: unknown activation; this program knows {', '.join(sorted(ACTIVATIONS))}")
-    if init not in INITS:
+    if not isinstance(init, str) or init not in INITS:
         raise ValueError(f"{name}: unknown initialisation; this program knows {', '.join(INITS)}")
     if not _is_int(seed) or not 0 <= seed < 2**64:
         raise ValueError(f"{name}: the seed must be a whole number in 0..2**64-1")
-    if dtype not in DTYPES:
+    if not isinstance(dtype, str) or dtype not in DTYPES:
         raise ValueError(f"{name}: the weights' dtype must be float32 or float64")
     return {"layer_sizes": list(sizes), "activation": activation, "init": init, "seed": seed, "dtype": dtype}
 
