@@ -26,6 +26,7 @@ def test_a_big_matrix_is_drawn_pooled_and_says_so():
     assert np.abs(z).max() == pytest.approx(np.abs(W).max())
     assert list(fig.data[0].x[:3]) == [0, 4, 8]                # the axis counts units, not cells
     assert charts.matrix(W[:10, :100], "t", "x", "y").data[0].x is None  # small ones are drawn whole
+    assert np.asarray(charts.matrix(W[:10], "t", "x", "y").data[0].z).shape == (10, 512)  # 5,120 cells: whole
 
 
 def test_templates_hover_names_units_without_a_string_per_pixel():

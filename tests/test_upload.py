@@ -93,7 +93,7 @@ def test_the_largest_allowed_model_runs_everywhere_and_sends_little():
         sent = sum(len(c.proto.spec) for c in at.get("plotly_chart")) + sum(len(m.value) for m in at.markdown)
         assert sent < PAGE_BYTES, (page, sent)
     at.switch_page("app_pages/weights.py").run()
-    window = at.select_slider(key="weights.units")
+    window = at.segmented_control(key="weights.units")
     assert window.options == ["0–127", "128–255", "256–383", "384–511"]
     window.set_value(384).run()
     units = decode(figures(at)[0]["data"][0]["customdata"])

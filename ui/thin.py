@@ -3,8 +3,8 @@
 A 512-unit first layer as one mosaic of templates is 430,000 heatmap cells (~7 MB of figure
 for the browser); a 512 x 512 matrix is 262,144 cells on ~600 screen pixels, less than a
 pixel each. So the first layer is shown MAX_TEMPLATES units at a time (`unit_window`, a
-control a page shows only for layers wider than that), and a matrix larger than MAX_SIDE
-on a side is pooled into blocks (`pool_max_abs`): each cell is the block's weight of
+control a page shows only for layers wider than that), and a matrix of more than MAX_SIDE²
+cells is pooled into blocks (`pool_max_abs`): each cell is the block's weight of
 largest magnitude, with its sign, so the strong connections stay visible (a mean would
 wash positive and negative weights out). Leaves out: the charts themselves (charts.py).
 """
@@ -16,16 +16,17 @@ import numpy as np
 import streamlit as st
 
 MAX_TEMPLATES = 128  # first-layer units drawn at once: the default model's 128 all fit
-MAX_SIDE = 128       # cells per side of a drawn matrix: ~5 screen pixels each
+MAX_SIDE = 128       # cells per side of a pooled matrix: ~5 screen pixels each
 
 
 def pool_max_abs(W: np.ndarray, max_side: int = MAX_SIDE) -> tuple[np.ndarray, int, int]:
-    """(P, kr, kc): W (r, c) pooled into blocks of kr x kc so that neither side exceeds max_side;
-    each entry of P (ceil(r/kr), ceil(c/kc)) is its block's entry of largest |value|."""
+    """(P, kr, kc): W (r, c) itself if it has at most max_side**2 cells, else pooled into blocks
+    of kr x kc so that neither side exceeds max_side; each entry of P (ceil(r/kr), ceil(c/kc))
+    is its block's entry of largest |value|."""
     W = np.asarray(W, np.float32)
     r, c = W.shape
     kr, kc = max(1, math.ceil(r / max_side)), max(1, math.ceil(c / max_side))
-    if kr == kc == 1:
+    if r * c <= max_side * max_side or kr == kc == 1:
         return W, 1, 1
     R, C = math.ceil(r / kr), math.ceil(c / kc)
     padded = np.zeros((R * kr, C * kc), np.float32)  # zeros never win against a real weight
@@ -42,8 +43,12 @@ def unit_window(n_units: int, key: str, label: str = "Units shown") -> range:
         return range(n_units)
     starts = list(range(0, n_units, MAX_TEMPLATES))
     name = {s: f"{s}–{min(s + MAX_TEMPLATES, n_units) - 1}" for s in starts}
-    start = st.select_slider(label, starts, format_func=name.get, key=key,
-                             help=f"This layer has {n_units:,} units; {MAX_TEMPLATES} are drawn at a time so the "
-                                  "page stays quick on any device. Pick which ones.")
-    st.caption(f"Showing units {name[start]} of {n_units:,} (at most {MAX_TEMPLATES} at a time).")
+    why = (f"This layer has {n_units:,} units; {MAX_TEMPLATES} are drawn at a time so the page stays quick on "
+           "any device. Pick which ones.")
+    if len(starts) <= 8:  # every block as a button: easy to see and to tap
+        start = st.segmented_control(label, starts, format_func=name.get, key=key, default=0, required=True,
+                                     help=why)
+    else:
+        start = st.select_slider(label, starts, format_func=name.get, key=key, help=why)
+    st.caption(f"Showing units {name[start]} of {n_units:,}: at most {MAX_TEMPLATES} at a time.")
     return range(start, min(start + MAX_TEMPLATES, n_units))
