@@ -176,7 +176,8 @@ def load_model(source: str | os.PathLike | bytes | BinaryIO, *, max_hidden: int 
             if a.dtype.kind != "f":
                 raise ValueError(f"{name}: array {k} has dtype {a.dtype}; model weights are floats")
             if a.shape != shape:
-                raise ValueError(f"{name}: {k} must have shape {shape}, got {a.shape}")
+                raise ValueError(f"{name}: array {k} has shape {a.shape}; the header's layer sizes {sizes} "
+                                 f"need {shape}")
         params = {k: z.read(k) for k in shapes}
     try:
         model = MLP(sizes, arch["activation"], arch["init"], arch["seed"], np.dtype(arch["dtype"]), params=params)

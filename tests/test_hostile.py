@@ -109,7 +109,7 @@ def test_the_entry_point_exits_2_with_one_line(tmp_path):
         args = [str(path)] + ([str(tmp_path / "digit.png")] if command == "predict" else [])
         out = subprocess.run([sys.executable, "-m", "nn_core", command, *args], capture_output=True, text=True,
                              cwd=ROOT, timeout=60)
-        assert out.returncode == 2 and out.stderr.count("\n") == 1 and "W1 must have shape" in out.stderr, out
+        assert out.returncode == 2 and out.stderr.count("\n") == 1 and "need (784, 16)" in out.stderr, out
 
 
 # ------------------------------------------------------------------ accepted, with notes

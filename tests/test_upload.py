@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from hostile import ACCEPTED, BIG_OK, MODEL_CASES, OVER_APP_CAPS
+from hostile import ACCEPTED, BIG_OK, GOOD, MODEL_CASES, OVER_APP_CAPS, with_meta
 from nn_core import MLP, dumps_model
 from test_app import PAGES, _upload, button, decode, figures, fresh, one_step_ticks, texts, tiny_training  # noqa: F401
 from test_pages import DIGITS, draw
@@ -71,15 +71,25 @@ def test_bad_metadata_loads_with_a_note_and_every_page_runs(case):
     assert texts(at.success).startswith("Loaded `![x](http://127.0.0.1:9/x.png) <b>")  # as inline code: no markup
     shown = " ".join(t.value for t in at.text)
     if note:
-        assert note in shown and "left out" in texts(at.warning)
+        assert note in shown and "Not everything the file says is used" in texts(at.markdown)
     else:
-        assert not at.warning
+        assert "Not everything the file says is used" not in texts(at.markdown)
     for page in PAGES:
         at.switch_page(page).run()
         assert not at.exception, (page, at.exception)
         # the file's name is plain text in the sidebar, never Markdown
         assert HOSTILE_NAME in [t.value for t in at.sidebar.text]
         assert not any("![" in m.value or "<b>" in m.value for m in [*at.sidebar.markdown, *at.sidebar.caption])
+
+
+def test_a_claimed_test_accuracy_is_measured_instead():
+    at = fresh()
+    at.switch_page("app_pages/train.py").run()
+    _upload(at, "boast.npz", with_meta(GOOD, metrics={"test_accuracy": 0.99}))
+    acc = at.session_state["model.info"]["metrics"]["test_accuracy"]
+    assert acc < 0.5                                           # untrained weights read about one digit in ten
+    assert f"Test accuracy {acc:.2%}" in texts(at.sidebar.caption)
+    assert f"The file says its test accuracy is 99.00%; measured here it is {acc:.2%}" in texts(at.text)
 
 
 def test_the_largest_allowed_model_runs_everywhere_and_sends_little():

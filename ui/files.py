@@ -59,7 +59,8 @@ def _on_upload() -> None:
         log.exception("unexpected error loading an uploaded model")
         st.session_state["upload.error"] = f"Could not use {quote(name)}: it could not be read. {UNCHANGED}"
         return
-    state.adopt_uploaded(model, meta, name)
+    metrics, notes = metadata.measured(model, meta["metrics"])
+    state.adopt_uploaded(model, {**meta, "metrics": metrics, "notes": meta["notes"] + notes}, name)
     st.session_state["upload.ok"] = f"Loaded {quote(name)}: {model!r}. Every page now shows this model."
 
 
@@ -78,7 +79,4 @@ def download_and_upload() -> None:
         st.error(st.session_state["upload.error"], icon=":material/error:")
     if st.session_state["upload.ok"]:
         st.success(st.session_state["upload.ok"], icon=":material/check_circle:")
-        notes = state.info().get("notes") or []
-        if notes:
-            st.warning("Some of the file's details were left out:", icon=":material/info:")
-            metadata.show_notes(notes)
+        metadata.show_notes(state.info().get("notes") or [])
