@@ -63,8 +63,11 @@ def upload(page, name: str, data: bytes, timeout: float = 30_000) -> str:
         files.locator("summary").click()
     page.locator(UPLOAD).set_input_files({"name": name, "mimeType": "application/octet-stream", "buffer": data})
     alert = page.get_by_test_id("stMain").locator('[data-testid="stAlert"]').filter(has_text=name[:30])
-    alert.first.wait_for(timeout=timeout)
+    failed = page.locator('[data-testid="stException"]')
+    alert.first.or_(failed.first).wait_for(timeout=timeout)
     wait_idle(page, timeout)
+    if not alert.count():
+        raise AssertionError(f"an exception instead of a message: {failed.first.inner_text()[:300]}")
     text = alert.first.get_by_test_id("stMarkdownContainer").inner_text()  # without the icon's name
     assert exceptions(page) == 0, text
     return text

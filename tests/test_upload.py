@@ -111,6 +111,8 @@ def test_the_largest_allowed_model_runs_everywhere_and_sends_little():
     # a drawing and a test image flow through all four hidden layers
     at = draw(at.switch_page("app_pages/draw.py").run(), DIGITS["0"])
     assert not at.exception and len([f for f in figures(at)]) >= 6
-    at.switch_page("app_pages/backprop.py").run()
-    assert not at.exception and any("4 × 4 block" in f["layout"]["title"]["text"] for f in figures(at)
-                                    if f["layout"].get("title"))
+    at.switch_page("app_pages/backprop.py").run()  # layers 1 and 5 only: as many equations as for one hidden layer
+    assert not at.exception and len(at.latex) == 12 and "layers 2 to 4 follow the same equations" in texts(at.caption)
+    at.toggle(key="backprop.all_layers").set_value(True).run()
+    assert not at.exception and len(at.latex) == 2 * 5 + 3 * 5 + 2 * 4
+    assert any("4 × 4 block" in f["layout"]["title"]["text"] for f in figures(at) if f["layout"].get("title"))

@@ -1,7 +1,8 @@
 """Everything a browser session owns, under namespaced keys, initialised in one place.
 
 model.current   the MLP every page shows (starts as the shared, read-only pretrained model)
-model.info      dict: name, source, config, metrics (test_accuracy, history of epochs)
+model.info      dict: name, source, config, metrics (test_accuracy, history of epochs), and for an
+                uploaded file notes (what of its header was left out or measured again)
 model.snapshots parameter snapshots of its training run (empty for loaded models)
 train.trainer   the Trainer of the run in progress (or finished), or None
 train.running   True while the training fragment should advance it

@@ -6,11 +6,16 @@ pixel each. So the first layer is shown MAX_TEMPLATES units at a time (`unit_win
 control a page shows only for layers wider than that), and a matrix of more than MAX_SIDE²
 cells is pooled into blocks (`pool_max_abs`): each cell is the block's weight of
 largest magnitude, with its sign, so the strong connections stay visible (a mean would
-wash positive and negative weights out). Leaves out: the charts themselves (charts.py).
+wash positive and negative weights out). A network of more than two hidden layers has its
+equations shown for the first and last layers unless the reader asks for every layer
+(`layers_shown`): 4 hidden layers are 33 equations and 15 charts, most of the page's
+rendering time. Leaves out: the charts themselves (charts.py).
 """
 from __future__ import annotations
 
 import math
+import re
+from typing import Callable
 
 import numpy as np
 import streamlit as st
@@ -52,3 +57,18 @@ def unit_window(n_units: int, key: str, label: str = "Units shown") -> range:
         start = st.select_slider(label, starts, format_func=name.get, key=key, help=why)
     st.caption(f"Showing units {name[start]} of {n_units:,}: at most {MAX_TEMPLATES} at a time.")
     return range(start, min(start + MAX_TEMPLATES, n_units))
+
+
+def layers_shown(L: int, key: str) -> Callable[[str], bool]:
+    """Which equations (by name: Z3, dW3, mask3, ...) to show for a network of L weight layers: all
+    of them, or, beyond two hidden layers and unless a toggle asks for all, layers 1 and L."""
+    if L <= 3:
+        return lambda name: True
+    every = st.toggle("Every layer's equations", value=False, key=key,
+                      help=f"This network has {L - 1} hidden layers. Off: the first and the last layer, which "
+                           f"show every kind of step; layers 2 to {L - 1} repeat the same equations. On: all of "
+                           "them (a long page, slower to draw).")
+    if not every:
+        st.caption(f"Showing layers 1 and {L}; layers 2 to {L - 1} follow the same equations (switch on "
+                   "every layer to see them).")
+    return lambda name: every or int(re.search(r"\d+$", name).group()) in (1, L)
