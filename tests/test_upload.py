@@ -115,4 +115,4 @@ def test_the_largest_allowed_model_runs_everywhere_and_sends_little():
     assert not at.exception and len(at.latex) == 12 and "layers 2 to 4 follow the same equations" in texts(at.caption)
     at.toggle(key="backprop.all_layers").set_value(True).run()
     assert not at.exception and len(at.latex) == 2 * 5 + 3 * 5 + 2 * 4
-    assert any("4 × 4 block" in f["layout"]["title"]["text"] for f in figures(at) if f["layout"].get("title"))
+    assert any("(4 × 4 blocks)" in f["layout"]["title"]["text"] for f in figures(at) if f["layout"].get("title"))

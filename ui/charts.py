@@ -205,19 +205,21 @@ def templates(W: np.ndarray, cols: int | None = None, title: str = "", colorbar:
 
 def matrix(W: np.ndarray, title: str, xtitle: str, ytitle: str, colorbar: str = "weight",
            height: int = 360) -> go.Figure:
-    """A matrix as a diverging heatmap centred on zero. Over thin.MAX_SIDE cells on a side it is
-    pooled into blocks (each cell its block's largest-magnitude entry) and the title says so."""
+    """A matrix as a diverging heatmap centred on zero. Over thin.MAX_SIDE² cells it is pooled into
+    blocks (each cell its block's largest-magnitude entry, with its sign); the title and hover say so."""
     P, kr, kc = thin.pool_max_abs(W)
     zmax = float(np.abs(P).max()) or 1.0
     trace = {"type": "heatmap", "z": P, "colorscale": DIVERGING, "zmid": 0,
              "zmin": -zmax, "zmax": zmax, "colorbar": _colorbar(colorbar),
              "hovertemplate": f"{ytitle} %{{y}}, {xtitle} %{{x}}<br>%{{z:.4f}}<extra></extra>"}
-    if kr > 1 or kc > 1:  # cell (i, j) covers rows i*kr.., columns j*kc..: label the axes in units
-        trace["x"] = np.arange(P.shape[1], dtype=np.float32) * kc
-        trace["y"] = np.arange(P.shape[0], dtype=np.float32) * kr
-        trace["hovertemplate"] = (f"{ytitle}s %{{y}}–, {xtitle}s %{{x}}– ({kr} × {kc} block)<br>"
-                                  "largest |value| %{z:.4f}<extra></extra>")
-        title = f"{title} (each cell: the largest of a {kr} × {kc} block)"
+    if kr > 1 or kc > 1:  # cell (i, j) covers rows i*kr.., columns j*kc..: name them by their units
+        r, c = np.shape(W)
+        span = lambda i, k, n: f"{i * k}–{min((i + 1) * k, n) - 1}"  # noqa: E731
+        trace["x"] = [span(j, kc, c) for j in range(P.shape[1])]  # lists: plotly keeps object arrays
+        trace["y"] = [span(i, kr, r) for i in range(P.shape[0])]
+        trace["hovertemplate"] = (f"{ytitle} %{{y}}, {xtitle} %{{x}}<br>"
+                                  "the block's largest |value|: %{z:.4f}<extra></extra>")
+        title = f"{title} ({kr} × {kc} blocks)"  # short: it must fit a phone
     layout = _layout(title, height)
     layout["xaxis"] = {"title": {"text": xtitle}}
     layout["yaxis"] = {"title": {"text": ytitle}, "autorange": "reversed"}
