@@ -25,6 +25,7 @@ def test_a_big_matrix_is_drawn_pooled_and_says_so():
     assert z.shape == (128, 128) and "(4 × 4 blocks)" in fig.layout.title.text
     assert np.abs(z).max() == pytest.approx(np.abs(W).max())
     assert list(fig.data[0].x[:2]) == ["0–3", "4–7"] and fig.data[0].y[-1] == "508–511"  # cells named by units
+    assert list(fig.layout.xaxis.ticktext) == ["0", "128", "256", "384"]            # ticks at units
     assert charts.matrix(W[:10, :100], "t", "x", "y").data[0].x is None  # small ones are drawn whole
     assert np.asarray(charts.matrix(W[:10], "t", "x", "y").data[0].z).shape == (10, 512)  # 5,120 cells: whole
 

@@ -223,6 +223,11 @@ def matrix(W: np.ndarray, title: str, xtitle: str, ytitle: str, colorbar: str = 
     layout = _layout(title, height)
     layout["xaxis"] = {"title": {"text": xtitle}}
     layout["yaxis"] = {"title": {"text": ytitle}, "autorange": "reversed"}
+    if kr > 1 or kc > 1:  # a few ticks, at the first unit of every quarter or so of the blocks
+        for axis, names, k in (("xaxis", trace["x"], kc), ("yaxis", trace["y"], kr)):
+            every = -(-len(names) // 4)
+            layout[axis].update(tickmode="array", tickvals=names[::every],
+                                ticktext=[str(i * k) for i in range(0, len(names), every)])
     return _figure([trace], layout)
 
 
