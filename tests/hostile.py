@@ -1,19 +1,21 @@
 """Hostile files, crafted in code (none is stored): model files, snapshot files and MNIST
 data directories that try to cost memory or time, run code, or break a page.
 
-`MODEL_CASES` maps a name to (builder, what the refusal must say); `ACCEPTED` are files
-whose weights are fine but whose metadata is not (they load, with notes); `SNAPSHOT_CASES`
-and `IDX_CASES` the same for the other readers. Builders are cheap: a "2 GB" deflate
-member is one compressed megabyte of zeros repeated (deflate blocks after a full flush do
-not refer back), so the suite builds a few MB of files in well under a second, except the
-bzip2 bomb (~1.5 s, built once). Used by tests/test_hostile.py, tests/test_pages_hostile.py
-and benchmarks/bench_hostile.py.
+`MODEL_CASES` maps a name to (builder, what the refusal must say); `OVER_APP_CAPS` are real
+files within the core's defaults but over the app's caps; `ACCEPTED` are files whose weights
+are fine but whose metadata is not (they load, with notes); `SNAPSHOT_CASES` and `IDX_CASES`
+the same for the other readers. Builders are cheap: a "1.6 GB" deflate member is one
+compressed megabyte of zeros repeated (deflate blocks after a full flush do not refer back),
+and `valid_file` writes a real model of any size without holding its weights; only the
+bzip2 bomb takes ~1 s (built once). Used by tests/test_hostile.py, tests/test_upload.py,
+tests/test_browser_hostile.py and benchmarks/bench_hostile.py.
 """
 from __future__ import annotations
 
 import binascii
 import functools
 import gzip
+import hashlib
 import io
 import json
 import pickle
@@ -90,12 +92,22 @@ def with_members(model: MLP, **members: bytes) -> bytes:
 
 @functools.lru_cache(maxsize=None)
 def zeros_deflate(n: int) -> bytes:
-    """A raw deflate stream that inflates to n zero bytes (n a multiple of 1 MiB), ~1000:1."""
+    """A raw deflate stream that inflates to n zero bytes, ~1000:1, built in milliseconds."""
     c = zlib.compressobj(9, zlib.DEFLATED, -15)
-    mib = bytes(1 << 20)
+    mib, whole = bytes(1 << 20), n >> 20
+    if not whole:
+        return c.compress(bytes(n)) + c.flush()
     first = c.compress(mib) + c.flush(zlib.Z_FULL_FLUSH)
     block = c.compress(mib) + c.flush(zlib.Z_FULL_FLUSH)  # the same bytes for every further MiB
-    return first + block * (n // (1 << 20) - 1) + c.flush()
+    return first + block * (whole - 1) + c.compress(bytes(n - (whole << 20))) + c.flush()
+
+
+def zeros_crc(header: bytes, n: int) -> int:
+    """CRC-32 of header + n zero bytes."""
+    crc, mib = zlib.crc32(header), bytes(1 << 20)
+    for _ in range(n >> 20):
+        crc = zlib.crc32(mib, crc)
+    return zlib.crc32(bytes(n & ((1 << 20) - 1)), crc)
 
 
 def raw_zip(entries: list[dict], end: dict | None = None) -> bytes:
@@ -127,17 +139,18 @@ def good_members(model: MLP = GOOD, skip: tuple = ()) -> list[dict]:
     return [{"name": f"{k}.npy", "data": npy(v)} for k, v in arrays_of(model).items() if k not in skip]
 
 
-def deflate_entry(name: str, header: bytes, zeros: int, size: int | None = None) -> dict:
-    """A deflate member: an .npy header, then `zeros` zero bytes (declared size: all of it, or `size`)."""
+def deflate_entry(name: str, header: bytes, zeros: int, size: int | None = None, crc: bool = False) -> dict:
+    """A deflate member: an .npy header, then `zeros` zero bytes (declared size: all of it, or `size`;
+    its CRC is 0, or, with crc=True, the right one)."""
     c = zlib.compressobj(9, zlib.DEFLATED, -15)
     head = c.compress(header) + c.flush(zlib.Z_FULL_FLUSH)
     return {"name": name, "data": head + zeros_deflate(zeros), "method": 8,
-            "size": len(header) + zeros if size is None else size}
+            "size": len(header) + zeros if size is None else size, "crc": zeros_crc(header, zeros) if crc else 0}
 
 
 @functools.lru_cache(maxsize=None)
-def bzip2_bomb(mb: int = 128) -> bytes:
-    """W1.npy compressed with bzip2: mb MB of zeros in ~100 bytes (bzip2 is slow to build: once)."""
+def bzip2_bomb(mb: int = 64) -> bytes:
+    """W1.npy compressed with bzip2: mb MB of zeros in ~100 bytes (bzip2 is slow to build: ~1 s, once)."""
     header = npy_header("<f4", (784, mb * (1 << 20) // (784 * 4)))
     c = __import__("bz2").BZ2Compressor(9)
     zeros = bytes(1 << 24)
@@ -150,23 +163,25 @@ def nested(depth: int) -> str:
     return json.dumps({**meta_of(GOOD), "config": "@"}).replace('"@"', "[" * depth + "]" * depth)
 
 
-def valid_file(layer_sizes: list[int], compressed: bool = True) -> bytes:
-    """A real model file of this size (zero weights, correct checksum): small when compressed."""
-    sizes = list(layer_sizes)
-    params = {}
-    for l in range(1, len(sizes)):
-        params[f"W{l}"] = np.zeros((sizes[l - 1], sizes[l]), np.float32)
-        params[f"b{l}"] = np.zeros(sizes[l], np.float32)
-    model = MLP([784, 1, 10])  # its arrays are replaced: only dumps_model's header logic is used
-    model.layer_sizes, model.params = tuple(sizes), params
-    blob = dumps_model(model)
-    if not compressed:
-        return blob
-    with np.load(io.BytesIO(blob)) as z:
-        arrays = {k: z[k] for k in z.files}
-    buf = io.BytesIO()
-    np.savez_compressed(buf, **arrays)
-    return buf.getvalue()
+def valid_file(layer_sizes: list[int]) -> bytes:
+    """A real model file of this size: zero weights, deflated (a few kB per MB), with the right
+    checksum and CRCs, written without ever holding the weights in memory."""
+    shapes = {}
+    for l in range(1, len(layer_sizes)):
+        shapes[f"W{l}"], shapes[f"b{l}"] = (layer_sizes[l - 1], layer_sizes[l]), (layer_sizes[l],)
+    sha, mib = hashlib.sha256(), bytes(1 << 20)
+    for k in sorted(shapes):  # as serialize._weights_sha256 hashes them
+        n = int(np.prod(shapes[k])) * 4
+        sha.update(f"{k}:<f4:{shapes[k]};".encode())
+        for _ in range(n >> 20):
+            sha.update(mib)
+        sha.update(bytes(n & ((1 << 20) - 1)))
+    meta = {"format": "nn_core.mlp", "version": 1, "config": {}, "metrics": {}, "sha256": sha.hexdigest(),
+            "architecture": {"layer_sizes": list(layer_sizes), "activation": "relu", "init": "he", "seed": 0,
+                             "dtype": "float32"}}
+    return raw_zip([{"name": "meta.npy", "data": npy(np.array(json.dumps(meta)))}] + [
+        deflate_entry(f"{k}.npy", npy_header("<f4", shape), int(np.prod(shape)) * 4, crc=True)
+        for k, shape in shapes.items()])
 
 
 # ------------------------------------------------------------------ model files: refused
@@ -187,7 +202,7 @@ MODEL_CASES: dict[str, tuple] = {
         deflate_entry("W1.npy", npy_header("<f4", (784, 16)), GB, size=128 + 784 * 16 * 4)]), "damaged"),
     "zip size larger than the .npy header": (lambda: raw_zip(good_members(skip=("W1",)) + [
         deflate_entry("W1.npy", npy_header("<f4", (784, 16)), GB)]), "its header promises"),
-    "bzip2 bomb, 128 MB member": (bzip2_bomb, "compressed with bzip2"),
+    "bzip2 bomb, 64 MB member": (bzip2_bomb, "compressed with bzip2"),
     "LZMA member": (lambda: raw_zip(good_members(skip=("W1",)) + [
         {"name": "W1.npy", "data": b"\x00" * 64, "method": 14}]), "compressed with LZMA"),
     "60,000 entries": (lambda: raw_zip([{"name": f"e{i:05d}.npy", "data": b""} for i in range(60_000)]),

@@ -17,7 +17,7 @@ from nn_core import dumps_model
 
 pytestmark = pytest.mark.browser
 PAGE_BYTES = 3_000_000
-SHOWN = ["deflate bomb, 1.6 GB member", "bzip2 bomb, 128 MB member", "JSON nested 200,000 levels",
+SHOWN = ["deflate bomb, 1.6 GB member", "bzip2 bomb, 64 MB member", "JSON nested 200,000 levels",
          "pickle member", "layer_sizes [784, 300000, 10]", "784-20000-10, a real file", "seed Infinity"]
 
 

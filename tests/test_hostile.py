@@ -5,6 +5,7 @@ Each case runs in its own child process (tests/hostile_worker.py: forked, peak R
 from the fork, address space capped 256 MB above the start, so a regression fails with
 MemoryError instead of swapping). The files are crafted in tests/hostile.py.
 """
+import io
 import json
 import subprocess
 import sys
@@ -12,7 +13,8 @@ import sys
 import numpy as np
 import pytest
 
-from hostile import ACCEPTED, GOOD, IDX_CASES, MODEL_CASES, OVER_APP_CAPS, SNAPSHOT_CASES, valid_file, write_idx_dir
+from hostile import (ACCEPTED, GOOD, IDX_CASES, MODEL_CASES, OVER_APP_CAPS, SNAPSHOT_CASES, arrays_of, valid_file,
+                     write_idx_dir)
 from conftest import ROOT
 from nn_core import load_model
 from nn_core.header import TooLarge
@@ -138,6 +140,14 @@ def test_messages_carry_no_markup_from_the_file():
         with pytest.raises(ValueError) as e:
             load_model(MODEL_CASES[name][0]())
         assert not any(s in str(e.value) for s in ("![", "](", "<img", "../", "W1/")), str(e.value)
+
+
+def test_numpys_own_compressed_files_load():
+    """Deflate is accepted because np.savez_compressed writes it: such a file loads as it is."""
+    buf = io.BytesIO()
+    np.savez_compressed(buf, **arrays_of(GOOD))
+    model, _ = load_model(buf.getvalue())
+    assert all(np.array_equal(model.params[k], GOOD.params[k]) for k in GOOD.params)
 
 
 def test_a_cap_is_named_with_its_limit_and_the_files_size():
