@@ -25,7 +25,7 @@ from .model import INITS
 
 FORMAT = "nn_core.mlp"
 VERSION = 1
-MAX_HEADER_CHARS = 2_000_000   # a 10,000-epoch history of a one-hidden-layer run is ~1.6 million
+MAX_HEADER_CHARS = 4_000_000   # the CLI's longest run (10,000 epochs, 8 hidden layers) saves ~2.7 million
 MAX_CONTAINERS = 256           # lists and objects; a header has ~20 (one list per history series)
 MAX_VALUES = 250_000           # commas; a 10,000-epoch history has ~80,000 numbers
 MAX_DEPTH = 6                  # header > metrics > history > val_dead > Z1 > values

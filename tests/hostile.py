@@ -163,9 +163,10 @@ def nested(depth: int) -> str:
     return json.dumps({**meta_of(GOOD), "config": "@"}).replace('"@"', "[" * depth + "]" * depth)
 
 
-def valid_file(layer_sizes: list[int]) -> bytes:
+def valid_file(layer_sizes: list[int], metrics: dict | None = None, **extra) -> bytes:
     """A real model file of this size: zero weights, deflated (a few kB per MB), with the right
-    checksum and CRCs, written without ever holding the weights in memory."""
+    checksum and CRCs, written without ever holding the weights in memory (metrics and extra
+    header entries as given)."""
     shapes = {}
     for l in range(1, len(layer_sizes)):
         shapes[f"W{l}"], shapes[f"b{l}"] = (layer_sizes[l - 1], layer_sizes[l]), (layer_sizes[l],)
@@ -176,9 +177,9 @@ def valid_file(layer_sizes: list[int]) -> bytes:
         for _ in range(n >> 20):
             sha.update(mib)
         sha.update(bytes(n & ((1 << 20) - 1)))
-    meta = {"format": "nn_core.mlp", "version": 1, "config": {}, "metrics": {}, "sha256": sha.hexdigest(),
+    meta = {"format": "nn_core.mlp", "version": 1, "config": {}, "metrics": metrics or {}, "sha256": sha.hexdigest(),
             "architecture": {"layer_sizes": list(layer_sizes), "activation": "relu", "init": "he", "seed": 0,
-                             "dtype": "float32"}}
+                             "dtype": "float32"}, **extra}
     return raw_zip([{"name": "meta.npy", "data": npy(np.array(json.dumps(meta)))}] + [
         deflate_entry(f"{k}.npy", npy_header("<f4", shape), int(np.prod(shape)) * 4, crc=True)
         for k, shape in shapes.items()])
@@ -195,7 +196,7 @@ MODEL_CASES: dict[str, tuple] = {
             **meta_of(GOOD)["architecture"], "layer_sizes": [784, WIDE, 10]}})))},
     ]), "524,288 units in a hidden layer"),
     "deflate bomb in the header, 1 GB of text": (lambda: raw_zip(good_members(skip=("meta",)) + [
-        deflate_entry("meta.npy", npy_header("<U268435456", ()), GB)]), "at most 2,000,000 are read"),
+        deflate_entry("meta.npy", npy_header("<U268435456", ()), GB)]), "at most 4,000,000 are read"),
     "header of 2**29 characters": (lambda: raw_zip(good_members(skip=("meta",)) + [
         deflate_entry("meta.npy", npy_header("<U536870912", ()), 2 * GB)]), "data type"),
     "deflate stream longer than the zip says": (lambda: raw_zip(good_members(skip=("W1",)) + [
@@ -252,8 +253,8 @@ MODEL_CASES: dict[str, tuple] = {
     "784-20000-10, a real file": (lambda: valid_file([784, 20_000, 10]), "20,000 units in a hidden layer"),
     # JSON that recurses, floods or is not a header
     "JSON nested 200,000 levels": (lambda: with_meta(GOOD, nested(200_000)), "lists or objects"),
-    "JSON of 3 million characters": (lambda: with_meta(GOOD, json.dumps({**meta_of(GOOD), "pad": "x" * 3_000_000})),
-                                     "at most 2,000,000 are read"),
+    "JSON of 5 million characters": (lambda: with_meta(GOOD, json.dumps({**meta_of(GOOD), "pad": "x" * 5_000_000})),
+                                     "at most 4,000,000 are read"),
     "JSON of 300,000 values": (lambda: with_meta(GOOD, json.dumps({**meta_of(GOOD), "pad": [0] * 300_000})),
                                "values"),
     "JSON that is a list": (lambda: with_meta(GOOD, "[1, 2, 3]"), "not an nn_core.mlp"),
@@ -274,6 +275,22 @@ OVER_APP_CAPS: dict[str, tuple] = {
                                                                          "the file has 600"),
     "five hidden layers, over max_layers": (lambda: valid_file([784, 32, 32, 32, 32, 32, 10]),
                                             "at most 4 hidden layers; the file has 5"),
+}
+
+def _long_history(epochs: int, hidden: int) -> dict:
+    rng = np.random.default_rng(0)
+    curve = lambda: rng.random(epochs).tolist()  # noqa: E731  (17-digit floats, as a real run writes)
+    return {"epoch_step": list(range(1, epochs + 1)), "train_loss": curve(), "val_loss": curve(),
+            "train_acc": curve(), "val_acc": curve(), "epoch_time": curve(),
+            "val_dead": {f"Z{l}": curve() for l in range(1, hidden + 1)}}
+
+
+# The most a header may cost: read in full (under the core's default caps), and still cheap
+LARGEST_READ: dict[str, tuple] = {
+    "the CLI's longest history: 10,000 epochs, 8 hidden layers": (lambda: valid_file(
+        [784] + [16] * 8 + [10], {"history": _long_history(10_000, 8)}), None),
+    "a header of 249,000 short texts, 4 million characters": (lambda: valid_file(
+        [784, 16, 10], pad=["abcdefghijkl"] * 249_000), "unknown to this program"),
 }
 
 # Good weights, bad metadata: loaded, and each bad part dropped with a note

@@ -9,9 +9,9 @@ artifacts/screenshots/ (look at them).
 """
 import pytest
 
-from browser import (CHROMIUM, CHROMIUM_ARGS, DIGIT_STROKES, canvas_box, draw_strokes, exceptions,
-                     require_chromium, screenshot, shown_prediction, streamlit_server, wait_idle)
+from browser import DIGIT_STROKES, canvas_box, draw_strokes, exceptions, screenshot, shown_prediction, wait_idle
 from browser_hostile import WsMeter, upload, visit
+from test_browser import browser, server  # noqa: F401 (fixtures: a server and Chromium for this module)
 from hostile import ACCEPTED, BIG_OK, MODEL_CASES, OVER_APP_CAPS
 from nn_core import dumps_model
 
@@ -21,25 +21,9 @@ SHOWN = ["deflate bomb, 1.6 GB member", "bzip2 bomb, 64 MB member", "JSON nested
          "pickle member", "layer_sizes [784, 300000, 10]", "784-20000-10, a real file", "seed Infinity"]
 
 
-@pytest.fixture(scope="module")
-def server():
-    require_chromium()
-    with streamlit_server() as (url, proc):
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser(server):
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-def _page(browser, phone: bool = False):
+def _page(chromium, phone: bool = False):
     viewport = {"width": 390, "height": 844} if phone else {"width": 1400, "height": 900}
-    return browser.new_context(viewport=viewport, is_mobile=phone, has_touch=phone).new_page()
+    return chromium.new_context(viewport=viewport, is_mobile=phone, has_touch=phone).new_page()
 
 
 def _sidebar(page) -> str:
@@ -48,7 +32,7 @@ def _sidebar(page) -> str:
     return text[text.index("Current model"):]
 
 
-def test_hostile_uploads_are_explained_and_lose_nothing(server, browser):
+def test_hostile_uploads_are_explained_and_lose_nothing(server, browser):  # noqa: F811 (fixtures)
     page = _page(browser)
     fetched = []
     page.on("request", lambda r: fetched.append(r.url))
@@ -86,7 +70,7 @@ def test_hostile_uploads_are_explained_and_lose_nothing(server, browser):
 
 
 @pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
-def test_the_largest_allowed_model_on_every_page(server, browser, phone):
+def test_the_largest_allowed_model_on_every_page(server, browser, phone):  # noqa: F811 (fixtures)
     page = _page(browser, phone)
     meter = WsMeter(page)
     page.goto(server + "/train")

@@ -13,8 +13,8 @@ import sys
 import numpy as np
 import pytest
 
-from hostile import (ACCEPTED, GOOD, IDX_CASES, MODEL_CASES, OVER_APP_CAPS, SNAPSHOT_CASES, arrays_of, valid_file,
-                     write_idx_dir)
+from hostile import (ACCEPTED, GOOD, IDX_CASES, LARGEST_READ, MODEL_CASES, OVER_APP_CAPS, SNAPSHOT_CASES, arrays_of,
+                     valid_file, write_idx_dir)
 from conftest import ROOT
 from nn_core import load_model
 from nn_core.header import TooLarge
@@ -36,6 +36,10 @@ def results(tmp_path_factory):
         if name in MODEL_CASES:
             cases.append({"id": ["app caps", name], "kind": "model", "path": str(path), "caps": APP_CAPS})
             cases.append({"id": ["cli", name], "kind": "cli", "path": str(path)})
+    for i, (name, (build, _)) in enumerate(LARGEST_READ.items()):
+        path = root / f"big{i}.npz"
+        path.write_bytes(build())
+        cases.append({"id": ["largest", name], "kind": "model", "path": str(path)})
     for i, (name, (build, _)) in enumerate(SNAPSHOT_CASES.items()):
         path = root / f"s{i}.npz"
         path.write_bytes(build())
@@ -82,6 +86,22 @@ def test_the_cli_prints_one_line_and_exits_2(results, name):
     lines = r["stderr"].splitlines()
     assert len(lines) == 1 and lines[0].startswith("python -m nn_core: error: ") and MODEL_CASES[name][1] in lines[0]
     assert r["peak_mb"] < PEAK_MB and r["seconds"] < SECONDS, r
+
+
+@pytest.mark.parametrize("name", list(LARGEST_READ))
+def test_the_largest_headers_that_are_read_are_cheap(results, name):
+    r = results["largest", name]
+    assert r["outcome"] == "ok" and r["seconds"] < SECONDS and r["peak_mb"] < PEAK_MB, r
+
+
+@pytest.mark.parametrize("name", list(LARGEST_READ))
+def test_the_largest_headers_that_are_read_keep_what_is_well_formed(name):
+    build, note = LARGEST_READ[name]
+    _, meta = load_model(build())
+    if note:
+        assert any(note in n for n in meta["notes"])
+    else:
+        assert meta["notes"] == [] and len(meta["metrics"]["history"]["val_dead"]["Z8"]) == 10_000
 
 
 @pytest.mark.parametrize("name", list(SNAPSHOT_CASES))
