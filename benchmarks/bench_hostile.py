@@ -1,6 +1,6 @@
 """Hostile uploads against a real server, and what each page sends for the largest allowed model.
 
-    python benchmarks/bench_hostile.py uploads [--root DIR] [--cap-gb 6]
+    python benchmarks/bench_hostile.py uploads [--root DIR] [--cap-gb 6] [--only TEXT]
     python benchmarks/bench_hostile.py pages [--phone]
 
 uploads: `streamlit run app.py` and one Chromium session on the Train page; every hostile
@@ -71,9 +71,9 @@ def _cap(gb: float):
     return preexec
 
 
-def uploads(root: Path, cap_gb: float) -> None:
+def uploads(root: Path, cap_gb: float, only: str | None) -> None:
     from playwright.sync_api import sync_playwright
-    cases = {**MODEL_CASES, **OVER_APP_CAPS, **ACCEPTED}
+    cases = {k: v for k, v in {**MODEL_CASES, **OVER_APP_CAPS, **ACCEPTED}.items() if only is None or only in k}
     with streamlit_server(root=root, preexec_fn=_cap(cap_gb) if root != ROOT else None) as (url, proc), \
             sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -154,9 +154,10 @@ def main() -> None:
     ap.add_argument("--root", type=Path, default=ROOT, help="the checkout to serve (uploads)")
     ap.add_argument("--cap-gb", type=float, default=6.0, help="address-space cap for a --root server")
     ap.add_argument("--phone", action="store_true", help="pages at 390x844")
+    ap.add_argument("--only", help="uploads: only the cases whose name contains this")
     args = ap.parse_args()
     if args.what == "uploads":
-        uploads(args.root.resolve(), args.cap_gb)
+        uploads(args.root.resolve(), args.cap_gb, args.only)
     else:
         pages(args.phone)
 
