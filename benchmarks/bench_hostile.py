@@ -1,7 +1,7 @@
 """Hostile uploads against a real server, and what each page sends for the largest allowed model.
 
     python benchmarks/bench_hostile.py uploads [--root DIR] [--cap-gb 6] [--only TEXT]
-    python benchmarks/bench_hostile.py pages [--phone]
+    python benchmarks/bench_hostile.py pages [--root DIR] [--phone]
 
 uploads: `streamlit run app.py` and one Chromium session on the Train page; every hostile
 model file of tests/hostile.py (MODEL_CASES, OVER_APP_CAPS, ACCEPTED) is uploaded through
@@ -112,10 +112,10 @@ def uploads(root: Path, cap_gb: float, only: str | None) -> None:
         browser.close()
 
 
-def pages(phone: bool) -> None:
+def pages(root: Path, phone: bool) -> None:
     from playwright.sync_api import sync_playwright
     viewport = {"width": 390, "height": 844} if phone else {"width": 1400, "height": 900}
-    with streamlit_server() as (url, proc), sync_playwright() as p:
+    with streamlit_server(root=root) as (url, proc), sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for label, data in (("784-512-512-512-512-10", _dumps(BIG_OK)), ("784-128-10 (pretrained)", None)):
             context = browser.new_context(viewport=viewport, is_mobile=phone, has_touch=phone)
@@ -151,7 +151,7 @@ def _dumps(model) -> bytes:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("what", choices=["uploads", "pages"])
-    ap.add_argument("--root", type=Path, default=ROOT, help="the checkout to serve (uploads)")
+    ap.add_argument("--root", type=Path, default=ROOT, help="the checkout to serve")
     ap.add_argument("--cap-gb", type=float, default=6.0, help="address-space cap for a --root server")
     ap.add_argument("--phone", action="store_true", help="pages at 390x844")
     ap.add_argument("--only", help="uploads: only the cases whose name contains this")
@@ -159,7 +159,7 @@ def main() -> None:
     if args.what == "uploads":
         uploads(args.root.resolve(), args.cap_gb, args.only)
     else:
-        pages(args.phone)
+        pages(args.root.resolve(), args.phone)
 
 
 if __name__ == "__main__":

@@ -121,3 +121,20 @@ def test_the_largest_allowed_model_runs_everywhere_and_sends_little():
     at.toggle(key="backprop.all_layers").set_value(True).run()
     assert not at.exception and len(at.latex) == 2 * 5 + 3 * 5 + 2 * 4
     assert any("(4 × 4 blocks)" in f["layout"]["title"]["text"] for f in figures(at) if f["layout"].get("title"))
+
+
+def test_a_loader_bug_is_a_message_not_a_traceback(monkeypatch, caplog):
+    """Any exception the loader did not mean is still a message (and a line in the log)."""
+    import ui.files
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(ui.files, "load_model", broken)
+    at = fresh()
+    before = at.session_state["model.current"]
+    at.switch_page("app_pages/train.py").run()
+    _upload(at, "fine.npz", dumps_model(GOOD))
+    assert not at.exception and at.session_state["model.current"] is before
+    assert "Could not use `fine.npz`: it could not be read. The current model is unchanged." in texts(at.error)
+    assert "unexpected error loading an uploaded model" in caplog.text
