@@ -35,6 +35,7 @@ import numpy as np
 
 ZIP_MAGIC = b"PK\x03\x04"      # a zip archive starts with a local file header
 EMPTY_ZIP = b"PK\x05\x06"      # ... or, if it has no entries, with its end record
+ZIP64_LOCATOR, ZIP64_LOCATOR_SIZE = b"PK\x06\x07", 20
 NPY_MAGIC = b"\x93NUMPY"
 METHODS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflate"}
 METHOD_NAMES = {zipfile.ZIP_BZIP2: "bzip2", zipfile.ZIP_LZMA: "LZMA", 9: "deflate64", 93: "Zstandard"}
@@ -122,7 +123,9 @@ class NpzArchive:
         if at < 0 or len(tail) - at < END_RECORD.size:
             self._refuse("the file is cut short or is not a zip archive (no end record)")
         _, disk, cd_disk, here, total, cd_size, cd_offset, _ = END_RECORD.unpack_from(tail, at)
-        if 0xFFFF in (here, total) or 0xFFFFFFFF in (cd_size, cd_offset):
+        # zipfile trusts a zip64 locator just before the end record over the record itself
+        zip64 = at >= ZIP64_LOCATOR_SIZE and tail[at - ZIP64_LOCATOR_SIZE:].startswith(ZIP64_LOCATOR)
+        if zip64 or 0xFFFF in (here, total) or 0xFFFFFFFF in (cd_size, cd_offset):
             self._refuse("a zip64 archive (over 4 GB or 65,535 entries), far larger than any model here")
         if disk or cd_disk or here != total:
             self._refuse("a multi-disk zip archive; not supported")

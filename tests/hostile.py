@@ -139,6 +139,15 @@ def good_members(model: MLP = GOOD, skip: tuple = ()) -> list[dict]:
     return [{"name": f"{k}.npy", "data": npy(v)} for k, v in arrays_of(model).items() if k not in skip]
 
 
+def _with_zip64_locator(blob: bytes) -> bytes:
+    """A zip64 end record and locator slipped in before a plain end record: zipfile would take the
+    zip64 record's sizes (here 200,000 entries in 9 MB of directory) over the plain one's."""
+    at = blob.rfind(b"PK\x05\x06")
+    record = struct.pack("<4sQ2H2L4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, 200_000, 200_000, 9_000_000, 0)
+    locator = struct.pack("<4sLQL", b"PK\x06\x07", 0, at, 1)
+    return blob[:at] + record + locator + blob[at:]
+
+
 def deflate_entry(name: str, header: bytes, zeros: int, size: int | None = None, crc: bool = False) -> dict:
     """A deflate member: an .npy header, then `zeros` zero bytes (declared size: all of it, or `size`;
     its CRC is 0, or, with crc=True, the right one)."""
@@ -211,6 +220,7 @@ MODEL_CASES: dict[str, tuple] = {
     "end record hides the directory's size": (lambda: raw_zip(
         good_members(), end={"cd_size": 5_000_000}), "5.0 MB of directory"),
     "zip64 end record": (lambda: raw_zip(good_members(), end={"entries": 0xFFFF}), "zip64"),
+    "zip64 locator behind a plain end record": (lambda: _with_zip64_locator(raw_zip(good_members())), "zip64"),
     "entry twice": (lambda: raw_zip(good_members() + good_members()[:1]), "appears twice"),
     "encrypted entry": (lambda: raw_zip([{**e, "flags": 1} for e in good_members()]), "encrypted"),
     "folder entry": (lambda: raw_zip(good_members() + [{"name": "W1/", "data": b""}]), "not a plain NAME.npy"),
