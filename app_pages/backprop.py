@@ -4,7 +4,7 @@ import numpy as np
 import streamlit as st
 
 from nn_core import check_weight
-from ui import charts, equations, example, pictures, state, text
+from ui import charts, equations, example, pictures, state, text, thin
 
 LEARNING_RATES = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0]
 SHOW_UNITS = 8
@@ -45,6 +45,7 @@ column = st.toggle("Column form (W·x, as in some source notes)", key="backprop.
                         "On: column form (z = W·a + b, W of shape n_out × n_in, vectors as columns). Same numbers, "
                         "transposed.")
 grads = model.backward(cache, np.array([label]))
+shown = thin.layers_shown(model.L, key="backprop.all_layers")  # a deep network: the first and last layers
 
 
 def units_of(l: int) -> str:
@@ -72,13 +73,13 @@ def backward_chart(eq: equations.Equation) -> None:
 
 st.header("Forward pass")
 st.markdown(text.section("backprop", "Forward"))
-for eq in equations.forward(model, cache, column):
+for eq in filter(lambda eq: shown(eq.layer), equations.forward(model, cache, column)):
     st.latex(eq.tex)
     st.caption(eq.caption)
 
 st.header("Backward pass")
 st.markdown(text.section("backprop", "Backward"))
-for eq in equations.backward(model, cache, grads, label, column):
+for eq in filter(lambda eq: shown(eq.layer), equations.backward(model, cache, grads, label, column)):
     st.latex(eq.tex)
     st.caption(eq.caption)
     backward_chart(eq)

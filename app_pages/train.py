@@ -40,7 +40,7 @@ with main:
             history = state.info().get("metrics", {}).get("history")
             if history and history.get("val_acc"):
                 st.plotly_chart(charts.epoch_history(history), **charts.PLOT, key="train.chart.previous")
-                st.caption(text.fill("train", "Previous run", name=state.info()["name"]))
+                st.caption(text.section("train", "Previous run"))  # no file name here: it is user text
             return
         p, live = t.progress(), state.running()
         eta = f" · about {p.eta:.0f} s left" if live and p.step else ""

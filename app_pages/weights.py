@@ -3,7 +3,7 @@ import numpy as np
 import streamlit as st
 
 from nn_core import MLP
-from ui import charts, state, text
+from ui import charts, state, text, thin
 
 model, snaps = state.model(), state.snapshots()
 
@@ -27,7 +27,9 @@ same_scale = len(snaps) >= 2 and st.toggle(
 scale_source = model.params["W1"] if same_scale else W1
 zmax = float(np.percentile(np.abs(scale_source), 99.5)) or 1.0
 st.subheader(f"First layer: {W1.shape[1]} templates, {label}")
-st.plotly_chart(charts.templates(W1, zmax=zmax, colorbar="weight W1"), **charts.PLOT, key="weights.templates")
+units = thin.unit_window(W1.shape[1], key="weights.units")  # a big layer is drawn a block at a time
+st.plotly_chart(charts.templates(W1[:, units], zmax=zmax, colorbar="weight W1", first_unit=units.start),
+                **charts.PLOT, key="weights.templates")
 st.caption(text.fill("weights", "Templates", zmax=zmax))
 
 if model.L > 1:

@@ -4,7 +4,8 @@ The network (model.py), its activations and softmax steps (activations.py), the 
 (losses.py), the confusion matrix (metrics.py), optimizers (optimizers.py), a resumable trainer that records what a
 dashboard shows (trainer.py), hyperparameters and presets (config.py), data loading
 (data.py), drawing preprocessing (preprocess.py), gradient checking (gradcheck.py), model
-files (serialize.py) and the command line (cli.py). NumPy and the standard library only
+files (serialize.py, reading untrusted ones through safe_npz.py and header.py) and the
+command line (cli.py). NumPy and the standard library only
 (Pillow to resize drawings); no UI code.
 """
 from .activations import ACTIVATIONS, get_activation, softmax, softmax_steps

@@ -62,7 +62,8 @@ def test_template_mosaic_is_one_heatmap_with_tiles_in_place():
     assert len(fig.data) == 1 and z.shape == (3 * 29 - 1, 4 * 29 - 1)
     np.testing.assert_array_equal(z[:28, 29:57], W[:, 1].reshape(28, 28))  # unit 1: row 0, column 1
     assert np.isnan(z[28, :]).all() and np.isnan(z[-28:, -28:]).all()  # gutter, and the empty last cells
-    assert fig.data[0].customdata[0][30] == "unit 1"
+    assert fig.data[0].customdata[0][30] == 1 and fig.data[0].hovertemplate.startswith("unit %{customdata}")
+    assert charts.templates(W, cols=4, first_unit=64).data[0].customdata[0][30] == 65
 
 
 def test_downsample_keeps_shape_and_bounds_points():

@@ -274,6 +274,7 @@ def test_backprop_words_fit_the_activation(activation):
 def test_backprop_charts_know_layers_from_ten_up():
     """Eleven weight layers: the charts of layer 11 are labelled 11 and 10, not 1 and 0."""
     at = open_backprop(use_model(fresh(), MLP([784] + [3] * 10 + [10], seed=1)))
+    at.toggle(key="backprop.all_layers").set_value(True).run()  # a deep network shows layers 1 and L at first
     dW11 = next(f for f in figures(at) if f["layout"]["title"]["text"] == "dW11ᵀ: 10 × 3")
     assert dW11["layout"]["xaxis"]["title"]["text"] == "unit of layer 10"
     assert dW11["layout"]["yaxis"]["title"]["text"] == "digit"

@@ -2,7 +2,8 @@
 the functions through which pages change what several pages share.
 
 model.current   the MLP every page shows (starts as the shared, read-only pretrained model)
-model.info      dict: name, source, config, metrics (test_accuracy, history of epochs)
+model.info      dict: name, source, config, metrics (test_accuracy, history of epochs), and for an
+                uploaded file notes (what of its header was left out or measured again)
 model.snapshots parameter snapshots of its training run (empty for loaded models)
 model.undo      OneStep records of the gradient steps taken on the shown model, newest last
 model.test_scores  the shown model's scores on the test set (ui/scores.py)
@@ -141,7 +142,8 @@ def adopt_trained(t: Trainer, name: str) -> None:
 
 def adopt_uploaded(model: MLP, meta: dict, filename: str) -> None:
     _publish(model, {"name": filename, "source": "uploaded file", "config": meta.get("config", {}),
-                     "metrics": meta.get("metrics", {})}, [])
+                     "metrics": meta.get("metrics", {}),
+                     "notes": list(meta.get("notes", []))}, [])  # what the loader left out or measured again
 
 
 # ------------------------------------------------------------------ gradient steps on a few examples

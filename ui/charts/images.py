@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from .. import thin
 from .spec import DIVERGING, GREYS, OKABE_ITO, SEQUENTIAL, base_layout, colorbar_spec, figure, image_layout
 
 
@@ -23,19 +24,27 @@ def _mosaic(tiles: np.ndarray, cols: int, gap: int = 1) -> np.ndarray:
 
 
 def templates(W: np.ndarray, cols: int | None = None, title: str = "", colorbar: str = "weight",
-              labels: list[str] | None = None, zmax: float | None = None, height: int | None = None) -> go.Figure:
-    """Columns of W (784, H) as H 28x28 templates in ONE heatmap, diverging and centred on 0."""
+              labels: list[str] | None = None, zmax: float | None = None, height: int | None = None,
+              first_unit: int = 0) -> go.Figure:
+    """Columns of W (784, H) as H 28x28 templates in ONE heatmap, diverging and centred on 0.
+    Hover names each tile by `labels`, or, without labels, as unit first_unit + i: then the
+    unit numbers go to the browser as one uint16 array (a label per pixel was 2/3 of the bytes)."""
     H = W.shape[1]
     cols = cols or int(np.ceil(np.sqrt(H * 1.6)))
     z = _mosaic(np.asarray(W, np.float32).T.reshape(H, 28, 28), cols)
     idx = _mosaic(np.broadcast_to(np.arange(H, dtype=np.float32)[:, None, None], (H, 28, 28)), cols)
     zmax = zmax or float(np.nanmax(np.abs(z))) or 1.0
-    names = np.array(list(labels or [f"unit {i}" for i in range(H)]) + [""], dtype=object)
-    hover = names[np.where(np.isnan(idx), H, np.nan_to_num(idx)).astype(int)]
+    if labels is None:
+        customdata = (np.nan_to_num(idx) + first_unit).astype(np.uint16)  # gutters have no hover (hoverongaps)
+        hovertemplate = "unit %{customdata}<br>value %{z:.4f}<extra></extra>"
+    else:
+        names = np.array(list(labels) + [""], dtype=object)
+        # a list: plotly kept a copy of every object array it encoded
+        customdata = names[np.where(np.isnan(idx), H, np.nan_to_num(idx)).astype(int)].tolist()
+        hovertemplate = "%{customdata}<br>value %{z:.4f}<extra></extra>"
     rows = int(np.ceil(H / cols))
     trace = {"type": "heatmap", "z": z, "colorscale": DIVERGING, "zmid": 0, "zmin": -zmax, "zmax": zmax,
-             "customdata": hover.tolist(),  # a list: plotly kept a copy of every object array it encoded
-             "hovertemplate": "%{customdata}<br>value %{z:.4f}<extra></extra>",
+             "customdata": customdata, "hovertemplate": hovertemplate, "hoverongaps": False,
              "colorbar": colorbar_spec(colorbar)}
     layout = base_layout(title, height or int(min(900, max(220, 40 + 900 * rows / cols * 0.9))))
     layout["margin"] = {"l": 0, "r": 0, "t": 40 if title else 4, "b": 0}
@@ -44,14 +53,29 @@ def templates(W: np.ndarray, cols: int | None = None, title: str = "", colorbar:
 
 def matrix(W: np.ndarray, title: str, xtitle: str, ytitle: str, colorbar: str = "weight",
            height: int = 360) -> go.Figure:
-    """A matrix as a diverging heatmap centred on zero."""
-    zmax = float(np.abs(W).max()) or 1.0
-    trace = {"type": "heatmap", "z": np.asarray(W, np.float32), "colorscale": DIVERGING, "zmid": 0,
+    """A matrix as a diverging heatmap centred on zero. Over thin.MAX_SIDE² cells it is pooled into
+    blocks (each cell its block's largest-magnitude entry, with its sign); the title and hover say so."""
+    P, kr, kc = thin.pool_max_abs(W)
+    zmax = float(np.abs(P).max()) or 1.0
+    trace = {"type": "heatmap", "z": P, "colorscale": DIVERGING, "zmid": 0,
              "zmin": -zmax, "zmax": zmax, "colorbar": colorbar_spec(colorbar),
              "hovertemplate": f"{ytitle} %{{y}}, {xtitle} %{{x}}<br>%{{z:.4f}}<extra></extra>"}
+    if kr > 1 or kc > 1:  # cell (i, j) covers rows i*kr.., columns j*kc..: name them by their units
+        r, c = np.shape(W)
+        span = lambda i, k, n: f"{i * k}–{min((i + 1) * k, n) - 1}"  # noqa: E731
+        trace["x"] = [span(j, kc, c) for j in range(P.shape[1])]  # lists: plotly keeps object arrays
+        trace["y"] = [span(i, kr, r) for i in range(P.shape[0])]
+        trace["hovertemplate"] = (f"{ytitle} %{{y}}, {xtitle} %{{x}}<br>"
+                                  "the block's largest |value|: %{z:.4f}<extra></extra>")
+        title = f"{title} ({kr} × {kc} blocks)"  # short: it must fit a phone
     layout = base_layout(title, height)
     layout["xaxis"] = {"title": {"text": xtitle}}
     layout["yaxis"] = {"title": {"text": ytitle}, "autorange": "reversed"}
+    if kr > 1 or kc > 1:  # a few ticks, at the first unit of every quarter or so of the blocks
+        for axis, names, k in (("xaxis", trace["x"], kc), ("yaxis", trace["y"], kr)):
+            every = -(-len(names) // 4)
+            layout[axis].update(tickmode="array", tickvals=names[::every],
+                                ticktext=[str(i * k) for i in range(0, len(names), every)])
     return figure([trace], layout)
 
 
