@@ -6,7 +6,7 @@ ui/lesson/; this page wires them in lesson order."""
 import numpy as np
 import streamlit as st
 
-from ui import equations, example, questions, state, text
+from ui import equations, questions, state, text
 from ui.lesson import batch, chain, checks, gradcheck, pixels, step, style, unit, update, why
 from ui.lesson import example as lesson
 from ui.lesson import focus as focusing
@@ -17,81 +17,92 @@ style.apply()
 st.title("Backpropagation on one digit")
 text.show("backprop", "Intro")
 
-st.header("1. The example")
-ex = lesson.pick()
+example_view = st.container(key="backprop.view.example")
+with example_view:
+    st.header("1. The example")
+    ex = lesson.pick()
 x = ex.x.reshape(1, -1)  # (784,) -> (1, 784): a batch of one
 probs, cache = model.forward(x)
-label = lesson.ask_label(ex, probs[0])
-if label is None:
-    st.stop()
-lesson.summary(ex, probs[0], cache[f"Z{L}"][0], label)
+with example_view:
+    label = lesson.ask_label(ex, probs[0])
+    if label is None:
+        st.stop()
+    lesson.summary(ex, probs[0], cache[f"Z{L}"][0], label)
 grads = model.backward(cache, np.array([label]))
 focus = focusing.choose(model, cache, grads, label, **chain.choices(model))
 
-st.header("2. What this example wants")
-text.show("backprop", "Wants")
-lesson.wants(probs[0], grads[f"dZ{L}"][0], label)
+with st.container(key="backprop.view.wants"):
+    st.header("2. What this example wants")
+    text.show("backprop", "Wants")
+    lesson.wants(probs[0], grads[f"dZ{L}"][0], label)
 
-st.header("3. Take a step, and see what it changes")
-text.show("backprop", "Step")
-settings = step.settings()
-with st.container(border=True, key="backprop.questions"):
-    st.markdown("**Predict, then press a step to check**")
-    questions.ask_all(checks.questions(model, cache, grads, focus, settings, ex.x))
-step.buttons(x, np.array([label]), settings, f"{ex.name} labelled {label}")
-step.result(model, focus.unit)
+with st.container(key="backprop.view.step"):
+    st.header("3. Take a step, and see what it changes")
+    text.show("backprop", "Step")
+    settings = step.settings()
+    with st.container(border=True, key="backprop.questions"):
+        st.markdown("**Predict, then press a step to check**")
+        questions.ask_all(checks.questions(model, cache, grads, focus, settings, ex.x))
+    step.buttons(x, np.array([label]), settings, f"{ex.name} labelled {label}")
+    step.result(model, focus.unit)
 
-st.header("4. The chain rule along one path")
-text.show("backprop", "Chain")
-chain.controls(model)
-left, right = st.columns([1, 1], gap="large")
-with left:
-    st.markdown(chain.picture(model, cache, grads, focus), unsafe_allow_html=True)
-    st.caption(text.section("backprop", "Chain caption"))
-with right:
-    if L > 1:
-        chain.units_chart(cache, grads, focus)
-        unit.card(model, cache, grads, focus)
+with st.container(key="backprop.view.chain"):
+    st.header("4. The chain rule along one path")
+    text.show("backprop", "Chain")
+    chain.controls(model)
+    left, right = st.columns([1, 1], gap="large")
+    with left:
+        st.markdown(chain.picture(model, cache, grads, focus), unsafe_allow_html=True)
+        st.caption(text.section("backprop", "Chain caption"))
+    with right:
+        if L > 1:
+            chain.units_chart(cache, grads, focus)
+            unit.card(model, cache, grads, focus)
 
-st.header("5. Every equation, with its numbers")
-text.show("backprop", "Equations")
-column = st.toggle("Column form (z = W·a, as in some source notes)", key="backprop.column", persist_state="session",
-                   help="Off: row form, as this project's code computes it (Z = A·W + b, W of shape n_in × n_out). "
-                        "On: column form (z = W·a + b, W of shape n_out × n_in, vectors as columns). Same numbers.")
-st.subheader("Forward: from the pixels to the loss")
-for eq in equations.forward(model, cache, focus, column):
-    st.latex(eq.tex)
-    st.caption(eq.caption)
-st.subheader("Backward: from the loss to every weight")
-explained = set()
-for eq in equations.backward(model, cache, grads, focus, column):
-    st.latex(eq.tex)
-    st.caption(eq.caption)
-    if eq.name == f"dZ{L}":
-        why.one_hot(label, L)
-        why.softmax(probs[0], label, L)
-    elif eq.kind == "dW" and "dW" not in explained:
-        why.outer()
-    elif eq.kind == "slope" and "slope" not in explained:
-        why.slope(model.activation)
-    explained.add(eq.kind)
+with st.container(key="backprop.view.equations"):
+    st.header("5. Every equation, with its numbers")
+    text.show("backprop", "Equations")
+    column = st.toggle("Column form (z = W·a, as in some source notes)", key="backprop.column", persist_state="session",
+                       help="Off: row form, as this project's code computes it (Z = A·W + b, W of shape n_in × n_out). "
+                            "On: column form (z = W·a + b, W of shape n_out × n_in, vectors as columns). Same numbers.")
+    st.subheader("Forward: from the pixels to the loss")
+    for eq in equations.forward(model, cache, focus, column):
+        st.latex(eq.tex)
+        st.caption(eq.caption)
+    st.subheader("Backward: from the loss to every weight")
+    explained = set()
+    for eq in equations.backward(model, cache, grads, focus, column):
+        st.latex(eq.tex)
+        st.caption(eq.caption)
+        if eq.name == f"dZ{L}":
+            why.one_hot(label, L)
+            why.softmax(probs[0], label, L)
+        elif eq.kind == "dW" and "dW" not in explained:
+            why.outer()
+        elif eq.kind == "slope" and "slope" not in explained:
+            why.slope(model.activation)
+        explained.add(eq.kind)
 
-st.header("6. The update rule in use")
-text.show("backprop", "Update")
-update.show(model, cache, grads, focus, settings)
+with st.container(key="backprop.view.update"):
+    st.header("6. The update rule in use")
+    text.show("backprop", "Update")
+    update.show(model, cache, grads, focus, settings)
 
-st.header("7. A mini-batch: m examples at once")
-text.show("backprop", "Batch")
-batch.show(model, ex, label, focus, example.cases(lesson.lesson_start()), settings)
+with st.container(key="backprop.view.batch"):
+    st.header("7. A mini-batch: m examples at once")
+    text.show("backprop", "Batch")
+    batch.show(model, ex, label, focus, settings)
 
-st.header("8. One layer further: the pixels")
-text.show("backprop", "Pixels")
-pixels.gradient_map(model, ex.x, label)
-pixels.nudge_view(model, ex.x, probs[0], label)
+with st.container(key="backprop.view.pixels"):
+    st.header("8. One layer further: the pixels")
+    text.show("backprop", "Pixels")
+    pixels.gradient_map(model, ex.x, label)
+    pixels.nudge_view(model, ex.x, probs[0], label)
 
-st.header("9. Is the calculus right? A gradient check")
-text.show("backprop", "Check")
-gradcheck.show(model, x, label, focus)
+with st.container(key="backprop.view.check"):
+    st.header("9. Is the calculus right? A gradient check")
+    text.show("backprop", "Check")
+    gradcheck.show(model, x, label, focus)
 
 st.page_link("app_pages/train.py", label="Next: many steps on many examples, on the Train page",
              icon=":material/arrow_forward:")

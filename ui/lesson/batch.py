@@ -7,7 +7,7 @@ Where the 1/m lives and what the sums are over, with the batch's numbers:
   dW[l]    = A[l−1]ᵀ dZ[l] = (1/m) Σᵢ (outer product of example i)
 The last one is shown twice: for one weight of the last layer as a sum of m products, and
 for the selected unit's 784 first-layer weights as m pictures and their average. The
-batch is this example and m − 1 other instructive test images. Leaves out: the step
+batch is this example and m − 1 test images of its digit and of the one it is confused with. Leaves out: the step
 controls (ui/lesson/step.py provides them).
 """
 from __future__ import annotations
@@ -27,11 +27,14 @@ from .focus import losses as each_loss
 M_CHOICES = [4, 5, 6, 7, 8]
 
 
-def batch_of(ex: example.Example, label: int, cases: example.Cases, m: int) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """(X (m, 784), y (m,), names): this example first, then other instructive test images."""
+def batch_of(ex: example.Example, label: int, other: int, m: int) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """(X (m, 784), y (m,), names): this example first, then test images of its digit and of
+    `other` (the digit it is confused with), taken in turn: a batch where the same units
+    fire for several examples, so their gradients can add up or cancel."""
     data = resources.dataset()
-    others = [i for trio in zip(cases.wrong[1:] + (None,) * 8, cases.unsure + (None,) * 8, cases.confident + (None,) * 8)
-              for i in trio if i is not None and i != ex.index][:m - 1]
+    y_all = data.y_test[:example.POOL]
+    pools = [[int(i) for i in np.flatnonzero(y_all == d) if i != ex.index] for d in (other, label)]
+    others = [i for pair in zip(*pools) for i in pair][:m - 1]
     X = np.concatenate([ex.x.reshape(1, -1), as_float(data.x_test[others])])  # (m, 784)
     y = np.array([label] + [int(data.y_test[i]) for i in others])
     return X, y, [ex.name] + [f"test image #{i}" for i in others]
@@ -69,10 +72,12 @@ def equations(model: MLP, cache, grads, y: np.ndarray, focus: Focus) -> tuple[st
     return J, dz, dw
 
 
-def show(model: MLP, ex: example.Example, label: int, focus: Focus, cases: example.Cases, s: step.Settings) -> None:
+def show(model: MLP, ex: example.Example, label: int, focus: Focus, s: step.Settings) -> None:
+    other = focus.predicted if focus.predicted != label else focus.runner_up
     m = st.select_slider("Examples in the batch, m", M_CHOICES, value=4, key="backprop.m",
-                         help="This example and m − 1 other test images (wrong, unsure, confident), stacked as rows.")
-    X, y, names = batch_of(ex, label, cases, m)
+                         help=f"This example and m − 1 test images of {label} and of {other} (the digit it is most "
+                              "confused with), stacked as the rows of X.")
+    X, y, names = batch_of(ex, label, other, m)
     m = len(y)
     _, cache = model.forward(X)  # (m, 784) -> (m, 10)
     grads = model.backward(cache, y)

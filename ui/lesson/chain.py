@@ -144,24 +144,24 @@ def _draw(rungs: list[Rung], label: str) -> str:
     left, bw, right = 6, 176, 200
     for n, r in enumerate(rungs):
         body.append(f'<rect x="{left}" y="{y}" width="{bw}" height="{BOX}" rx="6" fill="#f3f6fb" stroke="{POS}"/>')
-        body.append(text(left + 8, y + 19, r.box, 13.5, weight="bold"))
+        body.append(text(left + 8, y + 19, r.box, 14, weight="bold"))
         if r.grad:
-            body.append(text(right, y + 19, r.grad, 13.5, color=NEG, weight="bold"))
+            body.append(text(right, y + 19, r.grad, 14, color=NEG, weight="bold"))
         if r.note:
-            body.append(text(right, y + BOX + 12, r.note, 11, color="#333"))
+            body.append(text(right, y + BOX + 13, r.note, 11.5, color="#333"))
         if n + 1 < len(rungs):
             y0, y1 = y + BOX, y + BOX + GAP
             ax = left + 18
             body.append(f'<line x1="{ax}" y1="{y0}" x2="{ax}" y2="{y1 - 6}" stroke="{POS}" stroke-width="2"/>')
             body.append(f'<path d="M{ax - 5},{y1 - 8} L{ax + 5},{y1 - 8} L{ax},{y1} z" fill="{POS}"/>')
             first, _, rest = r.op.partition(", ")
-            body.append(text(ax + 10, y0 + 20, first, 12, color=POS))
+            body.append(text(ax + 10, y0 + 20, first, 12.5, color=POS))
             if rest:
                 body.append(text(ax + 10, y0 + 35, rest, 11, color=POS))
             if r.local:
                 bx = right - 10
                 body.append(f'<line x1="{bx}" y1="{y1}" x2="{bx}" y2="{y0 + 6}" stroke="{NEG}" stroke-width="2"/>')
                 body.append(f'<path d="M{bx - 5},{y0 + 8} L{bx + 5},{y0 + 8} L{bx},{y0} z" fill="{NEG}"/>')
-                body.append(text(right, y0 + 33, r.local, 12, color=NEG))
+                body.append(text(right, y0 + 34, r.local, 12.5, color=NEG))
         y += BOX + GAP
     return svg(WIDTH, y - GAP + 8, body, label, max_width=600)

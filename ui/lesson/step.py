@@ -94,9 +94,11 @@ def result(model: MLP, selected_unit: int | None) -> None:
     J0, J1 = losses(C0[f"Z{L}"], y), losses(C1[f"Z{L}"], y)
     c = st.columns(3)
     jb, ja, jd = change(J0.mean(), J1.mean())
-    c[0].metric("Loss J" + (" (mean)" if m > 1 else ""), ja, delta=jd, delta_color="inverse", help=f"Before: {jb}.")
+    # (Streamlit reads a delta's direction from an ASCII minus)
+    c[0].metric("Loss J" + (" (mean)" if m > 1 else ""), ja, delta=jd.replace("−", "-"), delta_color="inverse",
+                help=f"Before: {jb}.")
     pb, pa, pd = change(P0[0, y[0]], P1[0, y[0]], 100, probability=True)
-    c[1].metric(f"Probability of {y[0]}" + (" (first example)" if m > 1 else ""), f"{pa} %", delta=f"{pd} points",
+    c[1].metric(f"Probability of {y[0]}" + (" (first example)" if m > 1 else ""), f"{pa} %", delta=f"{pd.replace('−', '-')} points",
                 help=f"Before: {pb} %.")
     c[2].metric("Presses to undo", len(undo), help=f"Up to {state.MAX_UNDO} presses are kept.")
     with st.container(key="backprop.table"):
