@@ -6,8 +6,8 @@ ui/lesson/; this page wires them in lesson order."""
 import numpy as np
 import streamlit as st
 
-from ui import equations, questions, state, text
-from ui.lesson import batch, chain, checks, gradcheck, pixels, step, style, unit, update, why
+from ui import questions, state, text
+from ui.lesson import batch, chain, checks, equations_view, gradcheck, pixels, step, style, unit, update
 from ui.lesson import example as lesson
 from ui.lesson import focus as focusing
 
@@ -62,26 +62,7 @@ with st.container(key="backprop.view.chain"):
 with st.container(key="backprop.view.equations"):
     st.header("5. Every equation, with its numbers")
     text.show("backprop", "Equations")
-    column = st.toggle("Column form (z = W·a, as in some source notes)", key="backprop.column", persist_state="session",
-                       help="Off: row form, as this project's code computes it (Z = A·W + b, W of shape n_in × n_out). "
-                            "On: column form (z = W·a + b, W of shape n_out × n_in, vectors as columns). Same numbers.")
-    st.subheader("Forward: from the pixels to the loss")
-    for eq in equations.forward(model, cache, focus, column):
-        st.latex(eq.tex)
-        st.caption(eq.caption)
-    st.subheader("Backward: from the loss to every weight")
-    explained = set()
-    for eq in equations.backward(model, cache, grads, focus, column):
-        st.latex(eq.tex)
-        st.caption(eq.caption)
-        if eq.name == f"dZ{L}":
-            why.one_hot(label, L)
-            why.softmax(probs[0], label, L)
-        elif eq.kind == "dW" and "dW" not in explained:
-            why.outer()
-        elif eq.kind == "slope" and "slope" not in explained:
-            why.slope(model.activation)
-        explained.add(eq.kind)
+    equations_view.show(model, cache, grads, focus, probs[0])
 
 with st.container(key="backprop.view.update"):
     st.header("6. The update rule in use")
@@ -96,8 +77,7 @@ with st.container(key="backprop.view.batch"):
 with st.container(key="backprop.view.pixels"):
     st.header("8. One layer further: the pixels")
     text.show("backprop", "Pixels")
-    pixels.gradient_map(model, ex.x, label)
-    pixels.nudge_view(model, ex.x, probs[0], label)
+    pixels.show(model, ex.x, probs[0], label)
 
 with st.container(key="backprop.view.check"):
     st.header("9. Is the calculus right? A gradient check")

@@ -164,7 +164,7 @@ def test_drawn_digits_are_read_and_open_in_backprop(server, page):
     assert exceptions(page) == 0
     screenshot(page, "backprop")
 
-    main.get_by_role("button", name="1 step").first.click()
+    page.locator(".st-key-backprop-step1 button:visible").first.click()
     main.get_by_text("Before → after the last press").wait_for(timeout=15_000)
     wait_idle(page)
     assert "1 step on one digit" in page.get_by_test_id("stSidebar").inner_text()

@@ -112,7 +112,7 @@ def test_the_default_example_ten_steps_and_every_display_fits(browser, server, s
         assert open_every_why(page) >= 4
         assert page.evaluate(TOO_WIDE) == []
         sections(page, f"{screen}-before")
-        page.get_by_test_id("stMain").get_by_role("button", name="10 steps").first.click()
+        page.locator(".st-key-backprop-step10 button:visible").first.click()
         page.locator(".st-key-backprop-table table").first.wait_for(timeout=30_000)
         wait_idle(page, 60_000)
         digit, before, after, delta = true_digit_row(page)

@@ -9,7 +9,7 @@ choice made; picking one reveals at once whether it was right, and why.
     q = Question("backprop.q.w2", "Which way will W2[17, 3] move?", ("up", "down", "it stays"),
                  answer=1, explanation="dW2[17, 3] = 0.042 > 0, and a step subtracts α·dW.")
     ask(q)            # one question
-    ask_all([q, ...]) # several, numbered
+    ask_all([q, ...]) # several, numbered, in a fragment (answering reruns only them)
 
 A question's widget key is its `key` plus a fingerprint of its text and answer: when the
 live numbers change the question (another unit, another answer after a step), it is a new
@@ -59,6 +59,13 @@ def ask(q: Question, number: int | None = None) -> bool | None:
     return right
 
 
-def ask_all(questions: Sequence[Question]) -> list[bool | None]:
-    """Several questions, numbered 1, 2, ..."""
-    return [ask(q, k) for k, q in enumerate(questions, start=1)]
+def ask_all(questions: Sequence[Question]) -> None:
+    """Several questions, numbered 1, 2, ..., in a fragment: answering one reruns only the
+    questions, not the page around them (their numbers were computed by the page's last run)."""
+    _ask_all(list(questions))
+
+
+@st.fragment
+def _ask_all(questions: list[Question]) -> None:
+    for k, q in enumerate(questions, start=1):
+        ask(q, k)

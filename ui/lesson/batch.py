@@ -72,7 +72,9 @@ def equations(model: MLP, cache, grads, y: np.ndarray, focus: Focus) -> tuple[st
     return J, dz, dw
 
 
+@st.fragment
 def show(model: MLP, ex: example.Example, label: int, focus: Focus, s: step.Settings) -> None:
+    """The section, as a fragment: another m reruns only it (a step on the batch, the whole page)."""
     other = focus.predicted if focus.predicted != label else focus.runner_up
     m = st.select_slider("Examples in the batch, m", M_CHOICES, value=4, key="backprop.m",
                          help=f"This example and m − 1 test images of {label} and of {other} (the digit it is most "
@@ -92,7 +94,7 @@ def show(model: MLP, ex: example.Example, label: int, focus: Focus, s: step.Sett
     st.latex(dw)
     st.caption(text.fill("backprop", "Batch dW", m=m, j=focus.path[L - 1], k=focus.digit, L=L))
     _pictures(model, grads, focus, X, m)
-    step.buttons(X, y, s, f"this batch of {m}", key="backprop.batch")
+    step.buttons(X, y, s, f"this batch of {m}", key="backprop.batch", whole_page=True)
 
 
 def _pictures(model: MLP, grads, focus: Focus, X: np.ndarray, m: int) -> None:

@@ -16,8 +16,9 @@ from .focus import Focus
 STEPS = [1e-7, 1e-6, 1e-5, 1e-4, 1e-3]
 
 
+@st.fragment
 def show(model: MLP, x: np.ndarray, label: int, focus: Focus) -> None:
-    """x: (1, 784)."""
+    """x: (1, 784). A fragment: checking another entry reruns only this section."""
     c1, c2, c3, c4 = st.columns(4)
     L = model.L
     keys = list(model.params)

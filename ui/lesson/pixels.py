@@ -24,6 +24,13 @@ STEP = 0.25        # brightness change of a chosen pixel per step (pixels are 0.
 MAX_STEPS = 40
 
 
+@st.fragment
+def show(model: MLP, x: np.ndarray, probs: np.ndarray, label: int) -> None:
+    """The section, as a fragment: another target digit reruns only it."""
+    gradient_map(model, x, label)
+    nudge_view(model, x, probs, label)
+
+
 def gradient_map(model: MLP, x: np.ndarray, label: int) -> None:
     """x: (784,). The map of dJ/dx beside the input."""
     g = input_gradient(model, x.reshape(1, -1), np.array([label]))[0]  # (784,)

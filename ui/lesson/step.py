@@ -56,18 +56,25 @@ def settings() -> Settings:
     return Settings(rule, float(lr), float(l2))
 
 
-def buttons(X: np.ndarray, y: np.ndarray, s: Settings, what: str, key: str = "backprop") -> None:
-    """1 step, 10 steps and Undo, stepping on the examples X (m, 784) with labels y."""
+def buttons(X: np.ndarray, y: np.ndarray, s: Settings, what: str, key: str = "backprop",
+            whole_page: bool = False) -> None:
+    """1 step, 10 steps and Undo, stepping on the examples X (m, 784) with labels y.
+    whole_page: the buttons sit in a fragment, and a press reruns the whole page (every
+    section shows the model, which has changed)."""
     undo = state.steps_to_undo()
     b = st.columns(3)
+    pressed = False
     for col, n in zip(b[:2], (1, 10)):
-        col.button(f"{n} step{'s' if n > 1 else ''}", type="primary" if n == 1 else "secondary",
+        pressed |= col.button(f"{n} step{'s' if n > 1 else ''}", type="primary" if n == 1 else "secondary",
                    icon=":material/arrow_downward:", on_click=state.apply_step, args=(X, y, s.lr, n, s.rule, s.l2),
                    key=f"{key}.step{n}", width="stretch",
                    help=f"{n} step{'s' if n > 1 else ''} of {RULES[s.rule]} with α = {s.lr:g} on {what}. "
                         "Every page then shows the changed model.")
-    b[2].button("Undo", icon=":material/undo:", on_click=state.undo_step, disabled=not undo, key=f"{key}.undo",
-                width="stretch", help="Put back the weights from before the last press." if undo else "Nothing to undo yet.")
+    pressed |= b[2].button("Undo", icon=":material/undo:", on_click=state.undo_step, disabled=not undo,
+                           key=f"{key}.undo", width="stretch",
+                           help="Put back the weights from before the last press." if undo else "Nothing to undo yet.")
+    if pressed and whole_page:
+        st.rerun(scope="app")
 
 
 def _probability_rows(p0: np.ndarray, p1: np.ndarray) -> list[list[str]]:
