@@ -1,6 +1,6 @@
-"""Small SVG pictures for the Backprop page: signed bars with their numbers, and before/after
-bars. SVG is text: a few KB, no charting JavaScript, sharp on a projector, and it scales to
-the column (viewBox) so it never runs off a phone. Every picture has role="img" and an
+"""Small SVG pictures for the Backprop page: signed bars with their numbers. SVG is text: a
+few KB, no charting JavaScript, sharp on a projector, and it scales to the column (viewBox)
+so it never runs off a phone. Every picture has role="img" and an
 aria-label that says its numbers.
 Leaves out: the chain-rule picture (ui/lesson/chain.py builds its own from these helpers).
 """
@@ -29,10 +29,10 @@ def text(x: float, y: float, s: str, size: int = 14, anchor: str = "start", colo
 def signed_bars(values: Sequence[float], names: Sequence[str], notes: Sequence[str], label: str,
                 highlight: Sequence[int] = (), unit: float | None = None) -> str:
     """One horizontal bar per entry from a centre line: right (blue) for positive, left (red)
-    for negative; `notes` (e.g. "raise by 0.606") are written beside each bar; highlighted
-    rows get an orange marker."""
-    n, row, width = len(values), 26, 560
-    centre, half = 300, 150
+    for negative; `notes` (e.g. "raise by 0.606") in a column on the right; highlighted rows
+    get an orange band. Narrow (380 wide) so its text stays readable on a phone."""
+    n, row, width = len(values), 26, 380
+    centre, half = 160, 82
     top = max((abs(v) for v in values), default=0.0) if unit is None else unit
     top = top or 1.0
     body = [f'<line x1="{centre}" y1="4" x2="{centre}" y2="{n * row + 4}" stroke="#555" stroke-width="1.5"/>']
@@ -44,23 +44,7 @@ def signed_bars(values: Sequence[float], names: Sequence[str], notes: Sequence[s
             body.append(f'<rect x="0" y="{y + 1}" width="{width}" height="{row - 2}" fill="{OKABE_ITO[1]}" opacity="0.22"/>')
         body.append(f'<rect x="{x:.1f}" y="{y + 5}" width="{max(w, 1.5):.1f}" height="{row - 10}" '
                     f'fill="{POS if v >= 0 else NEG}"/>')
-        body.append(text(8, y + row - 8, name, 14, weight="bold" if k in highlight else "normal"))
-        side = centre + w + 6 if v >= 0 else centre - w - 6
-        body.append(text(side, y + row - 8, note, 13, "start" if v >= 0 else "end"))
+        bold = "bold" if k in highlight else "normal"
+        body.append(text(6, y + row - 8, name, 14, weight=bold))
+        body.append(text(centre + half + 10, y + row - 8, note, 13.5, weight=bold))
     return svg(width, n * row + 8, body, label)
-
-
-def before_after_bars(before: Sequence[float], after: Sequence[float], names: Sequence[str], label: str,
-                      highlight: Sequence[int] = ()) -> str:
-    """Two thin bars per entry on a 0..1 scale: before (orange, top) and after (blue, below)."""
-    n, row, width, left, span = len(before), 30, 560, 60, 440
-    body = []
-    for k, (b, a, name) in enumerate(zip(before, after, names)):
-        y = 4 + k * row
-        if k in highlight:
-            body.append(f'<rect x="0" y="{y}" width="{width}" height="{row - 2}" fill="{OKABE_ITO[1]}" opacity="0.18"/>')
-        body.append(text(8, y + 19, name, 14, weight="bold" if k in highlight else "normal"))
-        body.append(f'<rect x="{left}" y="{y + 4}" width="{max(span * b, 1):.1f}" height="9" fill="{OKABE_ITO[1]}"/>')
-        body.append(f'<rect x="{left}" y="{y + 15}" width="{max(span * a, 1):.1f}" height="9" fill="{OKABE_ITO[0]}"/>')
-    body.append(f'<line x1="{left}" y1="2" x2="{left}" y2="{n * row + 2}" stroke="#555"/>')
-    return svg(width, n * row + 6, body, label)
