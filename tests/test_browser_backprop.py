@@ -8,7 +8,8 @@ import re
 
 import pytest
 
-from browser import CHROMIUM, CHROMIUM_ARGS, SHOTS, exceptions, require_chromium, streamlit_server, wait_idle
+from browser import SHOTS, exceptions, wait_idle
+from test_browser import browser, server  # noqa: F401  (the same server and browser fixtures)
 
 pytestmark = pytest.mark.browser
 
@@ -38,22 +39,6 @@ TOO_WIDE = """() => {
   if (page.scrollWidth > window.innerWidth) bad.push(['page scrolls sideways', page.scrollWidth, window.innerWidth]);
   return bad;
 }"""
-
-
-@pytest.fixture(scope="module")
-def server():
-    require_chromium()
-    with streamlit_server() as (url, proc):
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser(server):
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def open_backprop(browser, server, screen: str):
