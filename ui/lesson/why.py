@@ -18,9 +18,20 @@ from .. import text
 from ..tex import gathered, n, p
 
 
+def _render(md: str) -> None:
+    """Prose as Markdown, each $$...$$ block as a display equation (centred, one line per
+    line break "\\\\" in it, so a long derivation breaks into lines that fit a phone)."""
+    for k, part in enumerate(md.split("$$")):
+        if k % 2 == 0:
+            if part.strip():
+                st.markdown(part.strip())
+        else:
+            st.latex(gathered(*part.split(r"\\")) if r"\\" in part else part)
+
+
 def one_hot(label: int, L: int) -> None:
     with st.expander("Show why: Y is one-hot, so J = −log A[y]", icon=":material/help:"):
-        st.markdown(text.fill("backprop", "Why one-hot"))
+        _render(text.fill("backprop", "Why one-hot"))
         ones = r"\ ".join("1" if k == label else "0" for k in range(10))
         st.latex(rf"Y = [\,{ones}\,]\quad (y = {label})")
 
@@ -28,7 +39,7 @@ def one_hot(label: int, L: int) -> None:
 def softmax(A: np.ndarray, label: int, L: int) -> None:
     """A: (10,) the output probabilities of this example."""
     with st.expander("Show why: ∂J/∂Z = A − Y (softmax and cross-entropy together)", icon=":material/help:"):
-        st.markdown(text.fill("backprop", "Why softmax"))
+        _render(text.fill("backprop", "Why softmax"))
         y = label
         other = int(next(k for k in np.argsort(-A) if k != y))
         st.markdown(text.fill("backprop", "Why softmax numbers", y=y, k=other))
@@ -40,9 +51,9 @@ def softmax(A: np.ndarray, label: int, L: int) -> None:
 
 def outer() -> None:
     with st.expander("Show why: dW = Aᵀ dZ and dA = dZ Wᵀ (index form, then the transpose)", icon=":material/help:"):
-        st.markdown(text.fill("backprop", "Why outer"))
+        _render(text.fill("backprop", "Why outer"))
 
 
 def slope(activation: str) -> None:
     with st.expander(f"Show why: the slope g′ of {activation}", icon=":material/help:"):
-        st.markdown(text.fill("backprop", f"Why slope {activation}"))
+        _render(text.fill("backprop", f"Why slope {activation}"))
