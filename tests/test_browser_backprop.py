@@ -128,3 +128,30 @@ def test_the_mini_batch_shows_1_over_m(browser, server):
         assert page.evaluate(TOO_WIDE) == []
     finally:
         context.close()
+
+
+def test_the_largest_model_fits_a_phone_too(browser, server, tmp_path):
+    """4 hidden layers of 512 (the caps' largest): three-digit indices everywhere, still no sideways scroll."""
+    from nn_core import MLP, save_model
+    path = save_model(tmp_path / "largest.npz", MLP([784, 512, 512, 512, 512, 10], seed=0))
+    context = browser.new_context(**SCREENS["phone"])
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/train")
+        wait_idle(page, 60_000)
+        page.get_by_text("Save or load a model").click()
+        page.locator("input[type=file]").first.set_input_files(path)
+        page.wait_for_timeout(1500)
+        wait_idle(page, 60_000)
+        page.locator('[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"] button').first.click()
+        page.locator('[data-testid="stSidebar"] a[href$="/backprop"]').first.evaluate("a => a.click()")  # same session
+        page.locator(".st-key-backprop-view-check").wait_for(timeout=60_000)
+        wait_idle(page, 60_000)
+        if page.get_by_test_id("stSidebarCollapseButton").count():
+            page.get_by_test_id("stSidebarCollapseButton").locator("button").first.evaluate("b => b.click()")
+        assert "784-512-512-512-512-10" in page.get_by_test_id("stSidebar").inner_text()
+        open_every_why(page)
+        assert page.evaluate(TOO_WIDE) == []
+        assert exceptions(page) == 0
+    finally:
+        context.close()

@@ -169,9 +169,11 @@ def backward(model: MLP, cache: dict[str, np.ndarray], grads: dict[str, np.ndarr
 
 
 def _times_columns(focus: Focus, l: int, dZ: np.ndarray) -> tuple[int, ...]:
-    """Up to COLUMNS units of layer l for a times table: the selected one, then the largest |dZ|."""
+    """Up to COLUMNS units of layer l for a times table: the selected one, then the largest |dZ|.
+    Between two wide hidden layers the row indices have three digits too: one column fewer."""
     shown = sorted(focus.shown(l, dZ.size), key=lambda j: (j != focus.selected(l), -abs(float(dZ[j]))))
-    return tuple(sorted(shown[:COLUMNS]))
+    wide = l > 1 and dZ.size >= 100
+    return tuple(sorted(shown[:COLUMNS - wide]))
 
 
 def _dW(model: MLP, cache, grads, focus: Focus, l: int, column: bool) -> Equation:
