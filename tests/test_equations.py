@@ -78,7 +78,7 @@ def test_the_numbers_shown_are_the_ones_the_math_gives(net, column):
             assert close(r[1], ref[f"S{l}"][j]) and close(r[3], model.params[f"b{l}"][j]) and close(r[5], ref[f"Z{l}"][j])
         _, rows, _ = table(eqs[f"dW{l}"].tex)
         head, values, _ = table(eqs[f"dW{l}"].tex)[0][0], table(eqs[f"dW{l}"].tex)[0][1], None
-        cols = [int(c.split("_{")[-1].rstrip("}")) for c in head[2:]]
+        cols = [int(COLORBOX.sub(r"\1", c).split("_{")[-1].rstrip("}")) for c in head[2:]]
         for r in rows:
             i = index(r[0])
             assert close(r[1], ref[f"A{l-1}"][i])
@@ -176,6 +176,9 @@ def test_the_selected_unit_is_highlighted_wherever_it_appears(net):
         assert marked == [rf"\colorbox{{#ffe0a3}}{{${j}$}}"], name
     assert rf"\colorbox{{#ffe0a3}}{{$\underset{{{j}}}" in eqs["db1"].tex
     assert any(r[0].startswith(r"\colorbox") and str(j) in r[0] for r in table(eqs["dW2"].tex)[1])  # row j of dW2
+    head, rows, _ = table(eqs["dW1"].tex)  # column j of dW1, header and every row
+    k = next(k for k, c in enumerate(head[0]) if c.endswith(f"_{{{j}}}$}}"))
+    assert head[0][k].startswith(r"\colorbox") and all(r[k].startswith(r"\colorbox") for r in rows)
 
 
 def test_column_form_uses_transposed_weights(net):

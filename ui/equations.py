@@ -193,8 +193,9 @@ def _dW(model: MLP, cache, grads, focus: Focus, l: int, column: bool) -> Equatio
         entry = rf"{_w(l, 'i', 'j', False, d=True)} = {Ap}_i\,{dZs}_j"
     header = ["i", rf"{Ap}_i"] + [rf"{dZs}_{{{j}}}" for j in cols]
     values = [["", r"\times"] + [n(dZ[j]) for j in cols]]
+    selected = [2 + k for k, j in enumerate(cols) if j == focus.selected(l) and l < L]  # the unit's dW column
     table = array(header, [[str(i), n(A_prev[i])] + [n(dW[i, j]) for j in cols] for i in rows],
-                  "r|r|" + "r" * len(cols), marked, more_header=values)
+                  "r|r|" + "r" * len(cols), marked, more_header=values, columns=selected)
     if l == 1:
         ink = int(np.count_nonzero(A_prev))
         caption = _caption("dW1", shown=_list(rows), more=ink - len(rows), black=A_prev.size - ink,

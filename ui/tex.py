@@ -49,15 +49,17 @@ def gathered(*lines: str, gap: str = "6pt") -> str:
 
 
 def array(header: Sequence[str], rows: Iterable[Sequence[str]], align: str, highlight: Iterable[int] = (),
-          more_header: Sequence[Sequence[str]] = (), footer: Sequence[Sequence[str]] = ()) -> str:
+          more_header: Sequence[Sequence[str]] = (), footer: Sequence[Sequence[str]] = (),
+          columns: Iterable[int] = ()) -> str:
     """A table: header row(s), a rule, the rows, optionally a rule and footer rows.
     align: one letter per column (r, c, l), "|" for a vertical rule. Rows whose position is
-    in `highlight` get every non-operator cell on the highlight background."""
-    marked = set(highlight)
-    lines = [" & ".join(header)] + [" & ".join(h) for h in more_header]
+    in `highlight`, and columns whose position is in `columns`, get their non-operator cells
+    on the highlight background."""
+    marked, cols = set(highlight), set(columns)
+    lines = [" & ".join(hl(c, k in cols) for k, c in enumerate(h)) for h in [header, *more_header]]
     body = []
     for i, row in enumerate(rows):
-        body.append(" & ".join(hl(c, i in marked and c not in OPERATORS) for c in row))
+        body.append(" & ".join(hl(c, (i in marked or k in cols) and c not in OPERATORS) for k, c in enumerate(row)))
     tail = [" & ".join(f) for f in footer]
     text = r"\\ ".join(lines) + r"\\ \hline " + r"\\ ".join(body)
     if tail:
