@@ -21,6 +21,8 @@ with right:
     st.latex(r"A^{[l]} = g\!\left(Z^{[l]}\right), \qquad g(z) = " + model.g.formula)
     st.latex(r"A^{[L]}_{ij} = \mathrm{softmax}(Z^{[L]})_{ij} = \frac{e^{Z^{[L]}_{ij}}}{\sum_k e^{Z^{[L]}_{ik}}}")
     text.show("home", "Equations after")
+    st.latex(r"\begin{gathered}J = -\frac{1}{m}\sum_{i=1}^{m} \log A^{[L]}_{i,\,y_i}\\ dZ^{[L]} = \frac{1}{m}\left(A^{[L]} - Y\right)"
+             r"\\ W \leftarrow W - \alpha\, dW\end{gathered}")  # as on Backprop and Train
 
 rows = [{"layer": f"{l}", "W shape": f"{model.params[f'W{l}'].shape[0]} × {model.params[f'W{l}'].shape[1]}",
          "weights": model.params[f"W{l}"].size, "biases": model.params[f"b{l}"].size,

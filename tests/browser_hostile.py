@@ -46,8 +46,11 @@ def visit(page, name: str, timeout: float = 60_000) -> None:
     page.get_by_test_id("stSidebarNav").get_by_role("link", name=name, exact=True).click()
     page.get_by_test_id("stMain").get_by_text(TITLES[name]).first.wait_for(timeout=timeout)
     wait_idle(page, timeout)
-    if name in ("Weights", "Backprop", "Evaluate"):
+    if name in ("Weights", "Evaluate"):
         page.wait_for_selector('[data-testid="stMain"] .js-plotly-plot', timeout=timeout)
+        wait_idle(page, timeout)
+    elif name == "Backprop":  # its first section; a drawing waits there for the digit it was meant to be
+        page.wait_for_selector(".st-key-backprop-view-example", timeout=timeout)
         wait_idle(page, timeout)
     collapse = page.get_by_test_id("stSidebarCollapseButton")
     if phone and collapse.count():

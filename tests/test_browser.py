@@ -154,21 +154,24 @@ def test_drawn_digits_are_read_and_open_in_backprop(server, page):
     main.get_by_role("link", name="Backprop").click()
     main.get_by_text("Backpropagation on one digit").wait_for()
     wait_idle(page)
-    main.get_by_text("Your drawing").wait_for()
-    assert page.locator('[data-testid="stMain"] .katex-display').count() == 12  # 4 forward, 8 backward
-    main.get_by_text("They agree: relative error").wait_for()
+    main.get_by_text("Your drawing").first.wait_for()
+    main.get_by_text("Which digit did you mean?").first.wait_for()  # a drawing's true digit is asked for
+    page.locator(".st-key-backprop-meant button", has_text="4").first.click()
+    main.get_by_text("They agree: relative error").wait_for(timeout=30_000)
+    wait_idle(page)
+    assert page.locator('[data-testid="stMain"] .st-key-backprop-view-equations .katex-display').count() >= 12
     page.wait_for_timeout(1000)
     assert exceptions(page) == 0
     screenshot(page, "backprop")
 
-    main.get_by_role("button", name="Apply one step").click()
-    main.get_by_text("Before and after the last step").wait_for(timeout=15_000)
+    page.locator(".st-key-backprop-step1 button:visible").first.click()
+    main.get_by_text("Before → after the last press").wait_for(timeout=15_000)
     wait_idle(page)
     assert "1 step on one digit" in page.get_by_test_id("stSidebar").inner_text()
     page.wait_for_timeout(1000)
     screenshot(page, "backprop-step")
-    main.get_by_role("button", name="Undo", exact=True).click()
-    main.get_by_text("Before and after the last step").wait_for(state="detached", timeout=15_000)
+    main.get_by_role("button", name="Undo", exact=True).first.click()
+    main.get_by_text("Before → after the last press").wait_for(state="detached", timeout=15_000)
     assert "Pretrained" in page.get_by_test_id("stSidebar").inner_text()
     assert exceptions(page) == 0
 

@@ -1,7 +1,7 @@
-"""Draw, Backprop and Evaluate in AppTest: a drawing injected into the canvas's session state
-is predicted with one forward pass, the gradient check agrees, one step lowers the loss and
-Undo restores it, the confusion matrix covers the whole test set, and the words and numbers
-on screen fit the model shown (its activation, its depth) and each other."""
+"""Draw and Evaluate in AppTest (Backprop: test_backprop.py): a drawing injected into the
+canvas's session state is predicted with one forward pass, the confusion matrix covers the
+whole test set, and the words and numbers on screen fit the model shown (its activation, its
+depth) and each other."""
 import base64
 import io
 import re
@@ -194,109 +194,12 @@ def test_a_test_image_is_shown_with_its_label(model, test_set):
     assert at.session_state["example.label"] == int(y_test[1234]) and at.session_state["example.index"] == 1234
 
 
-# ------------------------------------------------------------------ Backprop
+# ------------------------------------------------------------------ Backprop (more in test_backprop.py)
 def open_backprop(at=None):
     at = at or fresh()
     at.switch_page("app_pages/backprop.py").run()
     assert not at.exception, at.exception
     return at
-
-
-def test_backprop_shows_every_equation_for_the_drawn_digit():
-    at = draw(open_draw(), DIGITS["7"])
-    at = open_backprop(at)
-    assert at.session_state["example.source"] == "drawing"
-    tex = [l.value.strip("$\n") for l in at.latex]
-    # forward Z1, A1, Z2, A2; backward dZ2, dW2, db2, dA1, g'(Z1), dZ1, dW1, db1
-    assert len(tex) == 12
-    for symbol in ("Z^{[1]}", "A^{[1]}", "Z^{[2]}", "A^{[2]}", "dZ^{[2]}", "dW^{[2]}", "db^{[2]}", "dA^{[1]}",
-                   "g'(Z^{[1]})", "dZ^{[1]}", "dW^{[1]}", "db^{[1]}"):
-        assert any(t.startswith(r"\begin{aligned}" + symbol) for t in tex), symbol
-    assert any(r"_{784\times 128}" in t for t in tex) and any(r"_{1\times 10}" in t for t in tex)
-    at.toggle(key="backprop.column").set_value(True).run()
-    column = [l.value for l in at.latex]
-    assert any(r"W^{[1]}\,a^{[0]}" in t for t in column) and any(r"_{128\times 784}" in t for t in column)
-
-
-def test_backprop_gradient_check_agrees():
-    at = open_backprop()
-    assert float(metric(at, "Relative error")) < 1e-5
-    for param in ("b1", "W2", "b2"):
-        at.selectbox(key="backprop.check.param").set_value(param).run()
-        assert float(metric(at, "Relative error")) < 1e-5, param
-    assert not at.exception
-
-
-def test_one_step_lowers_the_loss_and_undo_restores_the_model():
-    at = open_backprop()  # test image 0 with its true label
-    before = at.session_state["model.current"]
-    W1 = before.params["W1"].copy()
-    loss_before = float(metric(at, "Loss J"))
-    at.select_slider(key="backprop.lr").set_value(0.3).run()
-    button(at, "Apply one step").click().run()
-    assert not at.exception, at.exception
-    after = at.session_state["model.current"]
-    assert after is not before and "1 step on one digit" in at.session_state["model.info"]["name"]
-    assert float(metric(at, "Loss J")) < loss_before
-    delta = next(m for m in at.metric if m.label == "Loss J on that digit").delta
-    assert delta.startswith("-")
-    np.testing.assert_array_equal(before.params["W1"], W1)  # the shared pretrained model was not touched
-    button(at, "Undo").click().run()
-    assert at.session_state["model.current"] is before
-    assert float(metric(at, "Loss J")) == pytest.approx(loss_before)
-    assert button(at, "Undo").disabled
-
-
-def test_a_new_model_after_a_step_leaves_nothing_to_undo():
-    """The undo stack belongs to the model it stepped: a new one (here an upload) clears it."""
-    at = open_backprop()
-    button(at, "Apply one step").click().run()
-    at.switch_page("app_pages/train.py").run()
-    model = MLP([784, 16, 10], seed=3)
-    at.file_uploader(key="upload.model").set_value(("new.npz", dumps_model(model), "application/octet-stream")).run()
-    at = open_backprop(at)  # the before/after of the old step would mix 128 and 16 units
-    assert button(at, "Undo").disabled and not any("Before and after" in h.value for h in at.subheader)
-
-
-@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "leaky_relu"])
-def test_backprop_words_fit_the_activation(activation):
-    at = open_backprop(use_model(fresh(), MLP([784, 16, 10], activation=activation, seed=1)))
-    text = " ".join(captions(at))
-    assert "Only units that were active" not in text and "Columns of silent units" not in text
-    if activation == "leaky_relu":
-        assert "the others 1 % of it" in text and "Columns of units with Z1 < 0 are faint" in text
-    else:
-        assert "Units with small slope g′(Z)" in text and "pass little gradient back" in text
-    if activation == "sigmoid":
-        assert "No column is exactly blank" in text
-
-
-def test_backprop_charts_know_layers_from_ten_up():
-    """Eleven weight layers: the charts of layer 11 are labelled 11 and 10, not 1 and 0."""
-    at = open_backprop(use_model(fresh(), MLP([784] + [3] * 10 + [10], seed=1)))
-    at.toggle(key="backprop.all_layers").set_value(True).run()  # a deep network shows layers 1 and L at first
-    dW11 = next(f for f in figures(at) if f["layout"]["title"]["text"] == "dW11ᵀ: 10 × 3")
-    assert dW11["layout"]["xaxis"]["title"]["text"] == "unit of layer 10"
-    assert dW11["layout"]["yaxis"]["title"]["text"] == "digit"
-    slope10 = next(f for f in figures(at) if f["layout"]["title"]["text"] == "g′(Z10)")
-    assert slope10["layout"]["xaxis"]["title"]["text"] == "unit of layer 10"
-    assert any("Every entry of dW11 = A10ᵀ dZ11" in c for c in captions(at))
-
-
-def test_backprop_works_for_a_deeper_uploaded_model():
-    at = fresh()
-    at.switch_page("app_pages/train.py").run()
-    model = MLP([784, 16, 12, 10], activation="tanh", seed=3)
-    at.file_uploader(key="upload.model").set_value(("deep.npz", dumps_model(model), "application/octet-stream")).run()
-    at = open_backprop(at)
-    L = 3
-    assert len(at.latex) == 2 * L + 3 * L + 2 * (L - 1)
-    assert float(metric(at, "Relative error")) < 1e-5
-    at.switch_page("app_pages/draw.py").run()
-    at.segmented_control(key="draw.source").set_value("test").run()
-    assert not at.exception, at.exception
-    at.switch_page("app_pages/evaluate.py").run()
-    assert not at.exception, at.exception
 
 
 # ------------------------------------------------------------------ Evaluate
@@ -361,8 +264,8 @@ def test_evaluate_scores_the_model_shown_after_a_step(test_set):
     at.switch_page("app_pages/evaluate.py").run()
     first = at.session_state["model.test_scores"]
     at = open_backprop(at)
-    at.select_slider(key="backprop.lr").set_value(3.0).run()
-    button(at, "Apply one step").click().run()  # a big step on one digit: other digits suffer
+    at.select_slider(key="backprop.lr").set_value(1.0).run()
+    button(at, "1 step").click().run()  # a big step on one digit: other digits suffer
     assert at.session_state["model.test_scores"] is None  # the old scores (and the old model) are let go
     at.switch_page("app_pages/evaluate.py").run()
     stepped = at.session_state["model.current"]

@@ -9,7 +9,7 @@ from conftest import ROOT
 from nn_core import ACTIVATIONS
 from ui import text
 
-PER_ACTIVATION = {"draw": ["Layer"], "equations": ["dZ", "slope"], "backprop": ["dW chart", "Check differs"]}
+PER_ACTIVATION = {"draw": ["Layer"], "equations": ["dZ", "slope"], "backprop": ["Check differs", "Why slope"]}
 
 
 def _parts(name: str) -> dict[str, str]:

@@ -29,6 +29,7 @@ Leaves out: the training controls and tick (ui/training.py).
 """
 from __future__ import annotations
 
+import copy
 import threading
 import uuid
 from dataclasses import dataclass
@@ -37,10 +38,12 @@ import numpy as np
 import streamlit as st
 
 from nn_core import MLP, Snapshot, Trainer, make_optimizer
+from nn_core.optimizers import Optimizer
 
 from . import resources, scores
 
 MAX_UNDO = 20  # gradient steps that Undo can take back
+UNDO_BYTES = 48 * 2**20  # and no more than this in old weights and optimizer state (a session's share)
 
 DEFAULTS = {  # a value, or a factory called once per session (each session its own list, lock)
     "session.id": lambda: uuid.uuid4().hex,  # names this session's slot in the global training limit
@@ -63,6 +66,9 @@ DEFAULTS = {  # a value, or a factory called once per session (each session its 
     "example.index": None,
     "example.label": None,
     "example.opened": None,     # a test image another page opened: Draw shows it (ui/example.py)
+    "example.drawing": None,    # the last drawing, kept while a test image is shown (ui/example.py)
+    "example.meant": None,      # the digit a drawing was meant to be, as said on Backprop (ui/example.py)
+    "example.cases": None,      # instructive test images of one model, for Backprop (ui/example.py)
     "nav.goto": None,           # the page a callback asked for (switched to on the next run)
     "draw.canvas": 0,           # bumped by Clear: a new canvas key is an empty canvas
 }
@@ -86,6 +92,16 @@ class OneStep:
     X: np.ndarray        # (m, 784) the examples it stepped on
     y: np.ndarray        # (m,) their labels
     lr: float
+    steps: int = 1       # gradient steps taken by this one press, all on the same examples
+    rule: str = "sgd"    # the update rule: an nn_core optimizer name
+    l2: float = 0.0
+    optimizer: Optimizer | None = None  # the rule's state after these steps (the next press goes on from it)
+
+    @property
+    def nbytes(self) -> int:
+        state = [a for d in vars(self.optimizer).values() if isinstance(d, dict) for a in d.values()
+                 if isinstance(a, np.ndarray)] if self.optimizer is not None else []  # momentum's v, Adam's m and s
+        return sum(p.nbytes for p in self.model.params.values()) + sum(a.nbytes for a in state)
 
 
 def _publish(model: MLP, info: dict, snapshots: list, undo: list | None = None) -> None:
@@ -147,22 +163,37 @@ def adopt_uploaded(model: MLP, meta: dict, filename: str) -> None:
 
 
 # ------------------------------------------------------------------ gradient steps on a few examples
-def apply_step(X: np.ndarray, y: np.ndarray, lr: float) -> None:
-    """One step of gradient descent, W <- W - lr * dW for every parameter, on the examples
-    X (m, 784) with labels y (m,); the result becomes the shown model, and Undo can put the
-    previous one back (up to MAX_UNDO steps)."""
+def apply_step(X: np.ndarray, y: np.ndarray, lr: float, steps: int = 1, rule: str = "sgd", l2: float = 0.0) -> None:
+    """`steps` steps of the update rule `rule` (SGD: W <- W - lr * dW for every parameter), on
+    the examples X (m, 784) with labels y (m,); the result becomes the shown model, and Undo
+    can put the previous one back (up to MAX_UNDO presses, within UNDO_BYTES). Momentum and
+    Adam go on from the state of the previous press if it used the same rule and L2."""
     X, y = np.atleast_2d(X), np.atleast_1d(np.asarray(y, np.int64))
     before, old = model(), info()
-    _, cache = before.forward(X)
+    optimizer = next_optimizer(rule, l2)
     after = before.copy()  # the pretrained default is read-only and shared: never update it in place
-    make_optimizer("sgd").update(after.params, before.backward(cache, y), lr)
-    undo = steps_to_undo() + [OneStep(before, old, snapshots(), X, y, float(lr))]
-    steps = old.get("one_example_steps", 0) + 1
+    for _ in range(int(steps)):
+        _, cache = after.forward(X)
+        optimizer.update(after.params, after.backward(cache, y), lr)
+    undo = steps_to_undo() + [OneStep(before, old, snapshots(), X, y, float(lr), int(steps), rule, float(l2), optimizer)]
+    while len(undo) > MAX_UNDO or (len(undo) > 1 and sum(u.nbytes for u in undo) > UNDO_BYTES):
+        undo.pop(0)
+    total = old.get("one_example_steps", 0) + int(steps)
     base = old.get("base_name", old["name"])
     on = "one digit" if len(y) == 1 else f"{len(y)} digits"
-    _publish(after, {**old, "base_name": base, "one_example_steps": steps, "metrics": {},
-                     "name": f"{base} + {steps} step{'s' if steps > 1 else ''} on {on}"},
-             snapshots(), undo[-MAX_UNDO:])
+    _publish(after, {**old, "base_name": base, "one_example_steps": total, "metrics": {},
+                     "name": f"{base} + {total} step{'s' if total > 1 else ''} on {on}"},
+             snapshots(), undo)
+
+
+def next_optimizer(rule: str, l2: float = 0.0) -> Optimizer:
+    """The optimizer the next `apply_step` will use: a copy of the last press's if it used the
+    same rule and L2 (momentum's v, Adam's m, v and t go on), else a fresh one."""
+    undo = steps_to_undo()
+    last = undo[-1] if undo else None
+    if last is not None and last.optimizer is not None and last.rule == rule and last.l2 == float(l2):
+        return copy.deepcopy(last.optimizer)
+    return make_optimizer(rule, l2=l2)
 
 
 def undo_step() -> None:
