@@ -23,6 +23,7 @@ page = st.navigation([
     st.Page("app_pages/backprop.py", title="Backprop", icon=":material/undo:", url_path="backprop"),
     st.Page("app_pages/evaluate.py", title="Evaluate", icon=":material/fact_check:", url_path="evaluate"),
 ])
+state.follow_page_request()  # a page a button's callback asked for (e.g. the Evaluate gallery's "Draw")
 
 
 @st.fragment(run_every=training.TICK_SECONDS if state.running() else None)

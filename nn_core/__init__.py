@@ -5,9 +5,10 @@ The network (model.py), its activations and softmax steps (activations.py), the 
 optimizers (optimizers.py), a resumable trainer (trainer.py) and what it records
 (history.py), hyperparameters (config.py, with their specs in fields.py) and presets
 (presets.py), a run-time estimate (estimate.py), data loading (data.py), drawing
-preprocessing (preprocess.py), gradient checking (gradcheck.py), model files
-(serialize.py) and the command line (cli.py). NumPy and the standard library only
-(Pillow to resize drawings).
+preprocessing (preprocess.py), input gradients and nudging (saliency.py), gradient
+checking (gradcheck.py), model files (serialize.py, reading untrusted ones through
+safe_npz.py and header.py) and the command line (cli.py). NumPy and the standard library
+only (Pillow to resize drawings).
 Leaves out: any UI code (a test checks nothing here imports Streamlit or Plotly).
 """
 from .activations import ACTIVATIONS, get_activation, softmax, softmax_steps
@@ -22,14 +23,15 @@ from .model import MLP
 from .optimizers import make_optimizer
 from .preprocess import prepare_drawing
 from .presets import PRESETS, Preset, get_preset
+from .saliency import Nudge, input_gradient, nudge
 from .serialize import dumps_model, load_model, load_snapshots, save_model, save_snapshots
 from .trainer import Trainer
 
 __all__ = [
-    "ACTIVATIONS", "PRESETS", "ConfigError", "Dataset", "History", "MLP", "Preset", "Progress", "Snapshot",
-    "TrainConfig", "Trainer", "accuracy", "as_float", "check_config", "check_gradients", "check_weight",
-    "confident_mistakes", "confusion_matrix", "cross_entropy", "dumps_model", "evaluate", "get_activation",
-    "get_preset", "labels_to_onehot", "load_dataset", "load_model", "load_snapshots", "make_optimizer",
-    "per_class_accuracy", "prepare_drawing", "read_idx", "rel_error", "save_model", "save_snapshots", "softmax",
-    "softmax_steps", "specs",
+    "ACTIVATIONS", "PRESETS", "ConfigError", "Dataset", "History", "MLP", "Nudge", "Preset", "Progress",
+    "Snapshot", "TrainConfig", "Trainer", "accuracy", "as_float", "check_config", "check_gradients",
+    "check_weight", "confident_mistakes", "confusion_matrix", "cross_entropy", "dumps_model", "evaluate",
+    "get_activation", "get_preset", "input_gradient", "labels_to_onehot", "load_dataset", "load_model",
+    "load_snapshots", "make_optimizer", "nudge", "per_class_accuracy", "prepare_drawing", "read_idx",
+    "rel_error", "save_model", "save_snapshots", "softmax", "softmax_steps", "specs",
 ]

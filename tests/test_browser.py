@@ -3,6 +3,8 @@
 Screenshots of every page go to artifacts/screenshots/ (look at them).
 """
 
+import re
+
 import pytest
 
 from browser import (CHROMIUM, CHROMIUM_ARGS, DIGIT_STROKES, canvas_box, clear_canvas, draw_strokes, exceptions, require_chromium,
@@ -193,21 +195,24 @@ def test_drawn_digits_are_read_and_open_in_backprop(server, page):
     main.get_by_role("link", name="Backprop").click()
     main.get_by_text("Backpropagation on one digit").wait_for()
     wait_idle(page)
-    main.get_by_text("Your drawing").wait_for()
-    assert page.locator('[data-testid="stMain"] .katex-display').count() == 12  # 4 forward, 8 backward
-    main.get_by_text("They agree: relative error").wait_for()
+    main.get_by_text("Your drawing").first.wait_for()
+    main.get_by_text("Which digit did you mean?").first.wait_for()  # a drawing's true digit is asked for
+    page.locator(".st-key-backprop-meant button", has_text="4").first.click()
+    main.get_by_text("They agree: relative error").wait_for(timeout=30_000)
+    wait_idle(page)
+    assert page.locator('[data-testid="stMain"] .st-key-backprop-view-equations .katex-display').count() >= 12
     page.wait_for_timeout(1000)
     assert exceptions(page) == 0
     screenshot(page, "backprop")
 
-    main.get_by_role("button", name="Apply one step").click()
-    main.get_by_text("Before and after the last step").wait_for(timeout=15_000)
+    page.locator(".st-key-backprop-step1 button:visible").first.click()
+    main.get_by_text("Before → after the last press").wait_for(timeout=15_000)
     wait_idle(page)
     assert "1 step on one digit" in page.get_by_test_id("stSidebar").inner_text()
     page.wait_for_timeout(1000)
     screenshot(page, "backprop-step")
-    main.get_by_role("button", name="Undo", exact=True).click()
-    main.get_by_text("Before and after the last step").wait_for(state="detached", timeout=15_000)
+    main.get_by_role("button", name="Undo", exact=True).first.click()
+    main.get_by_text("Before → after the last press").wait_for(state="detached", timeout=15_000)
     assert "Pretrained" in page.get_by_test_id("stSidebar").inner_text()
     assert exceptions(page) == 0
 
@@ -265,7 +270,7 @@ def test_two_sessions_train_draw_and_upload_without_seeing_each_other(server, br
     alice.get_by_role("link", name="Draw").click()
     alice.get_by_text("Nothing drawn yet").wait_for()
     draw_strokes(alice, DIGIT_STROKES["1"], canvas_box(alice))
-    assert _wait_for_prediction(alice) in "0123456789"  # her small 2-epoch model may misread it
+    assert re.fullmatch(r"[0-9]", _wait_for_prediction(alice) or "")  # one digit: her small model may misread it
     bob.get_by_role("link", name="Draw").click()
     bob.get_by_text("Nothing drawn yet").wait_for()     # Alice's drawing is hers
     assert bob.locator(".st-key-prediction").count() == 0

@@ -19,6 +19,8 @@ import threading
 import time
 from dataclasses import dataclass, fields
 
+from nn_core.header import n_params
+
 log = logging.getLogger(__name__)
 
 LEASE_SECONDS = 15.0  # a training slot not refreshed by its session's ticks for this long is free again
@@ -34,6 +36,11 @@ class Limits:
     max_upload_mb: int = 10        # model files (Streamlit's own cap is server.maxUploadSize)
     snapshot_mb: int = 24          # parameter snapshots kept per training run, in MB
     max_run_minutes: int = 5       # training time of one run; then it stops, keeping its model
+    max_params: int = 0            # weights and biases of an uploaded model; 0: the most max_hidden/max_layers allow
+
+    def __post_init__(self):
+        if self.max_params == 0:  # 1,195,018 for 4 hidden layers of 512
+            object.__setattr__(self, "max_params", n_params([784, *[self.max_hidden] * self.max_layers, 10]))
 
     def max_snapshots(self, n_params: int, bytes_per_param: int = 4) -> int:
         """How many snapshots of an n_params network fit in snapshot_mb (2 to 24)."""

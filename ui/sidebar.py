@@ -5,7 +5,7 @@ import math
 
 import streamlit as st
 
-from . import state
+from . import metadata, state
 
 
 def _duration(seconds: float) -> str:
@@ -17,8 +17,8 @@ def _duration(seconds: float) -> str:
 def current_model() -> None:
     m, info = state.model(), state.info()
     st.markdown("#### Current model")
-    st.markdown(f"**{info['name']}**  \n`{'-'.join(map(str, m.layer_sizes))}` · {m.activation} · "
-                f"{m.n_params:,} parameters")
+    metadata.show_name(info["name"])  # perhaps a stranger's file name: plain text, never Markdown
+    st.markdown(f"`{'-'.join(map(str, m.layer_sizes))}` · {m.activation} · {m.n_params:,} parameters")
     acc = info.get("metrics", {}).get("test_accuracy")
     st.caption(f"Test accuracy {acc:.2%} · {info['source']}" if acc is not None else info["source"])
 
