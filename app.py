@@ -4,7 +4,8 @@ Sets up the pages, the session's state (once, in ui.state), and the shared sideb
 training fragment lives here, not on the Train page, so a run keeps going while the user
 looks at other pages: while a run is active it ticks every TICK_SECONDS, tells the run
 (a background thread, ui/run.py) that the page is still open, refreshes the sidebar's
-progress and publishes the result when the run ends.
+progress and publishes the result when the run ends. While the session waits in line for a
+training slot it ticks every LINE_SECONDS to keep its place and start the run on its turn.
 """
 import streamlit as st
 
@@ -26,7 +27,8 @@ page = st.navigation([
 state.follow_page_request()  # a page a button's callback asked for (e.g. the Evaluate gallery's "Draw")
 
 
-@st.fragment(run_every=training.TICK_SECONDS if state.running() else None)
+@st.fragment(run_every=training.TICK_SECONDS if state.running() else
+             training.LINE_SECONDS if state.queued() else None)
 def training_fragment() -> None:
     training.tick()
     sidebar.training_status()

@@ -12,21 +12,29 @@ with settings:
     config = training.hyperparameter_widgets()
 
 with main:
-    t, running = state.trainer(), state.running()
+    t, running, waiting = state.trainer(), state.running(), state.queued()
     paused = t is not None and not running and not t.done and t.step_count > 0
     b = st.columns(4)
-    b[0].button("Start", type="primary", icon=":material/play_arrow:", disabled=config is None or running,
+    b[0].button("Start", type="primary", icon=":material/play_arrow:", disabled=config is None or running or waiting,
                 on_click=training.start, args=(config,), width="stretch",
                 help="Start a new run with the settings on the left (a paused run is discarded).")
     b[1].button("Pause", icon=":material/pause:", disabled=not running, on_click=training.pause, width="stretch",
                 help="Stop after the current chunk; nothing is lost.")
-    b[2].button("Resume", icon=":material/resume:", disabled=not paused, on_click=training.resume, width="stretch",
+    b[2].button("Resume", icon=":material/resume:", disabled=not paused or waiting, on_click=training.resume, width="stretch",
                 help="Carry on exactly where the run was paused.")
     b[3].button("Reset", icon=":material/restart_alt:", disabled=t is None or running, on_click=training.reset,
                 width="stretch", help="Throw the current run away (the model other pages show is kept).")
     if paused:
         st.button("Use the paused model now", icon=":material/input:", on_click=training.use_paused_model,
                   help="Make the paused model the one every page shows, without finishing the run.")
+    if waiting:
+        @st.fragment(run_every=training.LINE_SECONDS)
+        def line_view() -> None:
+            st.info(training.line_note(), icon=":material/hourglass_top:")
+
+        line_view()
+        st.button("Cancel", icon=":material/close:", on_click=training.leave_line, key="train.cancel_wait",
+                  help="Leave the line for a training slot. Your settings (and a paused run) are kept.")
     if st.session_state["train.error"]:
         st.error(st.session_state["train.error"], icon=":material/warning:")
     if st.session_state["train.notice"]:
@@ -35,6 +43,8 @@ with main:
     @st.fragment(run_every=training.VIEW_SECONDS if running else None)
     def live_view() -> None:
         t = state.trainer()
+        if t is None and waiting:
+            return
         if t is None:
             st.info(text.section("train", "Before start"), icon=":material/info:")
             history = state.info().get("metrics", {}).get("history")

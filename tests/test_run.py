@@ -8,7 +8,7 @@ import pytest
 from nn_core import Trainer, TrainConfig
 from test_app import button, fresh, texts, tiny_training
 from ui import resources
-from ui.limits import TrainingSlots
+from ui.slots import TrainingSlots
 from ui.run import Run
 
 

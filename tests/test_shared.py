@@ -8,7 +8,8 @@ from nn_core import MLP, dumps_model
 from test_app import button, fresh, one_step_ticks, texts, tiny_training  # noqa: F401 (fixture)
 from test_pages import DIGITS, draw
 from ui import resources
-from ui.limits import Limits, TrainingSlots, read_limits
+from ui.limits import Limits, read_limits
+from ui.slots import TrainingSlots
 
 
 @pytest.fixture
@@ -117,18 +118,26 @@ def test_the_train_page_estimates_the_run_time_and_warns_over_the_limit():
     assert not button(at, "Start").disabled  # allowed: it will stop at the limit
 
 
-def test_the_server_wide_limit_turns_a_second_training_into_a_busy_note(one_training_at_a_time, one_step_ticks):
+def test_a_second_training_waits_in_line_and_starts_by_itself(one_training_at_a_time, one_step_ticks):
     alice = tiny_training(fresh(), epochs=50)
     assert alice.session_state["train.running"]
     bob = tiny_training(fresh(), epochs=2)
     assert not bob.session_state["train.running"] and bob.session_state["train.trainer"] is None
-    assert "busy" in texts(bob.error) and "Try again shortly" in texts(bob.error)
-    assert not bob.exception
+    assert bob.session_state["train.queued"]["action"] == "start" and not bob.error and not bob.exception
+    note = texts(bob.info)
+    assert "You are **1st in line**" in note and "starts by itself in about" in note, note
+    assert button(bob, "Start").disabled
+    bob.run()                                                 # a tick while alice trains: still waiting
+    assert bob.session_state["train.queued"] and "1st in line" in texts(bob.info)
     button(alice, "Pause").click().run()                      # a paused run frees its slot
-    button(bob, "Start").click().run()
-    assert bob.session_state["train.running"] and not bob.error
-    assert "busy" in texts(button(alice, "Resume").click().run().error)
-    assert not alice.session_state["train.running"]
+    bob.run()                                                 # bob's tick: his turn, his run starts
+    assert bob.session_state["train.running"] and bob.session_state["train.queued"] is None
+    assert bob.session_state["train.trainer"].config.epochs == 2 and not bob.error
+    button(alice, "Resume").click().run()                     # now alice waits for bob
+    assert not alice.session_state["train.running"] and "1st in line" in texts(alice.info)
+    button(alice, "Cancel").click().run()                     # and leaves the line, keeping her paused run
+    assert alice.session_state["train.queued"] is None and resources.training_slots().waiting() == 0
+    assert alice.session_state["train.trainer"].step_count > 0 and not button(alice, "Resume").disabled
 
 
 # ------------------------------------------------------------------ isolation

@@ -1,4 +1,4 @@
-"""Caps for a shared server, set by whoever deploys the app, and the global training limit.
+"""Caps for a shared server, set by whoever deploys the app, (the training slots they allow are in slots.py).
 
 Each cap comes from, in order: the environment (NN_MAX_HIDDEN, ...), Streamlit secrets
 (a `[limits]` table in .streamlit/secrets.toml, e.g. `max_hidden = 256`), or the default.
@@ -15,16 +15,11 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
-import time
 from dataclasses import dataclass, fields
 
 from nn_core.header import n_params
 
 log = logging.getLogger(__name__)
-
-LEASE_SECONDS = 15.0  # a training slot not refreshed by its session's ticks for this long is free again
-
 
 @dataclass(frozen=True)
 class Limits:
@@ -69,42 +64,3 @@ def read_limits(environ=None, secrets=None) -> Limits:
             continue
         values[f.name] = value
     return Limits(**values)
-
-
-class TrainingSlots:
-    """At most `capacity` sessions train at once. A session holds a slot from Start/Resume
-    until it pauses, finishes or resets; each training tick renews it, so the slot of a
-    session whose browser went away is free again LEASE_SECONDS after its last tick."""
-
-    def __init__(self, capacity: int, lease: float = LEASE_SECONDS, clock=time.monotonic):
-        self.capacity, self.lease, self.clock = capacity, lease, clock
-        self._held: dict[str, float] = {}
-        self._lock = threading.Lock()
-
-    def _expire(self, now: float) -> None:
-        for sid in [s for s, t in self._held.items() if now - t > self.lease]:
-            del self._held[sid]
-
-    def acquire(self, session: str) -> bool:
-        with self._lock:
-            now = self.clock()
-            self._expire(now)
-            if session in self._held or len(self._held) < self.capacity:
-                self._held[session] = now
-                return True
-            return False
-
-    def renew(self, session: str) -> bool:
-        """Called on every tick of a running session: refreshes its lease. A lease that
-        expired meanwhile (a tab the browser throttled) is taken again only if a slot is
-        free; False means the session has lost its slot and must stop training."""
-        return self.acquire(session)
-
-    def release(self, session: str) -> None:
-        with self._lock:
-            self._held.pop(session, None)
-
-    def in_use(self) -> int:
-        with self._lock:
-            self._expire(self.clock())
-            return len(self._held)

@@ -18,14 +18,25 @@ Leaves out: what the page shows about it (training.py, the Train page).
 """
 from __future__ import annotations
 
+import math
 import threading
 import time
 
 from nn_core import Trainer
 
-from .limits import LEASE_SECONDS, TrainingSlots
+from .slots import LEASE_SECONDS, TrainingSlots
 
 CHUNK_SECONDS = 0.25  # training between two looks at the flags: how long a Pause or Reset waits
+
+
+def seconds_left(t: Trainer) -> float:
+    """The training time a run still needs: its ETA, at most what its time limit leaves (before
+    its first step, when there is no ETA yet, what the limit leaves)."""
+    p = t.progress()
+    left = p.eta if math.isfinite(p.eta) else math.inf
+    if t.time_limit is not None:
+        left = min(left, max(0.0, t.time_limit - t.elapsed))
+    return left if math.isfinite(left) else 0.0
 
 
 class Run:
@@ -46,7 +57,7 @@ class Run:
         """Take a training slot and train in the background; False if the server is busy."""
         if self.alive:
             return True
-        if not self.slots.acquire(self.session):
+        if not self.slots.acquire(self.session, seconds_left(self.trainer)):
             return False
         self.why, self.last_seen = "", self.clock()
         self._stop.clear()
@@ -71,7 +82,7 @@ class Run:
             return "done"
         if self.clock() - self.last_seen > self.lease:
             return "unseen"
-        if not self.slots.renew(self.session):
+        if not self.slots.renew(self.session, seconds_left(self.trainer)):
             return "slot"
         if self._stop.is_set():  # stopped while renewing: give back what renew may have taken again
             self.slots.release(self.session)

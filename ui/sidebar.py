@@ -26,6 +26,9 @@ def current_model() -> None:
 def training_status() -> None:
     t = state.trainer()
     st.markdown("#### Training")
+    if state.queued():
+        st.caption("Waiting in line for a training slot; the run starts by itself (see the Train page).")
+        return
     if t is None:
         st.caption("No run yet. Start one on the Train page.")
         return

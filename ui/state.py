@@ -10,6 +10,7 @@ model.test_scores  the shown model's scores on the test set (ui/scores.py)
 train.trainer   the Trainer of the run in progress (or finished), or None
 train.running   True while the run is active (its thread trains, the fragment watches)
 train.run       the Run (ui/run.py) whose thread advances train.trainer, or None
+train.queued    while every training slot is taken: what to start when this session's turn comes
 train.error     a message for the Train page (divergence, bad settings), or None
 train.notice    a success message for the Train page, or None
 train.preset    the preset a run started from, or "custom" if its settings were changed
@@ -57,6 +58,7 @@ DEFAULTS = {  # a value, or a factory called once per session (each session its 
     "train.trainer": None,
     "train.run": None,          # the background thread advancing it (ui/run.py), or None
     "train.running": False,
+    "train.queued": None,       # waiting for a training slot: {"action", "config", "seconds"}, or None
     "train.error": None,
     "train.notice": None,
     "train.preset": "custom",
@@ -145,6 +147,11 @@ def trainer() -> Trainer | None:
 
 def running() -> bool:
     return bool(st.session_state["train.running"])
+
+
+def queued() -> bool:
+    """True while this session waits in line for a training slot (ui/slots.py)."""
+    return st.session_state["train.queued"] is not None
 
 
 def adopt_trained(t: Trainer, name: str) -> None:

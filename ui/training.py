@@ -19,15 +19,17 @@ import threading
 import streamlit as st
 
 from nn_core import PRESETS, Trainer, TrainConfig
+from nn_core.estimate import run_seconds
 
 from . import memory, resources, state
-from .estimate import duration
-from .run import Run
+from .estimate import duration, speed
+from .run import Run, seconds_left
 from .settings import DEFAULT_PRESET, hyperparameter_widgets  # noqa: F401 (the Train page's settings column)
 
 BACKGROUND = True     # train in a thread (run.py); off: each tick trains CHUNK_SECONDS itself
 CHUNK_SECONDS = 0.5   # foreground mode: training per tick
 TICK_SECONDS = 0.25   # the sidebar's progress refresh while a run is active (background mode)
+LINE_SECONDS = 1.0    # a waiting session's tick: keeps its place in line, starts the run on its turn
 VIEW_SECONDS = 0.5    # live chart redraw period on the Train page (<= 2 redraws/s)
 
 
@@ -36,23 +38,56 @@ def _lock() -> threading.Lock:
     return st.session_state["train.lock"]
 
 
-def _busy_message() -> str:
-    n = resources.limits().max_trainings
-    return (f"The server is busy: {n} training run{'s are' if n > 1 else ' is'} already going (this server allows "
-            f"{n} at once, so that the app stays quick for everyone). Try again shortly; your settings are kept.")
+def _seconds(config: TrainConfig) -> float:
+    """A run's estimated training time, at most the server's limit per run."""
+    data = resources.dataset()
+    cap = 60.0 * resources.limits().max_run_minutes
+    return min(cap, run_seconds(config, len(data.y_train), len(data.y_val), speed()))
 
 
 def _go(t: Trainer) -> bool:
-    """Run t: in the background (a new Run) or by the ticks; False, with the busy note, if no slot is free."""
+    """Run t: in the background (a new Run) or by the ticks; False if no slot is free (or someone waits)."""
     slots, sid = resources.training_slots(), st.session_state["session.id"]
     run = Run(t, slots, sid, _lock()) if BACKGROUND else None
-    if not (run.start() if run else slots.acquire(sid)):
-        st.session_state["train.error"] = _busy_message()
+    if not (run.start() if run else slots.acquire(sid, seconds_left(t))):
         return False
     st.session_state["train.run"] = run
     st.session_state["train.running"] = True
     st.session_state["train.error"] = None
     return True
+
+
+def _join_line(action: str, config: TrainConfig | None, seconds: float) -> None:
+    """Every slot is taken: wait in line; the tick starts the run when its turn comes."""
+    st.session_state["train.queued"] = {"action": action, "config": config, "seconds": seconds}
+    st.session_state["train.error"] = None
+    st.session_state["train.notice"] = None
+    resources.training_slots().wait(st.session_state["session.id"], seconds)
+
+
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, ..., 11th, 12th, 13th, 21st."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def line_note() -> str:
+    """Where this session stands in line, and about how long until its run starts."""
+    slots, sid = resources.training_slots(), st.session_state["session.id"]
+    place = slots.wait(sid, st.session_state["train.queued"]["seconds"])
+    if place == 0:
+        return "A training slot is free: your run is starting."
+    n, wait = resources.limits().max_trainings, slots.wait_seconds(sid)
+    when = f"in about {duration(wait)}" if wait >= 1 else "any moment now"
+    return (f"Every training slot on this server is in use ({n} run{'s' if n > 1 else ''} at once, so that the app "
+            f"stays quick for everyone). You are **{ordinal(place)} in line**: your run starts by itself {when}. "
+            "Keep this tab open (any page will do); Cancel leaves the line. Your settings are kept.")
+
+
+def leave_line() -> None:
+    """Cancel: give up the place in line (the settings and any paused run are kept)."""
+    st.session_state["train.queued"] = None
+    resources.training_slots().leave(st.session_state["session.id"])
 
 
 def _halt(release: bool = True) -> None:
@@ -68,9 +103,11 @@ def _halt(release: bool = True) -> None:
 
 def start(config: TrainConfig) -> None:
     slots, sid = resources.training_slots(), st.session_state["session.id"]
-    if not slots.acquire(sid):  # before anything changes: a paused run stays if the server is busy
-        st.session_state["train.error"] = _busy_message()
+    seconds = _seconds(config)
+    if not slots.acquire(sid, seconds):  # before anything changes: a paused run stays while waiting
+        _join_line("start", config, seconds)
         return
+    st.session_state["train.queued"] = None
     _halt(release=False)  # a paused run is discarded; the slot just taken is kept for the new one
     n_params = sum(a * b + b for a, b in zip(config.layer_sizes[:-1], config.layer_sizes[1:]))
     config = dataclasses.replace(config, max_snapshots=resources.limits().max_snapshots(n_params))
@@ -82,20 +119,23 @@ def start(config: TrainConfig) -> None:
         st.session_state["train.preset"] = preset if same else "custom"
         st.session_state["train.notice"] = None
         st.session_state["train.link_notes"] = []
-    _go(t)
+    if not _go(t):  # taken between the two looks: wait in line with the new run ready
+        _join_line("resume", None, seconds)
 
 
 def pause() -> None:
+    leave_line()
     _halt()
 
 
 def resume() -> None:
     t = state.trainer()
-    if t is not None and not t.done:
-        _go(t)
+    if t is not None and not t.done and not _go(t):
+        _join_line("resume", None, seconds_left(t))
 
 
 def reset() -> None:
+    leave_line()
     _halt()
     with _lock():
         st.session_state["train.trainer"] = None
@@ -127,7 +167,7 @@ def _train_here(t: Trainer) -> bool:
     if not lock.acquire(blocking=False):  # an overlapping rerun of this session is training
         return True
     try:
-        if not resources.training_slots().renew(st.session_state["session.id"]):
+        if not resources.training_slots().renew(st.session_state["session.id"], seconds_left(t)):
             return False
         t.run_for(CHUNK_SECONDS)
         return True
@@ -135,8 +175,27 @@ def _train_here(t: Trainer) -> bool:
         lock.release()
 
 
+def _take_turn() -> None:
+    """A waiting session's tick: keep its place in line; when its turn comes, start the run."""
+    q, sid = st.session_state["train.queued"], st.session_state["session.id"]
+    if resources.training_slots().wait(sid, q["seconds"]) > 0:
+        return
+    st.session_state["train.queued"] = None
+    t = state.trainer()
+    if q["action"] == "start":
+        start(q["config"])
+    elif t is not None and not t.done:
+        _go(t)
+    else:  # nothing left to run (a reset in another tab): give the slot back
+        resources.training_slots().release(sid)
+    st.rerun()  # the page shows the run (and the fragment ticks at the running pace)
+
+
 def tick() -> None:
     """Watch the active run; when it has ended, publish the result and rerun the page."""
+    if state.queued():
+        _take_turn()
+        return
     t, run = state.trainer(), st.session_state["train.run"]
     if t is None or not state.running():
         return
