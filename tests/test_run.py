@@ -106,3 +106,28 @@ def test_pause_in_the_background_stops_training_at_once(free_slots):
     button(at, "Reset").click().run()
     assert at.session_state["train.trainer"] is None and resources.training_slots().in_use() == 0
     assert not at.exception
+
+
+def test_the_training_thread_runs_at_a_lower_priority_than_the_server():
+    import os
+    import sys
+
+    from ui.run import lower_priority
+    if not sys.platform.startswith("linux"):
+        assert not lower_priority(10)
+        return
+    seen = {}
+
+    def worker():
+        tid = threading.get_native_id()
+        before = os.getpriority(os.PRIO_PROCESS, tid)
+        seen["ok"] = lower_priority(5)
+        seen["change"] = os.getpriority(os.PRIO_PROCESS, tid) - before
+
+    th = threading.Thread(target=worker)
+    th.start()
+    th.join()
+    me = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    assert seen["ok"] and seen["change"] == min(5, 19 - me)  # only that thread: this one is unchanged
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == me
+    assert not lower_priority(0)

@@ -14,11 +14,14 @@ when no tick of the session's page has called `seen` for `lease` seconds: a clos
 stops its run, as the slot lease always did. Whoever watches reads `why` once `alive` is
 False. The thread frees the slot when it ends by itself; whoever stops it frees it (and
 may already have taken it again for the next run, which the old thread must not undo).
+The thread runs at a lower priority than the server's others (`lower_priority`).
 Leaves out: what the page shows about it (training.py, the Train page).
 """
 from __future__ import annotations
 
 import math
+import os
+import sys
 import threading
 import time
 
@@ -27,6 +30,22 @@ from nn_core import Trainer
 from .slots import LEASE_SECONDS, TrainingSlots
 
 CHUNK_SECONDS = 0.25  # training between two looks at the flags: how long a Pause or Reset waits
+
+
+def lower_priority(nice: int | None = None) -> bool:
+    """Make the calling thread yield the CPU to the server's other threads: on a shared
+    core, a stroke on Draw should not wait behind someone's training. Linux schedules
+    threads one by one, so this thread alone gets `nice` (NN_TRAIN_NICE, default 10: about
+    a tenth of a contended core, all of an idle one). False where not supported."""
+    nice = int(os.environ.get("NN_TRAIN_NICE", "10")) if nice is None else nice
+    if not nice or not hasattr(os, "setpriority") or not sys.platform.startswith("linux"):
+        return False
+    try:
+        tid = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + nice))
+        return True
+    except (OSError, ValueError):
+        return False
 
 
 def seconds_left(t: Trainer) -> float:
@@ -90,6 +109,7 @@ class Run:
         return ""
 
     def _loop(self) -> None:
+        lower_priority()
         try:
             while not (why := self._reason_to_end()):
                 with self.lock:
