@@ -9,21 +9,16 @@ training slot it ticks every LINE_SECONDS to keep its place and start the run on
 """
 import streamlit as st
 
-from ui import resources, sidebar, state, training
+from ui import classroom, nav, projector, resources, sidebar, state, training
 
 st.set_page_config(page_title="Neural network explainer · MNIST", page_icon="✍️", layout="wide")
 resources.limit_blas_threads()
 resources.tune_memory()
 state.init()
+classroom.read_once()  # a teacher's class link: fixed settings, projector mode
+projector.read_once()
 
-page = st.navigation([
-    st.Page("app_pages/home.py", title="Home", icon=":material/home:", default=True),
-    st.Page("app_pages/train.py", title="Train", icon=":material/model_training:", url_path="train"),
-    st.Page("app_pages/weights.py", title="Weights", icon=":material/grid_view:", url_path="weights"),
-    st.Page("app_pages/draw.py", title="Draw", icon=":material/draw:", url_path="draw"),
-    st.Page("app_pages/backprop.py", title="Backprop", icon=":material/undo:", url_path="backprop"),
-    st.Page("app_pages/evaluate.py", title="Evaluate", icon=":material/fact_check:", url_path="evaluate"),
-])
+page = st.navigation(nav.pages())  # in the lesson's order (ui/nav.py)
 state.follow_page_request()  # a page a button's callback asked for (e.g. the Evaluate gallery's "Draw")
 
 
@@ -37,5 +32,7 @@ def training_fragment() -> None:
 with st.sidebar:
     sidebar.current_model()
     training_fragment()
+    sidebar.class_lesson()
+    projector.switch()
 
 page.run()

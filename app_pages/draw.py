@@ -3,7 +3,7 @@ import numpy as np
 import streamlit as st
 
 from nn_core import prepare_drawing
-from ui import canvas, example, forward_view, pictures, resources, state, text
+from ui import canvas, example, forward_view, nav, pictures, resources, state, text
 
 CANVAS = 280  # px, ten canvas pixels per MNIST pixel
 SOURCES = {"draw": "Draw a digit", "test": "Pick a test image"}
@@ -120,5 +120,4 @@ if source == "test":
 else:
     canvas.send_strokes_on_release()
     drawing()
-st.page_link("app_pages/backprop.py", label="See how the network would learn from this digit: Backprop",
-             icon=":material/arrow_forward:")
+nav.next_page("app_pages/draw.py")  # Backprop: how the network would learn from this digit

@@ -2,7 +2,7 @@
 import numpy as np
 import streamlit as st
 
-from ui import pictures, resources, state, text
+from ui import nav, pictures, resources, state, text
 
 model, data = state.model(), resources.dataset()
 
@@ -49,11 +49,6 @@ with right:
     st.caption(text.fill("home", "Counts", most=int(train.argmax()), most_n=int(train.max()),
                          least=int(train.argmin()), least_n=int(train.min())))
 
-st.header("Where to go next")
-c1, c2 = st.columns(2)
-with c1:
-    st.page_link("app_pages/train.py", label="Train a network and watch it learn", icon=":material/model_training:")
-    st.caption(text.section("home", "Next train"))
-with c2:
-    st.page_link("app_pages/weights.py", label="See what the first layer learned", icon=":material/grid_view:")
-    st.caption(text.section("home", "Next weights"))
+st.header("The lesson, page by page")
+text.show("home", "Lesson")
+nav.every_page()

@@ -1,7 +1,7 @@
 """Train: every hyperparameter, Start/Pause/Resume/Reset, and live curves."""
 import streamlit as st
 
-from ui import charts, files, state, text, training
+from ui import charts, classroom, files, nav, state, text, training
 
 st.title("Train a network")
 text.show("train", "Intro")
@@ -10,6 +10,10 @@ settings, main = st.columns([1, 2.2], gap="large")
 with settings:
     st.subheader("Settings")
     config = training.hyperparameter_widgets()
+    if not classroom.lesson():
+        with st.expander("Share with a class", icon=":material/share:"):
+            text.show("train", "Share")
+            classroom.share_panel()
 
 with main:
     t, running, waiting = state.trainer(), state.running(), state.queued()
@@ -87,3 +91,5 @@ with main:
     with st.expander("Save or load a model", icon=":material/save:"):
         text.show("train", "Files")
         files.download_and_upload()
+
+nav.next_page("app_pages/train.py")

@@ -3,7 +3,7 @@ import numpy as np
 import streamlit as st
 
 from nn_core import MLP
-from ui import charts, state, text, thin
+from ui import charts, nav, state, text, thin
 
 model, snaps = state.model(), state.snapshots()
 
@@ -65,3 +65,5 @@ for l in range(1, model.L + 1):
                                           now_name=label),
                         **charts.PLOT, key=f"weights.hist{l}")
 st.caption(text.fill("weights", "Histograms chart", init=model.init, seed=model.seed))
+
+nav.next_page("app_pages/weights.py")

@@ -17,6 +17,10 @@ LIMITS = [Limits(), Limits(max_hidden=64, max_layers=2, max_epochs=20, max_train
 def valid_for_its_widget(key, value, limits) -> bool:
     if key == "preset":
         return value in PRESETS
+    if key == "lesson":   # read by ui/classroom.py (signed), only its length is checked here
+        return isinstance(value, str) and len(value) <= 1500
+    if key == "projector":
+        return isinstance(value, bool)
     c = {c.key: c for c in controls(limits)}[key]
     if c.widget == "sizes":
         return isinstance(value, str)
@@ -62,18 +66,18 @@ def test_caps_bound_what_a_link_can_set():
 
 
 def test_more_keys_can_be_registered():
-    """A later page (a classroom's projector mode, say) adds its own keys the same way."""
+    """A page adds its own keys the same way (ui/projector.py and ui/classroom.py do)."""
     def read(text, limits):
         if text not in ("0", "1"):
             raise Refused("is not 0 or 1")
         return text == "1", None
-    key = LinkKey("projector", read, lambda v, limits: "1" if v else "0")
+    key = LinkKey("contrast", read, lambda v, limits: "1" if v else "0")
     register(key)
     try:
-        assert read_link({"projector": ["1"]}, Limits()).values == {"projector": True}
-        assert read_link({"projector": ["yes"]}, Limits()).notes == [
-            "The link's projector=`yes` is not 0 or 1: ignored."]
+        assert read_link({"contrast": ["1"]}, Limits()).values == {"contrast": True}
+        assert read_link({"contrast": ["yes"]}, Limits()).notes == [
+            "The link's contrast=`yes` is not 0 or 1: ignored."]
         with pytest.raises(ValueError, match="twice"):
-            register(LinkKey("projector", read, str))
+            register(LinkKey("contrast", read, str))
     finally:
-        del REGISTRY["projector"]
+        del REGISTRY["contrast"]

@@ -19,7 +19,7 @@ import streamlit as st
 
 from nn_core import PRESETS, TrainConfig
 
-from . import resources
+from . import classroom, resources
 from .controls import Control, config_from_widgets, controls, widget_values
 from .estimate import estimate_note
 from .links import read_link
@@ -43,9 +43,14 @@ def read_link_once() -> None:
         return
     st.session_state["train.link_read"] = True
     query = {k: st.query_params.get_all(k) for k in st.query_params}
-    reading = read_link(query, resources.limits())
-    st.session_state["train.link_notes"] = reading.notes
-    st.session_state.update(reading.values)
+    limits, lesson = resources.limits(), classroom.lesson()
+    reading = read_link(query, limits)
+    st.session_state["train.link_notes"] = reading.notes + classroom.link_notes(query)
+    if lesson:  # the teacher's preset under everything; the link may change only what the lesson leaves open
+        st.session_state.update(widget_values(PRESETS[lesson["preset"]].config, limits))
+        reading.values = {k: v for k, v in reading.values.items() if k not in lesson["fixed"] and k != "preset"}
+        st.session_state["preset"] = lesson["preset"]
+    st.session_state.update({k: v for k, v in reading.values.items() if k not in ("lesson", "projector")})  # app-wide keys
     if reading.query != {k: v[-1] if v else "" for k, v in query.items()} or any(len(v) != 1 for v in query.values()):
         # The link needs fixing: Streamlit seeds bound widgets from the link it was opened
         # with, so write the clean one and rerun with it.
@@ -73,15 +78,23 @@ def hyperparameter_widgets() -> TrainConfig | None:
     if notes:  # one box: a link with several problems should not push the settings off the screen
         st.warning(notes[0] if len(notes) == 1 else "This link needed fixing:\n" + "\n".join(f"- {n}" for n in notes),
                    icon=":material/link:")
-    st.selectbox("Preset", list(PRESETS), index=list(PRESETS).index(DEFAULT_PRESET), key="preset",
-                 format_func=lambda n: PRESETS[n].title, on_change=_apply_preset,
-                 help="Start from the network of one of the source documents, or from our fast/best set-ups. "
-                      "Choosing a preset fills in every setting below; change any of them afterwards.")
-    preset = PRESETS[st.session_state["preset"]]
+    lesson, fixed = classroom.lesson(), classroom.fixed_values()
+    if lesson:
+        preset = PRESETS[lesson["preset"]]
+        st.info(f"Your teacher's link sets the preset **{preset.title}**"
+                + (f" and fixes {', '.join(classroom.labels(fixed))}." if fixed else "."), icon=":material/school:")
+    else:
+        st.selectbox("Preset", list(PRESETS), index=list(PRESETS).index(DEFAULT_PRESET), key="preset",
+                     format_func=lambda n: PRESETS[n].title, on_change=_apply_preset,
+                     help="Start from the network of one of the source documents, or from our fast/best set-ups. "
+                          "Choosing a preset fills in every setting below; change any of them afterwards.")
+        preset = PRESETS[st.session_state["preset"]]
     st.caption(preset.description)
     defaults = widget_values(PRESETS[DEFAULT_PRESET].config, limits)  # a widget's default stays out of the URL
     row: list = []
     for c in controls(limits):
+        if c.key in fixed:  # a class link's setting: no widget, the teacher's value
+            continue
         if c.spec.half:  # two half-width widgets share a row
             row = row or list(st.columns(2))
             _widget(c, defaults[c.key], row.pop(0))
@@ -89,8 +102,8 @@ def hyperparameter_widgets() -> TrainConfig | None:
             row = []
             _widget(c, defaults[c.key], st)
     try:
-        config = config_from_widgets({c.key: st.session_state[c.key] for c in controls(limits)}, preset.config,
-                                     limits)
+        config = config_from_widgets({c.key: fixed[c.key] if c.key in fixed else st.session_state[c.key]
+                                      for c in controls(limits)}, preset.config, limits)
     except ValueError as e:
         st.error(str(e))
         return None

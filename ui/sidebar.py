@@ -5,7 +5,7 @@ import math
 
 import streamlit as st
 
-from . import metadata, state
+from . import classroom, metadata, state
 
 
 def _duration(seconds: float) -> str:
@@ -39,3 +39,14 @@ def training_status() -> None:
     val = f" · validation {t.history.val_acc[-1]:.2%}" if t.history.val_acc else ""
     eta = f" · about {_duration(p.eta)} left" if state.running() else ""
     st.caption(f"epoch {p.current_epoch}/{p.epochs}{val}{eta}")
+
+
+def class_lesson() -> None:
+    """What a teacher's class link fixed, or why it is not used."""
+    lesson, note = classroom.lesson(), st.session_state["class.note"]
+    if note:
+        st.warning(note, icon=":material/link_off:")
+    if lesson:
+        fixed = ", ".join(classroom.labels(lesson["hidden"])) or "nothing"
+        st.info(f"**Class settings** from your teacher's link: preset {lesson['preset']}; fixed on the Train page: "
+                f"{fixed}.", icon=":material/school:")

@@ -10,6 +10,8 @@ model.test_scores  the shown model's scores on the test set (ui/scores.py)
 train.trainer   the Trainer of the run in progress (or finished), or None
 train.running   True while the run is active (its thread trains, the fragment watches)
 train.run       the Run (ui/run.py) whose thread advances train.trainer, or None
+class.lesson    a teacher's class link (ui/classroom.py): its preset, the settings it fixes and hides
+view.projector  projector mode: larger text and thicker lines (ui/projector.py)
 train.queued    while every training slot is taken: what to start when this session's turn comes
 train.error     a message for the Train page (divergence, bad settings), or None
 train.notice    a success message for the Train page, or None
@@ -58,6 +60,11 @@ DEFAULTS = {  # a value, or a factory called once per session (each session its 
     "train.trainer": None,
     "train.run": None,          # the background thread advancing it (ui/run.py), or None
     "train.running": False,
+    "class.read": False,        # the link's class lesson is read once per session (ui/classroom.py)
+    "class.lesson": None,       # a teacher's class link: preset, fixed settings, projector; or None
+    "class.note": None,         # why the link's lesson is not used (changed, unknown settings), or None
+    "view.projector": False,    # projector mode (the sidebar's switch, ui/projector.py)
+    "view.projector_read": False,
     "train.queued": None,       # waiting for a training slot: {"action", "config", "seconds"}, or None
     "train.error": None,
     "train.notice": None,
