@@ -150,7 +150,7 @@ def test_training_live_pause_and_pages(server, page):
     # resume, leave for another page, come back: training went on meanwhile
     main.get_by_role("button", name="Resume").click()
     page.wait_for_timeout(800)
-    page.get_by_role("link", name="Weights").click()
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Weights", exact=True).click()
     # (not wait_idle: while training, a chunk is queued every 0.1 s, so the app is rarely idle)
     page.get_by_test_id("stMain").get_by_text("What the network learned").wait_for()
     on_weights = sidebar_step(page)
@@ -160,7 +160,7 @@ def test_training_live_pause_and_pages(server, page):
         if sidebar_step(page) > on_weights:
             break
     assert sidebar_step(page) > on_weights
-    page.get_by_role("link", name="Train").click()
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Train", exact=True).click()
     page.get_by_test_id("stMain").get_by_text("Train a network").wait_for()
     page.wait_for_timeout(1500)
     assert sidebar_step(page) > on_weights
@@ -267,20 +267,20 @@ def test_two_sessions_train_draw_and_upload_without_seeing_each_other(server, br
     assert "784-24-10" not in alice.get_by_test_id("stSidebar").inner_text()
     assert "784-16-10" not in bob.get_by_test_id("stSidebar").inner_text()
 
-    alice.get_by_role("link", name="Draw").click()
+    alice.get_by_test_id("stSidebarNav").get_by_role("link", name="Draw", exact=True).click()
     alice.get_by_text("Nothing drawn yet").wait_for()
     draw_strokes(alice, DIGIT_STROKES["1"], canvas_box(alice))
     assert re.fullmatch(r"[0-9]", _wait_for_prediction(alice) or "")  # one digit: her small model may misread it
-    bob.get_by_role("link", name="Draw").click()
+    bob.get_by_test_id("stSidebarNav").get_by_role("link", name="Draw", exact=True).click()
     bob.get_by_text("Nothing drawn yet").wait_for()     # Alice's drawing is hers
     assert bob.locator(".st-key-prediction").count() == 0
 
     save_model(tmp_path / "bobs-model.npz", MLP([784, 12, 10], activation="tanh", seed=5))
-    bob.get_by_role("link", name="Train").click()
+    bob.get_by_test_id("stSidebarNav").get_by_role("link", name="Train", exact=True).click()
     bob.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(tmp_path / "bobs-model.npz"))
     expect(bob.get_by_test_id("stSidebar")).to_contain_text("bobs-model.npz", timeout=15_000)
     expect(bob.get_by_test_id("stSidebar")).to_contain_text("784-12-10")
-    alice.get_by_role("link", name="Weights").click()
+    alice.get_by_test_id("stSidebarNav").get_by_role("link", name="Weights", exact=True).click()
     alice.get_by_test_id("stMain").get_by_text("What the network learned").wait_for()
     wait_idle(alice)
     assert "bobs-model" not in alice.get_by_test_id("stSidebar").inner_text()

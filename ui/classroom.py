@@ -175,11 +175,10 @@ def share_panel() -> None:
                    help="Students who open the link get these settings at their current values here, without "
                         "their controls; every other setting stays theirs to change.")
     pages = [p for p in LESSON]
-    c1, c2 = st.columns(2)
-    page = c1.selectbox("Opens on", pages, index=pages.index(next(p for p in LESSON if p.url == "train")),
+    page = st.selectbox("Opens on", pages, index=pages.index(next(p for p in LESSON if p.url == "train")),
                         key="train.share.page", format_func=lambda p: p.title,
                         help="The page the link opens; the class settings hold on every page.")
-    c2.toggle("Projector mode", key="train.share.projector",
+    st.toggle("Projector mode", key="train.share.projector",
               help="The link opens with larger text and thicker lines, for the screen at the front.")
     preset = st.session_state.get("preset") or "fast"
     fixed = {k: REGISTRY[k].write(st.session_state[k], limits) for k in st.session_state["train.share.fixed"]

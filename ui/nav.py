@@ -46,8 +46,8 @@ def by_url(url: str) -> Lesson | None:
 
 def every_page() -> None:
     """Home's map of the lesson: a link to each page and the one thing it teaches."""
-    for i, p in enumerate(LESSON[1:], start=1):
-        st.page_link(p.script, label=f"{i}. {p.title}: {text.section('nav', p.teaches + ' title')}", icon=p.icon)
+    for p in LESSON[1:]:
+        st.page_link(p.script, label=f"{p.title}: {text.section('nav', p.teaches + ' title')}", icon=p.icon)
         st.caption(text.section("nav", p.teaches))
 
 

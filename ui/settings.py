@@ -79,6 +79,8 @@ def hyperparameter_widgets() -> TrainConfig | None:
         st.warning(notes[0] if len(notes) == 1 else "This link needed fixing:\n" + "\n".join(f"- {n}" for n in notes),
                    icon=":material/link:")
     lesson, fixed = classroom.lesson(), classroom.fixed_values()
+    if st.session_state["class.note"]:  # also in the sidebar, which a phone keeps closed
+        st.warning(st.session_state["class.note"], icon=":material/link_off:")
     if lesson:
         preset = PRESETS[lesson["preset"]]
         st.info(f"Your teacher's link sets the preset **{preset.title}**"
