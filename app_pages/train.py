@@ -1,7 +1,7 @@
 """Train: every hyperparameter, Start/Pause/Resume/Reset, and live curves."""
 import streamlit as st
 
-from ui import charts, classroom, files, nav, state, text, training
+from ui import charts, classroom, files, nav, questions, resources, state, text, train_questions, training
 
 st.title("Train a network")
 text.show("train", "Intro")
@@ -87,6 +87,12 @@ with main:
             st.caption(text.section("train", "Zoom"))
 
     live_view()
+
+    if not running:  # questions on numbers that do not move while they are answered
+        st.header("Check your understanding")
+        history = state.info().get("metrics", {}).get("history")
+        n_train = (config.n_train or len(resources.dataset().y_train)) if config else 0
+        questions.ask_all(train_questions.questions(config, n_train, history))
 
     with st.expander("Save or load a model", icon=":material/save:"):
         text.show("train", "Files")

@@ -95,7 +95,9 @@ def test_training_runs_chunk_by_chunk_and_publishes_the_model(one_step_ticks):
     assert trainer.status == "done" and trainer.step_count == 2 * 8 == runs  # 1000 images / 128 = 8 steps/epoch
     model = at.session_state["model.current"]
     assert model.layer_sizes == (784, 16, 10) and model is not trainer.model
-    assert "Training finished" in texts(at.success)
+    val = trainer.history.val_acc[-1]
+    assert f"Training finished: validation accuracy {val:.2%}" in texts(at.success)
+    assert "test accuracy is on the Evaluate page" in texts(at.success)
     titles = [f["layout"]["title"]["text"] for f in figures(at)]
     assert {"Loss J (cross-entropy)", "Accuracy", "Weights and gradients, RMS per weight"} <= set(titles)
     assert "784-16-10 relu (custom)" in sidebar_text(at) and "epoch 2/2" in sidebar_text(at)

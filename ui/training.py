@@ -218,12 +218,14 @@ def tick() -> None:
         st.session_state["train.error"] = t.message
     else:
         state.adopt_trained(t, _run_name(t))
-        acc = state.info()["metrics"]["test_accuracy"]
+        val = state.info()["metrics"]["val_accuracy"]
+        acc = f"validation accuracy {val:.2%}" if val is not None else "no validation score yet"
         st.session_state["train.notice"] = (
-            f"Training finished: test accuracy {acc:.2%} after {duration(t.elapsed)} of training. This model is "
-            "now the one every page shows." if t.status == "done" else
+            f"Training finished: {acc} after {duration(t.elapsed)} of training. This model is now the one "
+            "every page shows; its test accuracy is on the Evaluate page (the test images stay unseen while "
+            "you choose settings, so that score is an honest estimate of new digits)." if t.status == "done" else
             f"Training stopped after {duration(t.elapsed)}, this server's limit per run, at step "
-            f"{t.step_count:,} of {t.total_steps:,}. The model trained so far (test accuracy {acc:.2%}) is now "
+            f"{t.step_count:,} of {t.total_steps:,}. The model trained so far ({acc}) is now "
             "the one every page shows.")
     # st.rerun raises; a traceback kept by the runtime would keep this frame, and with it
     # the whole finished run, alive (measured: ~20 MB per run): drop the references first.
