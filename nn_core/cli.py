@@ -32,7 +32,7 @@ from .evaluate import accuracy, evaluate
 from .fields import Spec, parse_text
 from .metrics import confusion_matrix, per_class_accuracy
 from .presets import PRESETS, get_preset
-from .serialize import load_model, save_model, save_snapshots
+from .serialize import MAX_PARAMS, load_model, save_model, save_snapshots
 from .trainer import Trainer
 
 # The CLI's default data directory: the repository's bundled assets, or $NN_CORE_DATA.
@@ -147,6 +147,10 @@ def _bar(fraction: float, width: int = 30) -> str:
 
 def cmd_train(args) -> dict:
     config = config_from(args)
+    n = sum(a * b + b for a, b in zip(config.layer_sizes[:-1], config.layer_sizes[1:]))
+    if args.save and n > MAX_PARAMS:  # checked before training: a file the loaders would refuse
+        raise ValueError(f"this network has {n:,} weights and biases; model files hold at most {MAX_PARAMS:,} "
+                         "(what `evaluate`, `predict` and the app read): train a smaller one, or leave out --save")
     _writable(args.save)
     _writable(args.save_snapshots)
     data = load_dataset(args.data)

@@ -63,6 +63,7 @@ def test_predict_reads_a_drawing(tmp_path, mnist):
     (["train", "--save", "nn_core/cli.py/m.npz"], "cannot write nn_core/cli.py/m.npz: no directory"),
     (["train", "--save", "nn_core"], "it is a directory"),
     (["train", "--save", "/proc/m.npz"], "cannot write /proc/m.npz: could not create a file"),
+    (["train", "--hidden", "4096", "4096", "4096", "--save", "big.npz"], "model files hold at most 25,000,000"),
     (["train", "--bogus"], "unrecognized"),
     (["frobnicate"], "invalid choice"),
     ([], "required"),
