@@ -7,12 +7,13 @@ time-boxed chunk and refreshes the sidebar's progress.
 """
 import streamlit as st
 
-from ui import resources, sidebar, state, training
+from ui import resources, sidebar, state, style, training
 
 st.set_page_config(page_title="Neural network explainer · MNIST", page_icon="✍️", layout="wide")
 resources.limit_blas_threads()
 resources.tune_memory()
 state.init()
+style.apply()  # contrast, focus rings, phone layout: assets/app.css
 
 page = st.navigation([
     st.Page("app_pages/home.py", title="Home", icon=":material/home:", default=True),

@@ -3,7 +3,7 @@ import numpy as np
 import streamlit as st
 
 from nn_core import prepare_drawing
-from ui import canvas, example, forward_view, pictures, resources, state, text
+from ui import canvas, example, forward_view, pictures, readout, resources, state, text
 
 CANVAS = 280  # px, ten canvas pixels per MNIST pixel
 SOURCES = {"draw": "Draw a digit", "test": "Pick a test image"}
@@ -52,14 +52,21 @@ def _show_forward(ex: example.Example, prediction_column, chart_column) -> None:
     with prediction_column:
         forward_view.prediction(probs, ex.label)
     with chart_column:
-        forward_view.probabilities(probs, key="draw.probs.top", label=ex.label)
-    forward_view.layers(model, cache, key="draw.flow")
+        forward_view.probabilities(probs, label=ex.label)
+    forward_view.layers(model, cache)
+
+
+def _top_row():
+    """Input | prediction | probabilities. On a phone the columns stack and the prediction
+    moves above the canvas (CSS in assets/app.css), so both fit on one screen."""
+    with st.container(key="draw.top"):
+        return st.columns([1.1, 0.9, 1.4])
 
 
 @st.fragment
 def drawing() -> None:
     """The canvas and everything that depends on it: a stroke reruns only this part."""
-    c1, c2, c3 = st.columns([1.1, 0.9, 1.4])
+    c1, c2, c3 = _top_row()
     with c1:
         st.markdown(text.section("draw", "Canvas"))
         brush = st.slider("Brush size", 8, 40, 20, key="draw.brush", persist_state="session",
@@ -103,7 +110,7 @@ def test_image() -> None:
     n = len(resources.dataset().y_test)
     if "draw.index" not in st.session_state:
         st.session_state["draw.index"] = 0
-    c1, c2, c3 = st.columns([1.1, 0.9, 1.4])
+    c1, c2, c3 = _top_row()
     with c1:
         i = st.number_input("Test image number", 0, n - 1, key="draw.index", step=1,
                             help=f"Any of the {n:,} test images, 0 to {n - 1}. The network never trained on them.")
@@ -111,10 +118,12 @@ def test_image() -> None:
                   help="Pick one of the test images at random.")
         example.use_test_image(i)
         ex = example.current()
-        st.image(pictures.grey(ex.image, 196), width=196, caption=text.fill("draw", "Test image", index=i, label=ex.label))
+        st.image(pictures.grey(ex.image, 196), width=196, caption=text.fill("draw", "Test image", index=i, label=ex.label),
+                 alt=f"Test image #{i:,}, a handwritten {ex.label}")
     _show_forward(ex, c2, c3)
 
 
+readout.enable()  # hover and tap read-outs of the charts below
 if source == "test":
     test_image()
 else:
