@@ -1,4 +1,6 @@
 """Draw: the user's digit (or a test image) through preprocessing and every layer."""
+from html import escape
+
 import numpy as np
 import streamlit as st
 
@@ -29,30 +31,37 @@ def _random_test_image() -> None:
 
 
 def _show_steps(steps: dict) -> None:
-    """The five preprocessing pictures in a row, each with what it did."""
+    """The five preprocessing pictures in a row (one element: they change with every stroke),
+    each with what it did. The 28x28 ones are sent at their own size and enlarged by the browser."""
     top, bottom, left, right = steps["bbox"]
     (ink_h, ink_w), (scaled_h, scaled_w), (dy, dx) = steps["ink"].shape[:2], steps["scaled"].shape, steps["shift"]
-    shown = [(steps["ink"], "1. your strokes", text.fill("draw", "Step ink", width=ink_w, height=ink_h), steps["bbox"]),
-             (steps["cropped"], "2. cropped to the ink",
-              text.fill("draw", "Step cropped", width=right - left, height=bottom - top), None),
-             (steps["scaled"], "3. scaled", text.fill("draw", "Step scaled", width=scaled_w, height=scaled_h), None),
-             (steps["boxed"], "4. placed in 28×28", text.section("draw", "Step boxed"), None),
-             (steps["centred"], "5. centred by mass", text.fill("draw", "Step centred", dx=dx, dy=dy), None)]
-    for col, (img, title, caption, box) in zip(st.columns(5), shown):
-        with col:
-            st.markdown(f"**{title}**")
-            st.markdown(pictures.img_tag(pictures.grey(img, 140, box), title), unsafe_allow_html=True)
-            st.caption(caption)
+    side = lambda a: (round(140 * a.shape[1] / max(a.shape)), round(140 * a.shape[0] / max(a.shape)))  # noqa: E731
+    shown = [(pictures.grey(steps["ink"], 140, steps["bbox"]), None, "1. your strokes",
+              text.fill("draw", "Step ink", width=ink_w, height=ink_h)),
+             (pictures.grey(steps["cropped"], 140), None, "2. cropped to the ink",
+              text.fill("draw", "Step cropped", width=right - left, height=bottom - top)),
+             (pictures.grey(steps["scaled"], None), side(steps["scaled"]), "3. scaled",
+              text.fill("draw", "Step scaled", width=scaled_w, height=scaled_h)),
+             (pictures.grey(steps["boxed"], None), (140, 140), "4. placed in 28×28", text.section("draw", "Step boxed")),
+             (pictures.grey(steps["centred"], None), (140, 140), "5. centred by mass",
+              text.fill("draw", "Step centred", dx=dx, dy=dy))]
+    figures = "".join(f'<figure class="nn-step"><div class="nn-step-title">{escape(title)}</div>'
+                      f'{pictures.img_tag(img, title, *(size or (None, None)))}'
+                      f'<figcaption>{escape(caption)}</figcaption></figure>' for img, size, title, caption in shown)
+    forward_view.html(f'<div class="nn-steps">{figures}</div>')
 
 
-def _show_forward(ex: example.Example, prediction_column, chart_column) -> None:
-    """The prediction, the probabilities and every layer, all from ONE forward pass."""
+def _show_forward(ex: example.Example, prediction_column, chart_column, then=None) -> None:
+    """The prediction, the probabilities and every layer, all from ONE forward pass. The answer
+    is sent first; `then` (the preprocessing pictures) and the layers follow."""
     model = state.model()
     probs, cache = model.forward(ex.x.reshape(1, -1))  # (1, 784) -> (1, 10), and every Z and A
     with prediction_column:
         forward_view.prediction(probs, ex.label)
     with chart_column:
         forward_view.probabilities(probs, label=ex.label)
+    if then is not None:
+        then()
     forward_view.layers(model, cache)
 
 
@@ -78,7 +87,8 @@ def drawing() -> None:
             # A full rerun, not just this fragment: widget state of the replaced canvas (its last
             # drawing) is only pruned on a full run.
             st.rerun(scope="app")
-    with st.container(key="draw.preprocessing"):
+    preprocessing = st.container(key="draw.preprocessing")
+    with preprocessing:
         st.subheader("From strokes to 784 numbers: preprocessing")
         t1, t2, t3 = st.columns(3)
         crop = t1.toggle("Crop to the ink", True, key="draw.crop", persist_state="session",
@@ -87,10 +97,7 @@ def drawing() -> None:
                         help="Off: the (cropped) picture is stretched to 28×28, ignoring its aspect ratio.")
         centre = t3.toggle("Centre by mass", True, key="draw.centre", persist_state="session",
                            help="Off: the digit stays where the previous steps put it.")
-        steps = prepare_drawing(image, crop=crop, fit_box=fit, centre=centre) if image is not None else None
-        if steps is not None:
-            st.markdown(text.section("draw", "Preprocessing"))
-            _show_steps(steps)
+    steps = prepare_drawing(image, crop=crop, fit_box=fit, centre=centre) if image is not None else None
     if steps is not None:
         example.use_drawing(steps["x"])
     elif image is not None:  # the canvas was wiped with its own toolbar
@@ -103,7 +110,13 @@ def drawing() -> None:
     if steps is None:
         with c1:
             st.caption(text.section("draw", "Last drawing"))
-    _show_forward(ex, c2, c3)
+
+    def pictures_of_steps() -> None:
+        if steps is not None:
+            with preprocessing:
+                st.markdown(text.section("draw", "Preprocessing"))
+                _show_steps(steps)
+    _show_forward(ex, c2, c3, then=pictures_of_steps)
 
 
 def test_image() -> None:

@@ -173,7 +173,8 @@ def test_the_centring_shift_is_said_the_right_way_round():
     image, _ = canvas_png(DIGITS["7"])
     dy, dx = prepare_drawing(image)["shift"]
     assert dx != dy  # a 7's ink is heavy at the top right: it moves down and left
-    assert any(f"shifted by Δx = {dx:+d}, Δy = {dy:+d} px" in c for c in captions(at))
+    shown = captions(at) + [" ".join(m.value.split()) for m in at.markdown]  # the pictures' captions are HTML
+    assert any(f"shifted by Δx = {dx:+d}, Δy = {dy:+d} px" in c for c in shown)
 
 
 def test_switching_off_centring_changes_the_input_of_an_off_centre_digit():

@@ -62,7 +62,7 @@ def probabilities(probs: np.ndarray, label: int | None = None) -> None:
     labels = [pct(float(p)) if p >= 0.01 else "" for p in probs]
     chart = svg.bars(probs, "Probabilities A = softmax(Z)", "digit", "probability", labels=DIGITS, highlight=k,
                      y_range=(0, 1.12), value_labels=labels, name="P", item="digit",
-                     summary=f"Largest: digit {k} at {pct(float(probs[k]))}.")
+                     summary=f"Largest: digit {k} at {pct(float(probs[k]))}.", width=340)
     rows = [[d, pct(float(p))] for d, p in zip(DIGITS, probs)]
     html(chart + svg.table("Probability of each digit", ["digit", "probability"], rows))
     st.caption(text.section("draw", "Probabilities") if label is None else

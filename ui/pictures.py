@@ -79,11 +79,14 @@ def digit_sheet(images: np.ndarray, labels: list[str], cols: int, scale: int = 4
     return sheet
 
 
-def grey(image: np.ndarray, size: int = 140, box: tuple[int, int, int, int] | None = None) -> Image.Image:
+def grey(image: np.ndarray, size: int | None = 140, box: tuple[int, int, int, int] | None = None) -> Image.Image:
     """A [0, 1] grey array as a white-on-black picture whose longer side is `size` px
     (nearest-neighbour, so pixels stay visible), optionally with a bounding box (top, bottom,
-    left, right) drawn on it."""
+    left, right) drawn on it. size None: at its own size, one grey byte a pixel (for the
+    browser to enlarge: the smallest file)."""
     a = np.clip(np.nan_to_num(np.asarray(image, np.float64)), 0, 1)
+    if size is None:
+        return Image.fromarray(np.round(a * 255).astype(np.uint8), "L")
     h, w = a.shape
     img = Image.fromarray(np.round(a * 255).astype(np.uint8)).convert("RGB")
     s = size / max(h, w)

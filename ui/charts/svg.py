@@ -50,11 +50,13 @@ def tick_label(v: float) -> str:
 
 def bars(values, title: str, xtitle: str, ytitle: str, labels: list[str] | None = None,
          diverging: bool = False, highlight=(), y_range: tuple[float, float] | None = None,
-         value_labels: list[str] | None = None, name: str = "", item: str = "unit", summary: str = "") -> str:
+         value_labels: list[str] | None = None, name: str = "", item: str = "unit", summary: str = "",
+         width: int = W) -> str:
     """An SVG bar chart (HTML string). labels: one per bar (categories, all shown), else bars are
     numbered from 0. diverging: blue positive, red negative; highlight: indices drawn orange.
     value_labels: a text per bar written on it ("" for none; for ten bars or so). name and
-    item word the read-out ("digit 3: P = 0.97"); summary ends the chart's accessible name."""
+    item word the read-out ("digit 3: P = 0.97"); summary ends the chart's accessible name.
+    width: of the viewBox; near the width it is shown at, so its text is about 13 px."""
     v = np.nan_to_num(np.asarray(values, np.float64).ravel())
     n = len(v)
     lo, hi = y_range if y_range else (min(0.0, float(v.min())), max(0.0, float(v.max())))
@@ -63,7 +65,7 @@ def bars(values, title: str, xtitle: str, ytitle: str, labels: list[str] | None 
     if not y_range:  # room for the value labels and a little air
         pad = (hi - lo) * (0.14 if value_labels else 0.05)
         lo, hi = (lo - pad if lo < 0 else lo), hi + pad
-    x0, x1, y0, y1 = LEFT, W - RIGHT, TOP, H - BOTTOM
+    x0, x1, y0, y1 = LEFT, width - RIGHT, TOP, H - BOTTOM
     sy = (y1 - y0) / (hi - lo)
     ypos = lambda val: y1 - (val - lo) * sy  # noqa: E731
     slot = (x1 - x0) / n
@@ -103,7 +105,7 @@ def bars(values, title: str, xtitle: str, ytitle: str, labels: list[str] | None 
     data = " ".join(f"{x:.4g}" for x in v)
     cats = f' data-labels="{escape(" ".join(map(str, labels)))}"' if labels is not None else ""
     aria = escape(f"{title}. {summary}".strip())
-    return (f'<svg class="nn-bars" viewBox="0 0 {W} {H}" role="img" aria-label="{aria}" data-readout="bars" '
+    return (f'<svg class="nn-bars" viewBox="0 0 {width} {H}" role="img" aria-label="{aria}" data-readout="bars" '
             f'data-name="{escape(name or ytitle)}" data-item="{escape(item)}" data-values="{data}"{cats} '
             f'data-plot="{x0} {x1}" font-size="13" fill="{TEXT}" style="width:100%;height:auto;display:block">{"".join(parts)}</svg>')
 
