@@ -22,7 +22,7 @@ probs, cache = model.forward(x)
 predicted = int(probs.argmax())
 c1, c2 = st.columns([1, 3])
 with c1:
-    st.image(pictures.grey(ex.image, 168), width=168,
+    st.image(pictures.grey(ex.image, 168), width=168, alt=f"The digit on this page: {ex.name}",
              caption=f"{ex.name.capitalize()}" + (f", labelled {ex.label}" if ex.label is not None else ""))
 with c2:
     example_id = f"{ex.source}.{ex.index}" if ex.source == "test" else f"drawing.{hash(ex.x.tobytes())}"

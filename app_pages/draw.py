@@ -1,6 +1,4 @@
 """Draw: the user's digit (or a test image) through preprocessing and every layer."""
-from html import escape
-
 import numpy as np
 import streamlit as st
 
@@ -45,10 +43,7 @@ def _show_steps(steps: dict) -> None:
              (pictures.grey(steps["boxed"], None), (140, 140), "4. placed in 28×28", text.section("draw", "Step boxed")),
              (pictures.grey(steps["centred"], None), (140, 140), "5. centred by mass",
               text.fill("draw", "Step centred", dx=dx, dy=dy))]
-    figures = "".join(f'<figure class="nn-step"><div class="nn-step-title">{escape(title)}</div>'
-                      f'{pictures.img_tag(img, title, *(size or (None, None)))}'
-                      f'<figcaption>{escape(caption)}</figcaption></figure>' for img, size, title, caption in shown)
-    forward_view.html(f'<div class="nn-steps">{figures}</div>')
+    forward_view.html(pictures.captioned_row(shown))
 
 
 def _show_forward(ex: example.Example, prediction_column, chart_column, then=None) -> None:
@@ -89,7 +84,7 @@ def drawing() -> None:
             st.rerun(scope="app")
     preprocessing = st.container(key="draw.preprocessing")
     with preprocessing:
-        st.subheader("From strokes to 784 numbers: preprocessing")
+        st.header("From strokes to 784 numbers: preprocessing")
         t1, t2, t3 = st.columns(3)
         crop = t1.toggle("Crop to the ink", True, key="draw.crop", persist_state="session",
                          help="Off: the whole canvas is used, so the digit keeps its size and place on it.")

@@ -34,7 +34,7 @@ m3.metric("Test loss J", f"{r.loss:.4f}", help="Mean cross-entropy −log(probab
 
 c1, c2 = st.columns([1.15, 1])
 with c1:
-    st.subheader("Confusion matrix")
+    st.header("Confusion matrix")
     st.markdown(text.section("evaluate", "Matrix"))
     t_sel, p_sel = st.session_state.get("eval.true", ANY), st.session_state.get("eval.pred", ANY)
     selected = (t_sel, p_sel) if ANY not in (t_sel, p_sel) else None
@@ -42,7 +42,7 @@ with c1:
                     **charts.PLOT)
     st.caption(text.fill("evaluate", "Matrix chart", squares=cm.size, n=n))
 with c2:
-    st.subheader("Accuracy per digit")
+    st.header("Accuracy per digit")
     acc = per_class_accuracy(cm)
     hardest, y_min = int(np.nanargmin(acc)), max(0.0, float(np.nanmin(acc)) - 0.05)
     st.plotly_chart(charts.bars(acc, "", "true digit", "fraction correct", labels=[str(i) for i in range(10)],
@@ -50,7 +50,7 @@ with c2:
                     **charts.PLOT)
     st.caption(text.fill("evaluate", "Per digit chart", hardest=hardest, y_min=y_min))
 
-st.subheader("The most confident mistakes")
+st.header("The most confident mistakes")
 st.markdown(text.section("evaluate", "Gallery"))
 choices = [ANY] + list(range(10))
 f1, f2, f3 = st.columns([1, 1, 1])
@@ -81,6 +81,8 @@ with st.container(key="eval.gallery"):
                 p = probs[i]
                 with col:
                     st.image(pictures.digit_card(data.x_test[i], p, y), width=140,
+                             alt=f"Test image #{i:,}: a handwritten {y}, read as {int(p.argmax())} ({p.max():.0%} sure); "
+                                 f"below it, bars of the ten probabilities",
                              caption=f"#{i:,}: a {y}, read as {int(p.argmax())} ({p.max():.0%}); P({y}) = {p[y]:.1%}")
                     st.button("Draw", key=f"eval.draw.{i}", on_click=example.open_test_image,
                               args=(i, "app_pages/draw.py"), icon=":material/draw:", width="stretch",

@@ -3,7 +3,7 @@ import numpy as np
 import streamlit as st
 
 from nn_core import MLP
-from ui import charts, state, text
+from ui import charts, pictures, readout, state, text
 
 model, snaps = state.model(), state.snapshots()
 
@@ -26,12 +26,14 @@ same_scale = len(snaps) >= 2 and st.toggle(
          "Off: each snapshot uses its own range, so faint early structure is visible.")
 scale_source = model.params["W1"] if same_scale else W1
 zmax = float(np.percentile(np.abs(scale_source), 99.5)) or 1.0
-st.subheader(f"First layer: {W1.shape[1]} templates, {label}")
-st.plotly_chart(charts.templates(W1, zmax=zmax, colorbar="weight W1"), **charts.PLOT, key="weights.templates")
+st.header(f"First layer: {W1.shape[1]} templates, {label}")
+cols = int(np.ceil(np.sqrt(W1.shape[1] * 1.6)))  # a wide mosaic, like the screen
+st.html(pictures.mosaic(W1, cols, zmax, width=min(1100, 87 * cols)) + pictures.colorbar(zmax, "weight W1"))
 st.caption(text.fill("weights", "Templates", zmax=zmax))
+readout.enable()  # hovering or tapping a template names its unit and pixel
 
 if model.L > 1:
-    st.subheader("Later layers")
+    st.header("Later layers")
     st.markdown(text.section("weights", "Later"))
     cols = st.columns(min(model.L - 1, 2))
     for k, l in enumerate(range(2, model.L + 1)):
@@ -43,7 +45,7 @@ if model.L > 1:
                             **charts.PLOT, key=f"weights.W{l}")
             st.caption(text.fill("weights", "Matrix", l=l, prev=l - 1, out=out))
 
-st.subheader("Biases")
+st.header("Biases")
 st.markdown(text.section("weights", "Biases"))
 tabs = st.tabs([f"b{l} ({params[f'b{l}'].size})" for l in range(1, model.L + 1)])
 for l, tab in zip(range(1, model.L + 1), tabs):
@@ -53,7 +55,7 @@ for l, tab in zip(range(1, model.L + 1), tabs):
                         **charts.PLOT, key=f"weights.b{l}")
         st.caption(text.fill("weights", "Bias chart", l=l))
 
-st.subheader("Weight distributions, now vs at initialisation")
+st.header("Weight distributions, now vs at initialisation")
 st.markdown(text.section("weights", "Histograms"))
 start = snaps[0].params if snaps else MLP(model.layer_sizes, model.activation, model.init, model.seed).params
 cols = st.columns(min(model.L, 3))

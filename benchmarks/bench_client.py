@@ -46,7 +46,7 @@ TARGETS = {"task": 120, "ws": 60, "latency": 150, "latency4": 350, "page_ws": 30
 # A new result is on screen when the prediction is there and the probabilities chart is not the
 # one of before the mouse-up (a new SVG's values, or a new Plotly chart in older versions).
 WATCH = """() => {
-  const chart = () => document.querySelector('[data-testid="stMain"] svg.nn-bars, [data-testid="stMain"] .stPlotlyChart');
+  const chart = () => document.querySelector('[data-testid="stMain"] .nn-bars, [data-testid="stMain"] .stPlotlyChart');
   const values = (c) => c ? (c.dataset.values || '') : null;
   window.__up = null; window.__shown = null;
   document.addEventListener('mouseup', () => {

@@ -55,13 +55,17 @@ def captions(at) -> list[str]:
     return [" ".join(c.value.split()) for c in at.caption]  # Markdown text is wrapped: one line each
 
 
+def page_html(at) -> str:
+    """The page's Markdown and HTML elements (the light charts and pictures are HTML)."""
+    return " ".join([m.value for m in at.markdown] + [h.proto.body for h in at.get("html")])
+
+
 def light_charts(at) -> dict[str, np.ndarray]:
-    """The SVG bar charts on the page (ui/charts/svg.py): visible title -> the values drawn."""
+    """The bar charts on the page (ui/charts/svg.py): visible title -> the values drawn."""
     out = {}
-    for m in at.markdown:
-        for tag in re.findall(r'<svg class="nn-bars".*?</svg>', m.value):
-            title = html.unescape(re.search(r'font-weight="600" font-size="15">(.*?)</text>', tag).group(1))
-            out[title] = np.array(re.search(r'data-values="([^"]*)"', tag).group(1).split(), dtype=float)
+    for fig in re.findall(r'<figure class="nn-chart">.*?</figure>', page_html(at)):
+        title = html.unescape(re.search(r'<div class="nn-chart-title">(.*?)</div>', fig).group(1))
+        out[title] = np.array(re.search(r'data-values="([^"]*)"', fig).group(1).split(), dtype=float)
     return out
 
 
@@ -121,7 +125,7 @@ def test_a_drawn_digit_is_predicted(digit, model):
                  "3. normalise"):
         assert any(part in n for n in names), (part, names)
     assert not at.get("plotly_chart")
-    page = " ".join(m.value for m in at.markdown)
+    page = page_html(at)
     assert page.count('<figure class="nn-unit">') == 8 and "most active units" in page
     assert 'data-readout="pixels"' in page  # the input picture
     probs = panel(at, "3. normalise")
@@ -173,7 +177,7 @@ def test_the_centring_shift_is_said_the_right_way_round():
     image, _ = canvas_png(DIGITS["7"])
     dy, dx = prepare_drawing(image)["shift"]
     assert dx != dy  # a 7's ink is heavy at the top right: it moves down and left
-    shown = captions(at) + [" ".join(m.value.split()) for m in at.markdown]  # the pictures' captions are HTML
+    shown = captions(at) + [" ".join(page_html(at).split())]  # the pictures' captions are HTML
     assert any(f"shifted by Δx = {dx:+d}, Δy = {dy:+d} px" in c for c in shown)
 
 

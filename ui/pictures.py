@@ -20,6 +20,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from .charts import OKABE_ITO
 from .charts.spec import DIVERGING
+from .charts.svg import svg_uri
 
 LEVELS = 255  # colours of a diverging picture; palette index LEVELS is the white gutter
 
@@ -156,17 +157,19 @@ def diverging(z: np.ndarray, zmax: float, levels: int = LEVELS) -> Image.Image:
 
 
 def colorbar(zmax: float, label: str, width: int = 320) -> str:
-    """A horizontal RdBu colour bar from -zmax to +zmax with its label, as inline SVG."""
+    """A horizontal RdBu colour bar from -zmax to +zmax with its label, as an SVG picture (<img>)."""
     P = palette()
     stops = "".join(f'<stop offset="{t:.2f}" stop-color="rgb({P[3 * k]},{P[3 * k + 1]},'
                     f'{P[3 * k + 2]})"/>' for t, k in ((t, int(round(t * (LEVELS - 1)))) for t in np.linspace(0, 1, 11)))
     ticks = "".join(f'<text x="{x}" y="48" text-anchor="{a}">{escape(t)}</text>' for x, a, t in
                     ((1, "start", f"−{zmax:.3g}"), (width / 2, "middle", "0"), (width - 1, "end", f"+{zmax:.3g}")))
-    return (f'<svg viewBox="0 0 {width} 54" style="width:{width}px;max-width:100%;height:auto;display:block" '
-            f'role="img" aria-label="Colour scale: {escape(label)} from red (−{zmax:.3g}) through white (0) to blue '
-            f'(+{zmax:.3g})" font-size="13" fill="#262730"><defs><linearGradient id="nn-rdbu">{stops}'
-            f'</linearGradient></defs><text x="0" y="13">{escape(label)}</text><rect x="0.5" y="19" '
-            f'width="{width - 1}" height="14" fill="url(#nn-rdbu)" stroke="#888"/>{ticks}</svg>')
+    drawing = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} 54" font-size="13" '
+               f'font-family="Source Sans Pro, Helvetica, Arial, sans-serif" fill="#262730"><defs>'
+               f'<linearGradient id="g">{stops}</linearGradient></defs><text x="0" y="13">{escape(label)}</text>'
+               f'<rect x="0.5" y="19" width="{width - 1}" height="14" fill="url(#g)" stroke="#888"/>{ticks}</svg>')
+    return (f'<img src="{svg_uri(drawing)}" width="{width}" height="54" style="width:{width}px;max-width:100%;'
+            f'height:auto;display:block" alt="Colour scale: {escape(label)} from red (−{zmax:.3g}) through white (0) '
+            f'to blue (+{zmax:.3g})">')
 
 
 def mosaic(W: np.ndarray, cols: int, zmax: float, first_unit: int = 0, gap: int = 1,
@@ -198,3 +201,12 @@ def pixels(image: np.ndarray, size: int, alt: str, name: str = "x") -> str:
     img = Image.fromarray(np.round(a * 255).astype(np.uint8), "L")
     attrs = f'data-readout="pixels" data-grid="{rows} {cols}" data-name="{escape(name)}" data-values="{values}" '
     return img_tag(img, alt, size, round(size * rows / cols), attrs)
+
+
+def captioned_row(items: list[tuple[Image.Image, tuple[int, int] | None, str, str]]) -> str:
+    """Pictures in a row that wraps on a narrow screen, each (image, shown size or None, title,
+    caption) as a figure: the title above it (also its alt text), the caption below, plain text."""
+    figures = "".join(f'<figure class="nn-step"><div class="nn-step-title">{escape(title)}</div>'
+                      f'{img_tag(img, title, *(size or (None, None)))}<figcaption>{escape(caption)}</figcaption></figure>'
+                      for img, size, title, caption in items)
+    return f'<div class="nn-steps">{figures}</div>'

@@ -6,8 +6,8 @@ browser tab, turns the pointer position into "unit 17: Z1 = 0.234" or "x[407] = 
 (row 14, col 15)" and shows it next to the pointer. It is a convenience for the mouse and
 the finger: the same key numbers are in each chart's text alternative (a hidden table).
 
-  data-readout="bars"    data-values, data-plot="x0 x1" (viewBox), data-name, data-item,
-                         optional data-labels (one per bar)
+  data-readout="bars"    data-values, data-width (of the drawing), data-plot="x0 x1" (the
+                         bars' span in it), data-name, data-item, optional data-labels
   data-readout="pixels"  data-grid="rows cols", data-values (row by row), data-name
   data-readout="tiles"   data-tiles="cols rows tile gap first": a mosaic of tile x tile
                          pictures with gap-pixel gutters, numbered from `first`
@@ -31,8 +31,8 @@ _SCRIPT = """<script>
     const r = el.getBoundingClientRect(), d = el.dataset;
     const fx = (e.clientX - r.left) / r.width, fy = (e.clientY - r.top) / r.height;
     if (d.readout === "bars") {
-      const vb = el.viewBox.baseVal, [x0, x1] = num(d.plot).map(Number), v = num(d.values);
-      const i = Math.floor((fx * vb.width - x0) / (x1 - x0) * v.length);
+      const [x0, x1] = num(d.plot).map(Number), v = num(d.values);
+      const i = Math.floor((fx * Number(d.width) - x0) / (x1 - x0) * v.length);
       if (i < 0 || i >= v.length) return null;
       const who = d.labels ? num(d.labels)[i] : `${d.item} ${i}`;
       return `${who}: ${d.name} = ${v[i].replace("-", "\u2212")}`;

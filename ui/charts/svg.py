@@ -4,20 +4,22 @@ Why not Plotly there: in Streamlit 1.67 a st.plotly_chart whose figure changes g
 element id (the id hashes the figure), and the frontend keys the chart by that id, so every
 new stroke unmounts each chart and Plotly builds it again from nothing (auto-margins, text
 measurement): measured ~570 ms of the browser's main thread per stroke for five charts. An
-SVG string in st.markdown is turned into React elements, and React updates the bars of the
-previous SVG in place; no JavaScript library is loaded at all.
+light image costs the browser a few milliseconds, and no JavaScript library is loaded at all.
 
-What a bar chart is: one <path> per colour (a few bytes a bar), the values in `data-values`
-for the hover read-out (ui/readout.py computes "unit 17: Z1 = 0.234" in the browser, so no
-per-bar text is sent), optional value labels on short charts, a title of its own (panels are
-separate SVGs that wrap onto new lines on a phone, so titles cannot overlap), role="img" with a
-summary as its accessible name, and a visually hidden table of the key numbers.
+What a bar chart is: an SVG drawing shown as an <img> (a data: URI: the browser parses it
+natively; as page markup, Streamlit's Markdown parser cost more than the drawing), one <path>
+per colour (a few bytes a bar), the values in the image's `data-values` for the hover read-out
+(ui/readout.py computes "unit 17: Z1 = 0.234" in the browser, so no per-bar text is sent),
+optional value labels on short charts, its title as page text above it (panels are separate
+figures that wrap onto new lines on a phone, so titles cannot overlap), alt text with a
+summary, and a visually hidden table of the key numbers.
 Leaves out: interaction beyond the read-out (no zoom, no selection), and images (ui/pictures.py).
 """
 from __future__ import annotations
 
 import math
 from html import escape
+from urllib.parse import quote
 
 import numpy as np
 
@@ -100,14 +102,22 @@ def bars(values, title: str, xtitle: str, ytitle: str, labels: list[str] | None 
         parts += [f'<text x="{x0 + (i + 0.5) * slot:.1f}" y="{y1 + 15}" text-anchor="middle">{i}</text>'
                   for i in range(0, n, step)]
     parts.append(f'<text x="{(x0 + x1) / 2}" y="{H - 6}" text-anchor="middle">{escape(xtitle)}</text>'
-                 f'<text transform="translate(13 {(y0 + y1) / 2}) rotate(-90)" text-anchor="middle">{escape(ytitle)}</text>'
-                 f'<text x="4" y="18" font-weight="600" font-size="15">{escape(title)}</text>')
+                 f'<text transform="translate(13 {(y0 + y1) / 2}) rotate(-90)" text-anchor="middle">{escape(ytitle)}</text>')
+    drawing = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {H}" font-size="13" '
+               f'font-family="Source Sans Pro, Helvetica, Arial, sans-serif" fill="{TEXT}">{"".join(parts)}</svg>')
     data = " ".join(f"{x:.4g}" for x in v)
     cats = f' data-labels="{escape(" ".join(map(str, labels)))}"' if labels is not None else ""
-    aria = escape(f"{title}. {summary}".strip())
-    return (f'<svg class="nn-bars" viewBox="0 0 {width} {H}" role="img" aria-label="{aria}" data-readout="bars" '
-            f'data-name="{escape(name or ytitle)}" data-item="{escape(item)}" data-values="{data}"{cats} '
-            f'data-plot="{x0} {x1}" font-size="13" fill="{TEXT}" style="width:100%;height:auto;display:block">{"".join(parts)}</svg>')
+    return (f'<figure class="nn-chart"><div class="nn-chart-title">{escape(title)}</div>'
+            f'<img class="nn-bars" src="{svg_uri(drawing)}" alt="{escape(f"{title}. {summary}".strip())}" '
+            f'width="{width}" height="{H}" data-readout="bars" data-width="{width}" data-plot="{x0} {x1}" '
+            f'data-name="{escape(name or ytitle)}" data-item="{escape(item)}" data-values="{data}"{cats}></figure>')
+
+
+def svg_uri(svg: str) -> str:
+    """An SVG document as a data: URI for an <img>: the browser parses and draws it natively
+    (a fraction of the cost of SVG markup turned into page elements by Streamlit's Markdown)."""
+    # Text is escaped, so the markup's only double quotes delimit attributes: single ones do too.
+    return "data:image/svg+xml," + quote(svg.replace('"', "'"), safe=" =:/;,.-'()+!*$@_?")
 
 
 def panels(charts: list[str], min_width: int = W) -> str:
