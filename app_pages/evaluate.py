@@ -80,7 +80,7 @@ with st.container(key="eval.gallery"):
                 i, y = int(i), int(data.y_test[i])
                 p = probs[i]
                 with col:
-                    st.image(pictures.digit_card(data.x_test[i], p, y), width=140,
+                    st.image(pictures.digit_card(data.x_test[i], p, y), width="stretch",  # shrinks with its column
                              alt=f"Test image #{i:,}: a handwritten {y}, read as {int(p.argmax())} ({p.max():.0%} sure); "
                                  f"below it, bars of the ten probabilities",
                              caption=f"#{i:,}: a {y}, read as {int(p.argmax())} ({p.max():.0%}); P({y}) = {p[y]:.1%}")

@@ -150,9 +150,8 @@ TITLES = """() => {
       .map(r => ({l: r.left, r: r.right, t: r.top, b: r.bottom}));
     out.push({frame: {l: frame.left, r: frame.right, t: frame.top, b: frame.bottom}, boxes});
   }
-  for (const svg of document.querySelectorAll('[data-testid="stMain"] svg.nn-bars')) {
-    const frame = svg.getBoundingClientRect();
-    const r = svg.querySelector('text[font-weight="600"]').getBoundingClientRect();
+  for (const fig of document.querySelectorAll('[data-testid="stMain"] figure.nn-chart')) {
+    const frame = fig.getBoundingClientRect(), r = fig.querySelector('.nn-chart-title').getBoundingClientRect();
     out.push({frame: {l: frame.left, r: frame.right, t: frame.top, b: frame.bottom},
               boxes: [{l: r.left, r: r.right, t: r.top, b: r.bottom}]});
   }
@@ -169,7 +168,7 @@ def test_chart_titles_neither_overlap_nor_leave_their_chart_on_a_phone(browser, 
     page = open_page(browser, server, path, "phone")
     if path == "/draw":
         page.get_by_text("Pick a test image").click()
-        page.wait_for_selector('[data-testid="stMain"] svg.nn-bars', timeout=20_000)
+        page.wait_for_selector('[data-testid="stMain"] figure.nn-chart', timeout=20_000)
         wait_idle(page)
     charts = page.evaluate(TITLES)
     assert charts, "no chart found"
