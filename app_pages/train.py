@@ -70,7 +70,9 @@ with main:
         for row in (("loss", "accuracy"), ("norms", "dead")):
             for col, name in zip(st.columns(2), row):
                 if name in figs:
-                    col.plotly_chart(figs[name], **charts.PLOT, key=f"train.chart.{name}")
+                    col.plotly_chart(figs[name], **charts.PLOT, key=f"train.chart.{name}",
+                                     alt=f"Training curve: {figs[name].layout.title.text or name} against the epoch "
+                                         "(the latest numbers are in the metrics above)")
                     col.caption(text.section("train", captions[name]))
                 elif name == "dead" and H.dead:  # an activation whose units cannot die: say why
                     col.info(text.section("train", f"No dead {g}"), icon=":material/info:")

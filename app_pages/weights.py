@@ -42,6 +42,7 @@ if model.L > 1:
             out = "digit" if l == model.L else f"unit of layer {l}"
             st.plotly_chart(charts.matrix(W.T, f"W{l}ᵀ: {W.shape[1]} × {W.shape[0]}", f"unit of layer {l - 1}", out,
                                           colorbar=f"weight W{l}", height=300 if l == model.L else 420),
+                            alt=f"W{l} as a heatmap: the weight from each unit of layer {l - 1} to each {out}",
                             **charts.PLOT, key=f"weights.W{l}")
             st.caption(text.fill("weights", "Matrix", l=l, prev=l - 1, out=out))
 
@@ -51,8 +52,10 @@ tabs = st.tabs([f"b{l} ({params[f'b{l}'].size})" for l in range(1, model.L + 1)]
 for l, tab in zip(range(1, model.L + 1), tabs):
     with tab:
         xlabel = "digit" if l == model.L else f"unit of layer {l}"
-        st.plotly_chart(charts.bars(params[f"b{l}"], f"b{l}", xlabel, "bias", diverging=True),
-                        **charts.PLOT, key=f"weights.b{l}")
+        b = params[f"b{l}"]
+        st.plotly_chart(charts.bars(b, f"b{l}", xlabel, "bias", diverging=True), **charts.PLOT, key=f"weights.b{l}",
+                        alt=f"Bias b{l} of each {xlabel}: from {b.min():.3g} to {b.max():.3g}, "
+                            f"{int((b > 0).sum())} of {b.size} positive")
         st.caption(text.fill("weights", "Bias chart", l=l))
 
 st.header("Weight distributions, now vs at initialisation")
@@ -63,5 +66,7 @@ for l in range(1, model.L + 1):
     with cols[(l - 1) % len(cols)]:
         st.plotly_chart(charts.histograms(params[f"W{l}"], start[f"W{l}"], f"W{l} ({params[f'W{l}'].size:,} weights)",
                                           now_name=label),
+                        alt=f"Histogram of the {params[f'W{l}'].size:,} weights of W{l} {label} (spread "
+                            f"{params[f'W{l}'].std():.3g}) and at initialisation ({start[f'W{l}'].std():.3g})",
                         **charts.PLOT, key=f"weights.hist{l}")
 st.caption(text.fill("weights", "Histograms chart", init=model.init, seed=model.seed))
