@@ -83,35 +83,39 @@ def drawing() -> None:
             # drawing) is only pruned on a full run.
             st.rerun(scope="app")
     preprocessing = st.container(key="draw.preprocessing")
-    with preprocessing:
-        st.header("From strokes to 784 numbers: preprocessing")
-        t1, t2, t3 = st.columns(3)
-        crop = t1.toggle("Crop to the ink", True, key="draw.crop", persist_state="session",
-                         help="Off: the whole canvas is used, so the digit keeps its size and place on it.")
-        fit = t2.toggle("Scale to a 20×20 box", True, key="draw.fit", persist_state="session",
-                        help="Off: the (cropped) picture is stretched to 28×28, ignoring its aspect ratio.")
-        centre = t3.toggle("Centre by mass", True, key="draw.centre", persist_state="session",
-                           help="Off: the digit stays where the previous steps put it.")
+    # The answer goes out before anything else below the canvas (the browser renders in order):
+    # the three switches' values are read here, and the switches drawn after the answer.
+    crop, fit, centre = (st.session_state.get(k, True) for k in ("draw.crop", "draw.fit", "draw.centre"))
     steps = prepare_drawing(image, crop=crop, fit_box=fit, centre=centre) if image is not None else None
     if steps is not None:
         example.use_drawing(steps["x"])
     elif image is not None:  # the canvas was wiped with its own toolbar
         example.clear_drawing()
     ex = example.current()
+
+    def preprocessing_section() -> None:
+        with preprocessing:
+            st.header("From strokes to 784 numbers: preprocessing")
+            t1, t2, t3 = st.columns(3)
+            t1.toggle("Crop to the ink", True, key="draw.crop", persist_state="session",
+                      help="Off: the whole canvas is used, so the digit keeps its size and place on it.")
+            t2.toggle("Scale to a 20×20 box", True, key="draw.fit", persist_state="session",
+                      help="Off: the (cropped) picture is stretched to 28×28, ignoring its aspect ratio.")
+            t3.toggle("Centre by mass", True, key="draw.centre", persist_state="session",
+                      help="Off: the digit stays where the previous steps put it.")
+            if steps is not None:
+                st.markdown(text.section("draw", "Preprocessing"))
+                _show_steps(steps)
+
     if ex is None or ex.source != "drawing":
         with c2:
             st.info(text.section("draw", "Empty"), icon=":material/draw:")
+        preprocessing_section()
         return
     if steps is None:
         with c1:
             st.caption(text.section("draw", "Last drawing"))
-
-    def pictures_of_steps() -> None:
-        if steps is not None:
-            with preprocessing:
-                st.markdown(text.section("draw", "Preprocessing"))
-                _show_steps(steps)
-    _show_forward(ex, c2, c3, then=pictures_of_steps)
+    _show_forward(ex, c2, c3, then=preprocessing_section)
 
 
 def test_image() -> None:

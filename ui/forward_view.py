@@ -118,7 +118,7 @@ def _top_units(model: MLP, cache: dict[str, np.ndarray], top: np.ndarray) -> Non
         pair[:28], pair[29:] = W1[:, i].reshape(28, 28), (W1[:, i] * x[:, 0]).reshape(28, 28)
         s = float(Z1[j] - b1[j])
         alt = f"Unit {j}: its template W1[:, {j}] (top) and x ⊙ W1[:, {j}] (bottom), which sums to {s:.3f}"
-        img = pictures.img_tag(pictures.diverging(pair, zmax, levels=64), alt, TILE, round(TILE * 57 / 28))
+        img = pictures.img_tag(pictures.diverging(pair, zmax, levels=32), alt, TILE, round(TILE * 57 / 28))
         cards.append(f'<figure class="nn-unit">{img}<figcaption><b>unit {j}</b><br>A1 = {A1[j]:.3g}'
                      f'</figcaption></figure>')
     st.markdown(f"**The {len(top)} most active units: template (top), template × your pixels (bottom)**")

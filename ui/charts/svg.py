@@ -79,6 +79,8 @@ def bars(values, title: str, xtitle: str, ytitle: str, labels: list[str] | None 
         color = HIGHLIGHT if i in hl else (POS if val >= 0 else NEG) if diverging else OKABE_ITO[0]
         top = ypos(min(max(val, lo), hi))
         yy, hh = min(top, base), abs(top - base)
+        if hh < 0.05:  # nothing to see (a silent unit): no path, its value is still in data-values
+            continue
         paths.setdefault(color, []).append(f"M{x0 + i * slot + (slot - bw) / 2:.1f} {yy:.1f}h{bw:.1f}v{hh:.1f}h-{bw:.1f}z")
     parts = [f'<rect x="{x0}" y="{y0}" width="{x1 - x0}" height="{y1 - y0}" fill="none"/>']
     for t in nice_ticks(lo, hi):
