@@ -1,9 +1,9 @@
-"""Bar charts as inline SVG, for views redrawn on every stroke (the Draw page).
+"""Bar charts as SVG images, for views redrawn on every stroke (the Draw page).
 
 Why not Plotly there: in Streamlit 1.67 a st.plotly_chart whose figure changes gets a new
 element id (the id hashes the figure), and the frontend keys the chart by that id, so every
 new stroke unmounts each chart and Plotly builds it again from nothing (auto-margins, text
-measurement): measured ~570 ms of the browser's main thread per stroke for five charts. An
+measurement): measured ~570 ms of the browser's main thread per stroke for five charts. A
 light image costs the browser a few milliseconds, and no JavaScript library is loaded at all.
 
 What a bar chart is: an SVG drawing shown as an <img> (a data: URI: the browser parses it
@@ -25,7 +25,7 @@ import numpy as np
 
 from .spec import NEG, OKABE_ITO, POS
 
-W, H = 420, 260                      # the viewBox; the SVG scales to its column's width
+W, H = 420, 260                      # the drawing's size; the image scales to its column's width
 LEFT, RIGHT, TOP, BOTTOM = 56, 8, 36, 44
 AXIS, TEXT, GRID = "#555555", "#262730", "#e3e3e8"   # text 14.6:1 on white, ticks 7.5:1
 HIGHLIGHT = OKABE_ITO[1]
