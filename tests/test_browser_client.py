@@ -252,3 +252,37 @@ def test_start_is_within_ten_tab_stops_on_train_and_shows_its_focus(browser, ser
     assert ring[0] != "none" and ring[1] >= 2, ring
     screenshot(page, "train-start-focused")
     page.context.close()
+
+
+def _readout(page) -> str:
+    return page.evaluate("() => [...document.body.children].filter(e => e.getAttribute('aria-hidden') === 'true' "
+                         "&& e.style.position === 'fixed' && e.style.display === 'block').map(e => e.textContent)[0] || ''")
+
+
+def test_hover_read_outs_name_the_pixel_the_unit_and_the_bar(browser, server):
+    page = open_page(browser, server, "/draw", "desktop")
+    page.get_by_text("Pick a test image").click()
+    page.wait_for_selector('[data-testid="stMain"] figure.nn-chart img', timeout=20_000)
+    wait_idle(page)
+    picture = page.locator('img[data-readout="pixels"]').first
+    picture.scroll_into_view_if_needed()
+    box = picture.bounding_box()
+    page.mouse.move(box["x"] + box["width"] * (15.5 / 28), box["y"] + box["height"] * (10.5 / 28))  # row 10, col 15
+    value = picture.get_attribute("data-values").split()[10 * 28 + 15]
+    assert _readout(page) == f"x[295] = {value} (row 10, col 15)"
+    chart = page.locator('img[data-readout="bars"][data-name="A1"]').first
+    chart.scroll_into_view_if_needed()
+    box, (x0, x1), width = chart.bounding_box(), map(float, chart.get_attribute("data-plot").split()), 420
+    values = chart.get_attribute("data-values").split()
+    page.mouse.move(box["x"] + box["width"] * (x0 + (x1 - x0) * (17.5 / len(values))) / width, box["y"] + box["height"] / 2)
+    assert _readout(page) == f"unit 17: A1 = {values[17]}"
+    page.context.close()
+
+    page = open_page(browser, server, "/weights", "desktop")
+    mosaic = page.locator('img[data-readout="tiles"]').first
+    box = mosaic.bounding_box()
+    cols, rows = (int(v) for v in mosaic.get_attribute("data-tiles").split()[:2])
+    step_x, step_y = box["width"] / (cols * 29 - 1), box["height"] / (rows * 29 - 1)
+    page.mouse.move(box["x"] + (29 * 2 + 5.5) * step_x, box["y"] + (29 + 20.5) * step_y)  # tile row 1, col 2
+    assert _readout(page) == f"unit {cols + 2}, pixel (row 20, col 5)"
+    page.context.close()
