@@ -113,6 +113,8 @@ def test_touch_drawing_on_draw_fits_one_screen_and_does_not_scroll(browser, serv
     page.wait_for_timeout(500)
     # the answer appearing above may change the page's height; the canvas stays under the finger
     assert abs(canvas_box(page)["y"] - where["y"]) <= 2, (where, canvas_box(page))
+    column = box_of(page, '.st-key-draw-top [data-testid="stColumn"]')  # the canvas's, not cut off by the next
+    assert column["x"] <= where["x"] and where["x"] + where["width"] <= column["x"] + column["width"] + 1, (where, column)
     assert shown_prediction(page) == "7"
     # the answer is above the canvas or beside it, and both fit on one screen below the header:
     # with the answer scrolled to the top, the whole canvas is on screen

@@ -44,7 +44,7 @@ def test_a_bar_chart_draws_its_values_by_sign_and_carries_them_for_the_read_out(
     chart = svg.bars(v, "Z1: sums", "unit", "Z1", diverging=True, highlight=[2], name="Z1", summary="2 positive.")
     heights = bar_heights(chart)
     assert sorted(heights) == sorted({POS, NEG, OKABE_ITO[1]})
-    assert len(heights[POS]) == 2 and len(heights[NEG]) == 2 and len(heights[OKABE_ITO[1]]) == 1  # 0.0 is blue
+    assert len(heights[POS]) == 1 and len(heights[NEG]) == 2 and len(heights[OKABE_ITO[1]]) == 1  # 0.0: no bar
     # heights are proportional to |value|: 1.0 is twice 0.5, eight times 0.125
     assert max(heights[NEG]) == pytest.approx(2 * max(heights[POS]), rel=0.02)
     assert max(heights[NEG]) == pytest.approx(8 * min(heights[NEG]), rel=0.05)
