@@ -13,7 +13,6 @@ st.set_page_config(page_title="Neural network explainer Â· MNIST", page_icon="âœ
 resources.limit_blas_threads()
 resources.tune_memory()
 state.init()
-style.apply()  # contrast, focus rings, phone layout: assets/app.css
 
 page = st.navigation([
     st.Page("app_pages/home.py", title="Home", icon=":material/home:", default=True),
@@ -24,6 +23,9 @@ page = st.navigation([
     st.Page("app_pages/evaluate.py", title="Evaluate", icon=":material/fact_check:", url_path="evaluate"),
 ])
 state.follow_page_request()  # a page a button's callback asked for (e.g. the Evaluate gallery's "Draw")
+# Contrast, focus rings, the phone layout (assets/app.css). After the page switch above: an element
+# sent before st.switch_page made the new page lose the test image it was asked to show.
+style.apply()
 
 
 @st.fragment(run_every=training.TICK_SECONDS if state.running() else None)
