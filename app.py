@@ -7,7 +7,7 @@ time-boxed chunk and refreshes the sidebar's progress.
 """
 import streamlit as st
 
-from ui import resources, sidebar, state, training
+from ui import resources, sidebar, state, style, training
 
 st.set_page_config(page_title="Neural network explainer · MNIST", page_icon="✍️", layout="wide")
 resources.limit_blas_threads()
@@ -23,6 +23,9 @@ page = st.navigation([
     st.Page("app_pages/evaluate.py", title="Evaluate", icon=":material/fact_check:", url_path="evaluate"),
 ])
 state.follow_page_request()  # a page a button's callback asked for (e.g. the Evaluate gallery's "Draw")
+# Contrast, focus rings, the phone layout (assets/app.css). After the page switch above: an element
+# sent before st.switch_page made the new page lose the test image it was asked to show.
+style.apply()
 
 
 @st.fragment(run_every=training.TICK_SECONDS if state.running() else None)

@@ -145,8 +145,13 @@ def test_drawn_digits_are_read_and_open_in_backprop(server, page):
         assert _wait_for_prediction(page) == digit
         # the preprocessing steps and every layer are on the page
         assert page.locator(".st-key-draw-preprocessing img").count() == 5
-        page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stMain\"] .js-plotly-plot').length >= 5",
+        # every layer is drawn as light charts and pictures (no Plotly on Draw), each image with alt text
+        page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stMain\"] figure.nn-chart img').length >= 7",
                                timeout=20_000)
+        assert page.locator('[data-testid="stMain"] .js-plotly-plot').count() == 0
+        assert page.locator('[data-testid="stMain"] figure.nn-unit img').count() == 8
+        assert page.evaluate("() => [...document.querySelectorAll('[data-testid=\"stMain\"] img')]"
+                             ".every(i => (i.alt || '').trim() && i.complete && i.naturalWidth > 0)")
     page.wait_for_timeout(1000)
     assert exceptions(page) == 0
     screenshot(page, "draw")
