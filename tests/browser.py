@@ -160,6 +160,15 @@ def draw_strokes(page, strokes, box: dict, steps: int = 6) -> None:
         page.mouse.up()
 
 
+PREDICTION = ".st-key-prediction .predicted-digit"  # the digit itself: its container appears (empty) first
+
+
 def shown_prediction(page) -> str | None:
-    loc = page.locator(".st-key-prediction .predicted-digit")
+    loc = page.locator(PREDICTION)
     return loc.first.inner_text() if loc.count() else None
+
+
+def wait_prediction(page, timeout_ms: int = 20_000) -> str:
+    """The predicted digit, once it is on the page (not just the container it will go in)."""
+    page.wait_for_selector(PREDICTION, timeout=timeout_ms)
+    return shown_prediction(page)

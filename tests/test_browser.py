@@ -8,7 +8,7 @@ import re
 import pytest
 
 from browser import (CHROMIUM, CHROMIUM_ARGS, DIGIT_STROKES, canvas_box, clear_canvas, draw_strokes, exceptions, require_chromium,
-                     screenshot, shown_prediction, sidebar_step, streamlit_server, wait_idle)
+                     screenshot, sidebar_step, streamlit_server, wait_idle, wait_prediction)
 
 pytestmark = pytest.mark.browser
 
@@ -129,8 +129,7 @@ def test_training_live_pause_and_pages(server, page):
 
 
 def _wait_for_prediction(page, timeout_ms: int = 15_000) -> str:
-    page.wait_for_selector(".st-key-prediction .predicted-digit", timeout=timeout_ms)
-    return shown_prediction(page)
+    return wait_prediction(page, timeout_ms)
 
 
 def test_drawn_digits_are_read_and_open_in_backprop(server, page):

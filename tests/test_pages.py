@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from nn_core import MLP, dumps_model, load_dataset, load_model, prepare_drawing
+from nn_core import MLP, load_dataset, load_model, prepare_drawing
 from test_app import button, decode, figures, fresh
 from conftest import ASSETS
 
