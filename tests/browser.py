@@ -163,6 +163,26 @@ def draw_strokes(page, strokes, box: dict, steps: int = 6) -> None:
 PREDICTION = ".st-key-prediction .predicted-digit"  # the digit itself: its container appears (empty) first
 
 
+INPUT = '[data-testid="stMain"] img[data-readout="pixels"]'  # Draw's 28x28 input, its values as data
+
+
+def _input_values(page) -> str | None:
+    return page.evaluate(f"() => document.querySelector('{INPUT}')?.dataset.values ?? null")
+
+
+def draw_digit(page, strokes, timeout_ms: int = 20_000) -> str:
+    """Draw `strokes` on Draw's canvas, each stroke once the page shows the input the stroke
+    before it made (a stroke's value reaches the server ~200 ms after mouse-up, so waiting for
+    an idle page alone can see the answer to an earlier stroke); returns the predicted digit."""
+    for stroke in strokes:
+        before = _input_values(page)
+        draw_strokes(page, [stroke], canvas_box(page))
+        page.wait_for_function(f"(before) => {{ const el = document.querySelector('{INPUT}');"
+                               " return el && el.dataset.values !== before; }", arg=before, timeout=timeout_ms)
+    wait_idle(page)
+    return wait_prediction(page, timeout_ms)
+
+
 def shown_prediction(page) -> str | None:
     loc = page.locator(PREDICTION)
     return loc.first.inner_text() if loc.count() else None
