@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from browser import (CHROMIUM, CHROMIUM_ARGS, DIGIT_STROKES, canvas_box, clear_canvas, exceptions, require_chromium,
-                     screenshot, shown_prediction, streamlit_server, wait_idle)
+from browser import (CHROMIUM, CHROMIUM_ARGS, DIGIT_STROKES, canvas_box, exceptions, require_chromium, screenshot,
+                     shown_prediction, streamlit_server, wait_idle, wait_settled)
 
 pytestmark = pytest.mark.browser
 
@@ -56,7 +56,7 @@ def open_page(browser, server, path: str, device: str):
     page.get_by_test_id("stMain").get_by_text(PAGES[path]).first.wait_for()
     if path in ("/weights", "/evaluate", "/backprop"):
         page.wait_for_selector('[data-testid="stMain"] .js-plotly-plot', timeout=30_000)
-    page.wait_for_timeout(1200)  # charts and pictures settle
+    wait_settled(page)  # charts and pictures drawn
     return page
 
 
@@ -103,14 +103,13 @@ def test_touch_drawing_on_draw_fits_one_screen_and_does_not_scroll(browser, serv
     page = open_page(browser, server, "/draw", device)
     canvas = page.locator('[class*="st-key-draw-canvas-"] canvas.upper-canvas').last
     canvas.scroll_into_view_if_needed()
-    page.wait_for_timeout(500)
+    wait_settled(page)
     viewport_shot(page, f"draw-{device}-before-touch")
     before, where = scroll_state(page), canvas_box(page)
     touch_stroke(page, DIGIT_STROKES["7"][0], where)
     assert scroll_state(page) == before, "a touch stroke on the canvas scrolled the page"
     page.wait_for_selector(".st-key-prediction .predicted-digit", timeout=20_000)
-    wait_idle(page)
-    page.wait_for_timeout(500)
+    wait_settled(page)
     # the answer appearing above may change the page's height; the canvas stays under the finger
     assert abs(canvas_box(page)["y"] - where["y"]) <= 2, (where, canvas_box(page))
     column = box_of(page, '.st-key-draw-top [data-testid="stColumn"]')  # the canvas's, not cut off by the next
@@ -119,7 +118,7 @@ def test_touch_drawing_on_draw_fits_one_screen_and_does_not_scroll(browser, serv
     # the answer is above the canvas or beside it, and both fit on one screen below the header:
     # with the answer scrolled to the top, the whole canvas is on screen
     page.evaluate("() => document.querySelector('.st-key-prediction').scrollIntoView({block: 'start'})")
-    page.wait_for_timeout(300)
+    wait_settled(page)
     pred, cnv = box_of(page, ".st-key-prediction"), canvas_box(page)
     header = box_of(page, '[data-testid="stHeader"]')
     top = header["y"] + header["height"] if header else 0
@@ -228,7 +227,7 @@ def test_headings_go_down_one_level_at_a_time(browser, server):
         page.goto(server + path)
         wait_idle(page)
         page.get_by_test_id("stMain").get_by_text(PAGES[path]).first.wait_for()
-        page.wait_for_timeout(800)
+        wait_settled(page)
         levels = page.evaluate("() => [...document.querySelectorAll('[data-testid=\"stMain\"] h1, [data-testid=\"stMain\"] "
                                "h2, [data-testid=\"stMain\"] h3, [data-testid=\"stMain\"] h4')].map(h => +h.tagName[1])")
         assert levels and levels[0] == 1, (path, levels)
