@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from browser import (CHROMIUM, CHROMIUM_ARGS, DIGIT_STROKES, canvas_box, exceptions, require_chromium, screenshot,
-                     shown_prediction, streamlit_server, wait_idle, wait_settled)
+from browser import DIGIT_STROKES, canvas_box, exceptions, screenshot, shown_prediction, wait_idle, wait_settled
+from test_browser import browser, server  # noqa: F401 (fixtures: a server and Chromium for this module)
 
 pytestmark = pytest.mark.browser
 
@@ -30,22 +30,6 @@ DEVICES = {  # viewport, and what Playwright's device descriptors set for touch 
     "desktop": {"viewport": {"width": 1400, "height": 900}},
 }
 NAME = {"/": "home"}
-
-
-@pytest.fixture(scope="module")
-def server():
-    require_chromium()
-    with streamlit_server() as (url, proc):
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser(server):
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def open_page(browser, server, path: str, device: str):
@@ -264,15 +248,17 @@ def test_hover_read_outs_name_the_pixel_the_unit_and_the_bar(browser, server):
     page = open_page(browser, server, "/draw", "desktop")
     page.get_by_text("Pick a test image").click()
     page.wait_for_selector('[data-testid="stMain"] figure.nn-chart img', timeout=20_000)
-    wait_idle(page)
+    wait_settled(page)  # the pictures stay where they are measured
     picture = page.locator('img[data-readout="pixels"]').first
     picture.scroll_into_view_if_needed()
+    wait_settled(page)
     box = picture.bounding_box()
     page.mouse.move(box["x"] + box["width"] * (15.5 / 28), box["y"] + box["height"] * (10.5 / 28))  # row 10, col 15
     value = picture.get_attribute("data-values").split()[10 * 28 + 15]
     assert _readout(page) == f"x[295] = {value} (row 10, col 15)"
     chart = page.locator('img[data-readout="bars"][data-name="A1"]').first
     chart.scroll_into_view_if_needed()
+    wait_settled(page)
     box, (x0, x1), width = chart.bounding_box(), map(float, chart.get_attribute("data-plot").split()), 420
     values = chart.get_attribute("data-values").split()
     page.mouse.move(box["x"] + box["width"] * (x0 + (x1 - x0) * (17.5 / len(values))) / width, box["y"] + box["height"] / 2)
