@@ -9,7 +9,7 @@ training slot it ticks every LINE_SECONDS to keep its place and start the run on
 """
 import streamlit as st
 
-from ui import classroom, nav, projector, resources, sidebar, state, training
+from ui import classroom, nav, projector, resources, sidebar, state, style, training
 
 st.set_page_config(page_title="Neural network explainer · MNIST", page_icon="✍️", layout="wide")
 resources.limit_blas_threads()
@@ -20,6 +20,9 @@ projector.read_once()
 
 page = st.navigation(nav.pages())  # in the lesson's order (ui/nav.py)
 state.follow_page_request()  # a page a button's callback asked for (e.g. the Evaluate gallery's "Draw")
+# Contrast, focus rings, the phone layout (assets/app.css). After the page switch above: an element
+# sent before st.switch_page made the new page lose the test image it was asked to show.
+style.apply()
 
 
 @st.fragment(run_every=training.TICK_SECONDS if state.running() else

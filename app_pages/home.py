@@ -12,7 +12,9 @@ text.show("home", "Intro")
 st.header("The network")
 left, right = st.columns([3, 2], gap="large")
 with left:
-    st.image(pictures.architecture_svg(model.layer_sizes, model.activation), width="stretch")
+    st.image(pictures.architecture_svg(model.layer_sizes, model.activation), width="stretch",
+             alt=f"Diagram of the network: layers of {', '.join(map(str, model.layer_sizes))} units from the "
+                 "784 input pixels to the 10 output digits, each layer joined to the next")
     st.caption(text.fill("home", "Diagram", sizes="-".join(map(str, model.layer_sizes))))
 with right:
     text.show("home", "Equations")
@@ -38,7 +40,7 @@ with left:
     picks = np.concatenate([rng.choice(np.flatnonzero(data.y_train == d), 3, replace=False) for d in range(10)])
     picks = picks.reshape(10, 3).T.ravel()  # three rows, digits 0-9 in each
     st.image(pictures.digit_sheet(data.x_train[picks], [str(data.y_train[i]) for i in picks], cols=10),
-             width="stretch")
+             width="stretch", alt="Thirty training images, three of each digit 0 to 9, each with its label in a corner")
     st.caption(text.section("home", "Samples"))
 with right:
     counts = {name: np.bincount(y, minlength=10) for name, y in

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from browser import (CHROMIUM, CHROMIUM_ARGS, DIGIT_STROKES, canvas_box, clear_canvas, draw_strokes, exceptions, require_chromium,
-                     screenshot, shown_prediction, sidebar_step, streamlit_server, wait_idle)
+from browser import (CHROMIUM, CHROMIUM_ARGS, DIGIT_STROKES, canvas_box, clear_canvas, draw_digit, draw_strokes, exceptions,
+                     require_chromium, screenshot, sidebar_step, streamlit_server, wait_idle, wait_prediction)
 
 pytestmark = pytest.mark.browser
 
@@ -170,8 +170,7 @@ def test_training_live_pause_and_pages(server, page):
 
 
 def _wait_for_prediction(page, timeout_ms: int = 15_000) -> str:
-    page.wait_for_selector(".st-key-prediction .predicted-digit", timeout=timeout_ms)
-    return shown_prediction(page)
+    return wait_prediction(page, timeout_ms)
 
 
 def test_drawn_digits_are_read_and_open_in_backprop(server, page):
@@ -180,15 +179,16 @@ def test_drawn_digits_are_read_and_open_in_backprop(server, page):
     main = page.get_by_test_id("stMain")
     for digit in ("1", "0", "7", "4"):
         clear_canvas(page)
-        draw_strokes(page, DIGIT_STROKES[digit], canvas_box(page))
-        page.wait_for_timeout(300)  # a multi-stroke digit: let the last stroke's rerun land
-        wait_idle(page)
-        assert _wait_for_prediction(page) == digit
+        assert draw_digit(page, DIGIT_STROKES[digit]) == digit  # the answer to its last stroke
         # the preprocessing steps and every layer are on the page
         assert page.locator(".st-key-draw-preprocessing img").count() == 5
-        page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stMain\"] .js-plotly-plot').length >= 5",
+        # every layer is drawn as light charts and pictures (no Plotly on Draw), each image with alt text
+        page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stMain\"] figure.nn-chart img').length >= 7",
                                timeout=20_000)
-    page.wait_for_timeout(1000)
+        assert page.locator('[data-testid="stMain"] .js-plotly-plot').count() == 0
+        assert page.locator('[data-testid="stMain"] figure.nn-unit img').count() == 8
+        assert page.evaluate("() => [...document.querySelectorAll('[data-testid=\"stMain\"] img')]"
+                             ".every(i => (i.alt || '').trim() && i.complete && i.naturalWidth > 0)")
     assert exceptions(page) == 0
     screenshot(page, "draw")
 
@@ -201,7 +201,6 @@ def test_drawn_digits_are_read_and_open_in_backprop(server, page):
     main.get_by_text("They agree: relative error").wait_for(timeout=30_000)
     wait_idle(page)
     assert page.locator('[data-testid="stMain"] .st-key-backprop-view-equations .katex-display').count() >= 12
-    page.wait_for_timeout(1000)
     assert exceptions(page) == 0
     screenshot(page, "backprop")
 
@@ -209,7 +208,6 @@ def test_drawn_digits_are_read_and_open_in_backprop(server, page):
     main.get_by_text("Before → after the last press").wait_for(timeout=15_000)
     wait_idle(page)
     assert "1 step on one digit" in page.get_by_test_id("stSidebar").inner_text()
-    page.wait_for_timeout(1000)
     screenshot(page, "backprop-step")
     main.get_by_role("button", name="Undo", exact=True).first.click()
     main.get_by_text("Before → after the last press").wait_for(state="detached", timeout=15_000)
@@ -234,11 +232,14 @@ def test_a_confusion_cell_filters_the_gallery(server, page):
     assert all("a 4, read as 9" in c for c in captions), captions
     screenshot(page, "evaluate-4-as-9")
 
+    from playwright.sync_api import expect
     first = int(captions[0].split(":")[0].strip("#").replace(",", ""))
     gallery.get_by_role("button", name="Draw").first.click()
     page.get_by_test_id("stMain").get_by_text("Your digit, through the network").wait_for()
     wait_idle(page)
-    assert page.locator(".st-key-draw-index input").input_value() == str(first)
+    # The script is done before the browser has drawn all it sent (the number box first shows its
+    # minimum, 0, for a moment): wait for the box to show the opened image.
+    expect(page.locator(".st-key-draw-index input")).to_have_value(str(first), timeout=15_000)
     assert _wait_for_prediction(page) == "9"
     assert exceptions(page) == 0
     screenshot(page, "draw-test-image")
