@@ -1,9 +1,11 @@
 """Draw: the user's digit (or a test image) through preprocessing and every layer."""
+import zlib
+
 import numpy as np
 import streamlit as st
 
 from nn_core import prepare_drawing
-from ui import canvas, example, forward_view, nav, pictures, readout, resources, state, text
+from ui import canvas, draw_questions, example, forward_view, nav, pictures, questions, readout, resources, state, text
 
 CANVAS = 280  # px, ten canvas pixels per MNIST pixel
 SOURCES = {"draw": "Draw a digit", "test": "Pick a test image"}
@@ -58,6 +60,8 @@ def _show_forward(ex: example.Example, prediction_column, chart_column, then=Non
     if then is not None:
         then()
     forward_view.layers(model, cache)
+    st.header("Check your understanding")
+    questions.ask_all(draw_questions.questions(model, cache, probs, seed=zlib.crc32(ex.x.tobytes())))
 
 
 def _top_row():
