@@ -42,8 +42,9 @@ def read_once() -> None:
 
 def switch() -> None:
     """The sidebar's switch, and the styles when it is on."""
-    st.toggle("Projector mode", key="view.projector",
-              help="Larger text, darker captions and thicker chart lines, for showing the app on a projector "
-                   "(also `?projector=1` at the end of a link).")
+    st.toggle("Projector mode", key="view.projector")
+    # its help as a caption, not a tooltip: a tooltip is one more Tab stop before every page's content
+    st.caption("Larger text, darker captions and thicker chart lines, for a projector (or `?projector=1` "
+               "at the end of a link).")
     if st.session_state["view.projector"]:
         st.html(f"<style>{_css()}</style>")

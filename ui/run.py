@@ -87,7 +87,9 @@ class Run:
     def stop(self, wait: float = 0.0) -> None:
         """Ask the thread to end after its chunk (and wait up to `wait` seconds for it)."""
         self._stop.set()
-        if wait and self._thread is not None:
+        if wait and self._thread is not None and self._thread is not threading.current_thread():
+            with self.lock:  # a chunk in progress ends first; after it the thread trains no more
+                pass
             self._thread.join(wait)
 
     def seen(self) -> None:
@@ -113,6 +115,9 @@ class Run:
         try:
             while not (why := self._reason_to_end()):
                 with self.lock:
+                    if self._stop.is_set():  # stopped while this thread waited for the lock
+                        why = "stopped"
+                        break
                     self.trainer.run_for(self.chunk)
             self.why = why
         except Exception as e:  # a bug must not end the thread silently and keep the slot
