@@ -57,3 +57,4 @@ with c1:
 with c2:
     st.page_link("app_pages/weights.py", label="See what the first layer learned", icon=":material/grid_view:")
     st.caption(text.section("home", "Next weights"))
+st.page_link("app_pages/lab.py", label="Break it: switch parts of the network off and see what fails", icon=":material/build:")

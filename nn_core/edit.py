@@ -45,7 +45,7 @@ class Edit:
         by_layer: dict[int, list[int]] = {}
         for l, j in self.off:
             by_layer.setdefault(l, []).append(j)
-        lines += [f"layer {l}: {len(js)} unit{'s' if len(js) > 1 else ''} switched off ({', '.join(map(str, sorted(js)))})"
+        lines += [f"layer {l}: {len(js)} unit{'s' if len(js) > 1 else ''} switched off ({_runs(js)})"
                   for l, js in sorted(by_layer.items())]
         lines += [f"layer {l}: biases b{l} set to 0" for l in sorted(self.no_bias)]
         lines += [f"layer {l}: weights W{l} times {s:g}" for l, s in self.scale if s != 1]
@@ -53,6 +53,18 @@ class Edit:
         if self.temperature != 1:
             lines.append(f"softmax temperature {self.temperature:g}")
         return lines
+
+
+def _runs(js: list[int]) -> str:
+    """Sorted unit numbers with runs of three or more written as a range: "0–59, 61"."""
+    js = sorted(set(js))
+    parts, start = [], 0
+    for i in range(1, len(js) + 1):
+        if i == len(js) or js[i] != js[i - 1] + 1:
+            run = js[start:i]
+            parts += [f"{run[0]}–{run[-1]}"] if len(run) >= 3 else [str(j) for j in run]
+            start = i
+    return ", ".join(parts)
 
 
 def check_edit(model: MLP, edit: Edit) -> None:

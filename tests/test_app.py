@@ -12,7 +12,8 @@ import ui.training
 from nn_core import MLP, dumps_model
 from conftest import ROOT
 
-PAGES = ["app_pages/home.py", "app_pages/train.py", "app_pages/weights.py", "app_pages/draw.py", "app_pages/backprop.py", "app_pages/evaluate.py"]
+PAGES = ["app_pages/home.py", "app_pages/train.py", "app_pages/weights.py", "app_pages/draw.py", "app_pages/backprop.py", "app_pages/evaluate.py",
+         "app_pages/lab.py"]
 
 
 def fresh(query: dict | None = None) -> AppTest:

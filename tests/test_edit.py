@@ -89,6 +89,11 @@ def test_edited_model_saves_and_loads(model, X):
     np.testing.assert_allclose(back.forward(X)[0], twin.forward(X)[0], rtol=1e-6)
 
 
+def test_describe_writes_runs_of_units_as_ranges():
+    assert Edit(off=tuple((1, j) for j in [*range(0, 60), 61, 63, 64])).describe() == [
+        "layer 1: 63 units switched off (0–59, 61, 63, 64)"]
+
+
 def test_describe_says_each_edit(model):
     lines = Edit(off=((1, 5), (1, 2)), no_bias=(2,), scale=((1, 1.0), (3, 0.5)), noise=((1, 0.2),),
                  temperature=2.0, seed=4).describe()

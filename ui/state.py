@@ -19,6 +19,7 @@ upload.error, upload.ok   the outcome of the last model upload
 example.*       the digit shown on Draw and Backprop (ui/example.py)
 nav.goto        a page a callback asked for; app.py switches to it on the next run
 draw.*, backprop.*, eval.*, weights.*, train.chart.*   each page's own widgets and state
+lab.*, robust.*, layermap.*, units.*  the pages that look inside (lab.result: ui/lab.py)
 
 Pages write only their own keys. What several pages share changes only here (a new model:
 `use_default_model`, `adopt_trained`, `adopt_uploaded`; a step on some examples:

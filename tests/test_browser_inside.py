@@ -1,0 +1,52 @@
+"""The pages that look inside (Break it, Robustness, Hidden-layer map, Units) in a real
+browser, at 1400x900 and on a 390x844 touch phone: each renders without an exception and
+nothing on it is wider than the screen; on Break it, switching off units changes the
+accuracy shown and Reset restores it. Screenshots go to artifacts/screenshots/ (look at them)."""
+import re
+
+import pytest
+
+from browser import exceptions, screenshot, wait_idle
+from test_browser import browser, server  # noqa: F401  (the same server and browser fixtures)
+from test_browser_backprop import SCREENS, TOO_WIDE
+
+pytestmark = pytest.mark.browser
+
+
+def open_page(browser, server, path: str, title: str, screen: str):
+    context = browser.new_context(**SCREENS[screen])
+    page = context.new_page()
+    page.goto(server + path)
+    wait_idle(page, 60_000)
+    page.get_by_test_id("stMain").get_by_text(title).wait_for(timeout=30_000)
+    page.wait_for_selector('[data-testid="stMain"] .js-plotly-plot', timeout=30_000)
+    page.wait_for_timeout(1000)
+    return context, page
+
+
+def metric_value(page, label: str) -> str:
+    box = page.locator('[data-testid="stMetric"]', has_text=label).first
+    return box.locator('[data-testid="stMetricValue"]').inner_text()
+
+
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_break_it_switch_off_and_reset(browser, server, screen):
+    context, page = open_page(browser, server, "/break", "Break it", screen)
+    try:
+        before = metric_value(page, "Test accuracy before")
+        assert metric_value(page, "Test accuracy after") == before
+        page.get_by_test_id("stMain").get_by_role("button", name="Switch off the 5 most active").click()
+        page.wait_for_function(f"() => [...document.querySelectorAll('[data-testid=\"stMetricValue\"]')]"
+                               f".some(e => e.innerText.trim() !== {before!r})", timeout=30_000)
+        wait_idle(page)
+        after = metric_value(page, "Test accuracy after")
+        assert re.fullmatch(r"\d+\.\d\d%", after) and after != before
+        assert page.evaluate(TOO_WIDE) == []
+        assert exceptions(page) == 0
+        screenshot(page, f"break-{screen}")
+        page.get_by_test_id("stMain").get_by_role("button", name="Reset: undo every change").click()
+        page.wait_for_function(f"() => [...document.querySelectorAll('[data-testid=\"stMetricValue\"]')]"
+                               f".every(e => e.innerText.trim() === {before!r})", timeout=30_000)
+        assert exceptions(page) == 0
+    finally:
+        context.close()
