@@ -22,12 +22,13 @@ from .optimizers import make_optimizer
 from .perturb import Perturbation, perturb
 from .preprocess import prepare_drawing
 from .saliency import Nudge, input_gradient, nudge
+from .selective import DONT_KNOW, answers, coverage_curve
 from .serialize import dumps_model, load_model, load_snapshots, save_model, save_snapshots
 from .trainer import History, Snapshot, Trainer, evaluate, score, score_proba
 
 __all__ = [
-    "ACTIVATIONS", "PRESETS", "Dataset", "Edit", "History", "MLP", "Nudge", "Perturbation", "Preset", "Snapshot", "TrainConfig", "Trainer",
-    "as_float", "check_gradients", "check_weight", "confident_mistakes", "confusion_matrix", "cross_entropy", "dumps_model", "edited", "evaluate",
+    "ACTIVATIONS", "DONT_KNOW", "PRESETS", "Dataset", "Edit", "History", "MLP", "Nudge", "Perturbation", "Preset", "Snapshot", "TrainConfig", "Trainer",
+    "answers", "as_float", "check_gradients", "check_weight", "confident_mistakes", "confusion_matrix", "coverage_curve", "cross_entropy", "dumps_model", "edited", "evaluate",
     "get_activation", "get_preset", "input_gradient", "labels_to_onehot", "load_dataset", "load_model", "load_snapshots",
     "make_optimizer", "nudge", "per_class_accuracy", "perturb", "save_snapshots",
     "prepare_drawing", "read_idx", "rel_error", "save_model", "score", "score_proba", "softmax", "softmax_steps",

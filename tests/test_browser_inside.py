@@ -50,3 +50,17 @@ def test_break_it_switch_off_and_reset(browser, server, screen):
         assert exceptions(page) == 0
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_robustness_renders_and_fits(browser, server, screen):
+    context, page = open_page(browser, server, "/robustness", "Robustness", screen)
+    try:
+        page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stMain\"] .js-plotly-plot').length >= 6",
+                               timeout=30_000)
+        assert metric_value(page, "Sample accuracy, changed") == metric_value(page, "Sample accuracy, unchanged")
+        assert page.evaluate(TOO_WIDE) == []
+        assert exceptions(page) == 0
+        screenshot(page, f"robustness-{screen}")
+    finally:
+        context.close()
