@@ -64,3 +64,26 @@ def test_robustness_renders_and_fits(browser, server, screen):
         screenshot(page, f"robustness-{screen}")
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_layer_map_selection_shows_an_average_image(browser, server, screen):
+    context, page = open_page(browser, server, "/map", "The hidden-layer map", screen)
+    try:
+        plot = page.locator('.st-key-layermap-map .js-plotly-plot .nsewdrag').first
+        box = plot.bounding_box()
+        assert page.evaluate(TOO_WIDE) == []
+        screenshot(page, f"layermap-{screen}")
+        x0, y0 = box["x"] + box["width"] * 0.15, box["y"] + box["height"] * 0.15
+        page.mouse.move(x0, y0)
+        page.mouse.down()
+        page.mouse.move(x0 + box["width"] * 0.4, y0 + box["height"] * 0.4, steps=8)
+        page.mouse.up()
+        page.get_by_test_id("stMain").get_by_text(re.compile(r"[\d,]+ images selected")).wait_for(timeout=30_000)
+        wait_idle(page)
+        page.get_by_test_id("stMain").get_by_text(re.compile(r"average of [\d,]+ images")).wait_for()
+        assert page.evaluate(TOO_WIDE) == []
+        assert exceptions(page) == 0
+        screenshot(page, f"layermap-selected-{screen}")
+    finally:
+        context.close()

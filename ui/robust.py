@@ -1,7 +1,7 @@
 """The Robustness page's measurements, computed once per model and kept in the session.
 
-A fixed, class-balanced sample of SAMPLE_PER_DIGIT test images per digit (2,000 in all,
-the same for every model) is perturbed at each strength of CURVES, one kind at a time, and
+The fixed sample of ui/samples.py (200 test images of each digit, the same for every
+model) is perturbed at each strength of CURVES, one kind at a time, and
 scored: the accuracy-vs-strength curves ("robust.curves", once per model, ~40 forward
 passes of 2,000 images). The page's own combination of perturbations is scored on the same
 sample ("robust.point", once per model and setting). The confidence threshold uses the
@@ -10,17 +10,14 @@ Leaves out: the perturbations themselves (nn_core/perturb.py) and the controls (
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import streamlit as st
 
-from nn_core import MLP, Perturbation, as_float, perturb
-from nn_core.layermap import balanced_sample
+from nn_core import MLP, Perturbation, perturb
 
-from . import resources
+from .samples import PER_DIGIT as SAMPLE_PER_DIGIT
+from .samples import test_sample as sample
 
-SAMPLE_PER_DIGIT = 200
 # kind: (what the slider says, the strengths measured, how a strength becomes a Perturbation)
 CURVES = {
     "noise": ("noise (standard deviation)", np.array([0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0]),
@@ -31,23 +28,6 @@ CURVES = {
     "thickness": ("stroke thickness (3×3 steps)", np.array([-2, -1.5, -1, -0.5, 0, 0.5, 1, 1.5, 2, 3]),
                   lambda v: Perturbation(thickness=float(v))),
 }
-
-
-@dataclass(frozen=True)
-class Sample:
-    index: np.ndarray  # (2000,) test-image numbers
-    X: np.ndarray      # (2000, 784) float32 in [0, 1]
-    y: np.ndarray      # (2000,)
-
-
-@st.cache_resource(show_spinner=False)
-def sample() -> Sample:
-    """The same 2,000 test images for every model and session (read-only, shared)."""
-    data = resources.dataset()
-    index = balanced_sample(data.y_test, SAMPLE_PER_DIGIT, seed=0)
-    X = as_float(data.x_test[index])
-    X.flags.writeable = False
-    return Sample(index, X, data.y_test[index])
 
 
 def accuracy(model: MLP, X: np.ndarray, y: np.ndarray) -> float:

@@ -62,9 +62,8 @@ def layer_map(P: np.ndarray, labels: np.ndarray, title: str, marked: np.ndarray 
                      "textfont": {"size": 14, "color": "#111"},
                      "marker": {"size": 22, "symbol": "star", "color": "#FFFFFF", "line": {"width": 3, "color": "#111"}},
                      "hovertemplate": f"{marked_name}<extra></extra>"})
-    layout = axes(base_layout(title, height, hovermode="closest", dragmode="lasso", uirevision="map"),
-                  "PC 1", "PC 2", live=False)
-    layout["dragmode"] = "lasso"
+    layout = axes(base_layout(title, height, hovermode="closest", uirevision="map"), "PC 1", "PC 2", live=False)
+    layout["dragmode"] = "select"  # a drag selects a box (the mode bar, hidden, would offer lasso)
     layout["legend"] = {"orientation": "h", "yanchor": "top", "y": -0.12, "xanchor": "left", "x": 0,
                         "font": {"size": 13}, "itemsizing": "constant", "title": {"text": "digit "}}
     if ranges is not None:
