@@ -22,6 +22,7 @@ page = st.navigation([
     st.Page("app_pages/backprop.py", title="Backprop", icon=":material/undo:", url_path="backprop"),
     st.Page("app_pages/evaluate.py", title="Evaluate", icon=":material/fact_check:", url_path="evaluate"),
     st.Page("app_pages/layermap.py", title="Layer map", icon=":material/scatter_plot:", url_path="map"),
+    st.Page("app_pages/units.py", title="Units", icon=":material/neurology:", url_path="units"),
     st.Page("app_pages/lab.py", title="Break it", icon=":material/build:", url_path="break"),
     st.Page("app_pages/robust.py", title="Robustness", icon=":material/shield:", url_path="robustness"),
 ])

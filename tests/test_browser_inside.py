@@ -87,3 +87,17 @@ def test_layer_map_selection_shows_an_average_image(browser, server, screen):
         screenshot(page, f"layermap-selected-{screen}")
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_units_renders_and_fits(browser, server, screen):
+    context, page = open_page(browser, server, "/units", "One unit at a time", screen)
+    try:
+        page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stMain\"] .js-plotly-plot').length >= 3",
+                               timeout=30_000)
+        page.get_by_test_id("stMain").get_by_text("Unit 0 of layer 1 is").wait_for()
+        assert page.evaluate(TOO_WIDE) == []
+        assert exceptions(page) == 0
+        screenshot(page, f"units-{screen}")
+    finally:
+        context.close()

@@ -68,6 +68,14 @@ def reset() -> None:
         del st.session_state[key]
 
 
+def open_with_unit_off(l: int, j: int) -> None:
+    """A callback (from wherever a unit is shown): add hidden unit j of layer l to the lab's
+    switched-off units and go to the lab."""
+    key = f"lab.off.{l}"
+    st.session_state[key] = sorted(set(st.session_state.get(key, [])) | {int(j)})
+    state.request_page("app_pages/lab.py")
+
+
 def model_file(res: LabResult) -> bytes:
     """The edited network as a model file: the base's architecture and settings, the edited
     weights, and the edited network's own test accuracy (the base's training history is left

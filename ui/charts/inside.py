@@ -69,3 +69,20 @@ def layer_map(P: np.ndarray, labels: np.ndarray, title: str, marked: np.ndarray 
     if ranges is not None:
         layout["xaxis"]["range"], layout["yaxis"]["range"] = list(ranges[0]), list(ranges[1])
     return figure(data, layout)
+
+
+def quantile_boxes(box: np.ndarray, means: np.ndarray, title: str, ytitle: str, height: int = 300) -> go.Figure:
+    """One box per digit from precomputed percentiles box (C, 5) = 5th, 25th, 50th, 75th, 95th
+    (whiskers at the 5th and 95th), and each digit's mean (C,) as a diamond."""
+    box = np.asarray(box, np.float32)
+    C = len(box)
+    x = [str(d) for d in range(C)]
+    data = [{"type": "box", "x": x, "lowerfence": box[:, 0], "q1": box[:, 1], "median": box[:, 2], "q3": box[:, 3],
+             "upperfence": box[:, 4], "name": "5th–95th percentile", "fillcolor": "rgba(0,114,178,0.25)",
+             "line": {"color": OKABE_ITO[0]}, "hoverinfo": "y"},
+            {"type": "scatter", "x": x, "y": np.asarray(means, np.float32), "mode": "markers", "name": "mean",
+             "marker": {"symbol": "diamond", "size": 9, "color": OKABE_ITO[3]},
+             "hovertemplate": "digit %{x}: mean %{y:.3f}<extra></extra>"}]
+    layout = axes(base_layout(title, height, showlegend=False), "true digit", ytitle, live=True)
+    layout["xaxis"]["type"] = "category"
+    return figure(data, layout)
