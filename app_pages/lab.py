@@ -44,6 +44,8 @@ with controls:
                           on_click=_switch_off_most_active, args=(l,), icon=":material/power_off:",
                           help=text.section("lab", "Most active"))
                 off += [(l, int(j)) for j in units]
+                st.page_link("app_pages/units.py", label="What does each unit do? The unit explorer",
+                             icon=":material/neurology:")
             if st.toggle(f"Set the biases b{l} to 0", key=f"lab.nobias.{l}",
                          help=f"Every unit of this layer loses its bias: Z{l} = A{l - 1} W{l} instead of "
                               f"A{l - 1} W{l} + b{l}."):

@@ -79,3 +79,15 @@ def test_deeper_layers_of_a_deep_model():
     np.testing.assert_allclose(decode(fig_with_ytitle(at, "weight W4")["data"][0]["y"]), model.params["W4"][7], rtol=1e-6)
     at.selectbox(key="units.layer").set_value(4).run()  # 6 units: the unit number follows into range
     assert not at.exception and at.number_input(key="units.unit").value == 5
+
+
+def test_a_new_model_lets_go_of_what_the_inside_pages_kept(page):
+    at = page
+    for path in ["app_pages/lab.py", "app_pages/robust.py", "app_pages/layermap.py"]:
+        at.switch_page(path).run()
+    import ui.state
+    assert all(k in at.session_state for k in ui.state.INSIDE_KEPT)
+    at.switch_page("app_pages/home.py")  # a page that keeps none of them
+    at.session_state["model.current"] = None
+    at.run()  # state.init() publishes the default model again: a new model for these pages
+    assert not any(k in at.session_state for k in ui.state.INSIDE_KEPT)

@@ -43,6 +43,8 @@ from nn_core.optimizers import Optimizer
 
 from . import resources, scores
 
+# What the pages that look inside keep for the model they measured (each holds that model)
+INSIDE_KEPT = ("lab.result", "robust.curves", "robust.point", "layermap.maps", "units.stats")
 MAX_UNDO = 20  # gradient steps that Undo can take back
 UNDO_BYTES = 48 * 2**20  # and no more than this in old weights and optimizer state (a session's share)
 
@@ -115,6 +117,8 @@ def _publish(model: MLP, info: dict, snapshots: list, undo: list | None = None) 
     kept = st.session_state.get("model.test_scores")
     if kept is not None and kept.model is not model:
         st.session_state["model.test_scores"] = None
+    for key in INSIDE_KEPT:  # the same for what the pages that look inside keep of a model
+        st.session_state.pop(key, None)
 
 
 def use_default_model() -> None:
