@@ -60,7 +60,7 @@ with shown:
     st.caption(text.fill("robust", "Sample accuracy", n=n))
 
 st.header("Accuracy against each change")
-measured = robust.curves(model)
+n_curves, measured = robust.curves(model)
 now = {"noise": noise, "rotation": rotation, "shift": dx, "thickness": thickness}
 cols = st.columns(2)
 for i, (kind, (what, strengths, _)) in enumerate(robust.CURVES.items()):
@@ -69,7 +69,7 @@ for i, (kind, (what, strengths, _)) in enumerate(robust.CURVES.items()):
         st.plotly_chart(charts.with_point(strengths, acc, (now[kind], float(np.interp(now[kind], strengths, acc))),
                                           what.split(" (")[0].capitalize(), what, "accuracy", "now"),
                         key=f"robust.curve.{kind}", **charts.PLOT)
-st.caption(text.fill("robust", "Curves", n=n))
+st.caption(text.fill("robust", "Curves", n=n_curves, per=n_curves // 10))
 
 st.header('"I don\'t know": answering only when sure')
 st.markdown(text.section("robust", "Threshold"))

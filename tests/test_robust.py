@@ -54,6 +54,8 @@ def test_noise_curve_falls_and_marks_the_slider(page):
     x, y, point = curve(page, "Noise")
     assert x[0] == 0 and y[0] > 0.95 and y[-1] < 0.5 and np.all(np.diff(y) < 0.02)
     assert point[0] == pytest.approx(0.5) and point[1] == pytest.approx(np.interp(0.5, x, y), abs=1e-6)
+    text = " ".join(c.value for c in page.caption).replace("\n", " ")
+    assert "Accuracy on 1,000 of those images (100 of each digit)" in text
     for title in ("Rotation", "Shift to the right", "Stroke thickness"):
         x, y, _ = curve(page, title)
         assert y[np.flatnonzero(x == 0)[0]] == pytest.approx(y.max(), abs=0.01)  # unchanged digits read best
@@ -72,6 +74,15 @@ def test_threshold_curve_is_monotone_and_the_point_matches_the_counts(page, mnis
     assert point == pytest.approx((kept.mean(), right), abs=1e-6)
     assert shown["Answered (coverage)"] == f"{kept.mean():.1%}" and shown["Accuracy on the answered"] == f"{right:.2%}"
     assert right > test.accuracy
+
+
+def test_curves_are_measured_on_fewer_images_for_a_costly_model():
+    import ui.robust
+    assert ui.robust.curve_per_digit(MLP([784, 128, 10])) == 100
+    assert ui.robust.curve_per_digit(MLP([784] + [512] * 4 + [10])) == 20
+    rows = ui.robust.curve_rows(20)
+    y = ui.robust.sample().y
+    np.testing.assert_array_equal(np.bincount(y[rows], minlength=10), 20)
 
 
 def test_a_deep_sigmoid_model_works():

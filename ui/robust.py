@@ -1,9 +1,10 @@
 """The Robustness page's measurements, computed once per model and kept in the session.
 
-The fixed sample of ui/samples.py (200 test images of each digit, the same for every
-model) is perturbed at each strength of CURVES, one kind at a time, and
-scored: the accuracy-vs-strength curves ("robust.curves", once per model, ~40 forward
-passes of 2,000 images). The page's own combination of perturbations is scored on the same
+The curves ("robust.curves", once per model) perturb part of the fixed sample of
+ui/samples.py at each of CURVES' 38 strengths, one kind at a time, and score it: the first
+`curve_per_digit(model)` images of each digit, 100 for the default model and fewer (down
+to 20) for a model whose forward pass costs more, so that the ~38 passes stay within about
+CURVE_BUDGET multiply-adds (a few seconds at most on a shared core). The page's own combination of perturbations is scored on the same
 sample ("robust.point", once per model and setting). The confidence threshold uses the
 whole clean test set's probabilities (ui/scores.py, shared with Evaluate).
 Leaves out: the perturbations themselves (nn_core/perturb.py) and the controls (the page).
@@ -18,6 +19,7 @@ from nn_core import MLP, Perturbation, perturb
 from .samples import PER_DIGIT as SAMPLE_PER_DIGIT
 from .samples import test_sample as sample
 
+CURVE_BUDGET = 4e9  # multiply-adds for all the curves of one model
 # kind: (what the slider says, the strengths measured, how a strength becomes a Perturbation)
 CURVES = {
     "noise": ("noise (standard deviation)", np.array([0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0]),
@@ -34,17 +36,32 @@ def accuracy(model: MLP, X: np.ndarray, y: np.ndarray) -> float:
     return float(np.mean(model.predict(X) == y))
 
 
-def curves(model: MLP) -> dict[str, np.ndarray]:
-    """{kind: (k,) accuracy on the sample at each of CURVES[kind]'s strengths}, once per model."""
+def curve_per_digit(model: MLP) -> int:
+    """Images of each digit the curves are measured on: 100, or fewer (at least 20) for a
+    model whose 38 forward passes would cost more than CURVE_BUDGET multiply-adds."""
+    macs = sum(a * b for a, b in zip(model.layer_sizes[:-1], model.layer_sizes[1:]))  # per image
+    strengths = sum(len(v[1]) for v in CURVES.values())
+    return int(np.clip(CURVE_BUDGET / (strengths * macs * 10), 20, 100))
+
+
+def curve_rows(per_digit: int) -> np.ndarray:
+    """Rows of the sample: the first `per_digit` of each digit (a fixed subset)."""
+    y = sample().y
+    return np.sort(np.concatenate([np.flatnonzero(y == d)[:per_digit] for d in range(10)]))
+
+
+def curves(model: MLP) -> tuple[int, dict[str, np.ndarray]]:
+    """(images measured, {kind: (k,) accuracy at each of CURVES[kind]'s strengths}), once per model."""
     kept = st.session_state.get("robust.curves")
     if kept is not None and kept[0] is model:
         return kept[1]
-    s = sample()
+    rows = curve_rows(curve_per_digit(model))
+    X, y = sample().X[rows], sample().y[rows]
     with st.spinner("Measuring accuracy under each perturbation…"):
-        out = {kind: np.array([accuracy(model, perturb(s.X, make(v)), s.y) for v in strengths])
+        out = {kind: np.array([accuracy(model, perturb(X, make(v)), y) for v in strengths])
                for kind, (_, strengths, make) in CURVES.items()}
-    st.session_state["robust.curves"] = (model, out)
-    return out
+    st.session_state["robust.curves"] = (model, (len(rows), out))
+    return len(rows), out
 
 
 def on_sample(model: MLP, p: Perturbation) -> np.ndarray:
