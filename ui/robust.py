@@ -1,7 +1,8 @@
 """The Robustness page's measurements, computed once per model and kept in the session.
 
-The curves ("robust.curves", once per model) perturb part of the fixed sample of
-ui/samples.py at each of CURVES' 38 strengths, one kind at a time, and score it: the first
+The curves ("robust.curves", once per model) score part of the fixed sample of
+ui/samples.py perturbed at each of CURVES' 38 strengths, one kind at a time (the perturbed
+images are made once per server and shared: `perturbed_sets`): the first
 `curve_per_digit(model)` images of each digit, 100 for the default model and fewer (down
 to 20) for a model whose forward pass costs more, so that the ~38 passes stay within about
 CURVE_BUDGET multiply-adds (a few seconds at most on a shared core). The page's own combination of perturbations is scored on the same
@@ -14,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from nn_core import MLP, Perturbation, perturb
+from nn_core import MLP, Perturbation, as_float, perturb
 
 from .samples import PER_DIGIT as SAMPLE_PER_DIGIT
 from .samples import test_sample as sample
@@ -50,18 +51,34 @@ def curve_rows(per_digit: int) -> np.ndarray:
     return np.sort(np.concatenate([np.flatnonzero(y == d)[:per_digit] for d in range(10)]))
 
 
+@st.cache_resource(show_spinner="Preparing the changed test images…")
+def perturbed_sets() -> dict[str, np.ndarray]:
+    """{kind: (k, 1000, 784) uint8} the curves' images (100 of each digit) at every strength,
+    made once per server and shared read-only by every session and model (30 MB): a model
+    then costs only its forward passes. Stored as 0..255 like the test set itself."""
+    X = sample().X[curve_rows(100)]  # (1000, 784)
+    out = {}
+    for kind, (_, strengths, make) in CURVES.items():
+        sets = np.stack([np.round(perturb(X, make(v)) * 255).astype(np.uint8) for v in strengths])
+        sets.flags.writeable = False
+        out[kind] = sets
+    return out
+
+
 def curves(model: MLP) -> tuple[int, dict[str, np.ndarray]]:
     """(images measured, {kind: (k,) accuracy at each of CURVES[kind]'s strengths}), once per model."""
     kept = st.session_state.get("robust.curves")
     if kept is not None and kept[0] is model:
         return kept[1]
-    rows = curve_rows(curve_per_digit(model))
-    X, y = sample().X[rows], sample().y[rows]
+    per = curve_per_digit(model)
+    keep = np.flatnonzero(np.isin(curve_rows(100), curve_rows(per)))  # positions within the 1,000
+    y = sample().y[curve_rows(per)]
+    sets = perturbed_sets()
     with st.spinner("Measuring accuracy under each perturbation…"):
-        out = {kind: np.array([accuracy(model, perturb(X, make(v)), y) for v in strengths])
-               for kind, (_, strengths, make) in CURVES.items()}
-    st.session_state["robust.curves"] = (model, (len(rows), out))
-    return len(rows), out
+        out = {kind: np.array([accuracy(model, as_float(images[keep]), y) for images in sets[kind]])
+               for kind in CURVES}
+    st.session_state["robust.curves"] = (model, (len(y), out))
+    return len(y), out
 
 
 def on_sample(model: MLP, p: Perturbation) -> np.ndarray:
