@@ -33,9 +33,13 @@ P = lm.points[i]  # (2000, 2)
 ex = example.current()
 marked = maps.project_one(model, snapshot, layer, lm, ex.x) if ex is not None else None
 
+drag = st.segmented_control("Select by dragging", ["select", "lasso"], default="select", required=True,
+                            format_func={"select": "a box", "lasso": "a lasso"}.get, key="layermap.drag",
+                            help="What a drag on the map draws: a rectangle, or a free shape around the points you "
+                                 "want. Double-click (or double-tap) the map to clear the selection.")
 event = st.plotly_chart(charts.layer_map(P, sample.y, f"{layer}, {when}", marked=marked,
                                          marked_name="your digit" if ex is not None and ex.source == "drawing"
-                                         else "current example", ranges=lm.ranges, ids=sample.index),
+                                         else "current example", ranges=lm.ranges, ids=sample.index, drag=drag),
                         key="layermap.map", on_select="rerun", selection_mode=("box", "lasso"), **charts.PLOT)
 st.caption(text.fill("layermap", "Map", n=len(sample.y), layer=names[layer], when=when, kept=lm.kept[i],
                      fitted=lm.kept[-1]))

@@ -104,3 +104,11 @@ def test_every_layer_of_a_deep_model_can_be_mapped():
         assert not at.exception, at.exception
         P, _ = points(map_figure(at))
         assert P.shape == (2000, 2) and np.all(np.isfinite(P))
+
+
+def test_the_drag_control_sets_what_a_drag_draws():
+    at = fresh()
+    at.switch_page(PAGE).run()
+    assert map_figure(at)["layout"]["dragmode"] == "select"
+    at.segmented_control(key="layermap.drag").set_value("lasso").run()
+    assert not at.exception and map_figure(at)["layout"]["dragmode"] == "lasso"

@@ -42,10 +42,11 @@ def with_point(x: np.ndarray, y: np.ndarray, at: tuple[float, float], title: str
 
 def layer_map(P: np.ndarray, labels: np.ndarray, title: str, marked: np.ndarray | None = None,
               marked_name: str = "your digit", ranges: tuple | None = None, height: int = 460,
-              ids: np.ndarray | None = None) -> go.Figure:
+              ids: np.ndarray | None = None, drag: str = "select") -> go.Figure:
     """Points P (m, 2) coloured and shaped by digit (one trace each, so the legend can hide a
     digit); `marked` (2,) a large outlined star; ranges ((x0, x1), (y0, y1)) fixes the axes so
-    snapshots share them; ids (m,): each point's test-image number, for hover and selection."""
+    snapshots share them; ids (m,): each point's test-image number, for hover and selection;
+    drag: what a drag does, "select" (a box) or "lasso"."""
     P = np.asarray(P, np.float32)
     labels = np.asarray(labels)
     ids = np.arange(len(P)) if ids is None else np.asarray(ids)
@@ -63,7 +64,7 @@ def layer_map(P: np.ndarray, labels: np.ndarray, title: str, marked: np.ndarray 
                      "marker": {"size": 22, "symbol": "star", "color": "#FFFFFF", "line": {"width": 3, "color": "#111"}},
                      "hovertemplate": f"{marked_name}<extra></extra>"})
     layout = axes(base_layout(title, height, hovermode="closest", uirevision="map"), "PC 1", "PC 2", live=False)
-    layout["dragmode"] = "select"  # a drag selects a box (the mode bar, hidden, would offer lasso)
+    layout["dragmode"] = drag  # the page's own control, since the mode bar is hidden
     layout["legend"] = {"orientation": "h", "yanchor": "top", "y": -0.12, "xanchor": "left", "x": 0,
                         "font": {"size": 13}, "itemsizing": "constant", "title": {"text": "digit "}}
     if ranges is not None:
