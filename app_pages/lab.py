@@ -101,7 +101,7 @@ with results:
                     key="lab.digits", **charts.PLOT)
     st.caption(text.section("lab", "Per digit"))
     sizes = "-".join(map(str, model.layer_sizes))
-    st.download_button("Download the edited model (.npz)", lambda: lab.model_file(res),
+    st.download_button("Download the edited model (.npz)", lambda: lab.model_file(res, state.info().get("config") or {}),
                        file_name=f"mlp-{sizes}-edited.npz", mime="application/octet-stream",
                        icon=":material/download:", on_click="ignore", key="lab.download",
                        help=text.section("lab", "Download"))

@@ -91,3 +91,17 @@ def test_a_deep_model_gets_controls_for_every_layer():
     at.slider(key="lab.scale.5").set_value(2.0).run()
     assert not at.exception
     assert at.session_state["lab.result"].edit == Edit(off=((4, 0), (4, 1), (4, 2)), scale=((5, 2.0),))
+
+
+def test_the_edited_model_file_loads_back_with_its_own_accuracy(lab, mnist):
+    import ui.lab
+    lab.multiselect(key="lab.off.1").set_value([1, 2, 3]).run()
+    lab.select_slider(key="lab.temperature").set_value(2.0).run()
+    res = lab.session_state["lab.result"]
+    config = lab.session_state["model.info"]["config"]
+    back, meta = load_model(ui.lab.model_file(res, config))
+    for k, v in res.model.params.items():
+        np.testing.assert_array_equal(back.params[k], v)
+    assert meta["metrics"] == {"test_accuracy": res.accuracy} and not meta["notes"]
+    assert meta["config"] == config
+    assert evaluate(back, mnist.x_test, mnist.y_test)[1] == pytest.approx(res.accuracy)

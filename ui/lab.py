@@ -76,9 +76,8 @@ def open_with_unit_off(l: int, j: int) -> None:
     state.request_page("app_pages/lab.py")
 
 
-def model_file(res: LabResult) -> bytes:
-    """The edited network as a model file: the base's architecture and settings, the edited
+def model_file(res: LabResult, config: dict) -> bytes:
+    """The edited network as a model file: the base's training settings (`config`), the edited
     weights, and the edited network's own test accuracy (the base's training history is left
     out: it belongs to other weights)."""
-    config = (state.info() or {}).get("config") or {}
     return dumps_model(res.model, config, {"test_accuracy": res.accuracy})
