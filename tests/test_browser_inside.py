@@ -94,3 +94,44 @@ def test_layer_map_selection_shows_an_average_image(browser, server, screen):
         screenshot(page, f"layermap-selected-{screen}")
     finally:
         context.close()
+
+
+INSIDE_TITLES = {"Layer map": "The hidden-layer map", "Units": "One unit at a time", "Break it": "Break it",
+                 "Robustness": "Robustness"}
+
+
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_the_largest_allowed_model_on_the_inside_pages(browser, server, screen):
+    """4 hidden layers of 512, uploaded through Train: each inside page renders without an
+    exception, fits the screen and costs at most 300 KB over the websocket to open."""
+    from browser_hostile import WsMeter, upload
+    from hostile import BIG_OK
+    from nn_core import dumps_model
+    context = browser.new_context(**SCREENS[screen])
+    page = context.new_page()
+    try:
+        meter = WsMeter(page)
+        page.goto(server + "/train")
+        wait_idle(page, 60_000)
+        assert "784-512-512-512-512-10" in upload(page, "largest.npz", dumps_model(BIG_OK))
+        meter.take()
+        for name, title in INSIDE_TITLES.items():
+            expand = page.get_by_test_id("stExpandSidebarButton")
+            if screen == "phone" and expand.count():
+                expand.click()
+            page.get_by_test_id("stSidebarNav").get_by_role("link", name=name, exact=True).click()
+            page.get_by_test_id("stMain").get_by_text(title).first.wait_for(timeout=60_000)
+            page.wait_for_selector('[data-testid="stMain"] .js-plotly-plot', timeout=60_000)
+            wait_idle(page, 120_000)
+            page.wait_for_timeout(1000)
+            if screen == "phone" and page.get_by_test_id("stSidebarCollapseButton").count():
+                page.get_by_test_id("stSidebarCollapseButton").first.click()
+                page.wait_for_timeout(500)
+            sent = meter.take()
+            print(f"largest model, {screen}, open {name}: {sent / 1024:.1f} KB")
+            assert exceptions(page) == 0, name
+            assert sent < 300_000, (name, sent)
+            assert page.evaluate(TOO_WIDE) == [], name
+            screenshot(page, f"largest-{name.lower().replace(' ', '')}-{screen}")
+    finally:
+        context.close()
