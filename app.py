@@ -2,34 +2,31 @@
 
 Sets up the pages, the session's state (once, in ui.state), and the shared sidebar. The
 training fragment lives here, not on the Train page, so a run keeps going while the user
-looks at other pages: while a run is active it ticks every TICK_SECONDS, trains a
-time-boxed chunk and refreshes the sidebar's progress.
+looks at other pages: while a run is active it ticks every TICK_SECONDS, tells the run
+(a background thread, ui/run.py) that the page is still open, refreshes the sidebar's
+progress and publishes the result when the run ends. While the session waits in line for a
+training slot it ticks every LINE_SECONDS to keep its place and start the run on its turn.
 """
 import streamlit as st
 
-from ui import resources, sidebar, state, training
+from ui import classroom, nav, projector, resources, sidebar, state, style, training
 
 st.set_page_config(page_title="Neural network explainer · MNIST", page_icon="✍️", layout="wide")
 resources.limit_blas_threads()
 resources.tune_memory()
 state.init()
+classroom.read_once()  # a teacher's class link: fixed settings, projector mode
+projector.read_once()
 
-page = st.navigation([
-    st.Page("app_pages/home.py", title="Home", icon=":material/home:", default=True),
-    st.Page("app_pages/train.py", title="Train", icon=":material/model_training:", url_path="train"),
-    st.Page("app_pages/weights.py", title="Weights", icon=":material/grid_view:", url_path="weights"),
-    st.Page("app_pages/draw.py", title="Draw", icon=":material/draw:", url_path="draw"),
-    st.Page("app_pages/backprop.py", title="Backprop", icon=":material/undo:", url_path="backprop"),
-    st.Page("app_pages/evaluate.py", title="Evaluate", icon=":material/fact_check:", url_path="evaluate"),
-    st.Page("app_pages/layermap.py", title="Layer map", icon=":material/scatter_plot:", url_path="map"),
-    st.Page("app_pages/units.py", title="Units", icon=":material/neurology:", url_path="units"),
-    st.Page("app_pages/lab.py", title="Break it", icon=":material/build:", url_path="break"),
-    st.Page("app_pages/robust.py", title="Robustness", icon=":material/shield:", url_path="robustness"),
-])
+page = st.navigation(nav.pages())  # in the lesson's order (ui/nav.py)
 state.follow_page_request()  # a page a button's callback asked for (e.g. the Evaluate gallery's "Draw")
+# Contrast, focus rings, the phone layout (assets/app.css). After the page switch above: an element
+# sent before st.switch_page made the new page lose the test image it was asked to show.
+style.apply()
 
 
-@st.fragment(run_every=training.TICK_SECONDS if state.running() else None)
+@st.fragment(run_every=training.TICK_SECONDS if state.running() else
+             training.LINE_SECONDS if state.queued() else None)
 def training_fragment() -> None:
     training.tick()
     sidebar.training_status()
@@ -38,5 +35,7 @@ def training_fragment() -> None:
 with st.sidebar:
     sidebar.current_model()
     training_fragment()
+    sidebar.class_lesson()
+    projector.switch()
 
 page.run()

@@ -6,7 +6,7 @@ ui/lesson/; this page wires them in lesson order."""
 import numpy as np
 import streamlit as st
 
-from ui import questions, state, text
+from ui import nav, questions, state, text
 from ui.lesson import batch, chain, checks, equations_view, gradcheck, pixels, step, style, unit, update
 from ui.lesson import example as lesson
 from ui.lesson import focus as focusing
@@ -84,5 +84,4 @@ with st.container(key="backprop.view.check"):
     text.show("backprop", "Check")
     gradcheck.show(model, x, label, focus)
 
-st.page_link("app_pages/train.py", label="Next: many steps on many examples, on the Train page",
-             icon=":material/arrow_forward:")
+nav.next_page("app_pages/backprop.py")  # Train: many steps on many examples

@@ -4,7 +4,8 @@ import numpy as np
 import streamlit as st
 
 from nn_core import confident_mistakes, per_class_accuracy
-from ui import charts, example, pictures, resources, scores, state, text
+from ui import charts, example, nav, pictures, resources, scores, state, text
+from ui.charts import svg
 
 GALLERY = 24
 PER_ROW = 6
@@ -34,23 +35,29 @@ m3.metric("Test loss J", f"{r.loss:.4f}", help="Mean cross-entropy −log(probab
 
 c1, c2 = st.columns([1.15, 1])
 with c1:
-    st.subheader("Confusion matrix")
+    st.header("Confusion matrix")
     st.markdown(text.section("evaluate", "Matrix"))
     t_sel, p_sel = st.session_state.get("eval.true", ANY), st.session_state.get("eval.pred", ANY)
     selected = (t_sel, p_sel) if ANY not in (t_sel, p_sel) else None
     st.plotly_chart(charts.confusion(cm, selected), key="eval.matrix", on_select=_on_cell, selection_mode="points",
+                    alt=f"Confusion matrix of the {n:,} test images: rows the true digit, columns the prediction",
                     **charts.PLOT)
+    st.html(svg.table("Confusion matrix: test images of each true digit (rows) by predicted digit (columns)",
+                      ["true \\ predicted"] + [str(d) for d in range(10)],
+                      [[str(t)] + [f"{c:,}" for c in row] for t, row in enumerate(cm)]))
     st.caption(text.fill("evaluate", "Matrix chart", squares=cm.size, n=n))
 with c2:
-    st.subheader("Accuracy per digit")
+    st.header("Accuracy per digit")
     acc = per_class_accuracy(cm)
     hardest, y_min = int(np.nanargmin(acc)), max(0.0, float(np.nanmin(acc)) - 0.05)
     st.plotly_chart(charts.bars(acc, "", "true digit", "fraction correct", labels=[str(i) for i in range(10)],
                                 highlight=hardest, y_range=(y_min, 1.0), height=420), key="eval.per_class",
-                    **charts.PLOT)
+                    alt=f"Accuracy per true digit; the hardest is {hardest}", **charts.PLOT)
+    st.html(svg.table("Share of the test images of each digit read correctly", ["digit", "accuracy"],
+                      [[str(d), f"{a:.2%}"] for d, a in enumerate(acc)]))
     st.caption(text.fill("evaluate", "Per digit chart", hardest=hardest, y_min=y_min))
 
-st.subheader("The most confident mistakes")
+st.header("The most confident mistakes")
 st.markdown(text.section("evaluate", "Gallery"))
 choices = [ANY] + list(range(10))
 f1, f2, f3 = st.columns([1, 1, 1])
@@ -80,7 +87,9 @@ with st.container(key="eval.gallery"):
                 i, y = int(i), int(data.y_test[i])
                 p = probs[i]
                 with col:
-                    st.image(pictures.digit_card(data.x_test[i], p, y), width=140,
+                    st.image(pictures.digit_card(data.x_test[i], p, y), width="stretch",  # shrinks with its column
+                             alt=f"Test image #{i:,}: a handwritten {y}, read as {int(p.argmax())} ({p.max():.0%} sure); "
+                                 f"below it, bars of the ten probabilities",
                              caption=f"#{i:,}: a {y}, read as {int(p.argmax())} ({p.max():.0%}); P({y}) = {p[y]:.1%}")
                     st.button("Draw", key=f"eval.draw.{i}", on_click=example.open_test_image,
                               args=(i, "app_pages/draw.py"), icon=":material/draw:", width="stretch",
@@ -88,3 +97,5 @@ with st.container(key="eval.gallery"):
                     st.button("Backprop", key=f"eval.bp.{i}", on_click=example.open_test_image,
                               args=(i, "app_pages/backprop.py"), icon=":material/undo:", width="stretch",
                               help=f"Open test image #{i} on the Backprop page: its gradients.")
+
+nav.next_page("app_pages/evaluate.py")  # on to the pages that look inside

@@ -2,7 +2,7 @@
 import numpy as np
 import streamlit as st
 
-from ui import pictures, resources, state, text
+from ui import nav, pictures, resources, state, text
 
 model, data = state.model(), resources.dataset()
 
@@ -12,7 +12,9 @@ text.show("home", "Intro")
 st.header("The network")
 left, right = st.columns([3, 2], gap="large")
 with left:
-    st.image(pictures.architecture_svg(model.layer_sizes, model.activation), width="stretch")
+    st.image(pictures.architecture_svg(model.layer_sizes, model.activation), width="stretch",
+             alt=f"Diagram of the network: layers of {', '.join(map(str, model.layer_sizes))} units from the "
+                 "784 input pixels to the 10 output digits, each layer joined to the next")
     st.caption(text.fill("home", "Diagram", sizes="-".join(map(str, model.layer_sizes))))
 with right:
     text.show("home", "Equations")
@@ -38,7 +40,7 @@ with left:
     picks = np.concatenate([rng.choice(np.flatnonzero(data.y_train == d), 3, replace=False) for d in range(10)])
     picks = picks.reshape(10, 3).T.ravel()  # three rows, digits 0-9 in each
     st.image(pictures.digit_sheet(data.x_train[picks], [str(data.y_train[i]) for i in picks], cols=10),
-             width="stretch")
+             width="stretch", alt="Thirty training images, three of each digit 0 to 9, each with its label in a corner")
     st.caption(text.section("home", "Samples"))
 with right:
     counts = {name: np.bincount(y, minlength=10) for name, y in
@@ -49,12 +51,6 @@ with right:
     st.caption(text.fill("home", "Counts", most=int(train.argmax()), most_n=int(train.max()),
                          least=int(train.argmin()), least_n=int(train.min())))
 
-st.header("Where to go next")
-c1, c2 = st.columns(2)
-with c1:
-    st.page_link("app_pages/train.py", label="Train a network and watch it learn", icon=":material/model_training:")
-    st.caption(text.section("home", "Next train"))
-with c2:
-    st.page_link("app_pages/weights.py", label="See what the first layer learned", icon=":material/grid_view:")
-    st.caption(text.section("home", "Next weights"))
-st.page_link("app_pages/lab.py", label="Break it: switch parts of the network off and see what fails", icon=":material/build:")
+st.header("The lesson, page by page")
+text.show("home", "Lesson")
+nav.every_page()

@@ -4,7 +4,7 @@ import numpy as np
 import streamlit as st
 
 from nn_core import Edit
-from ui import charts, example, lab, pictures, resources, state, text
+from ui import charts, example, lab, nav, pictures, resources, state, text
 
 TEMPERATURES = [0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0]
 MOST_ACTIVE = 5
@@ -105,3 +105,5 @@ with results:
                        file_name=f"mlp-{sizes}-edited.npz", mime="application/octet-stream",
                        icon=":material/download:", on_click="ignore", key="lab.download",
                        help=text.section("lab", "Download"))
+
+nav.next_page("app_pages/lab.py")

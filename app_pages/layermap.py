@@ -4,7 +4,7 @@ average image, digit mix and members."""
 import numpy as np
 import streamlit as st
 
-from ui import charts, example, maps, pictures, samples, state, text
+from ui import charts, example, maps, nav, pictures, samples, state, text
 
 model, snaps = state.model(), state.snapshots()
 sample = samples.test_sample()
@@ -66,3 +66,5 @@ else:
         images = np.round(sample.X[few].reshape(-1, 28, 28) * 255).astype(np.uint8)
         st.image(pictures.digit_sheet(images, [str(d) for d in sample.y[few]], cols=6, scale=2), width="stretch",
                  caption="test images " + ", ".join(f"#{k}" for k in sample.index[few][:6]) + ("…" if len(few) > 6 else ""))
+
+nav.next_page("app_pages/layermap.py")

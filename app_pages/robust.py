@@ -5,7 +5,7 @@ import numpy as np
 import streamlit as st
 
 from nn_core import DONT_KNOW, Perturbation, answers, coverage_curve, perturb
-from ui import charts, example, pictures, resources, robust, scores, state, text
+from ui import charts, example, nav, pictures, resources, robust, scores, state, text
 
 THRESHOLDS = np.linspace(0, 1, 201)
 
@@ -102,3 +102,5 @@ acc_changed = "none" if np.isnan(changed_curve.accuracy[0]) else f"{changed_curv
 if not p.is_identity:
     st.markdown(text.fill("robust", "Changed threshold", n=n, coverage=float(changed_curve.coverage[0]),
                           accuracy=acc_changed, dont_know=int(n - changed_curve.answered[0])))
+
+nav.next_page("app_pages/robust.py")

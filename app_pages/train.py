@@ -1,32 +1,49 @@
 """Train: every hyperparameter, Start/Pause/Resume/Reset, and live curves."""
 import streamlit as st
 
-from ui import charts, files, state, text, training
+from ui import charts, classroom, files, nav, questions, resources, state, text, train_questions, training
 
-st.title("Train a network")
+st.title("Train a network", anchor=False)  # (no heading link: one Tab stop fewer before Start)
 text.show("train", "Intro")
+# The controls come first on the page and in the Tab order (Start is a few key presses from the
+# top); the settings below decide what Start does, so the buttons are filled in after them.
+controls = st.container(key="train.controls")
 
 settings, main = st.columns([1, 2.2], gap="large")
 with settings:
-    st.subheader("Settings")
+    st.header("Settings")
     config = training.hyperparameter_widgets()
+    if not classroom.lesson():
+        with st.expander("Share with a class", icon=":material/share:"):
+            text.show("train", "Share")
+            classroom.share_panel()
 
-with main:
-    t, running = state.trainer(), state.running()
-    paused = t is not None and not running and not t.done and t.step_count > 0
-    b = st.columns(4)
-    b[0].button("Start", type="primary", icon=":material/play_arrow:", disabled=config is None or running,
+t, running, waiting = state.trainer(), state.running(), state.queued()
+paused = t is not None and not running and not t.done and t.step_count > 0
+with controls:
+    b = st.columns([1, 1, 1, 1, 2.6])
+    b[0].button("Start", type="primary", icon=":material/play_arrow:", disabled=config is None or running or waiting,
                 on_click=training.start, args=(config,), width="stretch",
-                help="Start a new run with the settings on the left (a paused run is discarded).")
+                help="Start a new run with the settings below (a paused run is discarded).")
     b[1].button("Pause", icon=":material/pause:", disabled=not running, on_click=training.pause, width="stretch",
                 help="Stop after the current chunk; nothing is lost.")
-    b[2].button("Resume", icon=":material/resume:", disabled=not paused, on_click=training.resume, width="stretch",
+    b[2].button("Resume", icon=":material/resume:", disabled=not paused or waiting, on_click=training.resume, width="stretch",
                 help="Carry on exactly where the run was paused.")
     b[3].button("Reset", icon=":material/restart_alt:", disabled=t is None or running, on_click=training.reset,
                 width="stretch", help="Throw the current run away (the model other pages show is kept).")
+
+with main:
     if paused:
         st.button("Use the paused model now", icon=":material/input:", on_click=training.use_paused_model,
                   help="Make the paused model the one every page shows, without finishing the run.")
+    if waiting:
+        @st.fragment(run_every=training.LINE_SECONDS)
+        def line_view() -> None:
+            st.info(training.line_note(), icon=":material/hourglass_top:")
+
+        line_view()
+        st.button("Cancel", icon=":material/close:", on_click=training.leave_line, key="train.cancel_wait",
+                  help="Leave the line for a training slot. Your settings (and a paused run) are kept.")
     if st.session_state["train.error"]:
         st.error(st.session_state["train.error"], icon=":material/warning:")
     if st.session_state["train.notice"]:
@@ -35,6 +52,8 @@ with main:
     @st.fragment(run_every=training.VIEW_SECONDS if running else None)
     def live_view() -> None:
         t = state.trainer()
+        if t is None and waiting:
+            return
         if t is None:
             st.info(text.section("train", "Before start"), icon=":material/info:")
             history = state.info().get("metrics", {}).get("history")
@@ -65,7 +84,9 @@ with main:
         for row in (("loss", "accuracy"), ("norms", "dead")):
             for col, name in zip(st.columns(2), row):
                 if name in figs:
-                    col.plotly_chart(figs[name], **charts.PLOT, key=f"train.chart.{name}")
+                    col.plotly_chart(figs[name], **charts.PLOT, key=f"train.chart.{name}",
+                                     alt=f"Training curve: {figs[name].layout.title.text or name} against the epoch "
+                                         "(the latest numbers are in the metrics above)")
                     col.caption(text.section("train", captions[name]))
                 elif name == "dead" and H.dead:  # an activation whose units cannot die: say why
                     col.info(text.section("train", f"No dead {g}"), icon=":material/info:")
@@ -74,6 +95,14 @@ with main:
 
     live_view()
 
+    if not running:  # questions on numbers that do not move while they are answered
+        st.header("Check your understanding")
+        history = state.info().get("metrics", {}).get("history")
+        n_train = (config.n_train or len(resources.dataset().y_train)) if config else 0
+        questions.ask_all(train_questions.questions(config, n_train, history))
+
     with st.expander("Save or load a model", icon=":material/save:"):
         text.show("train", "Files")
         files.download_and_upload()
+
+nav.next_page("app_pages/train.py")

@@ -3,7 +3,7 @@ its activation by digit, its outgoing weights, and whether it is dead."""
 import numpy as np
 import streamlit as st
 
-from ui import charts, example, lab, pictures, resources, state, text, unitview
+from ui import charts, example, lab, nav, pictures, resources, state, text, unitview
 
 model, data = state.model(), resources.dataset()
 L = model.L
@@ -85,3 +85,5 @@ with right:
 st.button(f"Switch unit {j} off in the Break-it lab", key="units.break", on_click=lab.open_with_unit_off, args=(l, j),
           icon=":material/build:", help="Opens the Break-it lab with this unit switched off (on a copy of the "
                                         "model), to see what the network loses without it.")
+
+nav.next_page("app_pages/units.py")

@@ -3,7 +3,7 @@ import numpy as np
 import streamlit as st
 
 from nn_core import MLP
-from ui import charts, state, text, thin
+from ui import charts, nav, pictures, readout, state, text, thin
 
 model, snaps = state.model(), state.snapshots()
 
@@ -26,14 +26,16 @@ same_scale = len(snaps) >= 2 and st.toggle(
          "Off: each snapshot uses its own range, so faint early structure is visible.")
 scale_source = model.params["W1"] if same_scale else W1
 zmax = float(np.percentile(np.abs(scale_source), 99.5)) or 1.0
-st.subheader(f"First layer: {W1.shape[1]} templates, {label}")
+st.header(f"First layer: {W1.shape[1]} templates, {label}")
 units = thin.unit_window(W1.shape[1], key="weights.units")  # a big layer is drawn a block at a time
-st.plotly_chart(charts.templates(W1[:, units], zmax=zmax, colorbar="weight W1", first_unit=units.start),
-                **charts.PLOT, key="weights.templates")
+cols = int(np.ceil(np.sqrt(len(units) * 1.6)))  # a wide mosaic, like the screen
+st.html(pictures.mosaic(W1[:, units], cols, zmax, first_unit=units.start, width=min(1100, 87 * cols))
+        + pictures.colorbar(zmax, "weight W1"))
 st.caption(text.fill("weights", "Templates", zmax=zmax))
+readout.enable()  # hovering or tapping a template names its unit and pixel
 
 if model.L > 1:
-    st.subheader("Later layers")
+    st.header("Later layers")
     st.markdown(text.section("weights", "Later"))
     cols = st.columns(min(model.L - 1, 2))
     for k, l in enumerate(range(2, model.L + 1)):
@@ -42,20 +44,23 @@ if model.L > 1:
             out = "digit" if l == model.L else f"unit of layer {l}"
             st.plotly_chart(charts.matrix(W.T, f"W{l}ᵀ: {W.shape[1]} × {W.shape[0]}", f"unit of layer {l - 1}", out,
                                           colorbar=f"weight W{l}", height=300 if l == model.L else 420),
+                            alt=f"W{l} as a heatmap: the weight from each unit of layer {l - 1} to each {out}",
                             **charts.PLOT, key=f"weights.W{l}")
             st.caption(text.fill("weights", "Matrix", l=l, prev=l - 1, out=out))
 
-st.subheader("Biases")
+st.header("Biases")
 st.markdown(text.section("weights", "Biases"))
 tabs = st.tabs([f"b{l} ({params[f'b{l}'].size})" for l in range(1, model.L + 1)])
 for l, tab in zip(range(1, model.L + 1), tabs):
     with tab:
         xlabel = "digit" if l == model.L else f"unit of layer {l}"
-        st.plotly_chart(charts.bars(params[f"b{l}"], f"b{l}", xlabel, "bias", diverging=True),
-                        **charts.PLOT, key=f"weights.b{l}")
+        b = params[f"b{l}"]
+        st.plotly_chart(charts.bars(b, f"b{l}", xlabel, "bias", diverging=True), **charts.PLOT, key=f"weights.b{l}",
+                        alt=f"Bias b{l} of each {xlabel}: from {b.min():.3g} to {b.max():.3g}, "
+                            f"{int((b > 0).sum())} of {b.size} positive")
         st.caption(text.fill("weights", "Bias chart", l=l))
 
-st.subheader("Weight distributions, now vs at initialisation")
+st.header("Weight distributions, now vs at initialisation")
 st.markdown(text.section("weights", "Histograms"))
 start = snaps[0].params if snaps else MLP(model.layer_sizes, model.activation, model.init, model.seed).params
 cols = st.columns(min(model.L, 3))
@@ -63,5 +68,9 @@ for l in range(1, model.L + 1):
     with cols[(l - 1) % len(cols)]:
         st.plotly_chart(charts.histograms(params[f"W{l}"], start[f"W{l}"], f"W{l} ({params[f'W{l}'].size:,} weights)",
                                           now_name=label),
+                        alt=f"Histogram of the {params[f'W{l}'].size:,} weights of W{l} {label} (spread "
+                            f"{params[f'W{l}'].std():.3g}) and at initialisation ({start[f'W{l}'].std():.3g})",
                         **charts.PLOT, key=f"weights.hist{l}")
 st.caption(text.fill("weights", "Histograms chart", init=model.init, seed=model.seed))
+
+nav.next_page("app_pages/weights.py")

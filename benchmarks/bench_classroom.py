@@ -2,7 +2,8 @@
 one Streamlit server pinned to one CPU core, the generator on the other core.
 
 Scenario (issue 12 §4): N sessions (default 30); T of them (default 5) open Train, press
-Start at a random moment in the first 10 s (a "busy" note: they press again 10-20 s later)
+Start at a random moment in the first 10 s (if every slot is taken they wait in line; against a
+server without the line, a "busy" note: they press again 10-20 s later)
 and keep their page open, so its run_every fragments tick as a browser's timers would. The
 others open Draw and, every 2-4 s (random, seeded), add a stroke to a digit (1-2 strokes
 each, jittered, so every drawing differs) or, once it is complete, press Clear. The timing
@@ -143,6 +144,7 @@ class Trainer:
     pressed: float | None = None      # first press of Start (time.monotonic())
     started: float | None = None      # the press that got a slot
     busy_notes: int = 0
+    in_line: bool = False             # waited in the line for a slot
     finished: float | None = None     # "Training finished" arrived
     last_step: int = 0
     last_seen: float | None = None    # when last_step was read
@@ -170,11 +172,15 @@ async def trainer(i: int, url: str, deadline: float, rng: random.Random, out: li
             errors.append(f"train session {i}: Start: {type(e).__name__}: {e}")
             return s
         t.pressed = t.pressed or req.sent
-        if any("busy" in a.proto.body for a in s.find(kind="alert")):
+        if any("busy" in a.proto.body for a in s.find(kind="alert")):  # a server without the line
             t.busy_notes += 1
             await asyncio.sleep(rng.uniform(10, 20))  # "Try again shortly"
             continue
-        t.started = req.sent
+        while any("in line" in a.proto.body for a in s.find(kind="alert")) and time.monotonic() < deadline:
+            t.in_line = True  # the page's own ticks keep the place and start the run on its turn
+            await asyncio.sleep(0.5)
+        if time.monotonic() < deadline:
+            t.started = req.sent if not t.in_line else time.monotonic()
         break
     while t.started and time.monotonic() < deadline and not s.closed:
         for el in s.find(kind="progress"):  # "step 1,234 of 4,300 · ..." on the Train page

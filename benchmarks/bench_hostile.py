@@ -84,7 +84,7 @@ def uploads(root: Path, cap_gb: float, only: str | None) -> None:
         time.sleep(2)
         start = rss_mb(proc.pid)
         print(f"server {root}: RSS {start:.0f} MB after Home; cap {cap_gb if root != ROOT else '-'} GB", flush=True)
-        print(f"| case | file | seconds | peak RSS above before (MB) | the page says |\n|---|---|---|---|---|")
+        print("| case | file | seconds | peak RSS above before (MB) | the page says |\n|---|---|---|---|---|")
         for i, (name, (build, _)) in enumerate(cases.items()):
             data = build()
             if len(data) > MAX_UPLOAD:
@@ -133,7 +133,7 @@ def pages(root: Path, phone: bool) -> None:
                 visit(page, name)
                 if name == "Draw":  # a test image flows through every layer
                     page.get_by_test_id("stMain").get_by_text("Pick a test image").click()
-                    page.wait_for_selector(".st-key-prediction", timeout=60_000)
+                    page.wait_for_selector(".st-key-prediction .predicted-digit", timeout=60_000)
                     wait_idle(page)
                 seconds = time.perf_counter() - t
                 assert exceptions(page) == 0, name

@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_dashboard import rss_mb  # noqa: E402
-from bench_draw import WATCH, percentile  # noqa: E402
+from bench_client import WATCH, percentile  # noqa: E402
 from browser import CHROMIUM, CHROMIUM_ARGS, DIGIT_STROKES, streamlit_server  # noqa: E402
 
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'

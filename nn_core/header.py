@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from .activations import ACTIVATIONS
-from .config import TrainConfig
+from .config import check_config
 from .model import INITS
 
 FORMAT = "nn_core.mlp"
@@ -157,10 +157,10 @@ def train_config(d) -> tuple[dict, str | None]:
     or ({}, the reason)."""
     if not isinstance(d, dict):
         return {}, "they are not a table of settings"
-    try:
-        return TrainConfig.from_dict(d).to_dict(), None
-    except (ValueError, TypeError) as e:
-        return {}, str(e).removeprefix("invalid training config: ")[:300]
+    config, problems = check_config(d)
+    if config is None:
+        return {}, "; ".join(problems)[:300]
+    return config.to_dict(), None
 
 
 def clean_metadata(header: dict) -> Metadata:

@@ -76,7 +76,7 @@ def load_snapshots(source: str | os.PathLike | bytes | BinaryIO, model: MLP, *, 
     Read like a model file (nn_core/safe_npz.py): the index first, then each array's header
     against the model's shapes, and the data only if all of it fits in max_bytes.
     """
-    from .trainer import Snapshot
+    from .history import Snapshot
 
     name = str(source) if isinstance(source, (str, os.PathLike)) else "snapshots file"
     shapes = {k: v.shape for k, v in model.params.items()}

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "artifacts" / "screenshots"
@@ -84,13 +85,39 @@ def wait_idle(page, timeout: float = 30_000) -> None:
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout)
 
 
+_SETTLED = """(frames) => new Promise((resolve) => {
+  // the page is settled when its layout (main's size, scroll position, element count) stays the
+  // same for `frames` animation frames in a row and every image has loaded
+  const main = document.querySelector('[data-testid="stMain"]');
+  let last = null, same = 0;
+  const look = () => {
+    const now = [main.scrollHeight, main.scrollWidth, main.scrollTop, scrollY, document.querySelectorAll('*').length,
+                 [...document.images].every(i => i.complete)].join();
+    same = now === last ? same + 1 : 0;
+    last = now;
+    if (same >= frames) resolve(true); else requestAnimationFrame(look);
+  };
+  requestAnimationFrame(look);
+})"""
+
+
+def wait_settled(page, frames: int = 10, timeout: float = 30_000) -> None:
+    """An idle script and a page whose layout has stopped changing (the browser draws what the
+    script sent a little after the script ends; pictures load, charts size themselves)."""
+    wait_idle(page, timeout)
+    page.wait_for_function(_SETTLED, arg=frames, timeout=timeout)
+
+
 def screenshot(page, name: str) -> Path:
     """The whole page (Streamlit scrolls an inner container, so grow the viewport to fit)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     width = page.viewport_size["width"]
     height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
     page.set_viewport_size({"width": width, "height": min(max(900, height + 40), 8000)})
-    page.wait_for_timeout(800)
+    try:  # a picture, not a check: while a run trains the page never settles, so shoot it anyway
+        page.wait_for_function(_SETTLED, arg=10, timeout=5_000)
+    except PlaywrightTimeout:
+        pass
     path = SHOTS / f"{name}.png"
     page.screenshot(path=path)
     page.set_viewport_size({"width": width, "height": 900})
@@ -146,7 +173,7 @@ def clear_canvas(page) -> None:
     page.get_by_text("Nothing drawn yet").wait_for(timeout=20_000)
     wait_idle(page)
     canvas_box(page)
-    page.wait_for_timeout(500)  # the new canvas sets itself up after it appears
+    wait_settled(page)  # the new canvas sets itself up after it appears
 
 
 def draw_strokes(page, strokes, box: dict, steps: int = 6) -> None:
@@ -160,6 +187,35 @@ def draw_strokes(page, strokes, box: dict, steps: int = 6) -> None:
         page.mouse.up()
 
 
+PREDICTION = ".st-key-prediction .predicted-digit"  # the digit itself: its container appears (empty) first
+
+
+INPUT = '[data-testid="stMain"] img[data-readout="pixels"]'  # Draw's 28x28 input, its values as data
+
+
+def _input_values(page) -> str | None:
+    return page.evaluate(f"() => document.querySelector('{INPUT}')?.dataset.values ?? null")
+
+
+def draw_digit(page, strokes, timeout_ms: int = 20_000) -> str:
+    """Draw `strokes` on Draw's canvas, each stroke once the page shows the input the stroke
+    before it made (a stroke's value reaches the server ~200 ms after mouse-up, so waiting for
+    an idle page alone can see the answer to an earlier stroke); returns the predicted digit."""
+    for stroke in strokes:
+        before = _input_values(page)
+        draw_strokes(page, [stroke], canvas_box(page))
+        page.wait_for_function(f"(before) => {{ const el = document.querySelector('{INPUT}');"
+                               " return el && el.dataset.values !== before; }", arg=before, timeout=timeout_ms)
+    wait_idle(page)
+    return wait_prediction(page, timeout_ms)
+
+
 def shown_prediction(page) -> str | None:
-    loc = page.locator(".st-key-prediction .predicted-digit")
+    loc = page.locator(PREDICTION)
     return loc.first.inner_text() if loc.count() else None
+
+
+def wait_prediction(page, timeout_ms: int = 20_000) -> str:
+    """The predicted digit, once it is on the page (not just the container it will go in)."""
+    page.wait_for_selector(PREDICTION, timeout=timeout_ms)
+    return shown_prediction(page)

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from browser import SHOTS, exceptions, wait_idle
+from browser import SHOTS, exceptions, wait_idle, wait_settled
 from test_browser import browser, server  # noqa: F401  (the same server and browser fixtures)
 
 pytestmark = pytest.mark.browser
@@ -48,7 +48,7 @@ def open_backprop(browser, server, screen: str):
     wait_idle(page, 60_000)
     page.get_by_test_id("stMain").get_by_text("Backpropagation on one digit").wait_for()
     page.locator(".st-key-backprop-view-check").wait_for(timeout=30_000)
-    page.wait_for_timeout(1500)
+    wait_settled(page, timeout=60_000)
     wait_idle(page, 60_000)
     return context, page
 
@@ -59,7 +59,7 @@ def open_every_why(page) -> int:
     for k in range(details.count()):
         if not details.nth(k).evaluate("d => d.open"):
             details.nth(k).locator("summary").click()
-    page.wait_for_timeout(800)
+    wait_settled(page)
     assert all(details.nth(k).evaluate("d => d.open") for k in range(details.count()))
     return details.count()
 
@@ -70,7 +70,7 @@ def sections(page, tag: str) -> None:
     width = page.viewport_size["width"]
     height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
     page.set_viewport_size({"width": width, "height": min(height + 40, 30_000)})
-    page.wait_for_timeout(1200)
+    wait_settled(page)
     for view in VIEWS:
         page.locator(f".st-key-backprop-view-{view}").screenshot(path=SHOTS / f"backprop-{view}-{tag}.png")
     page.set_viewport_size({"width": width, "height": 900 if width > 500 else 844})
@@ -103,7 +103,7 @@ def test_the_default_example_ten_steps_and_every_display_fits(browser, server, s
         digit, before, after, delta = true_digit_row(page)
         assert float(after) - float(before) >= 10 and float(delta.replace("−", "-")) >= 10
         assert abs(float(after) - float(before) - float(delta.replace("−", "-"))) < 0.02
-        page.wait_for_timeout(800)
+        wait_settled(page)
         open_every_why(page)  # new equations after the step: their expanders are closed again
         assert page.evaluate(TOO_WIDE) == []
         sections(page, f"{screen}-after-10-steps")
@@ -120,8 +120,8 @@ def test_the_mini_batch_shows_1_over_m(browser, server):
         assert any(r"\frac{1}{m}\left(A^{[2]} - Y\right)" in s for s in sources)  # dZ[L] = (A[L] − Y)/m
         assert sum(r"\frac{1}{4}" in s for s in sources) >= 2 and sum("{4}" in s for s in sources) >= 3
         page.locator(".st-key-backprop-m input").first.press("End")  # m = 8
-        page.wait_for_timeout(600)
-        wait_idle(page, 60_000)
+        batch.locator("annotation", has_text=r"\frac{1}{8}").first.wait_for(state="attached", timeout=30_000)
+        wait_settled(page, timeout=60_000)
         sources = [a.text_content() for a in batch.locator("annotation").all()]
         assert sum(r"\frac{1}{8}" in s for s in sources) >= 2
         assert batch.locator("figure img").count() == 8 + 8 + 1  # the batch, its own gradients, their average
@@ -132,6 +132,7 @@ def test_the_mini_batch_shows_1_over_m(browser, server):
 
 def test_the_largest_model_fits_a_phone_too(browser, server, tmp_path):
     """4 hidden layers of 512 (the caps' largest): three-digit indices everywhere, still no sideways scroll."""
+    from playwright.sync_api import expect
     from nn_core import MLP, save_model
     path = save_model(tmp_path / "largest.npz", MLP([784, 512, 512, 512, 512, 10], seed=0))
     context = browser.new_context(**SCREENS["phone"])
@@ -141,7 +142,7 @@ def test_the_largest_model_fits_a_phone_too(browser, server, tmp_path):
         wait_idle(page, 60_000)
         page.get_by_text("Save or load a model").click()
         page.locator("input[type=file]").first.set_input_files(path)
-        page.wait_for_timeout(1500)
+        expect(page.get_by_test_id("stSidebar")).to_contain_text("784-512-512-512-512-10", timeout=60_000)
         wait_idle(page, 60_000)
         page.locator('[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"] button').first.click()
         page.locator('[data-testid="stSidebar"] a[href$="/backprop"]').first.evaluate("a => a.click()")  # same session

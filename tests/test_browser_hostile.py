@@ -9,7 +9,7 @@ artifacts/screenshots/ (look at them).
 """
 import pytest
 
-from browser import DIGIT_STROKES, canvas_box, draw_strokes, exceptions, screenshot, shown_prediction, wait_idle
+from browser import DIGIT_STROKES, canvas_box, draw_strokes, exceptions, screenshot, wait_idle, wait_prediction
 from browser_hostile import WsMeter, upload, visit
 from test_browser import browser, server  # noqa: F401 (fixtures: a server and Chromium for this module)
 from hostile import ACCEPTED, BIG_OK, MODEL_CASES, OVER_APP_CAPS
@@ -39,8 +39,7 @@ def test_hostile_uploads_are_explained_and_lose_nothing(server, browser):  # noq
     page.goto(server + "/draw")
     wait_idle(page)
     draw_strokes(page, DIGIT_STROKES["7"], canvas_box(page))
-    page.wait_for_selector(".st-key-prediction", timeout=20_000)
-    drawn = shown_prediction(page)
+    drawn = wait_prediction(page)
     visit(page, "Train")
     model = _sidebar(page)
     for i, name in enumerate(SHOWN + list(OVER_APP_CAPS)):
@@ -56,7 +55,7 @@ def test_hostile_uploads_are_explained_and_lose_nothing(server, browser):  # noq
         visit(page, name)
         assert exceptions(page) == 0 and _sidebar(page) == model, name
     page.get_by_text("Showing your last drawing").wait_for(timeout=20_000)  # the drawing is still there
-    assert shown_prediction(page) == drawn
+    assert wait_prediction(page) == drawn
 
     visit(page, "Train")  # a file whose name is a Markdown image, with bad metadata: loaded, with notes
     evil = "![x](http://127.0.0.1:9/evil.png).npz"
@@ -84,7 +83,7 @@ def test_the_largest_allowed_model_on_every_page(server, browser, phone):  # noq
         visit(page, name)
         if name == "Draw":
             page.get_by_test_id("stMain").get_by_text("Pick a test image").click()
-            page.wait_for_selector(".st-key-prediction", timeout=60_000)
+            wait_prediction(page, 60_000)
             wait_idle(page)
         sent = meter.take()
         assert exceptions(page) == 0, name

@@ -1,5 +1,8 @@
 """Chart builders: valid Plotly, colour-blind-safe scales centred on zero, bounded size."""
+import json
+
 import numpy as np
+import plotly.utils
 import pytest
 
 from nn_core import MLP, Trainer, TrainConfig
@@ -64,6 +67,21 @@ def test_template_mosaic_is_one_heatmap_with_tiles_in_place():
     assert np.isnan(z[28, :]).all() and np.isnan(z[-28:, -28:]).all()  # gutter, and the empty last cells
     assert fig.data[0].customdata[0][30] == 1 and fig.data[0].hovertemplate.startswith("unit %{customdata}")
     assert charts.templates(W, cols=4, first_unit=64).data[0].customdata[0][30] == 65
+
+
+def test_named_templates_are_one_trace_each_in_place_with_the_name_in_the_hover_not_per_pixel():
+    W = np.random.default_rng(0).standard_normal((784, 6)).astype(np.float32)
+    names = [f"unit {j}: dZ1 = {j / 10:.4f}" for j in (7, 3, 9, 1, 4, 2)]
+    fig = charts.templates(W, cols=4, labels=names, zmax=2.0)
+    axis = fig.layout.coloraxis
+    assert len(fig.data) == 6 and (axis.cmin, axis.cmax, axis.cmid) == (-2.0, 2.0, 0) and axis.colorbar.title.text
+    assert fig.to_plotly_json()["layout"]["coloraxis"]["colorscale"] == charts.DIVERGING
+    for i, (trace, name) in enumerate(zip(fig.data, names)):
+        np.testing.assert_array_equal(np.asarray(trace.z), W[:, i].reshape(28, 28))
+        assert (trace.x0, trace.y0) == ((i % 4) * 29, (i // 4) * 29) and trace.customdata is None
+        assert trace.hovertemplate.startswith(name) and trace.coloraxis == "coloraxis"
+    data = len(json.dumps(fig.to_plotly_json()["data"], cls=plotly.utils.PlotlyJSONEncoder))
+    assert data < 6 * (4 * 784 * 1.34 + 250)  # float32 tiles in base64 and ~250 bytes a tile besides
 
 
 def test_downsample_keeps_shape_and_bounds_points():

@@ -4,7 +4,7 @@ shared pretrained model never change; every layer of a deep model gets its contr
 import numpy as np
 import pytest
 
-from nn_core import MLP, Edit, edited, evaluate, load_model
+from nn_core import MLP, Edit, accuracy, edited, evaluate, load_model
 from test_app import button, decode, figures, fresh
 from test_pages import use_model
 from conftest import ASSETS
@@ -33,10 +33,11 @@ def lab():
 def test_switching_units_off_changes_the_accuracy_and_reset_restores_it(lab, mnist):
     after, before = accuracies(lab)
     model = lab.session_state["model.current"]
-    assert after == before == pytest.approx(evaluate(model, mnist.x_test, mnist.y_test)[1], abs=5e-5)
+    assert after == before == pytest.approx(accuracy(evaluate(model, mnist.x_test, mnist.y_test)[1], mnist.y_test), abs=5e-5)
     lab.multiselect(key="lab.off.1").set_value(list(range(64))).run()
     after, same_before = accuracies(lab)
-    expected = evaluate(edited(model, Edit(off=tuple((1, j) for j in range(64)))), mnist.x_test, mnist.y_test)[1]
+    expected = accuracy(evaluate(edited(model, Edit(off=tuple((1, j) for j in range(64)))), mnist.x_test, mnist.y_test)[1],
+                        mnist.y_test)
     assert after == pytest.approx(expected, abs=5e-5) and after < before - 0.02 and same_before == before
     assert "layer 1: 64 units switched off (0–63)" in " ".join(m.value for m in lab.markdown)
     button(lab, "Reset: undo every change").click().run()
@@ -104,4 +105,4 @@ def test_the_edited_model_file_loads_back_with_its_own_accuracy(lab, mnist):
         np.testing.assert_array_equal(back.params[k], v)
     assert meta["metrics"] == {"test_accuracy": res.accuracy} and not meta["notes"]
     assert meta["config"] == config
-    assert evaluate(back, mnist.x_test, mnist.y_test)[1] == pytest.approx(res.accuracy)
+    assert accuracy(evaluate(back, mnist.x_test, mnist.y_test)[1], mnist.y_test) == pytest.approx(res.accuracy)

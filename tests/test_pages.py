@@ -3,6 +3,7 @@ canvas's session state is predicted with one forward pass, the confusion matrix 
 whole test set, and the words and numbers on screen fit the model shown (its activation, its
 depth) and each other."""
 import base64
+import html
 import io
 import re
 
@@ -10,7 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from nn_core import MLP, dumps_model, load_dataset, load_model, prepare_drawing
+from nn_core import MLP, load_dataset, load_model, prepare_drawing
 from test_app import button, decode, figures, fresh
 from conftest import ASSETS
 
@@ -54,14 +55,27 @@ def captions(at) -> list[str]:
     return [" ".join(c.value.split()) for c in at.caption]  # Markdown text is wrapped: one line each
 
 
-def panel(at, title: str) -> dict:
-    """The trace of the multi-panel figure whose panel is titled `title` (decoded y values)."""
-    for f in figures(at):
-        titles = [a["text"] for a in f["layout"].get("annotations", [])]
-        for trace, t in zip(f["data"], titles):
-            if title in t:
-                return {**trace, "y": decode(trace["y"])}
-    raise AssertionError(f"no panel {title!r}")
+def page_html(at) -> str:
+    """The page's Markdown and HTML elements (the light charts and pictures are HTML)."""
+    return " ".join([m.value for m in at.markdown] + [h.proto.body for h in at.get("html")])
+
+
+def light_charts(at) -> dict[str, np.ndarray]:
+    """The bar charts on the page (ui/charts/svg.py): visible title -> the values drawn."""
+    out = {}
+    for fig in re.findall(r'<figure class="nn-chart">.*?</figure>', page_html(at)):
+        title = html.unescape(re.search(r'<div class="nn-chart-title">(.*?)</div>', fig).group(1))
+        out[title] = np.array(re.search(r'data-values="([^"]*)"', fig).group(1).split(), dtype=float)
+    return out
+
+
+def panel(at, title: str) -> np.ndarray:
+    """The values of the light chart whose title contains `title`."""
+    charts = light_charts(at)
+    for t, values in charts.items():
+        if title in t:
+            return values
+    raise AssertionError(f"no chart {title!r} in {list(charts)}")
 
 
 def use_model(at, model: MLP):
@@ -105,15 +119,20 @@ def test_a_drawn_digit_is_predicted(digit, model):
     x = at.session_state["example.x"]
     assert x.shape == (784,) and at.session_state["example.source"] == "drawing"
     np.testing.assert_allclose(x, prepare_drawing(image)["x"])
-    # every layer is shown: the input, Z1, A1, the top templates, logits, the three softmax steps
-    names = [f["layout"]["title"]["text"] for f in figures(at) if f["layout"].get("title")]
-    names += [a["text"] for f in figures(at) for a in f["layout"].get("annotations", [])]
-    for part in ("Z1 = A0 W1 + b1", "A1 = relu(Z1)", "most active units", "Z2: logits", "1. shift",
-                 "2. exponentiate", "3. normalise"):
+    # every layer is shown: the input, Z1, A1, the top units, logits, the three softmax steps; no Plotly
+    names = list(light_charts(at))
+    for part in ("Probabilities", "Z1 = A0 W1 + b1", "A1 = relu(Z1)", "Z2: logits", "1. shift", "2. exponentiate",
+                 "3. normalise"):
         assert any(part in n for n in names), (part, names)
-    output = next(f for f in figures(at) if any("3. normalise" in a["text"] for a in f["layout"].get("annotations", [])))
-    probs = decode(output["data"][3]["y"])
-    assert probs.sum() == pytest.approx(1, abs=1e-5) and int(probs.argmax()) == int(digit)
+    assert not at.get("plotly_chart")
+    page = page_html(at)
+    assert page.count('<figure class="nn-unit">') == 8 and "most active units" in page
+    assert 'data-readout="pixels"' in page  # the input picture
+    probs = panel(at, "3. normalise")
+    assert probs.sum() == pytest.approx(1, abs=1e-3) and int(probs.argmax()) == int(digit)
+    # the hidden table of probabilities says the same as the chart
+    rows = re.findall(r"<tr><td>(\d)</td><td>([^<]*)</td></tr>", page)
+    assert [d for d, _ in rows[:10]] == [str(i) for i in range(10)]
 
 
 def test_draw_runs_one_forward_pass_per_stroke_and_per_test_image(monkeypatch):
@@ -133,7 +152,7 @@ def test_draw_runs_one_forward_pass_per_stroke_and_per_test_image(monkeypatch):
 
 def test_the_silent_units_in_the_caption_are_the_zeros_in_the_chart():
     at = draw(open_draw(), DIGITS["0"])
-    A1 = panel(at, "A1 = relu(Z1)")["y"]
+    A1 = panel(at, "A1 = relu(Z1)")
     caption = next(c for c in captions(at) if "Right: A1 = relu(Z1)" in c)
     assert f"{int((A1 == 0).sum())} of 128 units are silent (A = 0)" in caption
 
@@ -147,7 +166,7 @@ def test_draw_speaks_of_silent_units_only_for_relu(activation, words):
     at = use_model(fresh(), MLP([784, 16, 10], activation=activation, seed=1))
     at.switch_page("app_pages/draw.py").run()
     at = draw(at, DIGITS["7"])
-    Z1 = panel(at, "Z1 = A0 W1 + b1")["y"]
+    Z1 = panel(at, "Z1 = A0 W1 + b1")
     caption = next(c for c in captions(at) if f"Right: A1 = {activation}(Z1)" in c)
     count = int((Z1 <= 0).sum()) if activation == "leaky_relu" else int((Z1 > 0).sum())
     assert words.format(count) in caption and "silent (A = 0)" not in caption
@@ -158,7 +177,8 @@ def test_the_centring_shift_is_said_the_right_way_round():
     image, _ = canvas_png(DIGITS["7"])
     dy, dx = prepare_drawing(image)["shift"]
     assert dx != dy  # a 7's ink is heavy at the top right: it moves down and left
-    assert any(f"shifted by Δx = {dx:+d}, Δy = {dy:+d} px" in c for c in captions(at))
+    shown = captions(at) + [" ".join(page_html(at).split())]  # the pictures' captions are HTML
+    assert any(f"shifted by Δx = {dx:+d}, Δy = {dy:+d} px" in c for c in shown)
 
 
 def test_switching_off_centring_changes_the_input_of_an_off_centre_digit():

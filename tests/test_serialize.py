@@ -51,10 +51,10 @@ def test_missing_file_is_a_value_error(tmp_path):
 
 
 def test_pretrained_default_model_ships_and_is_good(mnist):
-    from nn_core import evaluate
+    from nn_core import accuracy, evaluate
     model, meta = load_model(ASSETS / "default_model.npz")
     assert model.layer_sizes == (784, 128, 10)
-    _, acc = evaluate(model, mnist.x_test, mnist.y_test)
+    acc = accuracy(evaluate(model, mnist.x_test, mnist.y_test)[1], mnist.y_test)
     assert acc >= 0.97
     assert meta["metrics"]["test_accuracy"] == pytest.approx(acc, abs=1e-9)
     assert len(meta["metrics"]["history"]["val_acc"]) == meta["config"]["epochs"]

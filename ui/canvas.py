@@ -7,7 +7,7 @@ browser, that was more than half of the time from mouse-up to the new prediction
 toolbar has a "Update the app with this drawing" button that sends immediately and cancels
 the pending debounce; this script presses it right after a stroke ends on the canvas.
 If a future version renames the button, strokes are still sent, 200 ms later
-(benchmarks/bench_draw.py would show it).
+(benchmarks/bench_client.py would show it).
 Leaves out: what the drawing becomes (nn_core.prepare_drawing) and clearing it (a new key).
 """
 from __future__ import annotations

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from nn_core import MLP, Edit, confusion_matrix, dumps_model, edited, score_proba
+from nn_core import MLP, Edit, confusion_matrix, dumps_model, edited, evaluate
 
 from . import resources, scores, state
 
@@ -52,7 +52,7 @@ def result(edit: Edit) -> LabResult:
     else:
         twin = edited(base, edit)
         with st.spinner("Scoring the edited network on the test set…"):
-            _, probs = score_proba(twin, data.x_test, data.y_test)  # (10000, 784) -> (10000, 10)
+            _, probs = evaluate(twin, data.x_test, data.y_test)  # (10000, 784) -> (10000, 10)
         probs = probs.astype(np.float32)
     pred = probs.argmax(axis=1)
     cm = confusion_matrix(data.y_test, pred)

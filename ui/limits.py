@@ -1,10 +1,12 @@
-"""Caps for a shared server, set by whoever deploys the app, and the global training limit.
+"""Caps for a shared server, set by whoever deploys the app, (the training slots they allow are in slots.py).
 
 Each cap comes from, in order: the environment (NN_MAX_HIDDEN, ...), Streamlit secrets
 (a `[limits]` table in .streamlit/secrets.toml, e.g. `max_hidden = 256`), or the default.
 The defaults fit Streamlit Community Cloud's smallest tier (690 MB, shared cores): about
 250 MB for the server with the dataset, plus at most two concurrent training runs of the
 largest allowed network with their snapshots (see benchmarks/README.md for the figures).
+A run stops after max_run_minutes of training (a classroom lesson's worth), so that one
+visitor cannot hold a training slot for hours; its history is bounded too (nn_core/history.py).
 
 A value that is not a positive whole number is ignored (the default is used) and logged
 for the deployer; users never see a traceback for it.
@@ -13,16 +15,11 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
-import time
 from dataclasses import dataclass, fields
 
 from nn_core.header import n_params
 
 log = logging.getLogger(__name__)
-
-LEASE_SECONDS = 15.0  # a training slot not refreshed by its session's ticks for this long is free again
-
 
 @dataclass(frozen=True)
 class Limits:
@@ -33,6 +30,7 @@ class Limits:
     max_trainings: int = 2         # training runs advancing at the same time on this server
     max_upload_mb: int = 10        # model files (Streamlit's own cap is server.maxUploadSize)
     snapshot_mb: int = 24          # parameter snapshots kept per training run, in MB
+    max_run_minutes: int = 5       # training time of one run; then it stops, keeping its model
     max_params: int = 0            # weights and biases of an uploaded model; 0: the most max_hidden/max_layers allow
 
     def __post_init__(self):
@@ -66,41 +64,3 @@ def read_limits(environ=None, secrets=None) -> Limits:
             continue
         values[f.name] = value
     return Limits(**values)
-
-
-class TrainingSlots:
-    """At most `capacity` sessions train at once. A session holds a slot from Start/Resume
-    until it pauses, finishes or resets; each training tick renews it, so the slot of a
-    session whose browser went away is free again LEASE_SECONDS after its last tick."""
-
-    def __init__(self, capacity: int, lease: float = LEASE_SECONDS, clock=time.monotonic):
-        self.capacity, self.lease, self.clock = capacity, lease, clock
-        self._held: dict[str, float] = {}
-        self._lock = threading.Lock()
-
-    def _expire(self, now: float) -> None:
-        for sid in [s for s, t in self._held.items() if now - t > self.lease]:
-            del self._held[sid]
-
-    def acquire(self, session: str) -> bool:
-        with self._lock:
-            now = self.clock()
-            self._expire(now)
-            if session in self._held or len(self._held) < self.capacity:
-                self._held[session] = now
-                return True
-            return False
-
-    def renew(self, session: str) -> None:
-        """Called on every tick of a running session (re-takes a slot that expired meanwhile)."""
-        with self._lock:
-            self._held[session] = self.clock()
-
-    def release(self, session: str) -> None:
-        with self._lock:
-            self._held.pop(session, None)
-
-    def in_use(self) -> int:
-        with self._lock:
-            self._expire(self.clock())
-            return len(self._held)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from nn_core import MLP, evaluate
+from nn_core import MLP, accuracy, evaluate
 
 from . import resources
 
@@ -45,7 +45,8 @@ def measured(model: MLP, metrics: dict) -> tuple[dict, list[str]]:
     """The file's scores with its test accuracy and loss replaced by what the model scores here
     (a file can claim anything), and a note if the claim was off."""
     data = resources.dataset()
-    loss, acc = evaluate(model, data.x_test, data.y_test, chunk=SCORE_CHUNK)
+    loss, probs = evaluate(model, data.x_test, data.y_test, chunk=SCORE_CHUNK)
+    acc = accuracy(probs, data.y_test)
     claimed = metrics.get("test_accuracy")
     notes = []
     if claimed is not None and abs(claimed - acc) >= 0.0005:

@@ -1,19 +1,28 @@
 """Static pictures for pages that should load fast: SVG and PNG, no JavaScript charting.
 
 The Home page is the first thing a visitor (or a Community Cloud app waking up) renders;
-drawing it without Plotly saves the browser ~2 s of loading Plotly's JavaScript.
-Leaves out: anything interactive (hover, zoom, clicks): those are Plotly charts (ui/charts/).
+drawing it without Plotly saves the browser ~2 s of loading Plotly's JavaScript. Weights
+(first-layer templates) and Draw (the input, the most active units) use PNG pictures too:
+a 128-unit mosaic is ~130 KB as a palette PNG, against ~1.7 MB as a Plotly heatmap with
+hover text; the pointer read-out (ui/readout.py) names the unit and pixel from data
+attributes instead. Every picture has alt text.
+Leaves out: zoom and clicks (Plotly charts, ui/charts/); bar charts (ui/charts/svg.py).
 """
 from __future__ import annotations
 
 import base64
 import io
+from functools import lru_cache
 from html import escape
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from .charts import OKABE_ITO
+from .charts.spec import DIVERGING
+from .charts.svg import svg_uri
+
+LEVELS = 255  # colours of a diverging picture; palette index LEVELS is the white gutter
 
 
 def architecture_svg(layer_sizes: tuple[int, ...], activation: str, max_nodes: int = 12) -> str:
@@ -71,11 +80,14 @@ def digit_sheet(images: np.ndarray, labels: list[str], cols: int, scale: int = 4
     return sheet
 
 
-def grey(image: np.ndarray, size: int = 140, box: tuple[int, int, int, int] | None = None) -> Image.Image:
+def grey(image: np.ndarray, size: int | None = 140, box: tuple[int, int, int, int] | None = None) -> Image.Image:
     """A [0, 1] grey array as a white-on-black picture whose longer side is `size` px
     (nearest-neighbour, so pixels stay visible), optionally with a bounding box (top, bottom,
-    left, right) drawn on it."""
+    left, right) drawn on it. size None: at its own size, one grey byte a pixel (for the
+    browser to enlarge: the smallest file)."""
     a = np.clip(np.nan_to_num(np.asarray(image, np.float64)), 0, 1)
+    if size is None:
+        return Image.fromarray(np.round(a * 255).astype(np.uint8), "L")
     h, w = a.shape
     img = Image.fromarray(np.round(a * 255).astype(np.uint8)).convert("RGB")
     s = size / max(h, w)
@@ -109,12 +121,92 @@ def digit_card(image: np.ndarray, probs: np.ndarray, true: int, scale: int = 4) 
     return card
 
 
-def img_tag(image: Image.Image, alt: str) -> str:
-    """An <img> with the PNG inline (a data: URI). For pictures redrawn inside a fragment:
-    st.image files are only released on a full rerun, so a fragment that redraws images on
-    every stroke would keep every one of them on the server until the user leaves the page."""
+def png_uri(image: Image.Image) -> str:
     buf = io.BytesIO()
     image.save(buf, format="PNG", optimize=False)
-    data = base64.b64encode(buf.getvalue()).decode("ascii")
-    return (f'<img src="data:image/png;base64,{data}" alt="{escape(alt)}" width="{image.width}" '
-            f'height="{image.height}" style="image-rendering: pixelated">')
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def img_tag(image: Image.Image, alt: str, width: int | None = None, height: int | None = None, attrs: str = "") -> str:
+    """An <img> with the PNG inline (a data: URI), shown at width x height px (default: its own
+    size; small pictures are scaled up with crisp pixels). For pictures redrawn inside a
+    fragment: st.image files are only released on a full rerun, so a fragment that redraws
+    images on every stroke would keep every one of them on the server until the user leaves."""
+    w, h = width or image.width, height or image.height
+    return (f'<img src="{png_uri(image)}" alt="{escape(alt)}" width="{w}" height="{h}" {attrs}'
+            f'style="width: {w}px; max-width: 100%; height: auto; aspect-ratio: {w} / {h}; object-fit: contain; image-rendering: pixelated">')
+
+
+@lru_cache(maxsize=4)
+def palette(levels: int = LEVELS) -> tuple[int, ...]:
+    """RdBu (red negative, white zero, blue positive) in `levels` steps, then white for gutters."""
+    import plotly.colors
+    steps = plotly.colors.sample_colorscale(DIVERGING, list(np.linspace(0, 1, levels)), colortype="tuple")
+    return tuple(int(round(c * 255)) for rgb in steps for c in rgb) + (255, 255, 255)
+
+
+def diverging(z: np.ndarray, zmax: float, levels: int = LEVELS) -> Image.Image:
+    """A 2-D array as a palette PNG on RdBu centred on 0, saturating at +-zmax; NaN is a white
+    gutter. Fewer levels make a smaller file (the palette is 3 bytes a level)."""
+    z = np.asarray(z, np.float64)
+    q = np.clip(np.round((np.nan_to_num(z) / (zmax or 1.0) + 1) / 2 * (levels - 1)), 0, levels - 1).astype(np.uint8)
+    q[np.isnan(z)] = levels
+    img = Image.fromarray(q, "P")
+    img.putpalette(list(palette(levels)))
+    return img
+
+
+def colorbar(zmax: float, label: str, width: int = 320) -> str:
+    """A horizontal RdBu colour bar from -zmax to +zmax with its label, as an SVG picture (<img>)."""
+    P = palette()
+    stops = "".join(f'<stop offset="{t:.2f}" stop-color="rgb({P[3 * k]},{P[3 * k + 1]},'
+                    f'{P[3 * k + 2]})"/>' for t, k in ((t, int(round(t * (LEVELS - 1)))) for t in np.linspace(0, 1, 11)))
+    ticks = "".join(f'<text x="{x}" y="48" text-anchor="{a}">{escape(t)}</text>' for x, a, t in
+                    ((1, "start", f"−{zmax:.3g}"), (width / 2, "middle", "0"), (width - 1, "end", f"+{zmax:.3g}")))
+    drawing = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} 54" font-size="13" '
+               f'font-family="Source Sans Pro, Helvetica, Arial, sans-serif" fill="#262730"><defs>'
+               f'<linearGradient id="g">{stops}</linearGradient></defs><text x="0" y="13">{escape(label)}</text>'
+               f'<rect x="0.5" y="19" width="{width - 1}" height="14" fill="url(#g)" stroke="#888"/>{ticks}</svg>')
+    return (f'<img src="{svg_uri(drawing)}" width="{width}" height="54" style="width:{width}px;max-width:100%;'
+            f'height:auto;display:block" alt="Colour scale: {escape(label)} from red (−{zmax:.3g}) through white (0) '
+            f'to blue (+{zmax:.3g})">')
+
+
+def mosaic(W: np.ndarray, cols: int, zmax: float, first_unit: int = 0, gap: int = 1,
+           alt: str = "", width: int | None = None) -> str:
+    """Columns of W (784, H) as H 28x28 tiles in ONE palette PNG (units row by row, white
+    gutters), shown at `width` px with the pointer read-out naming unit and pixel."""
+    H = W.shape[1]
+    rows = int(np.ceil(H / cols))
+    step = 28 + gap
+    z = np.full((rows * step - gap, cols * step - gap), np.nan)
+    for i in range(H):
+        r, c = divmod(i, cols)
+        z[r * step:r * step + 28, c * step:c * step + 28] = np.asarray(W[:, i], np.float64).reshape(28, 28)
+    img = diverging(z, zmax)
+    width = width or img.width * 3
+    height = round(width * img.height / img.width)
+    attrs = (f'data-readout="tiles" data-tiles="{cols} {rows} 28 {gap} {first_unit}" data-units="{H}" '
+             'class="nn-mosaic" ')
+    return img_tag(img, alt or f"Units {first_unit} to {first_unit + H - 1} as 28×28 pictures, {cols} a row",
+                   width, height, attrs)
+
+
+def pixels(image: np.ndarray, size: int, alt: str, name: str = "x") -> str:
+    """A [0, 1] grey picture (e.g. the 28x28 input) at its own resolution, shown size px wide
+    with crisp pixels; the read-out gives each pixel's index in the flattened input and value."""
+    a = np.clip(np.nan_to_num(np.asarray(image, np.float64)), 0, 1)
+    rows, cols = a.shape
+    values = " ".join("0" if v == 0 else f"{v:.3f}" for v in a.ravel())
+    img = Image.fromarray(np.round(a * 255).astype(np.uint8), "L")
+    attrs = f'data-readout="pixels" data-grid="{rows} {cols}" data-name="{escape(name)}" data-values="{values}" '
+    return img_tag(img, alt, size, round(size * rows / cols), attrs)
+
+
+def captioned_row(items: list[tuple[Image.Image, tuple[int, int] | None, str, str]]) -> str:
+    """Pictures in a row that wraps on a narrow screen, each (image, shown size or None, title,
+    caption) as a figure: the title above it (also its alt text), the caption below, plain text."""
+    figures = "".join(f'<figure class="nn-step"><div class="nn-step-title">{escape(title)}</div>'
+                      f'{img_tag(img, title, *(size or (None, None)))}<figcaption>{escape(caption)}</figcaption></figure>'
+                      for img, size, title, caption in items)
+    return f'<div class="nn-steps">{figures}</div>'

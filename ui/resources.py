@@ -17,7 +17,8 @@ import threadpoolctl
 from nn_core import MLP, Dataset, Snapshot, load_dataset, load_model, load_snapshots
 
 from . import memory
-from .limits import Limits, TrainingSlots, read_limits
+from .limits import Limits, read_limits
+from .slots import TrainingSlots
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 DEFAULT_MODEL = ASSETS / "default_model.npz"

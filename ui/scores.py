@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from nn_core import MLP, confusion_matrix, score_proba
+from nn_core import MLP, confusion_matrix, evaluate
 
 from . import resources
 
@@ -45,9 +45,9 @@ def on_test_set(model: MLP, spinner: bool = True) -> TestScores:
     data = resources.dataset()
     if spinner:
         with st.spinner(f"Scoring the {len(data.y_test):,} test images…"):
-            loss, probs = score_proba(model, data.x_test, data.y_test)  # one pass over the test set
+            loss, probs = evaluate(model, data.x_test, data.y_test)  # one pass over the test set
     else:
-        loss, probs = score_proba(model, data.x_test, data.y_test)
+        loss, probs = evaluate(model, data.x_test, data.y_test)
     kept = TestScores(model, float(loss), probs.astype(np.float32), confusion_matrix(data.y_test, probs.argmax(axis=1)))
     st.session_state["model.test_scores"] = kept
     return kept

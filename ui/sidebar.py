@@ -5,7 +5,7 @@ import math
 
 import streamlit as st
 
-from . import metadata, state
+from . import classroom, metadata, state
 
 
 def _duration(seconds: float) -> str:
@@ -26,13 +26,27 @@ def current_model() -> None:
 def training_status() -> None:
     t = state.trainer()
     st.markdown("#### Training")
+    if state.queued():
+        st.caption("Waiting in line for a training slot; the run starts by itself (see the Train page).")
+        return
     if t is None:
         st.caption("No run yet. Start one on the Train page.")
         return
     p = t.progress()
     label = {"ready": "ready", "running": "running" if state.running() else "paused",
-             "done": "finished", "diverged": "stopped: diverged"}[p.status]
+             "done": "finished", "diverged": "stopped: diverged", "stopped": "stopped: time limit"}[p.status]
     st.progress(p.fraction, text=f"{label} · step {p.step:,}/{p.total_steps:,}")
     val = f" · validation {t.history.val_acc[-1]:.2%}" if t.history.val_acc else ""
     eta = f" · about {_duration(p.eta)} left" if state.running() else ""
     st.caption(f"epoch {p.current_epoch}/{p.epochs}{val}{eta}")
+
+
+def class_lesson() -> None:
+    """What a teacher's class link fixed, or why it is not used."""
+    lesson, note = classroom.lesson(), st.session_state["class.note"]
+    if note:
+        st.warning(note, icon=":material/link_off:")
+    if lesson:
+        fixed = ", ".join(classroom.labels(lesson["hidden"])) or "nothing"
+        st.info(f"**Class settings** from your teacher's link: preset {lesson['preset']}; fixed on the Train page: "
+                f"{fixed}.", icon=":material/school:")

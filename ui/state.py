@@ -8,12 +8,17 @@ model.snapshots parameter snapshots of its training run (empty for loaded models
 model.undo      OneStep records of the gradient steps taken on the shown model, newest last
 model.test_scores  the shown model's scores on the test set (ui/scores.py)
 train.trainer   the Trainer of the run in progress (or finished), or None
-train.running   True while the training fragment should advance it
+train.running   True while the run is active (its thread trains, the fragment watches)
+train.run       the Run (ui/run.py) whose thread advances train.trainer, or None
+class.lesson    a teacher's class link (ui/classroom.py): its preset, the settings it fixes and hides
+view.projector  projector mode: larger text and thicker lines (ui/projector.py)
+train.queued    while every training slot is taken: what to start when this session's turn comes
 train.error     a message for the Train page (divergence, bad settings), or None
 train.notice    a success message for the Train page, or None
 train.preset    the preset a run started from, or "custom" if its settings were changed
 session.id      a random id: this session's slot in the server-wide training limit
 train.link_notes messages about settings in the page's link that were clamped or ignored
+train.link_read whether this session's link has been read (once, by ui/settings.py)
 train.lock      held while a chunk trains or a run is replaced (reruns of a session can overlap)
 upload.error, upload.ok   the outcome of the last model upload
 example.*       the digit shown on Draw and Backprop (ui/example.py)
@@ -56,12 +61,20 @@ DEFAULTS = {  # a value, or a factory called once per session (each session its 
     "model.undo": list,         # OneStep before each gradient step on a few examples, newest last
     "model.test_scores": None,  # scores.TestScores of the model they were computed for
     "train.trainer": None,
+    "train.run": None,          # the background thread advancing it (ui/run.py), or None
     "train.running": False,
+    "class.read": False,        # the link's class lesson is read once per session (ui/classroom.py)
+    "class.lesson": None,       # a teacher's class link: preset, fixed settings, projector; or None
+    "class.note": None,         # why the link's lesson is not used (changed, unknown settings), or None
+    "view.projector": False,    # projector mode (the sidebar's switch, ui/projector.py)
+    "view.projector_read": False,
+    "train.queued": None,       # waiting for a training slot: {"action", "config", "seconds"}, or None
     "train.error": None,
     "train.notice": None,
     "train.preset": "custom",
     "train.lock": threading.Lock,
     "train.link_notes": list,   # messages about settings in the link that were changed or ignored
+    "train.link_read": False,   # the link is read once per session, before the Train page's widgets
     "upload.error": None,
     "upload.ok": None,
     "example.x": None,          # the digit Draw and Backprop show: see ui/example.py
@@ -146,6 +159,11 @@ def trainer() -> Trainer | None:
 
 def running() -> bool:
     return bool(st.session_state["train.running"])
+
+
+def queued() -> bool:
+    """True while this session waits in line for a training slot (ui/slots.py)."""
+    return st.session_state["train.queued"] is not None
 
 
 def adopt_trained(t: Trainer, name: str) -> None:

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from .plaintext import quote  # noqa: F401 (re-exported: messages quote user text with it)
+
 TEXT = Path(__file__).resolve().parent.parent / "assets" / "text"
 
 
@@ -37,9 +39,3 @@ def fill(name: str, part: str, /, **values) -> str:
 
 def show(name: str, part: str | None = None) -> None:
     st.markdown(section(name, part) if part else load(name))
-
-
-def quote(text: str, limit: int = 40) -> str:
-    """User text echoed in a message: shortened, and as inline code, so no markup renders."""
-    text = str(text).replace("`", "'").replace("\n", " ")
-    return f"`{text[:limit]}{'…' if len(text) > limit else ''}`"

@@ -26,29 +26,35 @@ def _mosaic(tiles: np.ndarray, cols: int, gap: int = 1) -> np.ndarray:
 def templates(W: np.ndarray, cols: int | None = None, title: str = "", colorbar: str = "weight",
               labels: list[str] | None = None, zmax: float | None = None, height: int | None = None,
               first_unit: int = 0) -> go.Figure:
-    """Columns of W (784, H) as H 28x28 templates in ONE heatmap, diverging and centred on 0.
-    Hover names each tile by `labels`, or, without labels, as unit first_unit + i: then the
-    unit numbers go to the browser as one uint16 array (a label per pixel was 2/3 of the bytes)."""
+    """Columns of W (784, H) as H 28x28 templates on one diverging scale centred on 0.
+    With labels (a few named tiles): one heatmap trace per tile, so the hover names it from
+    its trace (a label per pixel was ~100 KB a chart). Without: ONE mosaic heatmap whose hover
+    names each tile as unit first_unit + i, the unit numbers sent as one uint16 array."""
     H = W.shape[1]
     cols = cols or int(np.ceil(np.sqrt(H * 1.6)))
-    z = _mosaic(np.asarray(W, np.float32).T.reshape(H, 28, 28), cols)
-    idx = _mosaic(np.broadcast_to(np.arange(H, dtype=np.float32)[:, None, None], (H, 28, 28)), cols)
-    zmax = zmax or float(np.nanmax(np.abs(z))) or 1.0
-    if labels is None:
-        customdata = (np.nan_to_num(idx) + first_unit).astype(np.uint16)  # gutters have no hover (hoverongaps)
-        hovertemplate = "unit %{customdata}<br>value %{z:.4f}<extra></extra>"
-    else:
-        names = np.array(list(labels) + [""], dtype=object)
-        # a list: plotly kept a copy of every object array it encoded
-        customdata = names[np.where(np.isnan(idx), H, np.nan_to_num(idx)).astype(int)].tolist()
-        hovertemplate = "%{customdata}<br>value %{z:.4f}<extra></extra>"
     rows = int(np.ceil(H / cols))
-    trace = {"type": "heatmap", "z": z, "colorscale": DIVERGING, "zmid": 0, "zmin": -zmax, "zmax": zmax,
-             "customdata": customdata, "hovertemplate": hovertemplate, "hoverongaps": False,
-             "colorbar": colorbar_spec(colorbar)}
+    tiles = np.asarray(W, np.float32).T.reshape(H, 28, 28)
+    zmax = zmax or float(np.abs(tiles).max()) or 1.0
+    if labels is not None:  # the traces share one colour axis (one scale, one colour bar)
+        data = [{"type": "heatmap", "z": tiles[i], "x0": (i % cols) * 29, "y0": (i // cols) * 29, "dx": 1, "dy": 1,
+                 "coloraxis": "coloraxis", "hovertemplate": f"{label}<br>value %{{z:.4f}}<extra></extra>"}
+                for i, label in enumerate(labels)]
+    else:
+        z = _mosaic(tiles, cols)
+        idx = _mosaic(np.broadcast_to(np.arange(H, dtype=np.float32)[:, None, None], (H, 28, 28)), cols)
+        data = [{"type": "heatmap", "z": z, "colorscale": DIVERGING, "zmid": 0, "zmin": -zmax, "zmax": zmax,
+                 "customdata": (np.nan_to_num(idx) + first_unit).astype(np.uint16),  # gutters: no hover (hoverongaps)
+                 "hovertemplate": "unit %{customdata}<br>value %{z:.4f}<extra></extra>", "hoverongaps": False,
+                 "colorbar": colorbar_spec(colorbar)}]
     layout = base_layout(title, height or int(min(900, max(220, 40 + 900 * rows / cols * 0.9))))
     layout["margin"] = {"l": 0, "r": 0, "t": 40 if title else 4, "b": 0}
-    return figure([trace], image_layout(layout))
+    layout = image_layout(layout)
+    layout["xaxis"]["range"], layout["yaxis"]["range"] = [-0.5, cols * 29 - 1.5], [rows * 29 - 1.5, -0.5]
+    layout["yaxis"].pop("autorange", None)
+    if labels is not None:
+        layout["coloraxis"] = {"colorscale": DIVERGING, "cmid": 0, "cmin": -zmax, "cmax": zmax,
+                               "colorbar": colorbar_spec(colorbar)}
+    return figure(data, layout)
 
 
 def matrix(W: np.ndarray, title: str, xtitle: str, ytitle: str, colorbar: str = "weight",

@@ -66,8 +66,7 @@ def curves(series: list[dict], title: str, xtitle: str, ytitle: str, live: bool 
 def training_curves(H, steps_per_epoch: int, live: bool, activation: str = "relu") -> dict[str, go.Figure]:
     """Loss, accuracy, weight/gradient RMS from a trainer's History, and its dead units
     where the activation can have them (DEAD_TITLES: ReLU and leaky ReLU)."""
-    n = H.n_steps
-    x_step = np.arange(1, n + 1, dtype=np.float32) / steps_per_epoch  # in epochs
+    x_step = np.asarray(H.step, np.float32) / steps_per_epoch  # in epochs (old records are averaged pairs)
     x_epoch = np.arange(1, len(H.val_loss) + 1, dtype=np.float32)
     per_step = steps_per_epoch > 1
     alpha = min(1.0, 10 / steps_per_epoch)

@@ -1,0 +1,49 @@
+"""Projector mode: larger text, darker captions, chart ticks >= 14 px and thicker lines, for
+a classroom's projector. A switch in the sidebar; `?projector=1` in any page's link (or
+a class link made with it) turns it on for that session.
+Leaves out: the styles themselves (assets/projector.css).
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import streamlit as st
+
+from .links import LinkKey, Refused, register
+from .resources import ASSETS
+
+ON, OFF = {"1", "on", "true", "yes"}, {"0", "off", "false", "no"}
+
+
+def _read(text: str, limits) -> tuple[bool, None]:
+    t = text.strip().lower()
+    if t not in ON | OFF:
+        raise Refused("is not 1 or 0")
+    return t in ON, None
+
+
+register(LinkKey("projector", _read, lambda on, limits: "1" if on else "0"))
+
+
+@lru_cache(maxsize=1)
+def _css() -> str:
+    return (ASSETS / "projector.css").read_text(encoding="utf-8")
+
+
+def read_once() -> None:
+    """At a session's first run: `projector=1` in the link turns projector mode on."""
+    if st.session_state["view.projector_read"]:
+        return
+    st.session_state["view.projector_read"] = True
+    text = st.query_params.get("projector")
+    if text is not None and text.strip().lower() in ON:
+        st.session_state["view.projector"] = True
+
+
+def switch() -> None:
+    """The sidebar's switch, and the styles when it is on."""
+    st.toggle("Projector mode", key="view.projector",
+              help="Larger text, darker captions and thicker chart lines, for showing the app on a projector "
+                   "(also `?projector=1` at the end of a link).")
+    if st.session_state["view.projector"]:
+        st.html(f"<style>{_css()}</style>")
