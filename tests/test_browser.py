@@ -110,7 +110,7 @@ def test_every_page_renders(server, page, path, title):
         page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stMain\"] img').length >= 2 && "
                                "[...document.querySelectorAll('[data-testid=\"stMain\"] img')]"
                                ".every(i => i.complete && i.naturalWidth > 0)")
-        page.get_by_text("Where to go next").wait_for()
+        page.get_by_text("The lesson, page by page").wait_for()
     else:
         page.wait_for_selector('[data-testid="stMain"] .js-plotly-plot', timeout=20_000)
     assert exceptions(page) == 0
