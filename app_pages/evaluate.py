@@ -4,7 +4,7 @@ import numpy as np
 import streamlit as st
 
 from nn_core import confident_mistakes, per_class_accuracy
-from ui import charts, example, pictures, resources, scores, state, text
+from ui import charts, example, nav, pictures, resources, scores, state, text
 from ui.charts import svg
 
 GALLERY = 24
@@ -97,3 +97,5 @@ with st.container(key="eval.gallery"):
                     st.button("Backprop", key=f"eval.bp.{i}", on_click=example.open_test_image,
                               args=(i, "app_pages/backprop.py"), icon=":material/undo:", width="stretch",
                               help=f"Open test image #{i} on the Backprop page: its gradients.")
+
+nav.next_page("app_pages/evaluate.py")  # on to the pages that look inside

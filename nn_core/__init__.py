@@ -6,7 +6,9 @@ optimizers (optimizers.py), a resumable trainer (trainer.py) and what it records
 (history.py), hyperparameters (config.py, with their specs in fields.py) and presets
 (presets.py), a run-time estimate (estimate.py), data loading (data.py), drawing
 preprocessing (preprocess.py), input gradients and nudging (saliency.py), gradient
-checking (gradcheck.py), model files (serialize.py, reading untrusted ones through
+checking (gradcheck.py), edited copies of a network (edit.py), fixed perturbations of
+digits (perturb.py), answering only when sure (selective.py), PCA maps of each layer
+(layermap.py), per-unit statistics (unitstats.py), model files (serialize.py, reading untrusted ones through
 safe_npz.py and header.py) and the command line (cli.py). NumPy and the standard library
 only (Pillow to resize drawings).
 Leaves out: any UI code (a test checks nothing here imports Streamlit or Plotly).
@@ -14,6 +16,7 @@ Leaves out: any UI code (a test checks nothing here imports Streamlit or Plotly)
 from .activations import ACTIVATIONS, get_activation, softmax, softmax_steps
 from .config import ConfigError, TrainConfig, check_config, specs
 from .data import Dataset, as_float, load_dataset, read_idx
+from .edit import Edit, edited
 from .evaluate import accuracy, evaluate
 from .gradcheck import check_gradients, check_weight, rel_error
 from .history import History, Progress, Snapshot
@@ -21,9 +24,11 @@ from .losses import cross_entropy, labels_to_onehot
 from .metrics import confident_mistakes, confusion_matrix, per_class_accuracy
 from .model import MLP
 from .optimizers import make_optimizer
+from .perturb import Perturbation, perturb
 from .preprocess import prepare_drawing
 from .presets import PRESETS, Preset, get_preset
 from .saliency import Nudge, input_gradient, nudge
+from .selective import DONT_KNOW, answers, coverage_curve
 from .serialize import dumps_model, load_model, load_snapshots, save_model, save_snapshots
 from .trainer import Trainer
 
@@ -34,4 +39,6 @@ __all__ = [
     "get_activation", "get_preset", "input_gradient", "labels_to_onehot", "load_dataset", "load_model",
     "load_snapshots", "make_optimizer", "nudge", "per_class_accuracy", "prepare_drawing", "read_idx",
     "rel_error", "save_model", "save_snapshots", "softmax", "softmax_steps", "specs",
+    # looking inside: edited copies, perturbations, answering only when sure
+    "DONT_KNOW", "Edit", "Perturbation", "answers", "coverage_curve", "edited", "perturb",
 ]

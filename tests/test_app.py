@@ -12,7 +12,9 @@ import ui.training
 from nn_core import MLP, dumps_model
 from conftest import ROOT
 
-PAGES = ["app_pages/home.py", "app_pages/train.py", "app_pages/weights.py", "app_pages/draw.py", "app_pages/backprop.py", "app_pages/evaluate.py"]
+PAGES = ["app_pages/home.py", "app_pages/train.py", "app_pages/weights.py", "app_pages/draw.py", "app_pages/backprop.py", "app_pages/evaluate.py",
+         "app_pages/lab.py", "app_pages/robust.py", "app_pages/layermap.py",
+         "app_pages/units.py"]
 
 
 def fresh(query: dict | None = None) -> AppTest:

@@ -1,7 +1,8 @@
 """The pages in the order of the lesson, and the links that follow it.
 
 Home -> Draw (one example, forward) -> Backprop (one example, one step) -> Train (many
-steps) -> Weights -> Evaluate: a student meets a gradient on one digit before the
+steps) -> Weights -> Evaluate, then the pages that look inside (Layer map, Units, Break it,
+Robustness): a student meets a gradient on one digit before the
 dashboard full of them. `pages()` builds the navigation in this order, Home lists every
 page with the one line it teaches, and each page ends with a link to the next.
 Leaves out: what the pages show.
@@ -31,6 +32,10 @@ LESSON = [
     Lesson("app_pages/train.py", "Train", ":material/model_training:", "train", "train"),
     Lesson("app_pages/weights.py", "Weights", ":material/grid_view:", "weights", "weights"),
     Lesson("app_pages/evaluate.py", "Evaluate", ":material/fact_check:", "evaluate", "evaluate"),
+    Lesson("app_pages/layermap.py", "Layer map", ":material/scatter_plot:", "map", "layermap"),
+    Lesson("app_pages/units.py", "Units", ":material/neurology:", "units", "units"),
+    Lesson("app_pages/lab.py", "Break it", ":material/build:", "break", "lab"),
+    Lesson("app_pages/robust.py", "Robustness", ":material/shield:", "robustness", "robust"),
 ]
 
 

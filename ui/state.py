@@ -24,6 +24,7 @@ upload.error, upload.ok   the outcome of the last model upload
 example.*       the digit shown on Draw and Backprop (ui/example.py)
 nav.goto        a page a callback asked for; app.py switches to it on the next run
 draw.*, backprop.*, eval.*, weights.*, train.chart.*   each page's own widgets and state
+lab.*, robust.*, layermap.*, units.*  the pages that look inside (lab.result: ui/lab.py)
 
 Pages write only their own keys. What several pages share changes only here (a new model:
 `use_default_model`, `adopt_trained`, `adopt_uploaded`; a step on some examples:
@@ -47,6 +48,8 @@ from nn_core.optimizers import Optimizer
 
 from . import resources, scores
 
+# What the pages that look inside keep for the model they measured (each holds that model)
+INSIDE_KEPT = ("lab.result", "robust.curves", "robust.point", "layermap.maps", "units.stats")
 MAX_UNDO = 20  # gradient steps that Undo can take back
 UNDO_BYTES = 48 * 2**20  # and no more than this in old weights and optimizer state (a session's share)
 
@@ -127,6 +130,8 @@ def _publish(model: MLP, info: dict, snapshots: list, undo: list | None = None) 
     kept = st.session_state.get("model.test_scores")
     if kept is not None and kept.model is not model:
         st.session_state["model.test_scores"] = None
+    for key in INSIDE_KEPT:  # the same for what the pages that look inside keep of a model
+        st.session_state.pop(key, None)
 
 
 def use_default_model() -> None:

@@ -4,6 +4,7 @@
   lines.py   training curves (loss, accuracy, weight and gradient RMS, dead units)
   bars.py    one bar per unit or digit, panels side by side, before/after, histograms
   images.py  weight templates as one mosaic, matrices, a 28x28 input, the confusion matrix
+  inside.py  a curve with its operating point, the hidden-layer map, boxes from percentiles
 
 Palettes are colour-blind safe: Okabe-Ito for lines and bars, and the diverging RdBu
 (red negative, blue positive, white at zero) for weights and gradients, always centred on
@@ -13,9 +14,10 @@ Leaves out: static pictures without JavaScript (ui/pictures.py).
 """
 from .bars import bar_panels, bars, compare_bars, histograms
 from .images import confusion, matrix, pixels, templates
+from .inside import DIGIT_COLORS, layer_map, quantile_boxes, with_point
 from .lines import DEAD_TITLES, curves, downsample, ema, epoch_history, training_curves
 from .spec import DIVERGING, GREYS, NEG, OKABE_ITO, PLOT, POS, SEQUENTIAL
 
-__all__ = ["DEAD_TITLES", "DIVERGING", "GREYS", "NEG", "OKABE_ITO", "PLOT", "POS", "SEQUENTIAL", "bar_panels",
+__all__ = ["DEAD_TITLES", "DIGIT_COLORS", "DIVERGING", "GREYS", "NEG", "OKABE_ITO", "PLOT", "POS", "SEQUENTIAL", "bar_panels",
            "bars", "compare_bars", "confusion", "curves", "downsample", "ema", "epoch_history", "histograms",
-           "matrix", "pixels", "templates", "training_curves"]
+           "layer_map", "matrix", "pixels", "quantile_boxes", "templates", "training_curves", "with_point"]

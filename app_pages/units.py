@@ -1,0 +1,89 @@
+"""Unit explorer: one hidden unit's incoming weights, the test images that excite it most,
+its activation by digit, its outgoing weights, and whether it is dead."""
+import numpy as np
+import streamlit as st
+
+from ui import charts, example, lab, nav, pictures, resources, state, text, unitview
+
+model, data = state.model(), resources.dataset()
+L = model.L
+
+st.title("One unit at a time: what does it respond to?")
+text.show("units", "Intro")
+if L < 2:
+    st.info("This network has no hidden layer: its inputs go straight to the ten digits.", icon=":material/info:")
+    st.stop()
+
+
+def _most_active() -> None:
+    ex = example.current_or_first_test_image()
+    l = st.session_state["units.layer"]
+    _, cache = model.forward(ex.x.reshape(1, -1))  # (1, 784) -> every layer
+    st.session_state["units.unit"] = int(cache[f"A{l}"][0].argmax())
+
+
+c1, c2, c3 = st.columns([2, 2, 3], vertical_alignment="bottom")
+layers = list(range(1, L))
+l = c1.selectbox("Hidden layer", layers, format_func=lambda k: f"layer {k} ({model.layer_sizes[k]} units)",
+                 key="units.layer", help="Which hidden layer the unit is in.")
+n = model.layer_sizes[l]
+if st.session_state.get("units.unit", 0) >= n or "units.unit" not in st.session_state:  # first visit, or a narrower layer
+    st.session_state["units.unit"] = min(st.session_state.get("units.unit", 0), n - 1)
+j = c2.number_input("Unit", 0, n - 1, step=1, key="units.unit", help=f"Units are numbered 0 to {n - 1}.")
+c3.button("The unit most active on the current example", key="units.top", on_click=_most_active,
+          icon=":material/bolt:", help="Picks the unit of this layer with the largest activation A on the example "
+                                       "shown on Draw (or test image 0).")
+
+stats = unitview.stats(model)[l]
+label, sentence = unitview.verdict(model.activation, float(stats.flat[j]))
+(st.warning if label != "alive" else st.success)(f"Unit {j} of layer {l} is {label}: {sentence}",
+                                                  icon=":material/block:" if label != "alive" else ":material/check:")
+dead = unitview.dead_units(stats)
+if len(dead):
+    shown = ", ".join(map(str, dead[:40])) + ("…" if len(dead) > 40 else "")
+    st.caption(text.fill("units", "Dead list", count=len(dead), n=n, l=l, units=shown))
+
+left, right = st.columns(2, gap="large")
+with left:
+    st.subheader("What comes in")
+    W, b = model.params[f"W{l}"][:, j], float(model.params[f"b{l}"][j])
+    if l == 1:
+        zmax = float(np.percentile(np.abs(model.params["W1"]), 99.5)) or 1.0
+        st.plotly_chart(charts.templates(W.reshape(784, 1), cols=1, colorbar="weight W1", zmax=zmax, first_unit=j,
+                                         height=300), key="units.incoming", **charts.PLOT)
+        st.caption(text.fill("units", "Incoming first", j=j, bias=b))
+    else:
+        strongest = np.argsort(-np.abs(W))[:5]
+        st.plotly_chart(charts.bars(W, "", f"unit of layer {l - 1}", f"weight W{l}", diverging=True,
+                                    highlight=strongest, height=280), key="units.incoming", **charts.PLOT)
+        st.caption(text.fill("units", "Incoming deeper", n=len(W), l=l, prev=l - 1, j=j, bias=b))
+with right:
+    st.subheader("What excites it most")
+    top = stats.top_index[j]
+    images = data.x_test[top].reshape(-1, 28, 28)
+    st.image(pictures.digit_sheet(images, [str(d) for d in data.y_test[top]], cols=6, scale=3), width="stretch")
+    st.caption(text.fill("units", "Top images", k=len(top), n=stats.n_images, l=l, j=j,
+                         hi=float(stats.top_value[j, 0]), lo=float(stats.top_value[j, -1])))
+
+left, right = st.columns(2, gap="large")
+with left:
+    st.subheader("How it answers each digit")
+    st.plotly_chart(charts.quantile_boxes(stats.box[j], stats.mean_by_class[j], "", f"activation A{l}[{j}]"),
+                    key="units.bydigit", **charts.PLOT)
+    st.caption(text.fill("units", "By digit", l=l, j=j))
+with right:
+    st.subheader("What goes out")
+    out = model.params[f"W{l + 1}"][j]  # (n[l+1],) the row of everything unit j sends on
+    if l + 1 == L:
+        st.plotly_chart(charts.bars(out, "", "digit", f"weight W{L}", labels=[str(d) for d in range(10)],
+                                    diverging=True, height=280), key="units.outgoing", **charts.PLOT)
+        st.caption(text.fill("units", "Outgoing last", L=L, l=l, j=j))
+    else:
+        st.plotly_chart(charts.bars(out, "", f"unit of layer {l + 1}", f"weight W{l + 1}", diverging=True, height=280),
+                        key="units.outgoing", **charts.PLOT)
+        st.caption(text.fill("units", "Outgoing deeper", n=len(out), l=l, j=j, next=l + 1))
+st.button(f"Switch unit {j} off in the Break-it lab", key="units.break", on_click=lab.open_with_unit_off, args=(l, j),
+          icon=":material/build:", help="Opens the Break-it lab with this unit switched off (on a copy of the "
+                                        "model), to see what the network loses without it.")
+
+nav.next_page("app_pages/units.py")

@@ -1,0 +1,137 @@
+"""The pages that look inside (Break it, Robustness, Hidden-layer map, Units) in a real
+browser, at 1400x900 and on a 390x844 touch phone: each renders without an exception and
+nothing on it is wider than the screen; on Break it, switching off units changes the
+accuracy shown and Reset restores it. Screenshots go to artifacts/screenshots/ (look at them)."""
+import re
+
+import pytest
+
+from browser import exceptions, screenshot, wait_idle
+from test_browser import browser, server  # noqa: F401  (the same server and browser fixtures)
+from test_browser_backprop import SCREENS, TOO_WIDE
+
+pytestmark = pytest.mark.browser
+
+
+def open_page(browser, server, path: str, title: str, screen: str):
+    context = browser.new_context(**SCREENS[screen])
+    page = context.new_page()
+    page.goto(server + path)
+    wait_idle(page, 60_000)
+    page.get_by_test_id("stMain").get_by_text(title).wait_for(timeout=30_000)
+    page.wait_for_selector('[data-testid="stMain"] .js-plotly-plot', timeout=30_000)
+    page.wait_for_timeout(1000)
+    return context, page
+
+
+def metric_value(page, label: str) -> str:
+    box = page.locator('[data-testid="stMetric"]', has_text=label).first
+    return box.locator('[data-testid="stMetricValue"]').inner_text()
+
+
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_break_it_switch_off_and_reset(browser, server, screen):
+    context, page = open_page(browser, server, "/break", "Break it", screen)
+    try:
+        before = metric_value(page, "Test accuracy before")
+        assert metric_value(page, "Test accuracy after") == before
+        page.get_by_test_id("stMain").get_by_role("button", name="Switch off the 5 most active").click()
+        page.wait_for_function(f"() => [...document.querySelectorAll('[data-testid=\"stMetricValue\"]')]"
+                               f".some(e => e.innerText.trim() !== {before!r})", timeout=30_000)
+        wait_idle(page)
+        after = metric_value(page, "Test accuracy after")
+        assert re.fullmatch(r"\d+\.\d\d%", after) and after != before
+        assert page.evaluate(TOO_WIDE) == []
+        assert exceptions(page) == 0
+        page.mouse.move(1, 1)  # away from the button: its tooltip would cover the controls
+        page.wait_for_timeout(400)
+        screenshot(page, f"break-{screen}")
+        page.get_by_test_id("stMain").get_by_role("button", name="Reset: undo every change").click()
+        page.wait_for_function(f"() => [...document.querySelectorAll('[data-testid=\"stMetricValue\"]')]"
+                               f".every(e => e.innerText.trim() === {before!r})", timeout=30_000)
+        assert exceptions(page) == 0
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("screen", list(SCREENS))
+@pytest.mark.parametrize("path, title, plots, shown", [
+    ("/robustness", "Robustness", 6, "Accuracy against each change"),
+    ("/units", "One unit at a time", 3, "Unit 0 of layer 1 is")])
+def test_page_renders_and_fits(browser, server, screen, path, title, plots, shown):
+    context, page = open_page(browser, server, path, title, screen)
+    try:
+        page.wait_for_function(f"() => document.querySelectorAll('[data-testid=\"stMain\"] .js-plotly-plot').length >= {plots}",
+                               timeout=30_000)
+        page.get_by_test_id("stMain").get_by_text(shown).first.wait_for()
+        if path == "/robustness":
+            assert metric_value(page, "Sample accuracy, changed") == metric_value(page, "Sample accuracy, unchanged")
+        assert page.evaluate(TOO_WIDE) == []
+        assert exceptions(page) == 0
+        screenshot(page, f"{path.strip('/')}-{screen}")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_layer_map_selection_shows_an_average_image(browser, server, screen):
+    context, page = open_page(browser, server, "/map", "The hidden-layer map", screen)
+    try:
+        plot = page.locator('.st-key-layermap-map .js-plotly-plot .nsewdrag').first
+        box = plot.bounding_box()
+        assert page.evaluate(TOO_WIDE) == []
+        screenshot(page, f"layermap-{screen}")
+        x0, y0 = box["x"] + box["width"] * 0.15, box["y"] + box["height"] * 0.15
+        page.mouse.move(x0, y0)
+        page.mouse.down()
+        page.mouse.move(x0 + box["width"] * 0.4, y0 + box["height"] * 0.4, steps=8)
+        page.mouse.up()
+        page.get_by_test_id("stMain").get_by_text(re.compile(r"[\d,]+ images selected")).wait_for(timeout=30_000)
+        wait_idle(page)
+        page.get_by_test_id("stMain").get_by_text(re.compile(r"average of [\d,]+ images")).wait_for()
+        assert page.evaluate(TOO_WIDE) == []
+        assert exceptions(page) == 0
+        screenshot(page, f"layermap-selected-{screen}")
+    finally:
+        context.close()
+
+
+INSIDE_TITLES = {"Layer map": "The hidden-layer map", "Units": "One unit at a time", "Break it": "Break it",
+                 "Robustness": "Robustness"}
+
+
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_the_largest_allowed_model_on_the_inside_pages(browser, server, screen):
+    """4 hidden layers of 512, uploaded through Train: each inside page renders without an
+    exception, fits the screen and costs at most 300 KB over the websocket to open."""
+    from browser_hostile import WsMeter, upload
+    from hostile import BIG_OK
+    from nn_core import dumps_model
+    context = browser.new_context(**SCREENS[screen])
+    page = context.new_page()
+    try:
+        meter = WsMeter(page)
+        page.goto(server + "/train")
+        wait_idle(page, 60_000)
+        assert "784-512-512-512-512-10" in upload(page, "largest.npz", dumps_model(BIG_OK))
+        meter.take()
+        for name, title in INSIDE_TITLES.items():
+            expand = page.get_by_test_id("stExpandSidebarButton")
+            if screen == "phone" and expand.count():
+                expand.click()
+            page.get_by_test_id("stSidebarNav").get_by_role("link", name=name, exact=True).click()
+            page.get_by_test_id("stMain").get_by_text(title).first.wait_for(timeout=60_000)
+            page.wait_for_selector('[data-testid="stMain"] .js-plotly-plot', timeout=60_000)
+            wait_idle(page, 120_000)
+            page.wait_for_timeout(1000)
+            if screen == "phone" and page.get_by_test_id("stSidebarCollapseButton").count():
+                page.get_by_test_id("stSidebarCollapseButton").first.click()
+                page.wait_for_timeout(500)
+            sent = meter.take()
+            print(f"largest model, {screen}, open {name}: {sent / 1024:.1f} KB")
+            assert exceptions(page) == 0, name
+            assert sent < 300_000, (name, sent)
+            assert page.evaluate(TOO_WIDE) == [], name
+            screenshot(page, f"largest-{name.lower().replace(' ', '')}-{screen}")
+    finally:
+        context.close()

@@ -1,0 +1,93 @@
+"""The unit explorer in AppTest: its views are the chosen unit's own weights and statistics
+(checked against the forward pass over the test set), a dead unit is called dead, the most
+active unit of the example is found, and the lab opens with the unit switched off."""
+import numpy as np
+import pytest
+
+from nn_core import MLP, as_float
+from test_app import button, decode, figures, fresh
+from test_pages import use_model
+
+PAGE = "app_pages/units.py"
+
+
+def fig_with_ytitle(at, title: str) -> dict:
+    return next(f for f in figures(at) if f["layout"].get("yaxis", {}).get("title", {}).get("text") == title)
+
+
+@pytest.fixture
+def page():
+    at = fresh()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_views_are_the_units_own_numbers(page, mnist):
+    at = page
+    at.number_input(key="units.unit").set_value(9).run()
+    model = at.session_state["model.current"]
+    f = next(f for f in figures(at) if f["data"][0]["type"] == "heatmap")
+    np.testing.assert_allclose(decode(f["data"][0]["z"]).ravel(), model.params["W1"][:, 9], rtol=1e-6)
+    out = fig_with_ytitle(at, "weight W2")
+    np.testing.assert_allclose(decode(out["data"][0]["y"]), model.params["W2"][9], rtol=1e-6)
+    A = model.forward(as_float(mnist.x_test))[1]["A1"][:, 9]
+    boxes = fig_with_ytitle(at, "activation A1[9]")
+    means = decode(boxes["data"][1]["y"])
+    np.testing.assert_allclose(means, [A[mnist.y_test == d].mean() for d in range(10)], rtol=1e-4)
+    top = at.session_state["units.stats"][1][1].top_index[9]
+    assert set(np.argsort(-A)[:12]) == set(top.tolist())
+    text = " ".join(c.value for c in at.caption).replace("\n", " ")
+    assert f"activations from {A.max():.3f} down to {np.sort(A)[-12]:.3f}" in text
+
+
+def test_a_dead_unit_is_called_dead():
+    at = fresh()
+    m = MLP([784, 8, 10], "relu", seed=1)
+    m.params["b1"][3] = -1e3
+    use_model(at, m)
+    at.switch_page(PAGE).run()
+    at.number_input(key="units.unit").set_value(3).run()
+    assert not at.exception
+    assert at.warning and "Unit 3 of layer 1 is dead" in at.warning[0].value
+    assert "1 of the 8 units of layer 1 are flat on every test image: 3." in [c.value for c in at.caption]
+    at.number_input(key="units.unit").set_value(2).run()
+    assert at.success and "is alive" in at.success[0].value
+
+
+def test_most_active_unit_and_the_lab_link(page):
+    at = page
+    button(at, "The unit most active on the current example").click().run()
+    model, x = at.session_state["model.current"], at.session_state["example.x"]
+    j = int(model.forward(x.reshape(1, -1))[1]["A1"][0].argmax())
+    assert at.number_input(key="units.unit").value == j
+    button(at, f"Switch unit {j} off in the Break-it lab").click().run()
+    assert not at.exception, at.exception
+    assert at.multiselect(key="lab.off.1").value == [j]
+    assert at.session_state["lab.result"].edit.off == ((1, j),)
+
+
+def test_deeper_layers_of_a_deep_model():
+    at = fresh()
+    use_model(at, MLP([784, 16, 12, 8, 6, 10], "sigmoid", seed=3))
+    at.switch_page(PAGE).run()
+    at.selectbox(key="units.layer").set_value(3).run()
+    at.number_input(key="units.unit").set_value(7).run()
+    assert not at.exception, at.exception
+    model = at.session_state["model.current"]
+    np.testing.assert_allclose(decode(fig_with_ytitle(at, "weight W3")["data"][0]["y"]), model.params["W3"][:, 7], rtol=1e-6)
+    np.testing.assert_allclose(decode(fig_with_ytitle(at, "weight W4")["data"][0]["y"]), model.params["W4"][7], rtol=1e-6)
+    at.selectbox(key="units.layer").set_value(4).run()  # 6 units: the unit number follows into range
+    assert not at.exception and at.number_input(key="units.unit").value == 5
+
+
+def test_a_new_model_lets_go_of_what_the_inside_pages_kept(page):
+    at = page
+    for path in ["app_pages/lab.py", "app_pages/robust.py", "app_pages/layermap.py"]:
+        at.switch_page(path).run()
+    import ui.state
+    assert all(k in at.session_state for k in ui.state.INSIDE_KEPT)
+    at.switch_page("app_pages/home.py")  # a page that keeps none of them
+    at.session_state["model.current"] = None
+    at.run()  # state.init() publishes the default model again: a new model for these pages
+    assert not any(k in at.session_state for k in ui.state.INSIDE_KEPT)

@@ -1,0 +1,52 @@
+"""The unit explorer's numbers: every hidden unit's statistics over the 10,000 test images
+(nn_core/unitstats.py), computed once per model and kept in the session ("units.stats"),
+and what a unit's "flat" share means in words for the model's activation.
+
+Memory: ~0.2 MB per 512-unit layer (12 top images, 10 x 5 percentiles, means per unit).
+Leaves out: the controls and charts (the page, ui/charts).
+"""
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from nn_core import MLP
+from nn_core.unitstats import LayerStats, unit_stats
+
+from . import resources
+from .samples import test_sample
+
+TOP = 12  # test images kept per unit, most exciting first
+
+
+def stats(model: MLP) -> dict[int, LayerStats]:
+    """{l: LayerStats} of every hidden layer of `model` over the test set (from the session when kept)."""
+    kept = st.session_state.get("units.stats")
+    if kept is not None and kept[0] is model:
+        return kept[1]
+    data = resources.dataset()
+    with st.spinner(f"Measuring every unit on the {len(data.y_test):,} test images…"):
+        out = unit_stats(model, data.x_test, data.y_test, test_sample().index, k=TOP)
+    st.session_state["units.stats"] = (model, out)
+    return out
+
+
+def verdict(activation: str, flat: float) -> tuple[str, str]:
+    """(short label: dead, saturated or alive; what it means, to follow "unit j is LABEL: ") for a unit whose slope g'(Z) is flat on `flat` of the images."""
+    share = f"{flat:.1%}"
+    if flat >= 1.0:
+        if activation in ("relu",):
+            return "dead", ("Z ≤ 0 on every test image, so A = 0 and g'(Z) = 0 always. It sends nothing on "
+                            "and no gradient reaches its weights: training cannot revive it.")
+        return "saturated", (f"its {activation} is flat on every test image, so no gradient flows back through "
+                             "it and it barely learns.")
+    if activation == "relu":
+        return "alive", f"active (Z > 0) on {1 - flat:.1%} of the test images, off (Z ≤ 0) on {share}."
+    if activation == "leaky_relu":
+        return "alive", f"on its negative side (slope {0.01:g}) on {share} of the test images, active on the rest."
+    return "alive", f"saturated (flat {activation}) on {share} of the test images, responsive on the rest."
+
+
+def dead_units(st_layer: LayerStats) -> np.ndarray:
+    """Units flat on every test image."""
+    return np.flatnonzero(st_layer.flat >= 1.0)
