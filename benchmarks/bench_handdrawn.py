@@ -18,8 +18,6 @@ model through the Train page's uploader, as a user would.
 from __future__ import annotations
 
 import argparse
-import base64
-import io
 import platform
 import sys
 import time
@@ -27,13 +25,12 @@ from collections import Counter
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from handdrawn import Drawn, load_set, render  # noqa: E402
+from handdrawn import Drawn, load_set, render, replay  # noqa: E402
 
 from nn_core import MLP, load_model, prepare_drawing  # noqa: E402
 
@@ -61,62 +58,8 @@ def report(title: str, drawn: list[Drawn], pred: list[int]) -> float:
     return acc
 
 
-# ----------------------------------------------------------------------------- browser
-LOWER_CANVAS = '[class*="st-key-draw-canvas-"] canvas.lower-canvas'  # fabric's drawing (in a shadow root)
-
-
-def set_brush(page, width: int) -> None:
-    """The Brush size slider (8..40, step 1) by keyboard: Home, then ArrowRight."""
-    thumb = page.locator('.st-key-draw-brush input[type="range"]')
-    if thumb.input_value() == str(width):
-        return
-    thumb.focus()
-    page.keyboard.press("Home")
-    for _ in range(width - 8):
-        page.keyboard.press("ArrowRight")
-    deadline = time.monotonic() + 10
-    while thumb.input_value() != str(width) and time.monotonic() < deadline:
-        page.wait_for_timeout(50)
-    page.wait_for_timeout(400)  # the slider commits its value, the fragment reruns
-
-
-def decode_png(data_url: str) -> np.ndarray:
-    return np.asarray(Image.open(io.BytesIO(base64.b64decode(data_url.split(",", 1)[1]))).convert("RGBA"))
-
-
-def canvas_pixels(page) -> np.ndarray:
-    """What the browser drew: fabric's lower canvas, (280, 280, 4) uint8."""
-    return decode_png(page.locator(LOWER_CANVAS).last.evaluate("c => c.toDataURL('image/png')"))
-
-
-def input_shown(page) -> np.ndarray | None:
-    """The network input the page shows (step 5, 28x28 drawn 5x larger, nearest neighbour), or None."""
-    imgs = page.locator(".st-key-draw-preprocessing img")
-    if imgs.count() < 5:
-        return None
-    return decode_png(imgs.nth(4).get_attribute("src"))[2::5, 2::5, 0] / 255
-
-
-def settle(page, wait_idle, seconds: float = 30) -> tuple[str | None, np.ndarray] | None:
-    """(shown prediction, canvas pixels) once the server has seen the whole drawing: the input
-    the page shows equals prepare_drawing of the canvas's own pixels (to 8-bit rounding).
-    None if that does not happen in time (a stroke lost on a busy machine)."""
-    from browser import shown_prediction
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        wait_idle(page)
-        pixels = canvas_pixels(page)
-        steps = prepare_drawing(pixels)
-        shown = input_shown(page)
-        if steps is not None and shown is not None and \
-                np.abs(shown - np.round(steps["x"].reshape(28, 28) * 255) / 255).max() < 1.5 / 255:
-            return shown_prediction(page), pixels
-        page.wait_for_timeout(300)
-    return None
-
-
 def browser_run(drawn: list[Drawn], upload: Path | None) -> tuple[list[int], list[np.ndarray], int]:
-    from browser import canvas_box, clear_canvas, draw_strokes, served_page, wait_idle
+    from browser import canvas_box, served_page, wait_idle
     shown, pixels, retries = [], [], 0
     with served_page() as (url, _, page):
         if upload:
@@ -130,28 +73,11 @@ def browser_run(drawn: list[Drawn], upload: Path | None) -> tuple[list[int], lis
         wait_idle(page)
         canvas_box(page)
         for k, d in enumerate(drawn):
-            set_brush(page, d.brush)
-            for attempt in range(3):
-                if k or attempt:
-                    clear_canvas(page)
-                box = canvas_box(page)
-                # Rest on the canvas first, as a hand does: the canvas's toolbar covers its top 30 px
-                # on the right until it has slid up, ~0.3 s after the pointer arrives.
-                page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-                page.wait_for_timeout(500)
-                draw_strokes(page, d.strokes, box, steps=2)
-                page.wait_for_timeout(300)
-                result = settle(page, wait_idle)
-                if result is not None:
-                    break
-                retries += 1
-                print(f"  {d.id}: the page did not show the whole drawing; drawing it again", flush=True)
-            else:
-                raise RuntimeError(f"{d.id}: the page never showed the whole drawing")
-            digit, px = result
+            digit, px, tries = replay(page, d, clear_first=k > 0)
+            retries += tries
             shown.append(int(digit) if digit is not None else -1)
             pixels.append(px)
-            print(f"  {d.id}: shown {shown[-1]}", flush=True)
+            print(f"  {d.id}: shown {shown[-1]}" + (f" (drawn {tries + 1} times)" if tries else ""), flush=True)
     return shown, pixels, retries
 
 
