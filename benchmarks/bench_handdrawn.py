@@ -37,9 +37,14 @@ from nn_core import MLP, load_model, prepare_drawing  # noqa: E402
 DEFAULT = ROOT / "assets" / "default_model.npz"
 
 
-def predict(model: MLP, canvas: np.ndarray) -> int:
+def probabilities(model: MLP, canvas: np.ndarray) -> np.ndarray:
     steps = prepare_drawing(canvas)
-    return -1 if steps is None else int(model.predict(steps["x"][None, :])[0])
+    return np.full(10, np.nan) if steps is None else model.predict_proba(steps["x"][None, :])[0]
+
+
+def predict(model: MLP, canvas: np.ndarray) -> int:
+    p = probabilities(model, canvas)
+    return -1 if np.isnan(p).any() else int(p.argmax())
 
 
 def offline_predictions(model: MLP, drawn: list[Drawn]) -> list[int]:
@@ -93,7 +98,10 @@ def main() -> None:
     if not args.browser:
         for path in args.model:
             model, _ = load_model(path)
-            report(f"offline, {path.name} ({model!r})", drawn, offline_predictions(model, drawn))
+            probs = np.array([probabilities(model, render(d)) for d in drawn])
+            report(f"offline, {path.name} ({model!r})", drawn, list(probs.argmax(axis=1)))
+            p_true = probs[np.arange(len(drawn)), [d.digit for d in drawn]]
+            print(f"probability of the right digit: mean {p_true.mean():.3f}, lowest {p_true.min():.3f}")
         return
     path = args.upload or DEFAULT
     model, _ = load_model(path)

@@ -19,6 +19,7 @@ model; `test` scores saved models on the test set, to be run once the choice is 
 
     python scripts/search_preset.py train --name c1 --hidden 512 256 --epochs 16 --shift 2 --rotate 10 ...
     python scripts/search_preset.py test --names c1 c2 ...
+    python scripts/search_preset.py race --against best --batch-size 256 ...  # time it beside `best`
 """
 from __future__ import annotations
 
@@ -74,7 +75,7 @@ def train(config: TrainConfig, aug: Augment, dropout: float, data, trainer: bool
     return model, {"train_seconds": elapsed, "epoch_seconds": epoch_time, "val_acc": val_acc, "steps": step}
 
 
-def train_with_trainer(config: TrainConfig, aug: Augment, dropout: float, data) -> tuple[MLP, dict]:
+def patched_trainer(config: TrainConfig, aug: Augment, dropout: float, data):
     """The current Trainer, with its per-step records, and augmentation and dropout patched in."""
     from nn_core import Trainer
 
@@ -105,7 +106,11 @@ def train_with_trainer(config: TrainConfig, aug: Augment, dropout: float, data) 
             X = aug(self.data.x_train[idx], self._aug_rng) if aug.active else as_float(self.data.x_train[idx])
             return X, self.data.y_train[idx]
 
-    t = Patched(config, data)
+    return Patched(config, data)
+
+
+def train_with_trainer(config: TrainConfig, aug: Augment, dropout: float, data) -> tuple[MLP, dict]:
+    t = patched_trainer(config, aug, dropout, data)
     for _ in t.run(chunk_steps=1000):
         pass
     del t.model.forward  # back to the class's method before saving
@@ -139,6 +144,33 @@ def cmd_train(args) -> None:
           f"[{args.threads} BLAS thread(s), load {load:.2f} -> {os.getloadavg()[0]:.2f}]")
 
 
+def cmd_race(args) -> None:
+    """Today's `best` preset and a candidate through the Trainer, taking turns of ~1 s each, so
+    that the machine's load falls on both alike; each one's `elapsed` counts only its own turns."""
+    import threadpoolctl
+    threadpoolctl.threadpool_limits(args.threads, user_api="blas")
+    from nn_core import PRESETS
+    config = TrainConfig(hidden=tuple(args.hidden), optimizer=args.optimizer, lr=args.lr, schedule=args.schedule,
+                         l2=args.l2, batch_size=args.batch_size, epochs=args.epochs, seed=args.seed)
+    aug = Augment(shift=args.shift, rotate=args.rotate, scale=args.scale, elastic=args.elastic,
+                  elastic_sigma=args.elastic_sigma, thickness=args.thickness)
+    data = load_dataset(ROOT / "assets")
+    base = PRESETS[args.against].config
+    runners = {args.against: patched_trainer(base, Augment(), 0.0, data),
+               "candidate": patched_trainer(config, aug, args.dropout, data)}
+    load = os.getloadavg()[0]
+    while not all(t.done for t in runners.values()):
+        for t in runners.values():
+            if not t.done:
+                t.run_for(1.0)
+    a, b = runners[args.against], runners["candidate"]
+    print(f"{args.threads} BLAS thread(s), load {load:.2f} -> {os.getloadavg()[0]:.2f}")
+    print(f"{args.against}: {base.epochs} epochs, {a.elapsed:.1f} s, val {a.history.val_acc[-1]:.4f}")
+    print(f"candidate ({aug.describe()}, dropout {args.dropout:g}, batch {config.batch_size}, {config.epochs} epochs): "
+          f"{b.elapsed:.1f} s, val {b.history.val_acc[-1]:.4f}")
+    print(f"candidate / {args.against}: {b.elapsed / a.elapsed:.2f}")
+
+
 def cmd_test(args) -> None:
     data = load_dataset(ROOT / "assets")
     for name in args.names:
@@ -152,27 +184,30 @@ def main() -> None:
     sub = ap.add_subparsers(dest="command", required=True)
     t = sub.add_parser("train")
     t.add_argument("--name", required=True)
-    t.add_argument("--hidden", type=int, nargs="+", default=[512, 256])
-    t.add_argument("--optimizer", default="adam")
-    t.add_argument("--lr", type=float, default=1e-3)
-    t.add_argument("--schedule", default="cosine")
-    t.add_argument("--l2", type=float, default=0.0)
-    t.add_argument("--batch-size", type=int, default=128)
-    t.add_argument("--epochs", type=int, default=12)
-    t.add_argument("--seed", type=int, default=0)
-    t.add_argument("--dropout", type=float, default=0.0)
-    for name in ("shift", "rotate", "scale", "elastic", "thickness"):
-        t.add_argument(f"--{name}", type=float, default=0.0)
-    t.add_argument("--elastic-sigma", type=float, default=4.0)
-    t.add_argument("--threads", type=int, default=1, help="BLAS threads (1 as the app and tests; the CLI uses all)")
     t.add_argument("--trainer", action="store_true", help="run the real Trainer with augmentation/dropout patched in")
     t.add_argument("--note", default="")
+    r = sub.add_parser("race", help="time a candidate against a preset, taking turns")
+    r.add_argument("--against", default="best")
+    for sp in (t, r):
+        sp.add_argument("--hidden", type=int, nargs="+", default=[512, 256])
+        sp.add_argument("--optimizer", default="adam")
+        sp.add_argument("--lr", type=float, default=1e-3)
+        sp.add_argument("--schedule", default="cosine")
+        sp.add_argument("--l2", type=float, default=0.0)
+        sp.add_argument("--batch-size", type=int, default=128)
+        sp.add_argument("--epochs", type=int, default=12)
+        sp.add_argument("--seed", type=int, default=0)
+        sp.add_argument("--dropout", type=float, default=0.0)
+        for name in ("shift", "rotate", "scale", "elastic", "thickness"):
+            sp.add_argument(f"--{name}", type=float, default=0.0)
+        sp.add_argument("--elastic-sigma", type=float, default=4.0)
+        sp.add_argument("--threads", type=int, default=1, help="BLAS threads (1 as the app and tests; the CLI uses all)")
     s = sub.add_parser("test")
     s.add_argument("--names", nargs="+", required=True)
     args = ap.parse_args()
     print(f"{time.strftime('%Y-%m-%d %H:%M')} · {platform.machine()} · {os.cpu_count()} cores · "
           f"Python {platform.python_version()} · NumPy {np.__version__}")
-    {"train": cmd_train, "test": cmd_test}[args.command](args)
+    {"train": cmd_train, "race": cmd_race, "test": cmd_test}[args.command](args)
 
 
 if __name__ == "__main__":
