@@ -2,8 +2,9 @@
 
 Sets up the pages, the session's state (once, in ui.state), and the shared sidebar. The
 training fragment lives here, not on the Train page, so a run keeps going while the user
-looks at other pages: while a run is active it ticks every TICK_SECONDS, trains a
-time-boxed chunk and refreshes the sidebar's progress.
+looks at other pages: while a run is active it ticks every TICK_SECONDS, tells the run
+(a background thread, ui/run.py) that the page is still open, refreshes the sidebar's
+progress and publishes the result when the run ends.
 """
 import streamlit as st
 
@@ -22,6 +23,7 @@ page = st.navigation([
     st.Page("app_pages/backprop.py", title="Backprop", icon=":material/undo:", url_path="backprop"),
     st.Page("app_pages/evaluate.py", title="Evaluate", icon=":material/fact_check:", url_path="evaluate"),
 ])
+state.follow_page_request()  # a page a button's callback asked for (e.g. the Evaluate gallery's "Draw")
 
 
 @st.fragment(run_every=training.TICK_SECONDS if state.running() else None)

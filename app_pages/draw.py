@@ -1,13 +1,15 @@
 """Draw: the user's digit (or a test image) through preprocessing and every layer."""
 import numpy as np
 import streamlit as st
-from streamlit_drawable_canvas import st_canvas
 
 from nn_core import prepare_drawing
-from ui import canvas, example, flow, pictures, resources, state, text
+from ui import canvas, example, forward_view, pictures, resources, state, text
 
 CANVAS = 280  # px, ten canvas pixels per MNIST pixel
 SOURCES = {"draw": "Draw a digit", "test": "Pick a test image"}
+
+if (opened := example.take_opened()) is not None:  # a test image another page opened here
+    st.session_state["draw.source"], st.session_state["draw.index"] = "test", opened
 
 st.title("Your digit, through the network")
 text.show("draw", "Intro")
@@ -19,8 +21,7 @@ source = st.segmented_control("Input", list(SOURCES), format_func=SOURCES.get, k
 
 def _clear() -> None:
     st.session_state["draw.canvas"] += 1  # a new key is a new, empty canvas
-    if st.session_state["example.source"] == "drawing":
-        st.session_state["example.x"] = None
+    example.clear_drawing()
 
 
 def _random_test_image() -> None:
@@ -28,38 +29,45 @@ def _random_test_image() -> None:
 
 
 def _show_steps(steps: dict) -> None:
-    cols = st.columns(5)
+    """The five preprocessing pictures in a row, each with what it did."""
     top, bottom, left, right = steps["bbox"]
-    shown = [(steps["ink"], "1. your strokes", f"{steps['ink'].shape[1]}×{steps['ink'].shape[0]} canvas; the orange "
-              f"box is the ink", steps["bbox"]),
-             (steps["cropped"], "2. cropped to the ink", f"{right - left}×{bottom - top} px", None),
-             (steps["scaled"], "3. scaled", f"{steps['scaled'].shape[1]}×{steps['scaled'].shape[0]}: the longer "
-              "side 20 px, antialiased", None),
-             (steps["boxed"], "4. placed in 28×28", "pasted in the middle of the MNIST field", None),
-             (steps["centred"], "5. centred by mass", "moved by (%+d, %+d) px so the ink's centre of mass is at "
-              "(14, 14): the network's input" % steps["shift"], None)]
-    for col, (img, title, caption, box) in zip(cols, shown):
+    (ink_h, ink_w), (scaled_h, scaled_w), (dy, dx) = steps["ink"].shape[:2], steps["scaled"].shape, steps["shift"]
+    shown = [(steps["ink"], "1. your strokes", text.fill("draw", "Step ink", width=ink_w, height=ink_h), steps["bbox"]),
+             (steps["cropped"], "2. cropped to the ink",
+              text.fill("draw", "Step cropped", width=right - left, height=bottom - top), None),
+             (steps["scaled"], "3. scaled", text.fill("draw", "Step scaled", width=scaled_w, height=scaled_h), None),
+             (steps["boxed"], "4. placed in 28×28", text.section("draw", "Step boxed"), None),
+             (steps["centred"], "5. centred by mass", text.fill("draw", "Step centred", dx=dx, dy=dy), None)]
+    for col, (img, title, caption, box) in zip(st.columns(5), shown):
         with col:
             st.markdown(f"**{title}**")
             st.markdown(pictures.img_tag(pictures.grey(img, 140, box), title), unsafe_allow_html=True)
             st.caption(caption)
 
 
+def _show_forward(ex: example.Example, prediction_column, chart_column) -> None:
+    """The prediction, the probabilities and every layer, all from ONE forward pass."""
+    model = state.model()
+    probs, cache = model.forward(ex.x.reshape(1, -1))  # (1, 784) -> (1, 10), and every Z and A
+    with prediction_column:
+        forward_view.prediction(probs, ex.label)
+    with chart_column:
+        forward_view.probabilities(probs, key="draw.probs.top", label=ex.label)
+    forward_view.layers(model, cache, key="draw.flow")
+
+
 @st.fragment
 def drawing() -> None:
     """The canvas and everything that depends on it: a stroke reruns only this part."""
-    model = state.model()
     c1, c2, c3 = st.columns([1.1, 0.9, 1.4])
     with c1:
         st.markdown(text.section("draw", "Canvas"))
         brush = st.slider("Brush size", 8, 40, 20, key="draw.brush", persist_state="session",
                           help="Stroke width in canvas pixels. The canvas is 280 px wide, ten per MNIST pixel; "
                                "MNIST strokes are about 2–3 MNIST pixels thick, so 15–25 works best.")
-        result = st_canvas(stroke_width=brush, stroke_color="#FFFFFF", background_color="#000000", height=CANVAS,
-                           width=CANVAS, drawing_mode="freedraw", return_image_data=True,
-                           key=f"draw.canvas.{st.session_state['draw.canvas']}")
+        image = canvas.drawing_canvas(brush, key=f"draw.canvas.{st.session_state['draw.canvas']}", size=CANVAS)
         if st.button("Clear", icon=":material/delete:", on_click=_clear, key="draw.clear",
-                      help="Start again with an empty canvas."):
+                     help="Start again with an empty canvas."):
             # A full rerun, not just this fragment: widget state of the replaced canvas (its last
             # drawing) is only pruned on a full run.
             st.rerun(scope="app")
@@ -72,7 +80,6 @@ def drawing() -> None:
                         help="Off: the (cropped) picture is stretched to 28×28, ignoring its aspect ratio.")
         centre = t3.toggle("Centre by mass", True, key="draw.centre", persist_state="session",
                            help="Off: the digit stays where the previous steps put it.")
-        image = result.image_data
         steps = prepare_drawing(image, crop=crop, fit_box=fit, centre=centre) if image is not None else None
         if steps is not None:
             st.markdown(text.section("draw", "Preprocessing"))
@@ -80,8 +87,7 @@ def drawing() -> None:
     if steps is not None:
         example.use_drawing(steps["x"])
     elif image is not None:  # the canvas was wiped with its own toolbar
-        if st.session_state["example.source"] == "drawing":
-            st.session_state["example.x"] = None
+        example.clear_drawing()
     ex = example.current()
     if ex is None or ex.source != "drawing":
         with c2:
@@ -89,18 +95,12 @@ def drawing() -> None:
         return
     if steps is None:
         with c1:
-            st.caption("Showing your last drawing; draw on the canvas to replace it.")
-    probs = model.forward(ex.x.reshape(1, -1))[0]
-    with c2:
-        flow.prediction(probs)
-    with c3:
-        flow.probabilities(probs, key="draw.probs.top")
-    flow.layers(model, ex.x, key="draw.flow")
+            st.caption(text.section("draw", "Last drawing"))
+    _show_forward(ex, c2, c3)
 
 
 def test_image() -> None:
-    data = resources.dataset()
-    n = len(data.y_test)
+    n = len(resources.dataset().y_test)
     if "draw.index" not in st.session_state:
         st.session_state["draw.index"] = 0
     c1, c2, c3 = st.columns([1.1, 0.9, 1.4])
@@ -111,16 +111,8 @@ def test_image() -> None:
                   help="Pick one of the test images at random.")
         example.use_test_image(i)
         ex = example.current()
-        st.image(pictures.grey(ex.image, 196), width=196,
-                 caption=f"Test image #{i:,}, labelled {ex.label}. Test images are already 28×28 and centred, so "
-                         "they skip the preprocessing a drawing needs.")
-    model = state.model()
-    probs = model.forward(ex.x.reshape(1, -1))[0]
-    with c2:
-        flow.prediction(probs, ex.label)
-    with c3:
-        flow.probabilities(probs, key="draw.probs.top", label=ex.label)
-    flow.layers(model, ex.x, key="draw.flow")
+        st.image(pictures.grey(ex.image, 196), width=196, caption=text.fill("draw", "Test image", index=i, label=ex.label))
+    _show_forward(ex, c2, c3)
 
 
 if source == "test":

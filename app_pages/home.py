@@ -13,9 +13,7 @@ st.header("The network")
 left, right = st.columns([3, 2], gap="large")
 with left:
     st.image(pictures.architecture_svg(model.layer_sizes, model.activation), width="stretch")
-    st.caption(f"The current model, {'-'.join(map(str, model.layer_sizes))}: each circle is a unit (big layers "
-               "show a few, with ⋮ for the rest), each line a weight. Blue: the 784 pixels; orange: hidden "
-               "units; green: the 10 digit probabilities.")
+    st.caption(text.fill("home", "Diagram", sizes="-".join(map(str, model.layer_sizes))))
 with right:
     text.show("home", "Equations")
     st.latex(r"Z^{[l]} = A^{[l-1]}\,W^{[l]} + b^{[l]}")
@@ -23,12 +21,14 @@ with right:
     st.latex(r"A^{[l]} = g\!\left(Z^{[l]}\right), \qquad g(z) = " + model.g.formula)
     st.latex(r"A^{[L]}_{ij} = \mathrm{softmax}(Z^{[L]})_{ij} = \frac{e^{Z^{[L]}_{ij}}}{\sum_k e^{Z^{[L]}_{ik}}}")
     text.show("home", "Equations after")
+    st.latex(r"\begin{gathered}J = -\frac{1}{m}\sum_{i=1}^{m} \log A^{[L]}_{i,\,y_i}\\ dZ^{[L]} = \frac{1}{m}\left(A^{[L]} - Y\right)"
+             r"\\ W \leftarrow W - \alpha\, dW\end{gathered}")  # as on Backprop and Train
 
 rows = [{"layer": f"{l}", "W shape": f"{model.params[f'W{l}'].shape[0]} × {model.params[f'W{l}'].shape[1]}",
          "weights": model.params[f"W{l}"].size, "biases": model.params[f"b{l}"].size,
          "parameters": model.params[f"W{l}"].size + model.params[f"b{l}"].size} for l in range(1, model.L + 1)]
 st.table(rows)
-st.caption(f"Parameters per layer: {model.n_params:,} numbers in all, every one adjusted by training.")
+st.caption(text.fill("home", "Parameters", n=model.n_params))
 
 st.header("The data")
 text.show("home", "Data")
@@ -39,20 +39,21 @@ with left:
     picks = picks.reshape(10, 3).T.ravel()  # three rows, digits 0-9 in each
     st.image(pictures.digit_sheet(data.x_train[picks], [str(data.y_train[i]) for i in picks], cols=10),
              width="stretch")
-    st.caption("Real training images exactly as the network receives them: 28×28 pixels, ink bright on black "
-               "(0 = black, 1 = white). The orange number is the label a person gave it.")
+    st.caption(text.section("home", "Samples"))
 with right:
     counts = {name: np.bincount(y, minlength=10) for name, y in
               (("train", data.y_train), ("validation", data.y_val), ("test", data.y_test))}
     st.table({"digit": [str(d) for d in range(10)], **{f"{k} ({v.sum():,})": [f"{c:,}" for c in v]
                                                         for k, v in counts.items()}})
-    st.caption("Images of each digit in each split: roughly balanced, 1s most common, 5s least.")
+    train = counts["train"]
+    st.caption(text.fill("home", "Counts", most=int(train.argmax()), most_n=int(train.max()),
+                         least=int(train.argmin()), least_n=int(train.min())))
 
 st.header("Where to go next")
 c1, c2 = st.columns(2)
 with c1:
     st.page_link("app_pages/train.py", label="Train a network and watch it learn", icon=":material/model_training:")
-    st.caption("Pick a preset from the source documents or set every hyperparameter; curves update live.")
+    st.caption(text.section("home", "Next train"))
 with c2:
     st.page_link("app_pages/weights.py", label="See what the first layer learned", icon=":material/grid_view:")
-    st.caption("Every hidden unit's 784 weights as a 28×28 template, and how they formed during training.")
+    st.caption(text.section("home", "Next weights"))

@@ -36,14 +36,11 @@ with main:
     def live_view() -> None:
         t = state.trainer()
         if t is None:
-            st.info("Press **Start** to train with these settings. The curves will appear here and update "
-                    "about twice a second.", icon=":material/info:")
+            st.info(text.section("train", "Before start"), icon=":material/info:")
             history = state.info().get("metrics", {}).get("history")
             if history and history.get("val_acc"):
-                st.plotly_chart(charts.epoch_history(history), width="stretch", config={"displayModeBar": False},
-                                key="train.chart.previous")
-                st.caption(f"How the current model ({state.info()['name']}) trained: loss and accuracy after each "
-                           "epoch, on the training set (running mean over the epoch) and on the validation set.")
+                st.plotly_chart(charts.epoch_history(history), **charts.PLOT, key="train.chart.previous")
+                st.caption(text.section("train", "Previous run"))  # no file name here: it is user text
             return
         p, live = t.progress(), state.running()
         eta = f" · about {p.eta:.0f} s left" if live and p.step else ""
@@ -62,16 +59,18 @@ with main:
                     help="Gradient steps per second of training time.")
         if not H.n_steps:
             return
-        figs = charts.training_curves(H, t.steps_per_epoch, live)
-        cfg = {"displayModeBar": False}  # zoom by dragging when paused; double-click resets
+        g = t.config.activation
+        figs = charts.training_curves(H, t.steps_per_epoch, live, activation=g)
+        captions = {"loss": "Loss", "accuracy": "Accuracy", "norms": "Norms", "dead": f"Dead {g}"}  # train.md
         for row in (("loss", "accuracy"), ("norms", "dead")):
-            cols = st.columns(2)
-            for col, name in zip(cols, row):
+            for col, name in zip(st.columns(2), row):
                 if name in figs:
-                    col.plotly_chart(figs[name], width="stretch", config=cfg, key=f"train.chart.{name}")
-                    col.caption(text.section("train", name.capitalize()))  # assets/text/train.md
+                    col.plotly_chart(figs[name], **charts.PLOT, key=f"train.chart.{name}")
+                    col.caption(text.section("train", captions[name]))
+                elif name == "dead" and H.dead:  # an activation whose units cannot die: say why
+                    col.info(text.section("train", f"No dead {g}"), icon=":material/info:")
         if not live:
-            st.caption("Paused or finished: drag on a chart to zoom, double-click to reset.")
+            st.caption(text.section("train", "Zoom"))
 
     live_view()
 

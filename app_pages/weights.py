@@ -3,9 +3,9 @@ import numpy as np
 import streamlit as st
 
 from nn_core import MLP
-from ui import charts, state, text
+from ui import charts, state, text, thin
 
-model, snaps = state.model(), st.session_state["model.snapshots"]
+model, snaps = state.model(), state.snapshots()
 
 st.title("What the network learned: its weights")
 text.show("weights", "Intro")
@@ -17,8 +17,7 @@ if len(snaps) >= 2:
                          format_func=lambda k: names[k], help=text.section("weights", "Scrub"))
     params, label = snaps[i].params, names[i]
 else:
-    st.info("This model was loaded from a file, so its training snapshots are not here. Train a model on the "
-            "Train page to scrub through its weights as they form.", icon=":material/info:")
+    st.info(text.section("weights", "No snapshots"), icon=":material/info:")
 
 W1 = params["W1"]
 same_scale = len(snaps) >= 2 and st.toggle(
@@ -28,9 +27,10 @@ same_scale = len(snaps) >= 2 and st.toggle(
 scale_source = model.params["W1"] if same_scale else W1
 zmax = float(np.percentile(np.abs(scale_source), 99.5)) or 1.0
 st.subheader(f"First layer: {W1.shape[1]} templates, {label}")
-st.plotly_chart(charts.templates(W1, zmax=zmax, colorbar="weight W1"), width="stretch",
-                config={"displayModeBar": False}, key="weights.templates")
-st.caption(text.section("weights", "Templates") + f" Colours saturate at ±{zmax:.3f} (99.5th percentile of |W1|).")
+units = thin.unit_window(W1.shape[1], key="weights.units")  # a big layer is drawn a block at a time
+st.plotly_chart(charts.templates(W1[:, units], zmax=zmax, colorbar="weight W1", first_unit=units.start),
+                **charts.PLOT, key="weights.templates")
+st.caption(text.fill("weights", "Templates", zmax=zmax))
 
 if model.L > 1:
     st.subheader("Later layers")
@@ -42,9 +42,8 @@ if model.L > 1:
             out = "digit" if l == model.L else f"unit of layer {l}"
             st.plotly_chart(charts.matrix(W.T, f"W{l}ᵀ: {W.shape[1]} × {W.shape[0]}", f"unit of layer {l - 1}", out,
                                           colorbar=f"weight W{l}", height=300 if l == model.L else 420),
-                            width="stretch", config={"displayModeBar": False}, key=f"weights.W{l}")
-            st.caption(f"Row j, column i: the weight W{l}[i, j] from unit i of layer {l - 1} to {out} j "
-                       f"(diverging scale centred on zero). Z{l} = A{l - 1} W{l} + b{l}.")
+                            **charts.PLOT, key=f"weights.W{l}")
+            st.caption(text.fill("weights", "Matrix", l=l, prev=l - 1, out=out))
 
 st.subheader("Biases")
 st.markdown(text.section("weights", "Biases"))
@@ -53,9 +52,8 @@ for l, tab in zip(range(1, model.L + 1), tabs):
     with tab:
         xlabel = "digit" if l == model.L else f"unit of layer {l}"
         st.plotly_chart(charts.bars(params[f"b{l}"], f"b{l}", xlabel, "bias", diverging=True),
-                        width="stretch", config={"displayModeBar": False}, key=f"weights.b{l}")
-        st.caption(f"Each bar is one unit's bias b{l}[j], added to its weighted sum Z{l}[j] "
-                   "(blue positive, red negative).")
+                        **charts.PLOT, key=f"weights.b{l}")
+        st.caption(text.fill("weights", "Bias chart", l=l))
 
 st.subheader("Weight distributions, now vs at initialisation")
 st.markdown(text.section("weights", "Histograms"))
@@ -65,6 +63,5 @@ for l in range(1, model.L + 1):
     with cols[(l - 1) % len(cols)]:
         st.plotly_chart(charts.histograms(params[f"W{l}"], start[f"W{l}"], f"W{l} ({params[f'W{l}'].size:,} weights)",
                                           now_name=label),
-                        width="stretch", config={"displayModeBar": False}, key=f"weights.hist{l}")
-st.caption(f"Share of weights per value bin. The initial weights are recreated from the model's seed "
-           f"({model.init} initialisation, seed {model.seed}).")
+                        **charts.PLOT, key=f"weights.hist{l}")
+st.caption(text.fill("weights", "Histograms chart", init=model.init, seed=model.seed))

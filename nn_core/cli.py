@@ -1,28 +1,39 @@
 """Command line: `python -m nn_core train | evaluate | predict`.
 
     python -m nn_core train --preset fast [--hidden 128 64] [--activation relu]
-        [--optimizer adam] [--lr 0.001] [--batch-size 64] [--epochs 5] [--seed 0]
+        [--optimizer adam] [--lr 0.001] [--batch-size 64] [--epochs 5] [--seed 0] ...
         [--save model.npz] [--save-snapshots snaps.npz] [--json]
     python -m nn_core evaluate MODEL.npz
     python -m nn_core predict MODEL.npz IMAGE.png
 
-A progress bar is drawn on stderr when it is a terminal. `--json` prints one JSON object
-at the end. Bad arguments get a one-line message and exit code 2.
+Every hyperparameter of `TrainConfig` is an option of `train`, derived from its spec
+(config.py): the flag, the type, the choices, the help text. A progress bar is drawn on
+stderr when it is a terminal; `--json` prints one JSON object at the end (missing values
+as null, never NaN). Bad arguments, bad files and unwritable paths get a one-line message
+and exit code 2.
+Leaves out: a deployer's caps (the dashboard's, ui/limits.py): the CLI allows what the
+config allows.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
 
-from .config import PRESETS, TrainConfig, get_preset
+from .config import TrainConfig, specs
 from .data import load_dataset
+from .evaluate import accuracy, evaluate
+from .fields import Spec, parse_text
+from .metrics import confusion_matrix, per_class_accuracy
+from .presets import PRESETS, get_preset
 from .serialize import load_model, save_model, save_snapshots
-from .trainer import Trainer, evaluate, score
+from .trainer import Trainer
 
 # The CLI's default data directory: the repository's bundled assets, or $NN_CORE_DATA.
 DEFAULT_DATA = Path(os.environ.get("NN_CORE_DATA", Path(__file__).resolve().parent.parent / "assets"))
@@ -37,31 +48,47 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def _positive_int(s: str) -> int:
-    v = int(s)
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"must be >= 1, got {v}")
-    return v
+def _text_reader(name: str, spec: Spec):
+    """argparse `type=`: text -> a value of the field, range-checked. For `sizes`, each
+    argument is one or more sizes ('128' or '128,64'), checked one by one."""
+    item = Spec("int", "", lo=spec.lo, hi=spec.hi) if spec.kind == "sizes" else spec
+
+    def read(text: str):
+        try:
+            value = parse_text(spec, text)
+        except ValueError as e:
+            raise argparse.ArgumentTypeError(str(e)) from None
+        problems = [item.problem(name, v) for v in (value if spec.kind == "sizes" else [value])]
+        if any(problems):
+            raise argparse.ArgumentTypeError(next(p for p in problems if p))
+        return value
+
+    read.__name__ = name
+    return read
 
 
-def build_parser() -> argparse.ArgumentParser:
+def add_config_arguments(parser: argparse.ArgumentParser, config_cls: type = TrainConfig) -> None:
+    """One option per field of the config class: --batch-size for batch_size, and so on."""
+    for name, spec in specs(config_cls).items():
+        help_text = spec.help.replace("%", "%%") + ("" if spec.kind == "choice" else f" Allowed: {spec.range_text()}.")
+        kw = {"dest": name, "default": None, "help": help_text}
+        if spec.kind == "choice":
+            kw["choices"] = list(spec.choices)
+        else:
+            kw.update(type=_text_reader(name, spec), metavar=name.upper())
+            if spec.kind == "sizes":
+                kw.update(nargs="+", metavar="N")
+        parser.add_argument("--" + name.replace("_", "-"), **kw)
+
+
+def build_parser(config_cls: type = TrainConfig) -> argparse.ArgumentParser:
     p = _Parser(prog="python -m nn_core", description="Train and use a NumPy MLP on MNIST.")
     p.add_argument("--data", type=Path, default=DEFAULT_DATA, help="directory of MNIST-format IDX files")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     t = sub.add_parser("train", help="train a model")
     t.add_argument("--preset", default="fast", choices=list(PRESETS), help="starting hyperparameters")
-    t.add_argument("--hidden", type=_positive_int, nargs="+", help="hidden layer sizes, e.g. 128 64")
-    t.add_argument("--activation", choices=["relu", "leaky_relu", "sigmoid", "tanh"])
-    t.add_argument("--init", choices=["he", "xavier", "uniform"])
-    t.add_argument("--optimizer", choices=["sgd", "momentum", "adam"])
-    t.add_argument("--lr", type=float, help="learning rate")
-    t.add_argument("--schedule", choices=["constant", "cosine"])
-    t.add_argument("--l2", type=float, help="L2 penalty lambda")
-    t.add_argument("--batch-size", type=int, help="examples per step (0 = full batch)")
-    t.add_argument("--epochs", type=_positive_int)
-    t.add_argument("--n-train", type=int, help="training images to use (0 = all)")
-    t.add_argument("--seed", type=int)
+    add_config_arguments(t, config_cls)
     t.add_argument("--save", type=Path, help="write the trained model here (.npz)")
     t.add_argument("--save-snapshots", type=Path, metavar="PATH",
                    help="also write the run's parameter snapshots (start and each epoch) here (.npz)")
@@ -78,12 +105,39 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _config_from(args) -> TrainConfig:
-    changes = {"hidden": tuple(args.hidden) if args.hidden else None, "activation": args.activation,
-               "init": args.init, "optimizer": args.optimizer, "lr": args.lr, "schedule": args.schedule,
-               "l2": args.l2, "batch_size": args.batch_size, "epochs": args.epochs,
-               "n_train": args.n_train, "seed": args.seed}
-    return get_preset(args.preset).config.replace(**{k: v for k, v in changes.items() if v is not None})
+def config_from(args: argparse.Namespace, config_cls: type = TrainConfig) -> TrainConfig:
+    """The preset's config with every option given on the command line."""
+    fields = specs(config_cls)
+    changes = {k: getattr(args, k) for k in fields if getattr(args, k, None) is not None}
+    for k in [k for k in changes if fields[k].kind == "sizes"]:  # --hidden 128 64 or --hidden 128,64
+        changes[k] = [size for part in changes[k] for size in part]
+    return config_cls.from_dict({**get_preset(args.preset).config.to_dict(), **changes})
+
+
+def _writable(path: Path | None) -> None:
+    """Refuse an output path before training, not after: its directory must exist and be writable."""
+    if path is None:
+        return
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise ValueError(f"cannot write {path}: it is a directory")
+    if not folder.is_dir():
+        raise ValueError(f"cannot write {path}: no directory {folder}")
+    try:  # the real test (permissions alone say nothing for root, or on a read-only mount)
+        tempfile.TemporaryFile(dir=folder).close()
+    except OSError as e:
+        raise ValueError(f"cannot write {path}: could not create a file in {folder} ({e.strerror or e})") from None
+
+
+def _json_safe(value):
+    """NaN and infinities become null: the output is strict JSON."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    return value
 
 
 def _bar(fraction: float, width: int = 30) -> str:
@@ -92,7 +146,9 @@ def _bar(fraction: float, width: int = 30) -> str:
 
 
 def cmd_train(args) -> dict:
-    config = _config_from(args)
+    config = config_from(args)
+    _writable(args.save)
+    _writable(args.save_snapshots)
     data = load_dataset(args.data)
     trainer = Trainer(config, data)
     tty = sys.stderr.isatty()
@@ -106,7 +162,8 @@ def cmd_train(args) -> dict:
         sys.stderr.write("\n")
     if trainer.status == "diverged":
         print(trainer.message, file=sys.stderr)
-    test_loss, test_acc = evaluate(trainer.model, data.x_test, data.y_test)
+    test_loss, probs = evaluate(trainer.model, data.x_test, data.y_test)
+    test_acc = accuracy(probs, data.y_test)
     H = trainer.history
     result = {
         "preset": args.preset, "config": config.to_dict(), "status": trainer.status,
@@ -134,14 +191,15 @@ def cmd_train(args) -> dict:
 def cmd_evaluate(args) -> dict:
     model, meta = load_model(args.model)
     data = load_dataset(args.data)
-    loss, pred = score(model, data.x_test, data.y_test)  # one pass over the test set
-    acc = float((pred == data.y_test).mean())
-    per_class = [float((pred[data.y_test == c] == c).mean()) for c in range(model.layer_sizes[-1])]
+    loss, probs = evaluate(model, data.x_test, data.y_test)  # one pass over the test set
+    acc = accuracy(probs, data.y_test)
+    C = model.layer_sizes[-1]
+    per_class = per_class_accuracy(confusion_matrix(data.y_test, probs.argmax(axis=1), C))  # NaN: no images
     result = {"model": str(args.model), "architecture": meta["architecture"], "params": model.n_params,
-              "test_accuracy": acc, "test_loss": loss, "per_class_accuracy": per_class}
+              "test_accuracy": acc, "test_loss": loss, "per_class_accuracy": [float(a) for a in per_class]}
     if not args.json:
         print(f"{model!r}: test accuracy {acc:.4f}, loss {loss:.4f}")
-        print("per class: " + "  ".join(f"{c}:{a:.3f}" for c, a in enumerate(per_class)))
+        print("per class: " + "  ".join(f"{c}:{a:.3f}" if a == a else f"{c}:no images" for c, a in enumerate(per_class)))
     return result
 
 
@@ -176,12 +234,17 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as e:
         print(f"python -m nn_core: error: {e}", file=sys.stderr)
         return 2
-    except ValueError as e:  # bad config, corrupt model or data file: a clear one-line message
-        print(f"python -m nn_core: error: {e}", file=sys.stderr)
+    except (ValueError, OSError) as e:  # bad config, corrupt or unreadable file, unwritable path: one line
+        print(f"python -m nn_core: error: {_one_line(e)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("\ninterrupted", file=sys.stderr)
         return 130
     if getattr(args, "json", False):
-        print(json.dumps(result))
+        print(json.dumps(_json_safe(result), allow_nan=False))
     return 0
+
+
+def _one_line(e: Exception) -> str:
+    text = str(e) if not isinstance(e, OSError) or not e.filename else f"{e.filename}: {e.strerror}"
+    return " ".join(text.split()) or type(e).__name__

@@ -1,44 +1,111 @@
-"""Hyperparameters as one frozen dataclass, and the named presets.
+"""Hyperparameters as one frozen dataclass: the single place they are defined.
 
-A `TrainConfig` is built by the dashboard and the CLI, validated on construction, and
-saved with the weights. `from_dict` rejects unknown keys, so a typo in a saved file or a
-URL never passes silently.
-Presets reproduce the networks of the five source documents, plus `fast` (the dashboard's
-default) and `best` (highest accuracy within a minute of CPU training).
+Each field of `TrainConfig` has a default, a "why" comment, and a `Spec` (fields.py): its
+type and range, its choices, its help text, its URL key and how the dashboard shows it.
+The command line, the dashboard's widgets and the link keys are all derived from these
+specs, so a new hyperparameter is one new field here.
+A `TrainConfig` is validated on construction and saved with the weights. `check_config`
+turns an untrusted dict (a model file's header, a link) into a config or a list of
+problems; `TrainConfig.from_dict` is the same but raises `ConfigError` (a ValueError).
+Leaves out: the named presets (presets.py) and a deployer's caps (ui/limits.py).
 """
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Any
 
 from .activations import ACTIVATIONS
+from .fields import Spec, param, show
 from .model import INITS
 from .optimizers import OPTIMIZERS, SCHEDULES
 
 N_INPUTS, N_CLASSES = 784, 10
 
+LR_STEPS = (0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)
+
+
+class ConfigError(ValueError):
+    """A config that cannot be built; `problems` lists every reason, one sentence each."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("invalid training config: " + "; ".join(problems))
+        self.problems = list(problems)
+
 
 @dataclass(frozen=True)
 class TrainConfig:
-    hidden: tuple[int, ...] = (128,)  # hidden layer sizes; 784 inputs and 10 outputs are fixed by MNIST
-    activation: str = "relu"          # hidden non-linearity g; without one, layers collapse into one linear map
-    init: str = "he"                  # initial weight scale; wrong scales make signals vanish or explode
-    optimizer: str = "adam"           # update rule: sgd, momentum or adam
-    lr: float = 1e-3                  # learning rate alpha: step size along -gradient
-    schedule: str = "constant"        # constant, or cosine decay to 1 % of lr by the last step
-    momentum: float = 0.9             # mu for the momentum optimizer: how much past gradients persist
-    l2: float = 0.0                   # lambda of the L2 penalty (lambda/2)||W||^2; shrinks weights, fights overfitting
-    batch_size: int = 64              # examples per gradient step; 0 = full batch (all training images)
-    epochs: int = 5                   # passes over the training set
-    n_train: int = 0                  # training images used; 0 = all of them (55,000 for MNIST)
-    seed: int = 0                     # one seed fixes initial weights and batch order: same seed, same run
-    max_snapshots: int = 24           # parameter copies kept for scrubbing back through training
+    # hidden layer sizes; 784 inputs and 10 outputs are fixed by MNIST
+    hidden: tuple[int, ...] = param((128,), Spec(
+        "sizes", "Units in each hidden layer, separated by commas: `128` is one hidden layer, `128, 64` two. "
+        "Input (784 pixels) and output (10 digits) are fixed.",
+        label="Hidden layer sizes", lo=1, hi=4096, max_len=8, widget="sizes", link="hidden"))
+    # hidden non-linearity g; without one, layers collapse into one linear map
+    activation: str = param("relu", Spec(
+        "choice", "The non-linearity after each hidden layer's weighted sum: A = g(Z). Without one, "
+        "stacked layers collapse into a single linear map.",
+        label="Activation g", choices=tuple(ACTIVATIONS), widget="select", link="activation", half=True))
+    # initial weight scale; wrong scales make signals vanish or explode
+    init: str = param("he", Spec(
+        "choice", "He: W ~ N(0, 2/n_in), suited to ReLU. Xavier: N(0, 1/n_in), for sigmoid/tanh. "
+        "Uniform: U(-0.5, 0.5), the naive start of the column-layout source document.",
+        label="Initialisation", choices=INITS, widget="select", link="init", half=True))
+    # update rule
+    optimizer: str = param("adam", Spec(
+        "choice", "SGD: W ← W − α·dW. Momentum: follow a running sum of past gradients. "
+        "Adam: per-weight step sizes from running gradient statistics.",
+        label="Optimizer", choices=OPTIMIZERS, widget="select", link="optimizer", half=True))
+    # a constant step, or a decaying one that settles into a minimum
+    schedule: str = param("constant", Spec(
+        "choice", "Constant keeps α fixed; cosine lowers it smoothly to 1 % of α by the last step.",
+        label="Schedule", choices=SCHEDULES, widget="select", link="schedule", half=True))
+    # learning rate alpha: step size along -gradient
+    lr: float = param(1e-3, Spec(
+        "float", "Step size along the negative gradient. Too small: slow. Too large (try 10): "
+        "the loss explodes and training stops, keeping the last good weights.",
+        label="Learning rate α", lo=0, lo_open=True, hi=100, widget="steps", steps=LR_STEPS, link="lr"))
+    # mu for the momentum optimizer: how much past gradients persist
+    momentum: float = param(0.9, Spec(
+        "float", "μ of the momentum optimizer: the fraction of the running gradient sum kept each step.",
+        lo=0, hi=1, hi_open=True))
+    # examples per gradient step; 0 = full batch (all training images)
+    batch_size: int = param(64, Spec(
+        "int", "Examples averaged into each gradient step. Full batch (0) uses every training image "
+        "for each step, as two of the source documents do.",
+        label="Batch size m", lo=0, widget="select", steps=(0, 16, 32, 64, 128, 256, 512), zero="full batch",
+        link="batch", half=True))
+    # passes over the training set
+    epochs: int = param(5, Spec(
+        "int", "Passes over the training set.", label="Epochs", lo=1, hi=10000, widget="number", link="epochs",
+        half=True))
+    # lambda of the L2 penalty (lambda/2)||W||^2; shrinks weights, fights overfitting
+    l2: float = param(0.0, Spec(
+        "float", "Adds λ/2·‖W‖² to the loss, i.e. λ·W to each weight gradient: keeps weights small.",
+        label="L2 penalty λ", lo=0, hi=1, widget="steps", steps=(0.0, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2), zero="off",
+        link="l2"))
+    # training images used; 0 = all of them (55,000 for MNIST)
+    n_train: int = param(0, Spec(
+        "int", "How many of the 55,000 training images to learn from (5,000 more are held out for "
+        "validation, 10,000 for the test); 0 = all.",
+        label="Training images", lo=0, widget="steps", steps=(500, 1000, 2000, 5000, 10000, 20000, 55000),
+        zero="all", link="n_train"))
+    # one seed fixes initial weights and batch order: same seed, same run
+    seed: int = param(0, Spec(
+        "int", "Fixes the initial weights and the order of the batches: same seed, same run.",
+        label="Seed", lo=0, hi=2**32 - 1, widget="number", link="seed"))
+    # parameter copies kept for scrubbing back through training (the dashboard sets it from its memory budget)
+    max_snapshots: int = param(24, Spec(
+        "int", "Parameter snapshots kept for scrubbing back through training.", lo=2, hi=1000))
 
     def __post_init__(self):
-        object.__setattr__(self, "hidden", tuple(self.hidden))
-        problems = list(_problems(self))
+        if isinstance(self.hidden, list):
+            object.__setattr__(self, "hidden", tuple(self.hidden))
+        fields = specs(type(self))
+        problems = [p for name, spec in fields.items() if (p := spec.problem(name, getattr(self, name)))]
         if problems:
-            raise ValueError("invalid training config: " + "; ".join(problems))
+            raise ConfigError(problems)
+        for name, spec in fields.items():  # e.g. lr=1 -> 1.0: equal configs compare and save alike
+            object.__setattr__(self, name, spec.normal(getattr(self, name)))
 
     @property
     def layer_sizes(self) -> tuple[int, ...]:
@@ -50,99 +117,41 @@ class TrainConfig:
         return d
 
     @classmethod
-    def from_dict(cls, d: dict) -> "TrainConfig":
-        known = {f.name for f in dataclasses.fields(cls)}
-        unknown = set(d) - known
-        if unknown:
-            raise ValueError(f"unknown config keys {sorted(unknown)}; known keys are {sorted(known)}")
-        return cls(**d)
+    def from_dict(cls, d: Any) -> "TrainConfig":
+        """A config from an untrusted dict; missing keys take their defaults. Raises ConfigError."""
+        config, problems = check_config(d, cls)
+        if problems:
+            raise ConfigError(problems)
+        return config
 
     def replace(self, **changes) -> "TrainConfig":
         """A copy with some fields changed, validated like a new config."""
         return dataclasses.replace(self, **changes)
 
 
-def _is_int(v) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
+def specs(cls: type = TrainConfig) -> dict[str, Spec]:
+    """Field name -> Spec of a config class, in the order the fields are declared (the
+    dashboard's order). A subclass with more fields has more specs."""
+    return {f.name: f.metadata["spec"] for f in dataclasses.fields(cls)}
 
 
-def _is_num(v) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool) and v == v and abs(v) != float("inf")
+def check_config(d: Any, cls: type = TrainConfig) -> tuple[TrainConfig | None, list[str]]:
+    """An untrusted dict (a file's JSON header, a link's values) -> (config, []) or (None, problems).
 
-
-def _problems(c: TrainConfig):
-    if not c.hidden or not all(_is_int(h) and 1 <= h <= 4096 for h in c.hidden):
-        yield f"hidden must be 1 or more sizes in 1..4096, got {list(c.hidden)}"
-    if len(c.hidden) > 8:
-        yield f"at most 8 hidden layers, got {len(c.hidden)}"
-    if c.activation not in ACTIVATIONS:
-        yield f"activation must be one of {sorted(ACTIVATIONS)}, got {c.activation!r}"
-    if c.init not in INITS:
-        yield f"init must be one of {list(INITS)}, got {c.init!r}"
-    if c.optimizer not in OPTIMIZERS:
-        yield f"optimizer must be one of {list(OPTIMIZERS)}, got {c.optimizer!r}"
-    if c.schedule not in SCHEDULES:
-        yield f"schedule must be one of {list(SCHEDULES)}, got {c.schedule!r}"
-    if not (_is_num(c.lr) and 0 < c.lr <= 100):
-        yield f"lr must be a number in (0, 100], got {c.lr!r}"
-    if not (_is_num(c.momentum) and 0 <= c.momentum < 1):
-        yield f"momentum must be in [0, 1), got {c.momentum!r}"
-    if not (_is_num(c.l2) and 0 <= c.l2 <= 1):
-        yield f"l2 must be in [0, 1], got {c.l2!r}"
-    if not (_is_int(c.batch_size) and c.batch_size >= 0):
-        yield f"batch_size must be an integer >= 0 (0 = full batch), got {c.batch_size!r}"
-    if not (_is_int(c.epochs) and 1 <= c.epochs <= 10000):
-        yield f"epochs must be an integer in 1..10000, got {c.epochs!r}"
-    if not (_is_int(c.n_train) and c.n_train >= 0):
-        yield f"n_train must be an integer >= 0 (0 = all), got {c.n_train!r}"
-    if not (_is_int(c.seed) and 0 <= c.seed < 2**32):
-        yield f"seed must be an integer in 0..2**32-1, got {c.seed!r}"
-    if not (_is_int(c.max_snapshots) and 2 <= c.max_snapshots <= 1000):
-        yield f"max_snapshots must be in 2..1000, got {c.max_snapshots!r}"
-
-
-@dataclass(frozen=True)
-class Preset:
-    name: str
-    title: str
-    source: str        # which source document it reproduces (or "ours")
-    description: str
-    config: TrainConfig = field(default_factory=TrainConfig)
-
-
-PRESETS: dict[str, Preset] = {p.name: p for p in [
-    Preset("fast", "Fast (dashboard default)", "ours",
-           "784-128-10 ReLU, Adam with cosine decay: about 97.9 % test accuracy in about 5 seconds.",
-           TrainConfig(hidden=(128,), optimizer="adam", lr=2e-3, schedule="cosine", batch_size=64, epochs=5)),
-    Preset("best", "Best within a minute", "ours",
-           "784-512-256-10 ReLU, Adam with cosine decay and a little L2: above 98.3 % test accuracy.",
-           TrainConfig(hidden=(512, 256), optimizer="adam", lr=1e-3, schedule="cosine", l2=1e-5,
-                       batch_size=128, epochs=12)),
-    Preset("numpy-ai-32", "MNIST AI using NumPy (784-32-10)", "000",
-           "Two layers: W1 is 32x784 with ReLU, W2 10x32 with softmax; plain gradient descent "
-           "W <- W - alpha dW on mini-batches.",
-           TrainConfig(hidden=(32,), optimizer="sgd", lr=0.1, batch_size=32, epochs=10)),
-    Preset("column-10", "NN with math and NumPy (784-10-10, full batch)", "001",
-           "The column-layout derivation Z = W X + b: 10 ReLU units, weights and biases drawn "
-           "from U(-0.5, 0.5), full-batch gradient descent with alpha = 0.1 for 500 iterations.",
-           TrainConfig(hidden=(10,), init="uniform", optimizer="sgd", lr=0.1, batch_size=0, epochs=500)),
-    Preset("hidden-128", "Digit recognizer with 128 hidden units", "002",
-           "784-128-10 with ReLU and softmax, learning rate 0.1, 500 epochs of full-batch "
-           "gradient descent (m = batch size = the whole training set).",
-           TrainConfig(hidden=(128,), optimizer="sgd", lr=0.1, batch_size=0, epochs=500)),
-    Preset("multidim-16-16", "Network as a multidimensional equation (784-16-16-10)", "003",
-           "Two hidden ReLU layers of 16: 13,002 parameters; categorical cross-entropy and "
-           "gradient descent on mini-batches.",
-           TrainConfig(hidden=(16, 16), optimizer="sgd", lr=0.1, batch_size=32, epochs=10)),
-    Preset("configurable", "Configurable layers (ReLU/sigmoid, He/Xavier, mini-batches)", "004",
-           "Configurable hidden sizes (here 128-64), ReLU with He initialisation (sigmoid pairs "
-           "with Xavier), mini-batch gradient descent with alpha = 0.1.",
-           TrainConfig(hidden=(128, 64), optimizer="sgd", lr=0.1, batch_size=64, epochs=10)),
-]}
-
-
-def get_preset(name: str) -> Preset:
+    Every problem is found, not only the first: unknown keys, wrong types, values out of
+    range, choices not offered. Missing keys take their defaults. Never raises: anything
+    that is not a dict of the right shape is a problem.
+    """
+    if not isinstance(d, dict):
+        return None, [f"a training config must be a JSON object, got {show(d)}"]
+    fields = specs(cls)
+    unknown = [k for k in d if k not in fields]
+    problems = [f"unknown config keys {show(sorted(map(str, unknown)))}; known keys are {', '.join(fields)}"] \
+        if unknown else []
+    problems += [p for k, spec in fields.items() if k in d and (p := spec.problem(k, d[k]))]
+    if problems:
+        return None, problems
     try:
-        return PRESETS[name]
-    except KeyError:
-        raise ValueError(f"unknown preset {name!r}; choose one of {list(PRESETS)}") from None
+        return cls(**{k: fields[k].normal(v) for k, v in d.items()}), []
+    except ValueError as e:  # a rule across fields (none today); kept so this never raises
+        return None, getattr(e, "problems", [str(e)])

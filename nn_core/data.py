@@ -3,12 +3,15 @@
 IDX is the format LeCun's MNIST ships in: a 4-byte magic number (two zero bytes, a type
 code 0x08 for uint8, the number of dimensions), one big-endian uint32 per dimension, then
 the raw bytes. Any directory of such files (gzipped or raw) loads, so Fashion-MNIST works
-too. Images stay uint8 and read-only in memory; `as_float` turns one batch at a time into
-float in [0, 1]. Leaves out: downloading (the files ship with the project) and augmentation.
+too. A file is read against the size its header declares (at most MAX_IDX_BYTES), so a
+gzip bomb in a data directory costs nothing. Images stay uint8 and read-only in memory;
+`as_float` turns one batch at a time into float in [0, 1]. Leaves out: downloading (the
+files ship with the project) and augmentation.
 """
 from __future__ import annotations
 
 import gzip
+import math
 import os
 import struct
 import tempfile
@@ -19,6 +22,8 @@ from pathlib import Path
 import numpy as np
 
 UBYTE = 0x08
+MAX_IDX_BYTES = 256 * 1024 * 1024  # per file: MNIST's largest is 47 MB, EMNIST digits' 188 MB
+CHUNK = 1 << 20                    # bytes decompressed per read
 FILES = {
     "x_train": "train-images-idx3-ubyte",
     "y_train": "train-labels-idx1-ubyte",
@@ -27,21 +32,19 @@ FILES = {
 }
 
 
-def _read_bytes(path: Path) -> bytes:
-    try:
-        raw = path.read_bytes()
-    except OSError as e:
-        raise ValueError(f"{path}: cannot read IDX file ({e.strerror})") from None
-    if raw[:2] == b"\x1f\x8b":  # gzip magic
-        try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError, zlib.error) as e:
-            raise ValueError(f"{path}: corrupt or truncated gzip stream ({e})") from None
-    return raw
-
-
-def parse_idx(raw: bytes, name: str = "IDX data") -> np.ndarray:
+def parse_idx(raw: bytes, name: str = "IDX data", max_bytes: int = MAX_IDX_BYTES) -> np.ndarray:
     """Parse IDX bytes into a read-only uint8 array; any inconsistency is a ValueError."""
+    shape, header = _idx_header(raw, name, max_bytes)
+    n = math.prod(shape)
+    if len(raw) - header != n:
+        raise ValueError(f"{name}: header promises {n} bytes for shape {shape}, file holds {len(raw) - header}")
+    a = np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(shape)
+    a.flags.writeable = False  # bytes-backed already; make it explicit
+    return a
+
+
+def _idx_header(raw: bytes, name: str, max_bytes: int) -> tuple[tuple[int, ...], int]:
+    """(shape, header length) from the first bytes; refuses a size over max_bytes before any data is read."""
     if len(raw) < 4:
         raise ValueError(f"{name}: too short to be an IDX file ({len(raw)} bytes)")
     zero, dtype_code, ndim = struct.unpack(">HBB", raw[:4])
@@ -51,17 +54,46 @@ def parse_idx(raw: bytes, name: str = "IDX data") -> np.ndarray:
     if len(raw) < header:
         raise ValueError(f"{name}: truncated header")
     shape = struct.unpack(f">{ndim}I", raw[4:header])
-    n = int(np.prod(shape, dtype=np.int64))
-    if len(raw) - header != n:
-        raise ValueError(f"{name}: header promises {n} bytes for shape {shape}, file holds {len(raw) - header}")
-    a = np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(shape)
-    a.flags.writeable = False  # bytes-backed already; make it explicit
-    return a
+    n = math.prod(shape)  # Python ints: a header may promise 16 EB
+    if n > max_bytes:
+        raise ValueError(f"{name}: header promises {n:,} bytes for shape {shape}; at most {max_bytes:,} are read "
+                         "(max_bytes)")
+    return shape, header
 
 
-def read_idx(path: str | os.PathLike) -> np.ndarray:
+def read_idx(path: str | os.PathLike, max_bytes: int = MAX_IDX_BYTES) -> np.ndarray:
+    """A raw or gzipped IDX file as a read-only uint8 array.
+
+    Bounded: the header is read first and its size checked against max_bytes, then exactly
+    that many bytes are decompressed, a chunk at a time; a stream that holds more (a gzip
+    bomb behind a small header) or less is refused without reading further.
+    """
     path = Path(path)
-    return parse_idx(_read_bytes(path), str(path))
+    try:
+        with open(path, "rb") as raw_file:
+            gz = raw_file.read(2) == b"\x1f\x8b"  # gzip magic
+            raw_file.seek(0)
+            f = gzip.GzipFile(fileobj=raw_file, mode="rb") if gz else raw_file
+            head = f.read(4)
+            ndim = head[3] if len(head) == 4 else 0
+            head += f.read(4 * ndim) if 1 <= ndim <= 4 else b""
+            shape, header = _idx_header(head, str(path), max_bytes)
+            n = math.prod(shape)
+            data = bytearray()
+            while len(data) < n:
+                chunk = f.read(min(CHUNK, n - len(data)))
+                if not chunk:
+                    raise ValueError(f"{path}: header promises {n} bytes for shape {shape}, file holds {len(data)}")
+                data += chunk
+            if f.read(1):
+                raise ValueError(f"{path}: holds more data than its header promises ({n:,} bytes for shape {shape})")
+    except OSError as e:  # BadGzipFile is an OSError too
+        raise ValueError(f"{path}: cannot read IDX file ({e.strerror or 'corrupt or truncated gzip stream'})") from None
+    except (EOFError, zlib.error):
+        raise ValueError(f"{path}: corrupt or truncated gzip stream") from None
+    a = np.frombuffer(data, dtype=np.uint8).reshape(shape)
+    a.flags.writeable = False
+    return a
 
 
 def write_idx(path: str | os.PathLike, a: np.ndarray) -> None:

@@ -7,6 +7,8 @@ approximates dJ/dtheta with error O(h^2). Agreement is measured by the relative 
 which is ~1e-8 in float64 when backprop is right, and ~1 when it is wrong. (For one entry
 the norms are absolute values.)
 Use a float64 model: float32 rounding alone gives relative errors near 1e-3.
+Leaves out: checking every weight of a big layer (a sample of entries is enough to catch
+a wrong formula) and second derivatives.
 """
 from __future__ import annotations
 

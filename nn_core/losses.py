@@ -4,6 +4,8 @@ J = -(1/m) sum_i sum_j Y_ij log A_ij, with A = softmax(Z). It is computed from t
 Z with log-softmax (log A = Z - max - log sum e^(Z - max)), so it stays finite even when a
 probability underflows to 0 (logits of +-1e4). Its gradient with respect to the logits is
 the famous dJ/dZ = (A - Y) / m.
+Leaves out: the L2 penalty (the optimizer adds lambda W to each weight gradient, see
+optimizers.py), label smoothing, and losses for other outputs (squared error, sigmoid).
 """
 from __future__ import annotations
 

@@ -3,6 +3,8 @@
 confusion[i, j] = number of examples whose true class is i and predicted class is j,
 so each row sums to the count of class i, the diagonal holds the correct answers and the
 whole matrix sums to the number of examples.
+Leaves out: scoring itself (evaluate.py gives the probabilities these start from),
+precision/recall/F1 beyond per-class accuracy, and calibration.
 """
 from __future__ import annotations
 

@@ -56,7 +56,8 @@ class MLP:
     """layer_sizes = (784, H1, ..., 10); hidden activation by name; softmax output."""
 
     def __init__(self, layer_sizes: Sequence[int], activation: str = "relu", init: str = "he",
-                 seed: int = 0, dtype=np.float32):
+                 seed: int = 0, dtype=np.float32, params: dict[str, np.ndarray] | None = None):
+        """params: start from these weights (checked like set_params) instead of a random draw."""
         sizes = tuple(int(n) for n in layer_sizes)
         if len(sizes) < 2 or any(n < 1 for n in sizes) or any(n != s for n, s in zip(sizes, layer_sizes)):
             raise ValueError(f"layer_sizes must be >= 2 positive integers, got {list(layer_sizes)}")
@@ -68,7 +69,11 @@ class MLP:
         self.dtype = np.dtype(dtype)
         if self.dtype not in (np.float32, np.float64):
             raise ValueError(f"dtype must be float32 or float64, got {self.dtype}")
-        self.params = init_params(sizes, init, np.random.default_rng(self.seed), self.dtype)
+        if params is None:
+            self.params = init_params(sizes, init, np.random.default_rng(self.seed), self.dtype)
+        else:
+            self.params = {}
+            self.set_params(params)
 
     # ----------------------------------------------------------------- structure
     @property
@@ -79,6 +84,13 @@ class MLP:
     @property
     def n_params(self) -> int:
         return int(sum(p.size for p in self.params.values()))
+
+    def shapes(self) -> dict[str, tuple[int, ...]]:
+        """W[l]: (n[l-1], n[l]) and b[l]: (n[l],), from the layer sizes."""
+        out = {}
+        for l, (n_in, n_out) in enumerate(zip(self.layer_sizes[:-1], self.layer_sizes[1:]), start=1):
+            out[f"W{l}"], out[f"b{l}"] = (n_in, n_out), (n_out,)
+        return out
 
     def architecture(self) -> dict:
         return {"layer_sizes": list(self.layer_sizes), "activation": self.activation,
@@ -104,7 +116,7 @@ class MLP:
 
     def set_params(self, params: dict[str, np.ndarray]) -> None:
         """Replace all parameters after checking names, shapes and finiteness."""
-        expected = {k: v.shape for k, v in self.params.items()}
+        expected = self.shapes()
         if set(params) != set(expected):
             raise ValueError(f"parameters must be exactly {sorted(expected)}, got {sorted(params)}")
         new = {}

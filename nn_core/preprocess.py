@@ -10,6 +10,8 @@ is the usual reason demo apps misread digits.
 `prepare_drawing` accepts RGBA or grey arrays of any size, light-on-dark or dark-on-light,
 returns the input vector and every intermediate step for display, and returns None for an
 empty canvas. Each step can be switched off to show why it matters.
+Leaves out: deskewing and stroke-width normalisation (MNIST did neither), and several
+digits in one drawing.
 """
 from __future__ import annotations
 

@@ -2,11 +2,15 @@
 
 Arrays W1, b1, ..., WL, bL are stored as they are; the array `meta` holds a JSON string
 with the format name and version, the architecture, the training config, metrics and a
-SHA-256 of the weights. Loading uses `allow_pickle=False` (a file cannot run code), checks
-every name, shape and value, and turns anything unexpected into a ValueError that says
-what is wrong. Writes go to a temporary file that is then renamed: a crash never leaves a
-half-written model behind. A run's parameter snapshots can be saved beside the model
-(`save_snapshots`), so a loaded model can still be scrubbed back through its training.
+SHA-256 of the weights. Loading treats the file as hostile: the archive is read through
+safe_npz.py (no pickles; every size checked against a budget before it is decompressed),
+the header through header.py (a schema and the caller's caps, before anything is built),
+then every array's shape against the header, and only then the data; anything unexpected
+is a ValueError that says what is wrong. Writes go to a temporary file that is then
+renamed: a crash never leaves a half-written model behind. A run's parameter snapshots can
+be saved beside the model (`save_snapshots`), so a loaded model can still be scrubbed back
+through its training.
+Leaves out: other formats (pickles, PyTorch or Keras files) and models other than nn_core's MLP.
 """
 from __future__ import annotations
 
@@ -15,18 +19,14 @@ import io
 import json
 import os
 import tempfile
-import tokenize
-import zipfile
-import zlib
 from pathlib import Path
 from typing import BinaryIO
 
 import numpy as np
 
+from .header import FORMAT, MAX_HEADER_CHARS, VERSION, clean_metadata, parse_header
 from .model import MLP
-
-FORMAT = "nn_core.mlp"
-VERSION = 1
+from .safe_npz import MAX_NPY_HEADER, NpzArchive
 
 
 def _weights_sha256(params: dict[str, np.ndarray]) -> str:
@@ -69,36 +69,42 @@ def save_snapshots(path: str | os.PathLike, snapshots: list) -> Path:
     return _write_atomic(Path(path), buf.getvalue())
 
 
-def load_snapshots(source: str | os.PathLike | bytes | BinaryIO, model: MLP) -> list:
-    """Snapshots saved by `save_snapshots`, checked against the model they belong to."""
-    from .trainer import Snapshot
+def load_snapshots(source: str | os.PathLike | bytes | BinaryIO, model: MLP, *, max_snapshots: int = 1000,
+                   max_bytes: int = 128 * 1024 * 1024) -> list:
+    """Snapshots saved by `save_snapshots`, checked against the model they belong to.
+
+    Read like a model file (nn_core/safe_npz.py): the index first, then each array's header
+    against the model's shapes, and the data only if all of it fits in max_bytes.
+    """
+    from .history import Snapshot
 
     name = str(source) if isinstance(source, (str, os.PathLike)) else "snapshots file"
-    if isinstance(source, (bytes, bytearray)):
-        source = io.BytesIO(source)
-    try:
-        with np.load(source, allow_pickle=False) as z:
-            arrays = {k: z[k] for k in z.files}
-    except (ValueError, EOFError, OSError, zipfile.BadZipFile, zlib.error, AttributeError) as e:
-        raise ValueError(f"{name}: not a readable snapshots file ({e})") from None
-    if "step" not in arrays or "epoch" not in arrays or arrays["step"].shape != arrays["epoch"].shape:
-        raise ValueError(f"{name}: no step/epoch index; not a snapshots file")
     shapes = {k: v.shape for k, v in model.params.items()}
-    snaps = []
-    for i, (step, epoch) in enumerate(zip(arrays["step"], arrays["epoch"])):
-        params = {}
-        for k, shape in shapes.items():
-            a = arrays.get(f"s{i}.{k}")
-            if a is None or a.shape != shape or a.dtype.kind != "f" or not np.all(np.isfinite(a)):
-                raise ValueError(f"{name}: snapshot {i} has no valid {k} of shape {shape}")
-            a = a.astype(model.dtype)
-            a.flags.writeable = False
-            params[k] = a
-        snaps.append(Snapshot(int(step), float(epoch), params))
-    if len(arrays) != 2 + len(snaps) * len(shapes):
-        raise ValueError(f"{name}: unexpected arrays besides {len(snaps)} snapshots of {sorted(shapes)}")
+    with NpzArchive(source, name, max_members=2 + max_snapshots * len(shapes), max_bytes=max_bytes) as z:
+        if not {"step", "epoch"} <= set(z.keys):
+            raise ValueError(f"{name}: no step/epoch index; not a snapshots file")
+        n = z.member("step").shape
+        if len(n) != 1 or z.member("epoch").shape != n or not 1 <= n[0] <= max_snapshots:
+            raise ValueError(f"{name}: the step/epoch index must list 1 to {max_snapshots:,} snapshots")
+        n = n[0]
+        expected = {f"s{i}.{k}" for i in range(n) for k in shapes}
+        if set(z.keys) != expected | {"step", "epoch"}:
+            raise ValueError(f"{name}: unexpected arrays besides {n} snapshots of {sorted(shapes)}")
+        step, epoch = z.read("step", ("i", "u")), z.read("epoch", ("f",))
+        snaps = []
+        for i in range(n):
+            params = {}
+            for k, shape in shapes.items():
+                if z.member(f"s{i}.{k}").shape != shape:
+                    raise ValueError(f"{name}: snapshot {i} has no valid {k} of shape {shape}")
+            for k in shapes:
+                a = z.read(f"s{i}.{k}").astype(model.dtype)
+                if not np.all(np.isfinite(a)):
+                    raise ValueError(f"{name}: snapshot {i} has no valid {k} (NaN or infinite values)")
+                a.flags.writeable = False
+                params[k] = a
+            snaps.append(Snapshot(int(step[i]), float(epoch[i]), params))
     return snaps
-
 
 def _write_atomic(path: Path, data: bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -117,94 +123,76 @@ def _write_atomic(path: Path, data: bytes) -> Path:
     return path
 
 
-ZIP_MAGIC = b"PK\x03\x04"  # every .npz is a zip archive
-NPY_MAGIC = b"\x93NUMPY"
+# What a model file may cost unless the caller says otherwise: TrainConfig's own bounds on
+# width and depth, and 25 million weights (100 MB as float32), e.g. 784-4096-4096-10.
+MAX_HIDDEN, MAX_LAYERS, MAX_PARAMS = 4096, 8, 25_000_000
+# Zip entries listed before the header is read (at most ~1 MB of zip directory); the header
+# then says exactly which arrays belong, and a model over max_layers is refused by name.
+MAX_ENTRIES = 2048
 
 
-def load_model(source: str | os.PathLike | bytes | BinaryIO) -> tuple[MLP, dict]:
-    """(model, meta) from a path, bytes or a binary file object; ValueError if anything is off."""
+def load_budget(max_layers: int, max_params: int, max_header_chars: int = MAX_HEADER_CHARS) -> int:
+    """Bytes a model file may decompress to: the largest allowed weights as float64, the
+    largest header (4 bytes a character, as numpy stores text), and each member's .npy header."""
+    return max_params * 8 + max_header_chars * 4 + (2 * max_layers + 3) * (MAX_NPY_HEADER + 16)
+
+
+def load_model(source: str | os.PathLike | bytes | BinaryIO, *, max_hidden: int = MAX_HIDDEN,
+               max_layers: int = MAX_LAYERS, max_params: int = MAX_PARAMS) -> tuple[MLP, dict]:
+    """(model, meta) from a path, bytes or a seekable binary file; ValueError if anything is off.
+
+    The file may cost at most `load_budget(max_layers, max_params)` bytes, and no array is
+    read before the header has been checked and the arrays' declared shapes match it (a
+    hidden layer over max_hidden units, over max_layers hidden layers or over max_params
+    weights and biases in all is a `TooLarge`, which names the cap). The model is built from
+    the stored arrays (no random start is drawn). meta: format, version, architecture and
+    sha256 as checked, plus `config`, `metrics` and `notes` from `clean_metadata`.
+    """
     name = str(source) if isinstance(source, (str, os.PathLike)) else "uploaded file"
-    if isinstance(source, (bytes, bytearray)):
-        source = io.BytesIO(source)
+    budget = load_budget(max_layers, max_params)
+    with NpzArchive(source, name, max_members=MAX_ENTRIES, max_bytes=budget) as z:
+        if "meta" not in z.keys:
+            raise ValueError(f"{name}: no 'meta' header; not a model saved by nn_core")
+        m = z.member("meta")
+        if m.dtype.kind != "U" or m.shape != ():
+            raise ValueError(f"{name}: the 'meta' header is not a text; not a model saved by nn_core")
+        if m.dtype.itemsize // 4 > MAX_HEADER_CHARS:
+            raise ValueError(f"{name}: the header is {m.dtype.itemsize // 4:,} characters; at most "
+                             f"{MAX_HEADER_CHARS:,} are read")
+        text = bytes(z.read("meta", ("U",)).data).decode("utf-32-le" if m.dtype.byteorder != ">" else "utf-32-be",
+                                                         "replace").rstrip("\0")
+        header = parse_header(text, name, max_hidden=max_hidden, max_layers=max_layers, max_params=max_params)
+        del text
+        arch = header["architecture"]
+        sizes = arch["layer_sizes"]
+        shapes = {}
+        for l in range(1, len(sizes)):
+            shapes[f"W{l}"], shapes[f"b{l}"] = (sizes[l - 1], sizes[l]), (sizes[l],)
+        if set(z.keys) != set(shapes) | {"meta"}:
+            raise ValueError(f"{name}: parameters must be exactly {sorted(shapes)} for layer sizes {sizes}, "
+                             f"got {sorted(k for k in z.keys if k != 'meta')}")
+        for k, shape in shapes.items():  # every declared shape, before any weight is read
+            a = z.member(k)
+            if a.dtype.kind != "f":
+                raise ValueError(f"{name}: array {k} has dtype {a.dtype}; model weights are floats")
+            if a.shape != shape:
+                raise ValueError(f"{name}: array {k} has shape {a.shape}; the header's layer sizes {sizes} "
+                                 f"need {shape}")
+        params = {k: z.read(k) for k in shapes}
     try:
-        head = _head(source)  # np.load would take anything but npz/npy for a pickle
-    except FileNotFoundError:
-        raise ValueError(f"{name}: no such file") from None
-    except OSError as e:
-        raise ValueError(f"{name}: cannot be read ({e.strerror or e})") from None
-    if head.startswith(NPY_MAGIC):
-        raise ValueError(f"{name}: a single .npy array, not an .npz model file")
-    if not head.startswith(ZIP_MAGIC):
-        raise ValueError(f"{name}: not an .npz model file (it is not a zip archive)")
-    try:
-        loaded = np.load(source, allow_pickle=False)
-    except (ValueError, EOFError, OSError, zipfile.BadZipFile) as e:
-        raise ValueError(f"{name}: not an .npz model file ({_reason(e)})") from None
-    if not isinstance(loaded, np.lib.npyio.NpzFile):
-        raise ValueError(f"{name}: a single .npy array, not an .npz model file")
-    try:
-        with loaded as z:
-            arrays = {k: z[k] for k in z.files}
-    except (ValueError, EOFError, OSError, zipfile.BadZipFile, zlib.error, KeyError, MemoryError,
-            SyntaxError, tokenize.TokenError) as e:
-        # numpy parses each member's header with tokenize/ast: a damaged header raises
-        # tokenize.TokenError on Python 3.12 (found by tests/test_fuzz.py), a lying one MemoryError
-        raise ValueError(f"{name}: damaged or unsafe .npz file ({_reason(e)})") from None
-    return _build(arrays, name)
-
-
-def _head(source, n: int = 6) -> bytes:
-    """The first bytes of a path or a seekable file (left where it was)."""
-    if isinstance(source, (str, os.PathLike)):
-        with open(source, "rb") as f:
-            return f.read(n)
-    pos = source.tell()
-    head = source.read(n)
-    source.seek(pos)
-    return head
-
-
-def _reason(e: Exception) -> str:
-    """numpy's and zipfile's errors in a user's words (numpy's would suggest allow_pickle=True)."""
-    text = str(e)
-    if "pickle" in text or "Object arrays" in text:
-        return "it holds pickled Python objects, which could run code when loaded: refused"
-    if isinstance(e, (zipfile.BadZipFile, EOFError)) or "zip" in text.lower() or "No data left" in text:
-        return "the file is cut short or is not a zip archive"
-    return text
-
-
-def _build(arrays: dict[str, np.ndarray], name: str) -> tuple[MLP, dict]:
-    meta_arr = arrays.pop("meta", None)
-    if meta_arr is None or meta_arr.shape != () or meta_arr.dtype.kind != "U":
-        raise ValueError(f"{name}: no 'meta' header; not a model saved by nn_core")
-    try:
-        meta = json.loads(str(meta_arr))
-    except json.JSONDecodeError as e:
-        raise ValueError(f"{name}: the 'meta' header is not valid JSON ({e})") from None
-    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-        raise ValueError(f"{name}: not an {FORMAT} model file")
-    version = meta.get("version")
-    if not isinstance(version, int) or not 1 <= version <= VERSION:
-        raise ValueError(f"{name}: format version {version!r} is not supported (this program reads 1..{VERSION})")
-    arch = meta.get("architecture")
-    if not isinstance(arch, dict):
-        raise ValueError(f"{name}: the header has no architecture")
-    try:
-        model = MLP(arch["layer_sizes"], arch.get("activation", "relu"), arch.get("init", "he"),
-                    int(arch.get("seed", 0)), np.dtype(arch.get("dtype", "float32")))
-    except (KeyError, TypeError) as e:
-        raise ValueError(f"{name}: incomplete architecture in header ({e})") from None
-    except ValueError as e:
-        raise ValueError(f"{name}: bad architecture in header ({e})") from None
-    for k, a in arrays.items():
-        if a.dtype.kind != "f":
-            raise ValueError(f"{name}: array {k} has dtype {a.dtype}; model weights are floats")
-    try:
-        model.set_params(arrays)
+        model = MLP(sizes, arch["activation"], arch["init"], arch["seed"], np.dtype(arch["dtype"]), params=params)
     except ValueError as e:
         raise ValueError(f"{name}: {e}") from None
-    if meta.get("sha256") != _weights_sha256(model.params):
+    del params
+    if header["sha256"] != _weights_sha256(model.params):
         raise ValueError(f"{name}: the weights do not match the checksum in the header "
                          "(the file was modified or damaged)")
+    info = clean_metadata(header)
+    notes = list(info.notes)
+    if header["unknown"]:
+        notes.append(f"{len(header['unknown'])} entries of the file's header are unknown to this program and "
+                     "were ignored.")
+    meta = {k: header[k] for k in ("format", "version", "architecture", "sha256")}
+    meta.update(config=info.config, metrics=info.metrics, notes=notes)
     return model, meta
+

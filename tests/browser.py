@@ -37,13 +37,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(timeout: float = 60):
+def streamlit_server(timeout: float = 60, root: Path = ROOT, preexec_fn=None):
+    """root: another checkout to serve (benchmarks compare against one); preexec_fn: e.g. a memory cap."""
     port = free_port()
     cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
            "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
     (ROOT / "artifacts").mkdir(exist_ok=True)  # gitignored: absent in a fresh clone
     log = open(ROOT / "artifacts" / f"streamlit-{port}.log", "w")
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(cmd, cwd=root, stdout=log, stderr=subprocess.STDOUT, preexec_fn=preexec_fn)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout

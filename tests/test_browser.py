@@ -3,6 +3,8 @@
 Screenshots of every page go to artifacts/screenshots/ (look at them).
 """
 
+import re
+
 import pytest
 
 from browser import (CHROMIUM, CHROMIUM_ARGS, DIGIT_STROKES, canvas_box, clear_canvas, draw_strokes, exceptions, require_chromium,
@@ -47,6 +49,47 @@ def test_a_shared_link_works_as_the_first_request_of_a_fresh_server(server, page
     assert "epochs=7" in page.url and "hidden=32" in page.url
     assert exceptions(page) == 0
     screenshot(page, "train-from-link")
+
+
+def test_a_bad_link_is_explained_cleaned_and_keeps_working(server, page):
+    """issue 9: /train?epochs=inf broke the page (an OverflowError in the number input) for
+    everyone who opened the link. Now: a note per problem, the widgets set, the address clean."""
+    from playwright.sync_api import expect
+    page.goto(f"{server}/train?epochs=inf&seed=1e309&foo=bar&preset=best&preset=column-10&lr=10")
+    wait_idle(page)
+    main = page.get_by_test_id("stMain")
+    main.get_by_text("Train a network").wait_for()
+    expect(main).to_contain_text("epochs=inf is not a finite number: ignored", timeout=15_000)
+    for note in ("seed=1e309 is not a finite number", "foo=bar is not a setting of this app",
+                 "The link gives preset 2 times"):
+        expect(main).to_contain_text(note)
+    expect(page.locator(".st-key-hidden input")).to_have_value("10")      # column-10, the last preset given
+    expect(page.locator(".st-key-epochs input")).to_have_value("500")
+    assert "inf" not in page.url and "1e309" not in page.url and "foo" not in page.url
+    assert "preset=column-10" in page.url and "lr=10" in page.url and page.url.count("preset=") == 1
+    assert exceptions(page) == 0
+    screenshot(page, "train-bad-link")
+    page.reload()  # the cleaned link, opened again: the same settings, nothing to say
+    wait_idle(page)
+    expect(page.locator(".st-key-hidden input")).to_have_value("10", timeout=15_000)
+    assert main.get_by_text("is not a finite number").count() == 0 and exceptions(page) == 0
+
+
+def test_the_train_page_on_a_phone(server, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                                  device_scale_factor=2)
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/train?hidden=512,512,512,512&batch=16&epochs=500")
+        wait_idle(page)
+        main = page.get_by_test_id("stMain")
+        main.get_by_role("button", name="Start").wait_for()
+        main.get_by_text("This run would take about").wait_for()
+        width = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollWidth")
+        assert width <= 390 and exceptions(page) == 0  # nothing wider than the phone
+        screenshot(page, "train-phone")
+    finally:
+        context.close()
 
 
 @pytest.mark.parametrize("path, title", [("/", "How a neural network learns"), ("/train", "Train a network"),
@@ -152,21 +195,24 @@ def test_drawn_digits_are_read_and_open_in_backprop(server, page):
     main.get_by_role("link", name="Backprop").click()
     main.get_by_text("Backpropagation on one digit").wait_for()
     wait_idle(page)
-    main.get_by_text("Your drawing").wait_for()
-    assert page.locator('[data-testid="stMain"] .katex-display').count() == 12  # 4 forward, 8 backward
-    main.get_by_text("They agree: relative error").wait_for()
+    main.get_by_text("Your drawing").first.wait_for()
+    main.get_by_text("Which digit did you mean?").first.wait_for()  # a drawing's true digit is asked for
+    page.locator(".st-key-backprop-meant button", has_text="4").first.click()
+    main.get_by_text("They agree: relative error").wait_for(timeout=30_000)
+    wait_idle(page)
+    assert page.locator('[data-testid="stMain"] .st-key-backprop-view-equations .katex-display').count() >= 12
     page.wait_for_timeout(1000)
     assert exceptions(page) == 0
     screenshot(page, "backprop")
 
-    main.get_by_role("button", name="Apply one step").click()
-    main.get_by_text("Before and after the last step").wait_for(timeout=15_000)
+    page.locator(".st-key-backprop-step1 button:visible").first.click()
+    main.get_by_text("Before → after the last press").wait_for(timeout=15_000)
     wait_idle(page)
     assert "1 step on one digit" in page.get_by_test_id("stSidebar").inner_text()
     page.wait_for_timeout(1000)
     screenshot(page, "backprop-step")
-    main.get_by_role("button", name="Undo", exact=True).click()
-    main.get_by_text("Before and after the last step").wait_for(state="detached", timeout=15_000)
+    main.get_by_role("button", name="Undo", exact=True).first.click()
+    main.get_by_text("Before → after the last press").wait_for(state="detached", timeout=15_000)
     assert "Pretrained" in page.get_by_test_id("stSidebar").inner_text()
     assert exceptions(page) == 0
 
@@ -224,7 +270,7 @@ def test_two_sessions_train_draw_and_upload_without_seeing_each_other(server, br
     alice.get_by_role("link", name="Draw").click()
     alice.get_by_text("Nothing drawn yet").wait_for()
     draw_strokes(alice, DIGIT_STROKES["1"], canvas_box(alice))
-    assert _wait_for_prediction(alice) in "0123456789"  # her small 2-epoch model may misread it
+    assert re.fullmatch(r"[0-9]", _wait_for_prediction(alice) or "")  # one digit: her small model may misread it
     bob.get_by_role("link", name="Draw").click()
     bob.get_by_text("Nothing drawn yet").wait_for()     # Alice's drawing is hers
     assert bob.locator(".st-key-prediction").count() == 0

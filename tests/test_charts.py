@@ -4,11 +4,12 @@ import pytest
 
 from nn_core import MLP, Trainer, TrainConfig
 from ui import charts
+from ui.charts import spec
 
 
 @pytest.fixture(autouse=True)
 def validate(monkeypatch):
-    monkeypatch.setattr(charts, "VALIDATE", True)  # every spec goes through Plotly's validators
+    monkeypatch.setattr(spec, "VALIDATE", True)  # every spec goes through Plotly's validators
 
 
 @pytest.fixture(scope="module")
@@ -16,6 +17,18 @@ def history(small_mnist):
     t = Trainer(TrainConfig(hidden=(16, 8), batch_size=50, epochs=2, n_train=1000), small_mnist)
     t.step(10**6)
     return t
+
+
+@pytest.mark.parametrize("activation, title", [("relu", "Dead hidden units"),
+                                               ("leaky_relu", "Units with Z ≤ 0 on every example"),
+                                               ("sigmoid", None), ("tanh", None)])
+def test_the_dead_units_chart_only_where_units_can_die(history, activation, title):
+    figs = charts.training_curves(history.history, history.steps_per_epoch, False, activation=activation)
+    if title is None:  # g'(Z) > 0 everywhere: "Z <= 0 on every example" says nothing about learning
+        assert set(figs) == {"loss", "accuracy", "norms"}
+    else:
+        assert figs["dead"].layout.title.text == title
+        np.testing.assert_allclose(figs["dead"].data[-1].y, history.history.val_dead["Z2"])
 
 
 def test_training_curves_are_valid_and_live_ones_cannot_zoom(history):
@@ -49,7 +62,8 @@ def test_template_mosaic_is_one_heatmap_with_tiles_in_place():
     assert len(fig.data) == 1 and z.shape == (3 * 29 - 1, 4 * 29 - 1)
     np.testing.assert_array_equal(z[:28, 29:57], W[:, 1].reshape(28, 28))  # unit 1: row 0, column 1
     assert np.isnan(z[28, :]).all() and np.isnan(z[-28:, -28:]).all()  # gutter, and the empty last cells
-    assert fig.data[0].customdata[0][30] == "unit 1"
+    assert fig.data[0].customdata[0][30] == 1 and fig.data[0].hovertemplate.startswith("unit %{customdata}")
+    assert charts.templates(W, cols=4, first_unit=64).data[0].customdata[0][30] == 65
 
 
 def test_downsample_keeps_shape_and_bounds_points():
@@ -69,11 +83,35 @@ def test_ema_is_a_bias_corrected_moving_average():
     assert y[49] == 0 and 0.09 < y[50] < 0.11 and y[-1] > 0.999
 
 
-def test_other_builders_are_valid(mnist, history):
-    m = MLP([784, 64, 32, 10])
-    charts.bars(m.params["b1"], "b1", "unit", "bias", diverging=True, highlight=3)
-    charts.histograms(m.params["W1"], m.params["W1"] * 0.5, "W1")
-    charts.epoch_history(history.history.epoch_summary())
+def test_bars_are_coloured_by_sign_with_the_highlight_in_orange():
+    b = np.array([0.5, -0.25, 0.0, 2.0, -1.0], np.float32)
+    fig = charts.bars(b, "b1", "unit", "bias", diverging=True, highlight=3)
+    np.testing.assert_array_equal(np.asarray(fig.data[0].y), b)
+    assert list(fig.data[0].marker.color) == [charts.POS, charts.NEG, charts.POS, charts.OKABE_ITO[1], charts.NEG]
+    assert fig.layout.xaxis.title.text == "unit" and fig.layout.yaxis.title.text == "bias"
+
+
+def test_histograms_share_their_bins_and_each_sums_to_one():
+    W = np.random.default_rng(0).standard_normal(5000)
+    fig = charts.histograms(W, W * 0.5, "W1", now_name="after epoch 3")
+    before, now = fig.data
+    assert (before.name, now.name) == ("at initialisation", "after epoch 3")
+    np.testing.assert_array_equal(before.x, now.x)  # the same bin centres
+    assert sum(before.y) == pytest.approx(1) and sum(now.y) == pytest.approx(1)
+    assert max(before.y) > max(now.y)  # the narrower start is more peaked
+    lo, hi = min(now.x) - now.width / 2, max(now.x) + now.width / 2
+    assert lo == pytest.approx(W.min()) and hi == pytest.approx(W.max())
+
+
+def test_epoch_history_plots_the_saved_numbers(history):
+    h = history.history.epoch_summary()
+    fig = charts.epoch_history(h)
+    loss_train, loss_val, acc_train, acc_val = fig.data
+    for trace, key in ((loss_train, "train_loss"), (loss_val, "val_loss"), (acc_train, "train_acc"),
+                       (acc_val, "val_acc")):
+        np.testing.assert_allclose(trace.y, h[key])
+        assert list(trace.x) == [1, 2]
+    assert (acc_train.xaxis, acc_train.yaxis) == ("x2", "y2") and fig.layout.yaxis2.title.text == "accuracy"
 
 
 def test_home_pictures_need_no_javascript(mnist):
@@ -102,9 +140,24 @@ def test_confusion_chart_is_clickable_squares_with_counts_and_a_log_colour_bar()
     assert fig.layout.yaxis.range[0] > fig.layout.yaxis.range[1]  # row 0 at the top
 
 
-def test_page_builders_are_valid():
-    charts.pixels(np.random.default_rng(0).random((28, 28)))
-    charts.compare_bars(np.full(10, 0.1), np.full(10, 0.1), "p", "digit", "probability")
+def test_pixels_hover_with_their_index_in_x():
+    image = np.random.default_rng(0).random((28, 28)).astype(np.float32)
+    hm = charts.pixels(image).data[0]
+    np.testing.assert_array_equal(np.asarray(hm.z), image)
+    assert np.asarray(hm.customdata)[2, 5] == 2 * 28 + 5 and "x[%{customdata}]" in hm.hovertemplate
+    assert (hm.zmin, hm.zmax) == (0, 1) and hm.colorscale[0][1] == "#000000"  # black 0, white 1, as drawn
+
+
+def test_compare_bars_put_before_and_after_side_by_side():
+    p0, p1 = np.full(10, 0.1), np.eye(10)[3]
+    before, after = charts.compare_bars(p0, p1, "p", "digit", "probability").data
+    assert (before.name, after.name) == ("before", "after") and list(before.x) == [str(i) for i in range(10)]
+    np.testing.assert_allclose(before.y, p0)
+    np.testing.assert_allclose(after.y, p1)
+    assert before.marker.color == charts.OKABE_ITO[1] and after.marker.color == charts.OKABE_ITO[0]
+
+
+def test_bars_with_labels_and_a_range():
     fig = charts.bars(np.arange(10) - 5.0, "t", "x", "y", labels=[str(i) for i in range(10)], highlight=[1, 2],
                       y_range=(-5, 5))
     colors = fig.data[0].marker.color

@@ -53,8 +53,16 @@ def test_predict_reads_a_drawing(tmp_path, mnist):
     (["train", "--lr", "-1"], "lr must be"),
     (["train", "--activation", "swish"], "invalid choice"),
     (["train", "--preset", "huge"], "invalid choice"),
-    (["train", "--epochs", "0"], "must be >= 1"),
-    (["train", "--hidden", "abc"], "invalid"),
+    (["train", "--epochs", "0"], "epochs must be in 1..10000, got 0"),
+    (["train", "--epochs", "2.5"], "'2.5' is not a whole number"),
+    (["train", "--lr", "inf"], "'inf' is not a finite number"),
+    (["train", "--lr", "1e309"], "not a finite number"),
+    (["train", "--seed", "nan"], "not a finite number"),
+    (["train", "--hidden", "abc"], "'abc' is not a number"),
+    (["train", "--hidden", "1", "2", "3", "4", "5", "6", "7", "8", "9"], "hidden must be 1 to 8 sizes"),
+    (["train", "--save", "nn_core/cli.py/m.npz"], "cannot write nn_core/cli.py/m.npz: no directory"),
+    (["train", "--save", "nn_core"], "it is a directory"),
+    (["train", "--save", "/proc/m.npz"], "cannot write /proc/m.npz: could not create a file"),
     (["train", "--bogus"], "unrecognized"),
     (["frobnicate"], "invalid choice"),
     ([], "required"),
@@ -73,3 +81,29 @@ def test_corrupt_data_directory_is_a_clear_error(tmp_path):
     (tmp_path / "train-images-idx3-ubyte").write_bytes(b"\x00\x00\x08\x03garbage")
     r = run("--data", str(tmp_path), "train", "--epochs", "1")
     assert r.returncode == 2 and "train-images" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_numbers_are_read_as_people_type_them(tmp_path):
+    r = run("train", "--hidden", "16,8", "--epochs", "1e0", "--lr", "1e-2", "--n-train", "600", "--seed", "7.0",
+            "--momentum", "0.5", "--optimizer", "momentum", "--json")
+    assert r.returncode == 0, r.stderr
+    config = json.loads(r.stdout.strip().splitlines()[-1])["config"]
+    assert config["hidden"] == [16, 8] and config["epochs"] == 1 and config["lr"] == 0.01
+    assert config["seed"] == 7 and config["momentum"] == 0.5
+
+
+def test_evaluate_on_a_test_set_without_one_class_writes_strict_json(tmp_path, mnist):
+    """A class with no test images has no accuracy: null, not NaN (which is not JSON)."""
+    from nn_core.data import FILES, write_idx
+    keep = mnist.y_test != 3
+    for key in ("x_train", "y_train"):
+        (tmp_path / f"{FILES[key]}.gz").symlink_to(ASSETS / f"{FILES[key]}.gz")
+    write_idx(tmp_path / f"{FILES['x_test']}.gz", mnist.x_test[keep][:500])
+    write_idx(tmp_path / f"{FILES['y_test']}.gz", mnist.y_test[keep][:500])
+    r = run("--data", str(tmp_path), "evaluate", str(ASSETS / "default_model.npz"), "--json")
+    assert r.returncode == 0, r.stderr
+    result = json.loads(r.stdout, parse_constant=lambda c: pytest.fail(f"not strict JSON: {c}"))
+    per_class = result["per_class_accuracy"]
+    assert per_class[3] is None and all(0.8 < a <= 1 for c, a in enumerate(per_class) if c != 3)
+    r = run("--data", str(tmp_path), "evaluate", str(ASSETS / "default_model.npz"))
+    assert "3:no images" in r.stdout

@@ -1,71 +1,220 @@
-"""The Backprop page's equations: the numbers in the LaTeX are the tensors' own, in both notations."""
-import re
-
+"""The Backprop page's equations: the numbers in the LaTeX are the ones the math gives (recomputed
+here from the weights and the input, not read back from the model), in both notations; every
+table adds up at the precision it is printed with (sum + bias = Z, A − Y = dZ, A·dZ = dW, the
+terms of dA add up to dA, dA·g′ = dZ); the entries shown are the ones that matter; every
+equation knows its layer; the words fit the activation."""
 import numpy as np
 import pytest
 
-from nn_core import MLP
+from nn_core import ACTIVATIONS, MLP
+from shown import COLORBOX, UNDERSET, adds_up, close, half_ulp, index, multiplies, number, table
 from ui import equations as E
+from ui.lesson import focus as F
+
+LABEL = 3
 
 
 @pytest.fixture
 def net():
     model = MLP([784, 6, 5, 10], activation="relu", seed=2, dtype=np.float64)
-    x = np.random.default_rng(0).random((1, 784))
+    x = np.random.default_rng(0).random((1, 784)) * (np.arange(784) % 3 == 0)  # a third of the pixels inked
     _, cache = model.forward(x)
-    return model, cache, model.backward(cache, np.array([3]))
+    grads = model.backward(cache, np.array([LABEL]))
+    return model, cache, grads, F.choose(model, cache, grads, LABEL)
 
 
-def test_num_formats_are_short_and_exact_enough():
-    assert E.num(0.0) == "0" and E.num(0.123456) == "0.123" and E.num(-12.5) == "-12.5"
-    assert E.num(2.4e-6) == r"2\text{e-}6"
+def reference(model: MLP, x: np.ndarray, label: int) -> dict[str, np.ndarray]:
+    """Every tensor of the forward and backward pass of a ReLU network, from the equations."""
+    P, L, out = model.params, model.L, {"A0": x[0]}
+    for l in range(1, L + 1):
+        out[f"S{l}"] = out[f"A{l-1}"] @ P[f"W{l}"]
+        out[f"Z{l}"] = out[f"S{l}"] + P[f"b{l}"]
+        e = np.exp(out[f"Z{l}"] - out[f"Z{l}"].max())
+        out[f"A{l}"] = e / e.sum() if l == L else np.maximum(out[f"Z{l}"], 0)
+    out[f"dZ{L}"] = out[f"A{L}"] - np.eye(10)[label]
+    for l in range(L, 0, -1):
+        out[f"dW{l}"] = np.outer(out[f"A{l-1}"], out[f"dZ{l}"])
+        if l > 1:
+            out[f"dA{l-1}"] = P[f"W{l}"] @ out[f"dZ{l}"]
+            out[f"slope{l-1}"] = (out[f"Z{l-1}"] > 0).astype(float)
+            out[f"dZ{l-1}"] = out[f"dA{l-1}"] * out[f"slope{l-1}"]
+    return out
 
 
-def test_vectors_show_both_ends_and_ten_outputs_whole():
-    v = np.arange(20.0)
-    assert E.vector(v) == r"\begin{bmatrix}0 & 1 & 2 & \cdots & 17 & 18 & 19\end{bmatrix}"
-    assert E.vector(np.arange(10.0)).count("&") == 9
-    assert r"\\ \vdots\\" in E.vector(v, column=True)
-
-
-def test_matrix_corners():
-    M = np.arange(36.0).reshape(6, 6)
-    tex = E.matrix(M)
-    assert tex.startswith(r"\begin{bmatrix}0 & 1 & \cdots & 4 & 5\\ 6 & 7")
-    assert r"\vdots & \vdots & \ddots & \vdots & \vdots" in tex and tex.endswith(r"34 & 35\end{bmatrix}")
+def by_name(model, cache, grads, focus, column=False) -> dict[str, E.Equation]:
+    return {e.name: e for e in E.forward(model, cache, focus, column) + E.backward(model, cache, grads, focus, column)}
 
 
 def test_every_layer_has_its_equations_in_order(net):
-    model, cache, grads = net
-    fwd = [e.name for e in E.forward(model, cache)]
-    bwd = [e.name for e in E.backward(model, cache, grads, 3)]
-    assert fwd == ["Z1", "A1", "Z2", "A2", "Z3", "A3"]
-    assert bwd == ["dZ3", "dW3", "db3", "dA2", "mask2", "dZ2", "dW2", "db2", "dA1", "mask1", "dZ1", "dW1", "db1"]
+    model, cache, grads, focus = net
+    assert [e.name for e in E.forward(model, cache, focus)] == ["Z1", "A1", "Z2", "A2", "Z3", "A3"]
+    assert [e.name for e in E.backward(model, cache, grads, focus)] == [
+        "dZ3", "dW3", "db3", "dA2", "slope2", "dZ2", "dW2", "db2", "dA1", "slope1", "dZ1", "dW1", "db1"]
+
+
+def test_layers_from_ten_up_are_their_own():
+    """The layer is a field, not the last character of the name: layer 11 is not layer 1."""
+    model = MLP([784] + [3] * 10 + [10], seed=1, dtype=np.float64)
+    _, cache = model.forward(np.random.default_rng(0).random((1, 784)))
+    grads = model.backward(cache, np.array([2]))
+    eqs = by_name(model, cache, grads, F.choose(model, cache, grads, 2))
+    assert eqs["dW11"].layer == 11 and eqs["dW11"].value.shape == (3, 10)
+    assert eqs["dA10"].layer == 10 and eqs["slope10"].layer == 10 and eqs["dW1"].layer == 1
+    assert all(e.name == f"{e.kind}{e.layer}" for e in eqs.values())
+    assert "Layer 11's weighted sums" not in eqs["Z11"].caption and "output layer" in eqs["Z11"].caption
+    assert "Layer 10's weighted sums" in eqs["Z10"].caption and "layer 10" in eqs["dA10"].caption
 
 
 @pytest.mark.parametrize("column", [False, True])
-def test_the_numbers_shown_are_the_tensors(net, column):
-    model, cache, grads = net
-    eqs = {e.name: e for e in E.forward(model, cache, column) + E.backward(model, cache, grads, 3, column)}
-    for name, eq in eqs.items():
-        ref = grads.get(name, cache.get(name))
-        if ref is not None:
-            np.testing.assert_array_equal(eq.value, ref)
-        # the left-hand side's values close the equation: its last line shows them
-        last = eq.tex.split("&=")[-1]
-        shown = E.matrix(eq.value.T if column else eq.value) if eq.value.ndim == 2 and min(eq.value.shape) > 1 \
-            else E.vector(eq.value, column)
-        assert shown in last, name
-    dZ3 = eqs["dZ3"].value.ravel()
-    A3 = cache["A3"].ravel()
-    assert dZ3[3] == pytest.approx(A3[3] - 1) and np.delete(dZ3, 3) == pytest.approx(np.delete(A3, 3))
+def test_the_numbers_shown_are_the_ones_the_math_gives(net, column):
+    model, cache, grads, focus = net
+    ref = reference(model, cache["A0"], LABEL)
+    eqs = by_name(model, cache, grads, focus, column)
+    for l in (1, 2, 3):
+        _, rows, _ = table(eqs[f"Z{l}"].tex)
+        assert [index(r[0]) for r in rows] == list(focus.shown(l, model.layer_sizes[l]))
+        for r in rows:
+            j = index(r[0])
+            assert close(r[1], ref[f"S{l}"][j]) and close(r[3], model.params[f"b{l}"][j]) and close(r[5], ref[f"Z{l}"][j])
+        _, rows, _ = table(eqs[f"dW{l}"].tex)
+        head, values, _ = table(eqs[f"dW{l}"].tex)[0][0], table(eqs[f"dW{l}"].tex)[0][1], None
+        cols = [int(COLORBOX.sub(r"\1", c).split("_{")[-1].rstrip("}")) for c in head[2:]]
+        for r in rows:
+            i = index(r[0])
+            assert close(r[1], ref[f"A{l-1}"][i])
+            for c, cell in zip(cols, r[2:]):
+                assert close(cell, ref[f"dW{l}"][i, c]), (l, i, c, cell)
+    _, rows, _ = table(eqs["dZ3"].tex)
+    for r in rows:
+        assert close(r[1], ref["A3"][index(r[0])]) and close(r[5], ref["dZ3"][index(r[0])])
+    for l in (1, 2):
+        _, rows, _ = table(eqs[f"dZ{l}"].tex)
+        for r in rows:
+            assert close(r[1], ref[f"dA{l}"][index(r[0])]) and close(r[5], ref[f"dZ{l}"][index(r[0])])
     shape = r"_{6\times 784}" if column else r"_{784\times 6}"
     assert shape in eqs["dW1"].tex and shape in eqs["Z1"].tex
 
 
+@pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
+def test_every_table_adds_up_at_the_precision_shown(activation):
+    """What a student checks with a calculator: each row's numbers give its last number."""
+    model = MLP([784, 16, 12, 10], activation=activation, seed=4)  # float32, as the app runs
+    x = (np.random.default_rng(1).random((1, 784)) > 0.8) * np.random.default_rng(2).random((1, 784))
+    _, cache = model.forward(x)
+    grads = model.backward(cache, np.array([7]))
+    eqs = by_name(model, cache, grads, F.choose(model, cache, grads, 7))
+    g = model.g
+    checked = 0
+    for name, eq in eqs.items():
+        if eq.kind == "db":  # one example: db is dZ, entry by entry
+            dz = {index(r[0]): r[5] for r in table(eqs[f"dZ{eq.layer}"].tex)[1]}
+            for j, v in UNDERSET.findall(eq.tex):
+                assert number(v) == number(dz[int(j)]) if int(j) in dz else close(v, grads[f"db{eq.layer}"][int(j)])
+            continue
+        _, rows, foot = table(eq.tex)
+        for r in rows:
+            if eq.kind == "Z":                                     # sum + b = Z
+                ok = adds_up([r[1], r[3]], r[5])
+            elif eq.kind == "A" and eq.layer < model.L:            # A = g(Z), from the Z shown
+                Z = number(r[1])
+                ok = abs(float(g.forward(np.array([Z]))[0]) - number(r[2])) <= half_ulp(r[1]) + half_ulp(r[2]) + 1e-9
+            elif eq.kind == "A":                                   # A = e / Σe
+                ok = abs(number(r[2]) / number(foot[0][2].split("=")[1]) - number(r[3])) <= 5e-3 * number(r[3]) + 1e-12
+            elif eq.kind == "dZ" and eq.layer == model.L:          # A − Y = dZ
+                ok = adds_up([r[1], r[3]], r[5], [1, -1])
+            elif eq.kind == "dZ":                                  # dA × g′ = dZ
+                ok = multiplies(r[1], r[3], r[5])
+            elif eq.kind == "dW":                                  # A_i × dZ_j = dW_ij
+                dz = table(eq.tex)[0][1][2:]
+                ok = all(multiplies(r[1], d, c) for d, c in zip(dz, r[2:]))
+            elif eq.kind == "dA":                                  # dZ_j × W_ij = term
+                ok = r[1].startswith(r"\text") or multiplies(r[1], r[3], r[5])
+            elif eq.kind == "slope":
+                ok = abs(float(np.asarray(g.derivative(np.array([number(r[1])]), g.forward(np.array([number(r[1])]))))[0])
+                         - number(r[2])) <= 2e-3 or abs(number(r[1])) < 1e-2
+            else:
+                continue
+            assert ok, (name, r)
+            checked += 1
+        if eq.kind == "dA":                                        # the terms add up to dA
+            assert adds_up([r[5] for r in rows], foot[0][5]), (name, rows, foot)
+    assert checked > 60
+
+
+def test_probabilities_near_one_keep_the_arithmetic_visible():
+    """A[y] = 0.9999104 is not printed as 1: 0.9999104 − 1 = −8.96e-5 reads off the screen."""
+    model = MLP([784, 8, 10], seed=0, dtype=np.float64)
+    model.params["b2"] = np.array([0.0] * 3 + [12.0] + [0.0] * 6)
+    _, cache = model.forward(np.zeros((1, 784)))
+    grads = model.backward(cache, np.array([3]))
+    dZ = by_name(model, cache, grads, F.choose(model, cache, grads, 3))["dZ2"]
+    row = next(r for r in table(dZ.tex)[1] if index(r[0]) == 3)
+    a = COLORBOX.sub(r"\1", row[1])
+    assert a != "1" and not a.startswith("1.0") and a.startswith("0.9999")
+    assert adds_up([row[1], row[3]], row[5], [1, -1])
+
+
+def test_focus_shows_what_matters(net):
+    model, cache, grads, focus = net
+    x = cache["A0"][0]
+    assert focus.path[1] == int(np.abs(grads["dZ1"][0]).argmax()) and focus.digit == LABEL
+    assert focus.path[0] in focus.pixels and all(x[i] > 0 for i in focus.pixels) and len(focus.pixels) == 4
+    silent = set(np.flatnonzero(cache["Z1"][0] <= 0))
+    assert focus.path[1] in focus.units[0] and (not silent or silent & set(focus.units[0]))
+    assert int(cache["A1"][0].argmax()) in focus.units[0]
+    chosen = F.choose(model, cache, grads, LABEL, unit=2, pixel=int(np.flatnonzero(x)[5]), digit=9, deeper={2: 4})
+    assert chosen.path == (int(np.flatnonzero(x)[5]), 2, 4, 9) and 2 in chosen.units[0] and 4 in chosen.units[1]
+    assert F.choose(model, cache, grads, LABEL, unit=99).path[1] == focus.path[1]  # out of range: automatic
+
+
+def test_the_selected_unit_is_highlighted_wherever_it_appears(net):
+    model, cache, grads, focus = net
+    j = focus.unit
+    eqs = by_name(model, cache, grads, focus)
+    for name in ("Z1", "A1", "dZ1", "slope1"):
+        marked = [r[0] for r in table(eqs[name].tex)[1] if r[0].startswith(r"\colorbox")]
+        assert marked == [rf"\colorbox{{#ffe0a3}}{{${j}$}}"], name
+    assert rf"\colorbox{{#ffe0a3}}{{$\underset{{{j}}}" in eqs["db1"].tex
+    assert any(r[0].startswith(r"\colorbox") and str(j) in r[0] for r in table(eqs["dW2"].tex)[1])  # row j of dW2
+    head, rows, _ = table(eqs["dW1"].tex)  # column j of dW1, header and every row
+    k = next(k for k, c in enumerate(head[0]) if c.endswith(f"_{{{j}}}$}}"))
+    assert head[0][k].startswith(r"\colorbox") and all(r[k].startswith(r"\colorbox") for r in rows)
+
+
 def test_column_form_uses_transposed_weights(net):
-    model, cache, grads = net
-    row = E.forward(model, cache, column=False)[0].tex
-    col = E.forward(model, cache, column=True)[0].tex
-    assert r"A^{[0]}\,W^{[1]}" in row and r"W^{[1]}\,a^{[0]}" in col
-    assert re.search(r"_\{784\\times 6\}", row) and re.search(r"_\{6\\times 784\}", col)
+    model, cache, grads, focus = net
+    row, col = E.forward(model, cache, focus, False)[0].tex, E.forward(model, cache, focus, True)[0].tex
+    assert r"\underbrace{A^{[0]}}_{1\times 784}\,\underbrace{W^{[1]}}_{784\times 6}" in row
+    assert r"\underbrace{W^{[1]}}_{6\times 784}\,\underbrace{a^{[0]}}_{784\times 1}" in col
+    assert "W^{[1]}_{ji}" in col and "W^{[1]}_{ij}" in row
+
+
+@pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
+def test_the_words_fit_the_activation(activation):
+    model = MLP([784, 6, 5, 10], activation=activation, seed=2, dtype=np.float64)
+    _, cache = model.forward(np.random.default_rng(0).random((1, 784)))
+    grads = model.backward(cache, np.array([1]))
+    eqs = by_name(model, cache, grads, F.choose(model, cache, grads, 1))
+    dZ, slope = (" ".join(eqs[name].caption.split()) for name in ("dZ1", "slope1"))  # Markdown wraps lines
+    relu_words = ("Only units that were active", "the ReLU mask")
+    if activation == "relu":
+        assert relu_words[0] in dZ and relu_words[1] in slope
+    else:
+        assert not any(w in dZ + slope for w in relu_words)
+    if activation in ("sigmoid", "tanh"):
+        assert "Units with small slope g′(Z)" in dZ and "pass little gradient back" in dZ
+        assert "saturated" in slope and activation in slope
+    if activation == "leaky_relu":
+        assert "1 %" in dZ and "0.01" in slope
+
+
+def test_a_network_without_hidden_layers_has_its_equations():
+    """784-10 softmax regression: no dA, no slope, the first layer's columns are the digits."""
+    model = MLP([784, 10], seed=0, dtype=np.float64)
+    _, cache = model.forward(np.random.default_rng(0).random((1, 784)))
+    grads = model.backward(cache, np.array([5]))
+    focus = F.choose(model, cache, grads, 5)
+    assert focus.unit is None and len(focus.path) == 2
+    eqs = by_name(model, cache, grads, focus)
+    assert sorted(eqs) == ["A1", "Z1", "dW1", "dZ1", "db1"]
+    assert [index(r[0]) for r in table(eqs["dZ1"].tex)[1]] == list(range(10))

@@ -1,10 +1,11 @@
-"""Fuzzing the parts that read outside input: drawings, IDX files, model files.
+"""Fuzzing the parts that read outside input: drawings, IDX files, model files and their headers.
 
 The only failure allowed is a ValueError with a message; anything else (IndexError,
 ZeroDivisionError, MemoryError from a lying header, ...) is a bug.
 """
 import gzip
 import io
+import json
 import struct
 import zipfile
 
@@ -113,3 +114,96 @@ def test_model_loader_accepts_or_explains(data):
         return
     assert model.layer_sizes[0] >= 1 and isinstance(meta, dict)
     assert all(np.all(np.isfinite(p)) for p in model.params.values())
+
+
+# ------------------------------------------------------------------ the model header (nn_core/header.py)
+from nn_core.header import CURVES, SCORES, clean_metadata, n_params, parse_header  # noqa: E402
+
+CAPS = {"max_hidden": 512, "max_layers": 4, "max_params": 1_195_018}
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-2**70, 2**70) | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=6) | st.dictionaries(st.text(max_size=12), inner, max_size=6),
+    max_leaves=30)
+HEADER = json.loads(str(np.load(io.BytesIO(GOOD))["meta"]))
+PATHS = [("format",), ("version",), ("sha256",), ("architecture",), ("architecture", "layer_sizes"),
+         ("architecture", "layer_sizes", 1), ("architecture", "activation"), ("architecture", "seed"),
+         ("architecture", "dtype"), ("config",), ("config", "lr"), ("config", "hidden"), ("metrics",),
+         ("metrics", "test_accuracy"), ("metrics", "history"), ("metrics", "history", "val_acc"),
+         ("metrics", "history", "val_dead"), ("metrics", "steps"), ("extra",)]
+
+
+def _set(d, path, value):
+    """A copy of the header with the value at path replaced (making the containers on the way)."""
+    d = json.loads(json.dumps(d))
+    node = d
+    for key, following in zip(path[:-1], path[1:]):
+        want = list if isinstance(following, int) else dict
+        if not isinstance(node.get(key), want):
+            node[key] = [0, 0, 0] if want is list else {}
+        node = node[key]
+    if isinstance(node, list) and not node:
+        node.append(value)
+    elif isinstance(node, list):
+        node[path[-1] % len(node)] = value
+    else:
+        node[path[-1]] = value
+    return d
+
+
+def _well_formed(meta) -> None:
+    """What the pages rely on without checking again."""
+    assert isinstance(meta.config, dict) and isinstance(meta.metrics, dict)
+    assert all(isinstance(n, str) and n for n in meta.notes)
+    for key, value in meta.metrics.items():
+        if key in SCORES:
+            _, lo, hi = SCORES[key]
+            assert value is None or (isinstance(value, (int, float)) and lo <= value <= hi and value == value)
+    h = meta.metrics.get("history")
+    if h is not None:
+        lengths = {len(h[k]) for k in CURVES}
+        assert len(lengths) == 1 and all(np.isfinite(v) for k in CURVES for v in h[k])
+        assert all(len(s) in lengths for s in h.get("val_dead", {}).values())
+    assert set(meta.metrics) <= set(SCORES) | {"history"}
+    if meta.config:
+        from nn_core import TrainConfig
+        assert TrainConfig.from_dict(meta.config).to_dict() == meta.config
+
+
+@FUZZ
+@given(changes=st.lists(st.tuples(st.sampled_from(PATHS), json_values), min_size=1, max_size=4))
+def test_header_validation_accepts_or_explains(changes):
+    header = HEADER
+    for path, value in changes:
+        header = _set(header, path, value)
+    try:
+        parsed = parse_header(json.dumps(header), "f", **CAPS)
+    except ValueError as e:
+        assert str(e).startswith("f: ")
+        return
+    sizes = parsed["architecture"]["layer_sizes"]
+    assert all(type(n) is int and n >= 1 for n in sizes) and len(sizes) - 2 <= CAPS["max_layers"]
+    assert max(sizes[1:-1], default=0) <= CAPS["max_hidden"] and n_params(sizes) <= CAPS["max_params"]
+    _well_formed(clean_metadata(parsed))
+
+
+@FUZZ
+@given(text=st.one_of(st.text(max_size=300), st.builds(lambda d: "[" * d + "]" * d, st.integers(0, 5000)),
+                      st.builds(json.dumps, json_values)))
+def test_header_text_accepts_or_explains(text):
+    try:
+        parse_header(text, "f", **CAPS)
+    except ValueError as e:
+        assert str(e).startswith("f: ")
+
+
+@FUZZ
+@given(config=json_values, metrics=json_values, hidden=st.integers(0, 4))
+def test_metadata_is_kept_well_formed_or_dropped_with_a_note(config, metrics, hidden):
+    header = {"architecture": {"layer_sizes": [784] + [16] * hidden + [10], "activation": "relu", "init": "he"},
+              "config": config, "metrics": metrics}
+    meta = clean_metadata(header)
+    _well_formed(meta)
+    # cleaning what was kept changes nothing and needs no note
+    again = clean_metadata({**header, "config": meta.config, "metrics": meta.metrics})
+    assert again.config == meta.config and again.metrics == meta.metrics and again.notes == ()

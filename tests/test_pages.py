@@ -1,8 +1,10 @@
-"""Draw, Backprop and Evaluate in AppTest: a drawing injected into the canvas's session state
-is predicted, the gradient check agrees, one step lowers the loss and Undo restores it, and
-the confusion matrix covers the whole test set."""
+"""Draw and Evaluate in AppTest (Backprop: test_backprop.py): a drawing injected into the
+canvas's session state is predicted with one forward pass, the confusion matrix covers the
+whole test set, and the words and numbers on screen fit the model shown (its activation, its
+depth) and each other."""
 import base64
 import io
+import re
 
 import numpy as np
 import pytest
@@ -46,6 +48,27 @@ def prediction(at) -> int:
 
 def metric(at, label: str) -> str:
     return next(m.value for m in at.metric if m.label == label)
+
+
+def captions(at) -> list[str]:
+    return [" ".join(c.value.split()) for c in at.caption]  # Markdown text is wrapped: one line each
+
+
+def panel(at, title: str) -> dict:
+    """The trace of the multi-panel figure whose panel is titled `title` (decoded y values)."""
+    for f in figures(at):
+        titles = [a["text"] for a in f["layout"].get("annotations", [])]
+        for trace, t in zip(f["data"], titles):
+            if title in t:
+                return {**trace, "y": decode(trace["y"])}
+    raise AssertionError(f"no panel {title!r}")
+
+
+def use_model(at, model: MLP):
+    """Show `model` on every page, as an upload would (without the upload's checks)."""
+    at.session_state["model.current"] = model
+    at.session_state["model.info"] = {"name": "test model", "source": "test", "config": {}, "metrics": {}}
+    return at
 
 
 @pytest.fixture(scope="module")
@@ -93,6 +116,51 @@ def test_a_drawn_digit_is_predicted(digit, model):
     assert probs.sum() == pytest.approx(1, abs=1e-5) and int(probs.argmax()) == int(digit)
 
 
+def test_draw_runs_one_forward_pass_per_stroke_and_per_test_image(monkeypatch):
+    at = open_draw()
+    calls, real = [], MLP.forward
+
+    def counting(self, X, check=True):
+        calls.append(np.shape(X))
+        return real(self, X, check)
+    monkeypatch.setattr(MLP, "forward", counting)
+    draw(at, DIGITS["7"])
+    assert calls == [(1, 784)]  # the prediction, the probabilities and every layer share it
+    calls.clear()
+    at.segmented_control(key="draw.source").set_value("test").run()
+    assert calls == [(1, 784)] and not at.exception
+
+
+def test_the_silent_units_in_the_caption_are_the_zeros_in_the_chart():
+    at = draw(open_draw(), DIGITS["0"])
+    A1 = panel(at, "A1 = relu(Z1)")["y"]
+    caption = next(c for c in captions(at) if "Right: A1 = relu(Z1)" in c)
+    assert f"{int((A1 == 0).sum())} of 128 units are silent (A = 0)" in caption
+
+
+@pytest.mark.parametrize("activation, words", [
+    ("sigmoid", "no unit is silent; {} of 16 units are above 0.5 (Z > 0)"),
+    ("tanh", "no unit is silent; {} of 16 units are positive (Z > 0)"),
+    ("leaky_relu", "{} of 16 units have Z ≤ 0 for this input"),
+])
+def test_draw_speaks_of_silent_units_only_for_relu(activation, words):
+    at = use_model(fresh(), MLP([784, 16, 10], activation=activation, seed=1))
+    at.switch_page("app_pages/draw.py").run()
+    at = draw(at, DIGITS["7"])
+    Z1 = panel(at, "Z1 = A0 W1 + b1")["y"]
+    caption = next(c for c in captions(at) if f"Right: A1 = {activation}(Z1)" in c)
+    count = int((Z1 <= 0).sum()) if activation == "leaky_relu" else int((Z1 > 0).sum())
+    assert words.format(count) in caption and "silent (A = 0)" not in caption
+
+
+def test_the_centring_shift_is_said_the_right_way_round():
+    at = draw(open_draw(), DIGITS["7"])
+    image, _ = canvas_png(DIGITS["7"])
+    dy, dx = prepare_drawing(image)["shift"]
+    assert dx != dy  # a 7's ink is heavy at the top right: it moves down and left
+    assert any(f"shifted by Δx = {dx:+d}, Δy = {dy:+d} px" in c for c in captions(at))
+
+
 def test_switching_off_centring_changes_the_input_of_an_off_centre_digit():
     at = draw(open_draw(), DIGITS["1"], scale=0.4)  # a small 1 near the top-left corner
     centred = at.session_state["example.x"].reshape(28, 28).copy()
@@ -126,73 +194,12 @@ def test_a_test_image_is_shown_with_its_label(model, test_set):
     assert at.session_state["example.label"] == int(y_test[1234]) and at.session_state["example.index"] == 1234
 
 
-# ------------------------------------------------------------------ Backprop
+# ------------------------------------------------------------------ Backprop (more in test_backprop.py)
 def open_backprop(at=None):
     at = at or fresh()
     at.switch_page("app_pages/backprop.py").run()
     assert not at.exception, at.exception
     return at
-
-
-def test_backprop_shows_every_equation_for_the_drawn_digit():
-    at = draw(open_draw(), DIGITS["7"])
-    at = open_backprop(at)
-    assert at.session_state["example.source"] == "drawing"
-    tex = [l.value.strip("$\n") for l in at.latex]
-    # forward Z1, A1, Z2, A2; backward dZ2, dW2, db2, dA1, g'(Z1), dZ1, dW1, db1
-    assert len(tex) == 12
-    for symbol in ("Z^{[1]}", "A^{[1]}", "Z^{[2]}", "A^{[2]}", "dZ^{[2]}", "dW^{[2]}", "db^{[2]}", "dA^{[1]}",
-                   "g'(Z^{[1]})", "dZ^{[1]}", "dW^{[1]}", "db^{[1]}"):
-        assert any(t.startswith(r"\begin{aligned}" + symbol) for t in tex), symbol
-    assert any(r"_{784\times 128}" in t for t in tex) and any(r"_{1\times 10}" in t for t in tex)
-    at.toggle(key="backprop.column").set_value(True).run()
-    column = [l.value for l in at.latex]
-    assert any(r"W^{[1]}\,a^{[0]}" in t for t in column) and any(r"_{128\times 784}" in t for t in column)
-
-
-def test_backprop_gradient_check_agrees():
-    at = open_backprop()
-    assert float(metric(at, "Relative error")) < 1e-5
-    for param in ("b1", "W2", "b2"):
-        at.selectbox(key="backprop.check.param").set_value(param).run()
-        assert float(metric(at, "Relative error")) < 1e-5, param
-    assert not at.exception
-
-
-def test_one_step_lowers_the_loss_and_undo_restores_the_model():
-    at = open_backprop()  # test image 0 with its true label
-    before = at.session_state["model.current"]
-    W1 = before.params["W1"].copy()
-    loss_before = float(metric(at, "Loss J"))
-    at.select_slider(key="backprop.lr").set_value(0.3).run()
-    button(at, "Apply one step").click().run()
-    assert not at.exception, at.exception
-    after = at.session_state["model.current"]
-    assert after is not before and "1 step on one digit" in at.session_state["model.info"]["name"]
-    assert float(metric(at, "Loss J")) < loss_before
-    delta = next(m for m in at.metric if m.label == "Loss J on that digit").delta
-    assert delta.startswith("-")
-    np.testing.assert_array_equal(before.params["W1"], W1)  # the shared pretrained model was not touched
-    button(at, "Undo").click().run()
-    assert at.session_state["model.current"] is before
-    assert float(metric(at, "Loss J")) == pytest.approx(loss_before)
-    assert button(at, "Undo").disabled
-
-
-def test_backprop_works_for_a_deeper_uploaded_model():
-    at = fresh()
-    at.switch_page("app_pages/train.py").run()
-    model = MLP([784, 16, 12, 10], activation="tanh", seed=3)
-    at.file_uploader(key="upload.model").set_value(("deep.npz", dumps_model(model), "application/octet-stream")).run()
-    at = open_backprop(at)
-    L = 3
-    assert len(at.latex) == 2 * L + 3 * L + 2 * (L - 1)
-    assert float(metric(at, "Relative error")) < 1e-5
-    at.switch_page("app_pages/draw.py").run()
-    at.segmented_control(key="draw.source").set_value("test").run()
-    assert not at.exception, at.exception
-    at.switch_page("app_pages/evaluate.py").run()
-    assert not at.exception, at.exception
 
 
 # ------------------------------------------------------------------ Evaluate
@@ -216,6 +223,21 @@ def test_evaluate_confusion_matrix_covers_the_test_set(model, test_set):
     pred = model.predict(x_test.reshape(len(x_test), -1).astype(np.float32) / 255)
     assert np.trace(cm) == (pred == y_test).sum()
     assert metric(at, "Test accuracy") == f"{(pred == y_test).mean():.2%}"
+    assert any("the 100 squares' counts sum to 10,000, the test-set size" in c for c in captions(at))
+    assert metric(at, "Mistakes") == f"{10_000 - np.trace(cm):,} of 10,000"
+
+
+def test_a_gallery_draw_button_opens_the_image_on_draw(test_set):
+    _, y_test = test_set
+    at = fresh()
+    at.switch_page("app_pages/evaluate.py").run()
+    first = next(b for b in at.button if b.label == "Draw")
+    i = int(first.key.rsplit(".", 1)[1])
+    first.click().run()  # the callback asks for Draw; app.py switches on the same run
+    assert not at.exception, at.exception
+    assert "Your digit, through the network" in at.title[0].value
+    assert at.segmented_control(key="draw.source").value == "test" and at.number_input(key="draw.index").value == i
+    assert at.session_state["example.index"] == i and prediction(at) != int(y_test[i])  # a mistake, as listed
 
 
 def test_choosing_a_cell_filters_the_gallery_and_opens_backprop(test_set):
@@ -234,3 +256,18 @@ def test_choosing_a_cell_filters_the_gallery_and_opens_backprop(test_set):
     assert not at.exception, at.exception
     assert at.session_state["example.index"] == shown[0] and at.session_state["example.label"] == 4
     assert "Backpropagation on one digit" in at.title[0].value
+
+
+def test_evaluate_scores_the_model_shown_after_a_step(test_set):
+    x_test, y_test = test_set
+    at = fresh()
+    at.switch_page("app_pages/evaluate.py").run()
+    first = at.session_state["model.test_scores"]
+    at = open_backprop(at)
+    at.select_slider(key="backprop.lr").set_value(1.0).run()
+    button(at, "1 step").click().run()  # a big step on one digit: other digits suffer
+    assert at.session_state["model.test_scores"] is None  # the old scores (and the old model) are let go
+    at.switch_page("app_pages/evaluate.py").run()
+    stepped = at.session_state["model.current"]
+    pred = stepped.predict(x_test.reshape(len(x_test), -1).astype(np.float32) / 255)
+    assert metric(at, "Test accuracy") == f"{(pred == y_test).mean():.2%}" != f"{first.accuracy:.2%}"

@@ -4,8 +4,8 @@ import math
 import numpy as np
 import pytest
 
-from nn_core import MLP, PRESETS, Trainer, TrainConfig, as_float, evaluate, get_preset, make_optimizer
-from nn_core.optimizers import Adam, learning_rate
+from nn_core import MLP, PRESETS, History, Trainer, TrainConfig, as_float, evaluate, get_preset, make_optimizer
+from nn_core.optimizers import OPTIMIZERS, Adam, learning_rate
 
 
 def test_sgd_momentum_adam_follow_their_formulas():
@@ -24,6 +24,32 @@ def test_sgd_momentum_adam_follow_their_formulas():
     adam = Adam()
     adam.update(P, {"dW1": np.array([3.0])}, 0.01)  # first bias-corrected step is lr * sign(g)
     np.testing.assert_allclose(P["W1"], [-0.01], rtol=1e-6)
+
+
+@pytest.mark.parametrize("name", OPTIMIZERS)
+def test_each_parameter_step_uses_the_lr_it_is_given(name):
+    """update() hands the step size to each parameter's step; none keeps its own (Adam did)."""
+    moves = []
+    for lr in (0.01, 0.02):
+        P, opt = np.array([1.0, -2.0]), make_optimizer(name)
+        opt._step("W1", P, np.array([0.5, -0.25]), lr)
+        moves.append(P - np.array([1.0, -2.0]))
+    assert np.all(moves[0] != 0)
+    np.testing.assert_allclose(moves[1], 2 * moves[0])
+
+
+@pytest.mark.parametrize("name", ["momentum", "adam"])
+def test_running_averages_never_sink_into_slow_subnormal_numbers(name):
+    """A weight whose gradient goes quiet: its average decays by 0.9 a step, and float32
+    arithmetic on subnormals (< 1.2e-38) is 10-100x slower. They are flushed to 0 first."""
+    tiny = np.finfo(np.float32).tiny
+    P, opt = {"W1": np.ones(100, np.float32)}, make_optimizer(name)
+    opt.update(P, {"dW1": np.full(100, 1e-3, np.float32)}, 1e-3)
+    quiet = {"dW1": np.zeros(100, np.float32)}
+    for _ in range(2000):  # without the flush, 0.9^k x 1e-3 is subnormal from about step 810 to 960
+        opt.update(P, quiet, 1e-3)
+        assert not any(np.any((a != 0) & (np.abs(a) < tiny)) for a in opt._averages())
+    assert np.all(opt._averages()[0] == 0) and np.all(np.isfinite(P["W1"]))  # v or m: flushed, not subnormal
 
 
 def test_l2_adds_lambda_w_to_weights_not_biases():
@@ -150,8 +176,8 @@ def test_divergence_stops_and_restores_last_good_weights(small_mnist):
     assert t.status == "diverged" and t.done
     assert "learning rate" in t.message and "restored" in t.message
     assert all(np.all(np.isfinite(p)) for p in t.model.params.values())
-    loss, acc = evaluate(t.model, small_mnist.x_val, small_mnist.y_val)
-    assert math.isfinite(loss)
+    loss, probs = evaluate(t.model, small_mnist.x_val, small_mnist.y_val)
+    assert math.isfinite(loss) and np.all(np.isfinite(probs))
     assert t.step(5) == 0  # stays stopped
 
 
@@ -182,17 +208,125 @@ def test_preset_architectures_match_their_documents():
     assert {"fast", "best", "configurable"} <= set(PRESETS)
 
 
-def test_consistent_history_cuts_every_list_to_the_common_length(small_mnist):
-    t = Trainer(_tiny(hidden=(16, 8)), small_mnist)
-    t.step(12)
-    H = t.history
-    H.step_loss.append(9.9)  # as if a step were half-way through appending
-    H.val_acc.append(0.5)
-    C = H.consistent()
-    assert C.n_steps == 12 and all(len(v) == 12 for v in (*C.weight_rms.values(), *C.dead.values(), C.step_time))
-    assert len(C.val_acc) == len(C.val_loss) == 1 and C.step_loss == H.step_loss[:12]
+def test_history_copies_are_consistent_while_a_trainer_appends(small_mnist):
+    """A dashboard reads the history in one thread while training appends in another."""
+    import threading
+    t = Trainer(_tiny(hidden=(16, 8), epochs=20, batch_size=20), small_mnist)
+    done = threading.Event()
+    worker = threading.Thread(target=lambda: (t.step(10**6), done.set()))
+    worker.start()
+    copies = 0
+    while not done.is_set() or copies == 0:
+        C = t.history.consistent()
+        series = [C.step, C.step_loss, C.step_acc, C.step_lr, C.step_time,
+                  *C.weight_rms.values(), *C.grad_rms.values(), *C.dead.values()]
+        assert {len(s) for s in series} == {C.n_steps}
+        epochs = [C.epoch_step, C.train_loss, C.train_acc, C.val_loss, C.val_acc, C.epoch_time, *C.val_dead.values()]
+        assert {len(s) for s in epochs} == {C.n_epochs}
+        copies += 1
+    worker.join()
+    C = t.history.consistent()
     C.step_loss.append(1.0)
-    assert len(H.step_loss) == 13  # a copy: the trainer's lists are untouched
+    C.val_acc.append(0.5)
+    assert t.history.n_steps == len(t.history.step_loss) == 1000 and len(t.history.val_acc) == 20  # copies
+
+
+def test_history_averages_steps_in_pairs_when_full_and_stays_bounded():
+    H = History(["W1", "W2"], ["Z1"], max_points=16)
+    for s in range(1, 1001):
+        H.append_step(s, float(s), 0.5, 0.1, s / 10, weight_rms=[s, 2 * s], grad_rms=[1.0, 1.0], dead=[0.25])
+        assert H.n_steps < 16
+    # halved at 16, 32, ..., 512 steps: 15 records of 64 steps, then 40 waiting for the 16th
+    assert H.stride == 64 and H.n_steps == 15
+    H.flush()  # the end of a run: the 40 make a last, partial record
+    steps = np.asarray(H.step)
+    assert list(steps) == [(1 + 64) / 2 + 64 * i for i in range(15)] + [(961 + 1000) / 2]
+    # x and y are averaged together: here every step's loss equals its index
+    np.testing.assert_allclose(H.step_loss, steps)
+    np.testing.assert_allclose(H.weight_rms["W2"], 2 * steps)
+    np.testing.assert_allclose(H.step_time, steps / 10)
+    assert set(H.dead["Z1"]) == {0.25} and set(H.step_acc) == {0.5}
+
+
+def test_a_long_run_keeps_a_bounded_history(small_mnist, monkeypatch):
+    import nn_core.history
+    monkeypatch.setattr(nn_core.history, "MAX_POINTS", 64)
+    t = Trainer(_tiny(hidden=(8,), epochs=40, n_train=500, batch_size=25), small_mnist)
+    t.step(10**6)
+    H = t.history
+    assert t.step_count == 800 and H.n_steps <= 64 and H.step[-1] == pytest.approx(800 - (H.stride - 1) / 2, abs=H.stride)
+    assert H.step[0] == (1 + H.stride) / 2 and np.all(np.diff(H.step) > 0)
+    assert H.nbytes() < 23 * 64 * 8 * 1.3  # 23 series here of at most 64 doubles (+ array overhead)
+    assert len(H.val_acc) == 40  # per-epoch series are kept whole
+
+
+def test_sgd_epoch_equals_a_reference_loop_of_the_equations(small_mnist):
+    """The micrograd habit: the bookkeeping never changes the math."""
+    cfg = TrainConfig(hidden=(32,), optimizer="sgd", lr=0.1, batch_size=128, epochs=2, n_train=1000, seed=5)
+    t = Trainer(cfg, small_mnist)
+    P = {k: v.astype(np.float64) for k, v in t.snapshots[0].params.items()}
+    t.step(t.steps_per_epoch)
+    x, y = small_mnist.x_train[:1000].reshape(1000, -1) / 255.0, small_mnist.y_train[:1000]
+    perm = np.random.default_rng([5, 1]).permutation(1000)  # the trainer's batch order
+    for i in range(0, 1000, 128):  # 8 batches, the last of 104
+        X, Y = x[perm[i:i + 128]], np.eye(10)[y[perm[i:i + 128]]]
+        Z1 = X @ P["W1"] + P["b1"]
+        A1 = np.maximum(Z1, 0)
+        Z2 = A1 @ P["W2"] + P["b2"]
+        A2 = np.exp(Z2 - Z2.max(axis=1, keepdims=True))
+        A2 /= A2.sum(axis=1, keepdims=True)
+        dZ2 = (A2 - Y) / len(X)
+        dZ1 = dZ2 @ P["W2"].T * (Z1 > 0)
+        grads = {"W2": A1.T @ dZ2, "b2": dZ2.sum(axis=0), "W1": X.T @ dZ1, "b1": dZ1.sum(axis=0)}
+        P = {k: P[k] - 0.1 * grads[k] for k in P}
+    assert t.epoch == 1 and t.step_count == 8
+    for k in P:
+        np.testing.assert_allclose(t.model.params[k], P[k], rtol=0, atol=1e-6)
+
+
+@pytest.mark.parametrize("l2, batch", [(0.0, 32), (1e-3, 32), (1e-3, 1000)], ids=["sgd", "sgd+l2", "chunked"])
+def test_weight_rms_carried_through_sgd_steps_equals_reading_the_weights(small_mnist, monkeypatch, l2, batch):
+    """For SGD, ||W||^2 is updated from <Z, dZ> and ||dW||^2 instead of re-reading W (norms.py)."""
+    import nn_core.trainer as trainer_module
+    monkeypatch.setattr(trainer_module, "CHUNK", 300)  # batches of 1,000: 4 chunks, the last smaller
+    t = Trainer(TrainConfig(hidden=(64, 32), optimizer="sgd", lr=0.1, l2=l2, batch_size=batch, epochs=3,
+                            n_train=2000), small_mnist)
+    carried = 0
+    while not t.done:
+        t.step(1)
+        carried += t.step_count % trainer_module.GOOD_COPY_EVERY != 1 and t._pos != 0
+        for W in t._W:
+            exact = np.sqrt(np.mean(t.model.params[W].astype(np.float64) ** 2))
+            assert t.history.weight_rms[W][-1] == pytest.approx(exact, rel=1e-6), (t.step_count, W)
+    assert carried > 0.9 * t.step_count if batch < 100 else carried == 2  # (each epoch's last step is read)
+
+
+def test_validation_divergence_at_an_epoch_end_keeps_every_series_in_step(small_mnist, monkeypatch):
+    import nn_core.trainer as trainer_module
+    t = Trainer(_tiny(epochs=3), small_mnist)
+    t.step(t.steps_per_epoch)  # a normal first epoch
+    real = trainer_module.evaluate
+    monkeypatch.setattr(trainer_module, "evaluate", lambda *a, **kw: (1e9, real(*a, **kw)[1]))  # validation explodes
+    t.step(10**6)
+    assert t.status == "diverged" and t.epoch == 1 and "loss jumped to 1e+09" in t.message
+    summary = t.history.epoch_summary()
+    lengths = {len(v) for k, v in summary.items() if k != "val_dead"} | {len(v) for v in summary["val_dead"].values()}
+    assert lengths == {1}
+    assert t.history.n_steps == 2 * t.steps_per_epoch
+
+
+def test_a_time_limit_stops_cleanly_and_keeps_the_model(small_mnist):
+    t = Trainer(_tiny(epochs=200), small_mnist, time_limit=0.2)
+    t.step(10**6)
+    assert t.status == "stopped" and t.done and 0 < t.step_count < t.total_steps
+    assert 0.2 <= t.elapsed < 1.0 and "time limit" in t.message
+    last = t.snapshots[-1]
+    assert last.step == t.step_count and last.epoch == pytest.approx(t.step_count / t.steps_per_epoch)
+    assert all(np.array_equal(last.params[k], t.model.params[k]) for k in last.params)
+    assert t.history.n_steps == t.step_count and t._good is None  # released like a finished run
+    loss, probs = evaluate(t.model, small_mnist.x_test[:500], small_mnist.y_test[:500])
+    assert math.isfinite(loss) and (probs.argmax(axis=1) == small_mnist.y_test[:500]).mean() > 0.5  # usable
+    assert t.step(5) == 0
 
 
 def test_full_batch_in_chunks_is_the_same_gradient_step(small_mnist, monkeypatch):
@@ -201,7 +335,7 @@ def test_full_batch_in_chunks_is_the_same_gradient_step(small_mnist, monkeypatch
     config = TrainConfig(hidden=(16,), optimizer="sgd", lr=0.1, batch_size=0, epochs=3, seed=4)
     whole = Trainer(config, small_mnist, model=MLP(config.layer_sizes, seed=4, dtype=np.float64))
     whole.step(3)
-    monkeypatch.setattr(trainer_module, "FULL_BATCH_CHUNK", 300)  # 2,000 images: 7 chunks, the last smaller
+    monkeypatch.setattr(trainer_module, "CHUNK", 300)  # 2,000 images: 7 chunks, the last smaller
     chunked = Trainer(config, small_mnist, model=MLP(config.layer_sizes, seed=4, dtype=np.float64))
     chunked.step(3)
     for k in whole.model.params:
@@ -213,9 +347,9 @@ def test_full_batch_in_chunks_is_the_same_gradient_step(small_mnist, monkeypatch
 
 
 def test_a_finished_run_lets_go_of_its_training_buffers(small_mnist):
-    t = Trainer(_tiny(hidden=(8,), epochs=2), small_mnist)
-    t.step(t.steps_per_epoch)  # one epoch: validated once
-    assert t._X_val is not None and t._good is not None and not t.done
+    t = Trainer(_tiny(hidden=(8,), epochs=2), small_mnist)  # Adam: state of twice the model
+    t.step(t.steps_per_epoch)
+    assert t._good is not None and t.optimizer.m and not t.done
     list(t.run())
-    assert t.done and t._X_val is None and t._good is None
+    assert t.done and t._good is None and t._perm is None and not t.optimizer.m
     assert t.history.val_acc and len(t.snapshots) >= 2  # what the pages show stays

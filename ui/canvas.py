@@ -1,4 +1,5 @@
-"""Make the drawing canvas send each stroke as soon as the mouse is released.
+"""The Draw page's canvas: white ink on black, and each stroke sent as soon as the mouse
+(or finger) is released instead of 200 ms later.
 
 streamlit-drawable-canvas 0.13 sends a drawing to Python 200 ms after the last change (a
 debounce in its frontend, `Bc = 200`; only polygons are sent at once). Measured in the
@@ -7,10 +8,13 @@ toolbar has a "Update the app with this drawing" button that sends immediately a
 the pending debounce; this script presses it right after a stroke ends on the canvas.
 If a future version renames the button, strokes are still sent, 200 ms later
 (benchmarks/bench_draw.py would show it).
+Leaves out: what the drawing becomes (nn_core.prepare_drawing) and clearing it (a new key).
 """
 from __future__ import annotations
 
+import numpy as np
 import streamlit as st
+from streamlit_drawable_canvas import st_canvas
 
 SEND_LABEL = "Update the app with this drawing"  # the toolbar button's aria-label in canvas 0.13
 
@@ -30,3 +34,12 @@ _SCRIPT = """<script>
 
 def send_strokes_on_release() -> None:
     st.html(_SCRIPT, unsafe_allow_javascript=True)
+
+
+def drawing_canvas(brush: int, key: str, size: int = 280) -> np.ndarray | None:
+    """A size x size canvas; returns what is drawn as RGBA uint8 (size, size, 4), ink in
+    every channel (white on black), or None before the canvas has sent anything. A new key
+    is a new, empty canvas."""
+    result = st_canvas(stroke_width=brush, stroke_color="#FFFFFF", background_color="#000000", height=size,
+                       width=size, drawing_mode="freedraw", return_image_data=True, key=key)
+    return result.image_data

@@ -5,6 +5,8 @@ Each cap comes from, in order: the environment (NN_MAX_HIDDEN, ...), Streamlit s
 The defaults fit Streamlit Community Cloud's smallest tier (690 MB, shared cores): about
 250 MB for the server with the dataset, plus at most two concurrent training runs of the
 largest allowed network with their snapshots (see benchmarks/README.md for the figures).
+A run stops after max_run_minutes of training (a classroom lesson's worth), so that one
+visitor cannot hold a training slot for hours; its history is bounded too (nn_core/history.py).
 
 A value that is not a positive whole number is ignored (the default is used) and logged
 for the deployer; users never see a traceback for it.
@@ -16,6 +18,8 @@ import os
 import threading
 import time
 from dataclasses import dataclass, fields
+
+from nn_core.header import n_params
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +35,12 @@ class Limits:
     max_trainings: int = 2         # training runs advancing at the same time on this server
     max_upload_mb: int = 10        # model files (Streamlit's own cap is server.maxUploadSize)
     snapshot_mb: int = 24          # parameter snapshots kept per training run, in MB
+    max_run_minutes: int = 5       # training time of one run; then it stops, keeping its model
+    max_params: int = 0            # weights and biases of an uploaded model; 0: the most max_hidden/max_layers allow
+
+    def __post_init__(self):
+        if self.max_params == 0:  # 1,195,018 for 4 hidden layers of 512
+            object.__setattr__(self, "max_params", n_params([784, *[self.max_hidden] * self.max_layers, 10]))
 
     def max_snapshots(self, n_params: int, bytes_per_param: int = 4) -> int:
         """How many snapshots of an n_params network fit in snapshot_mb (2 to 24)."""
@@ -84,10 +94,11 @@ class TrainingSlots:
                 return True
             return False
 
-    def renew(self, session: str) -> None:
-        """Called on every tick of a running session (re-takes a slot that expired meanwhile)."""
-        with self._lock:
-            self._held[session] = self.clock()
+    def renew(self, session: str) -> bool:
+        """Called on every tick of a running session: refreshes its lease. A lease that
+        expired meanwhile (a tab the browser throttled) is taken again only if a slot is
+        free; False means the session has lost its slot and must stop training."""
+        return self.acquire(session)
 
     def release(self, session: str) -> None:
         with self._lock:

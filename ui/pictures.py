@@ -2,6 +2,7 @@
 
 The Home page is the first thing a visitor (or a Community Cloud app waking up) renders;
 drawing it without Plotly saves the browser ~2 s of loading Plotly's JavaScript.
+Leaves out: anything interactive (hover, zoom, clicks): those are Plotly charts (ui/charts/).
 """
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ import math
 
 import streamlit as st
 
-from . import state
+from . import metadata, state
 
 
 def _duration(seconds: float) -> str:
@@ -17,8 +17,8 @@ def _duration(seconds: float) -> str:
 def current_model() -> None:
     m, info = state.model(), state.info()
     st.markdown("#### Current model")
-    st.markdown(f"**{info['name']}**  \n`{'-'.join(map(str, m.layer_sizes))}` · {m.activation} · "
-                f"{m.n_params:,} parameters")
+    metadata.show_name(info["name"])  # perhaps a stranger's file name: plain text, never Markdown
+    st.markdown(f"`{'-'.join(map(str, m.layer_sizes))}` · {m.activation} · {m.n_params:,} parameters")
     acc = info.get("metrics", {}).get("test_accuracy")
     st.caption(f"Test accuracy {acc:.2%} · {info['source']}" if acc is not None else info["source"])
 
@@ -31,7 +31,7 @@ def training_status() -> None:
         return
     p = t.progress()
     label = {"ready": "ready", "running": "running" if state.running() else "paused",
-             "done": "finished", "diverged": "stopped: diverged"}[p.status]
+             "done": "finished", "diverged": "stopped: diverged", "stopped": "stopped: time limit"}[p.status]
     st.progress(p.fraction, text=f"{label} · step {p.step:,}/{p.total_steps:,}")
     val = f" · validation {t.history.val_acc[-1]:.2%}" if t.history.val_acc else ""
     eta = f" · about {_duration(p.eta)} left" if state.running() else ""

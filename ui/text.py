@@ -1,16 +1,26 @@
-"""Teaching text lives in assets/text/*.md; pages show it with `show(name)`."""
+"""Teaching text lives in assets/text/*.md, one `## part` per piece; pages show it with
+`show(name, part)` or take it with `section(name, part)`.
+
+Text that quotes live numbers has str.format placeholders ("{n} units"); `fill` puts the
+numbers in, so the words stay in Markdown and every number is computed where it is shown.
+Text that depends on the activation has one part per activation ("## Layer relu", ...).
+Leaves out: labels of controls and chart titles (they stay next to the code they name).
+"""
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 import streamlit as st
 
-from .resources import ASSETS
+from .plaintext import quote  # noqa: F401 (re-exported: messages quote user text with it)
+
+TEXT = Path(__file__).resolve().parent.parent / "assets" / "text"
 
 
 @lru_cache(maxsize=None)
 def load(name: str) -> str:
-    return (ASSETS / "text" / f"{name}.md").read_text(encoding="utf-8")
+    return (TEXT / f"{name}.md").read_text(encoding="utf-8")
 
 
 def section(name: str, part: str) -> str:
@@ -22,11 +32,10 @@ def section(name: str, part: str) -> str:
     return text[start:end if end >= 0 else None].strip()
 
 
+def fill(name: str, part: str, /, **values) -> str:
+    """section(name, part) with its {placeholders} replaced by values (str.format)."""
+    return section(name, part).format(**values)
+
+
 def show(name: str, part: str | None = None) -> None:
     st.markdown(section(name, part) if part else load(name))
-
-
-def quote(text: str, limit: int = 40) -> str:
-    """User text echoed in a message: shortened, and as inline code, so no markup renders."""
-    text = str(text).replace("`", "'").replace("\n", " ")
-    return f"`{text[:limit]}{'…' if len(text) > limit else ''}`"

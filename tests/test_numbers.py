@@ -1,0 +1,60 @@
+"""Numbers as the Backprop page prints them: three significant digits; nothing that is not an
+integer reads as one (0.99991 is never "1"); 100 % only for exactly 1; a before, an after
+and their change always add up as printed."""
+import math
+
+import numpy as np
+import pytest
+
+from shown import adds_up, close, half_ulp, number
+from ui.numbers import change, percent, prob, sig
+
+
+def test_three_significant_digits_with_their_zeros():
+    assert [sig(v) for v in (0.123456, -12.5, 0.5, 0.0012345, 12345.6)] == ["0.123", "−12.5", "0.500", "0.00123", "12346"]
+    assert sig(2.4e-6) == "2.40e−6" and sig(2.4e-6, tex=True) == r"2.40\text{e-}6"
+    assert sig(0) == "0" and sig(1.0) == "1" and sig(-3.0) == "−3"  # exact integers stay exact
+
+
+@pytest.mark.parametrize("v", [0.99991, 0.9996, 1.0004, 2.9996, -0.99998, 9.99951])
+def test_nothing_reads_as_an_integer_it_is_not(v):
+    s = sig(v)
+    assert float(s.replace("−", "-")) != round(v), s
+    assert close(s, v)
+
+
+def test_probabilities_show_how_far_they_are_from_one():
+    assert prob(0.394) == "0.394" and prob(0.9999104) == "0.9999104" and prob(1.0) == "1" and prob(0.0) == "0"
+    assert prob(2.1e-5) == "2.10e−5"
+    p = 0.99672985
+    assert abs((1 - number(prob(p))) - (1 - p)) / (1 - p) < 5e-3  # 1 - p to 3 significant digits
+
+
+def test_percent_is_100_only_for_one():
+    assert percent(1.0) == "100 %" and percent(0.394) == "39.4 %"
+    for p in (0.9999, 0.99999, 0.999999, 0.99999994):
+        assert percent(p) != "100 %" and not percent(p).startswith("100"), percent(p)
+
+
+def test_before_after_and_change_add_up_as_printed():
+    rng = np.random.default_rng(0)
+    for _ in range(2000):
+        kind = rng.integers(3)
+        if kind == 0:  # probabilities, in percent
+            b, a = rng.random(2) ** rng.integers(1, 12, 2)
+            shown = change(b, a, 100, probability=True)
+        elif kind == 1:  # logits
+            b = rng.normal() * 10
+            a = b + rng.normal() * 10.0 ** -rng.integers(0, 6)
+            shown = change(b, a)
+        else:  # a weight and its tiny update
+            b = rng.normal() * 0.1
+            a = b - 0.001 * rng.normal()
+            shown = change(b, a)
+        before, after, delta = shown
+        assert adds_up([after, before], delta, [1, -1]), shown
+        scale = 100 if kind == 0 else 1
+        assert close(before, b * scale) and close(after, a * scale), (shown, b, a)
+        if delta != "0":  # the change has three significant digits (or is written in powers of ten)
+            d = number(delta)
+            assert "e" in delta or half_ulp(delta) <= abs(d) * 5e-3 * 1.0001 or math.isclose(abs(d), 0, abs_tol=1e-12), shown

@@ -1,0 +1,21 @@
+"""Chart builders: NumPy arrays in, Plotly figure out. No Streamlit here.
+
+  spec.py    palettes, layout helpers, PLOT (how pages pass a figure to st.plotly_chart)
+  lines.py   training curves (loss, accuracy, weight and gradient RMS, dead units)
+  bars.py    one bar per unit or digit, panels side by side, before/after, histograms
+  images.py  weight templates as one mosaic, matrices, a 28x28 input, the confusion matrix
+
+Palettes are colour-blind safe: Okabe-Ito for lines and bars, and the diverging RdBu
+(red negative, blue positive, white at zero) for weights and gradients, always centred on
+zero and always with a colour bar. Pages use the builders through this package
+(`charts.bars(...)`); which file holds one is an implementation detail.
+Leaves out: static pictures without JavaScript (ui/pictures.py).
+"""
+from .bars import bar_panels, bars, compare_bars, histograms
+from .images import confusion, matrix, pixels, templates
+from .lines import DEAD_TITLES, curves, downsample, ema, epoch_history, training_curves
+from .spec import DIVERGING, GREYS, NEG, OKABE_ITO, PLOT, POS, SEQUENTIAL
+
+__all__ = ["DEAD_TITLES", "DIVERGING", "GREYS", "NEG", "OKABE_ITO", "PLOT", "POS", "SEQUENTIAL", "bar_panels",
+           "bars", "compare_bars", "confusion", "curves", "downsample", "ema", "epoch_history", "histograms",
+           "matrix", "pixels", "templates", "training_curves"]

@@ -1,0 +1,97 @@
+"""Bar charts: one value per unit or digit, several panels in one figure, before/after pairs,
+and weight histograms (binned here, so only the counts go to the browser).
+
+Bars coloured by sign use the ends of RdBu (blue positive, red negative); highlighted bars
+are orange (Okabe-Ito). Leaves out: line charts (lines.py) and heatmaps (images.py).
+"""
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from .spec import NEG, OKABE_ITO, POS, axes, base_layout, figure
+
+
+def bars(values: np.ndarray, title: str, xtitle: str, ytitle: str, labels=None, color: str | None = None,
+         diverging: bool = False, height: int = 280, highlight=None, y_range=None) -> go.Figure:
+    """A bar per entry; diverging=True colours by sign (blue positive, red negative);
+    highlight: an index or indices drawn in orange."""
+    v = np.asarray(values, np.float32).ravel()
+    colors = [(POS if x >= 0 else NEG) if diverging else (color or OKABE_ITO[0]) for x in v]
+    for i in np.atleast_1d(highlight if highlight is not None else []):
+        colors[int(i)] = OKABE_ITO[1]
+    x = list(labels) if labels is not None else np.arange(len(v))
+    layout = axes(base_layout(title, height, showlegend=False, bargap=0.15), xtitle, ytitle, live=True,
+                   **({"range": list(y_range)} if y_range else {}))
+    if labels is not None:
+        layout["xaxis"]["type"] = "category"
+    return figure([{"type": "bar", "x": x, "y": v, "marker": {"color": colors},
+                     "hovertemplate": "%{x}: %{y:.4f}<extra></extra>"}], layout)
+
+
+def histograms(now: np.ndarray, before: np.ndarray, title: str, now_name: str = "now",
+               before_name: str = "at initialisation", bins: int = 60) -> go.Figure:
+    """Two distributions on shared bins (computed here: only bin counts go to the browser)."""
+    a, b = np.ravel(now).astype(np.float64), np.ravel(before).astype(np.float64)
+    lo, hi = min(a.min(), b.min()), max(a.max(), b.max())
+    if lo == hi:
+        lo, hi = lo - 0.5, hi + 0.5
+    edges = np.linspace(lo, hi, bins + 1)
+    centres, width = (edges[:-1] + edges[1:]) / 2, edges[1] - edges[0]
+    data = [{"type": "bar", "x": centres, "y": np.histogram(d, edges)[0] / len(d), "width": width, "name": name,
+             "marker": {"color": color}, "opacity": 0.6,
+             "hovertemplate": "%{x:.3f}: %{y:.2%}<extra>" + name + "</extra>"}
+            for name, d, color in ((before_name, b, OKABE_ITO[1]), (now_name, a, OKABE_ITO[0]))]
+    layout = axes(base_layout(title, 280, barmode="overlay", bargap=0), "weight value", "fraction of weights", live=False)
+    # its own row between the title and the plot, so it covers neither the bars nor the axis title
+    layout["title"].update({"yref": "container", "y": 0.98, "yanchor": "top"})
+    layout["legend"] = {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom",
+                        "font": {"size": 12}}
+    layout["margin"]["t"] = 72
+    layout["height"] = 300
+    return figure(data, layout)
+
+
+def bar_panels(panels: list[dict], height: int = 300, gap: float = 0.08) -> go.Figure:
+    """Several bar charts side by side in ONE figure (one Plotly plot costs the browser far
+    less than several: measured on the Draw page, each plot is a fixed cost per redraw).
+    Each panel: values, title, xtitle, ytitle and optional labels, diverging, highlight, y_range."""
+    n = len(panels)
+    width = (1 - gap * (n - 1)) / n
+    data, layout = [], base_layout("", height, showlegend=False, bargap=0.15)
+    layout["margin"]["t"] = 48
+    layout["dragmode"] = False
+    annotations = []
+    for i, p in enumerate(panels):
+        v = np.asarray(p["values"], np.float32).ravel()
+        colors = [(POS if x >= 0 else NEG) if p.get("diverging") else OKABE_ITO[0] for x in v]
+        for h in np.atleast_1d(p["highlight"] if p.get("highlight") is not None else []):
+            colors[int(h)] = OKABE_ITO[1]
+        suffix = "" if i == 0 else str(i + 1)
+        labels = p.get("labels")
+        data.append({"type": "bar", "x": list(labels) if labels is not None else np.arange(len(v)), "y": v,
+                     "marker": {"color": colors}, "xaxis": f"x{suffix}", "yaxis": f"y{suffix}",
+                     "hovertemplate": f"{p['xtitle']} %{{x}}: %{{y:.4f}}<extra>{p['ytitle']}</extra>"})
+        lo = i * (width + gap)
+        layout[f"xaxis{suffix}"] = {"domain": [lo, lo + width], "title": {"text": p["xtitle"]}, "fixedrange": True,
+                                    "anchor": f"y{suffix}", **({"type": "category"} if labels is not None else {})}
+        layout[f"yaxis{suffix}"] = {"title": {"text": p["ytitle"]}, "fixedrange": True, "anchor": f"x{suffix}",
+                                    "exponentformat": "power",
+                                    **({"range": list(p["y_range"])} if p.get("y_range") else {})}
+        annotations.append({"text": f"<b>{p['title']}</b>", "x": lo, "xref": "paper", "xanchor": "left",
+                            "y": 1.0, "yref": "paper", "yanchor": "bottom", "yshift": 8, "showarrow": False,
+                            "font": {"size": 15}})
+    layout["annotations"] = annotations
+    return figure(data, layout)
+
+
+def compare_bars(before: np.ndarray, after: np.ndarray, title: str, xtitle: str, ytitle: str,
+                 names: tuple[str, str] = ("before", "after"), height: int = 300) -> go.Figure:
+    """Two values per entry side by side (e.g. probabilities before and after a step)."""
+    x = [str(i) for i in range(len(np.ravel(before)))]
+    data = [{"type": "bar", "x": x, "y": np.asarray(v, np.float32).ravel(), "name": name,
+             "marker": {"color": color}, "hovertemplate": "%{x}: %{y:.4f}<extra>" + name + "</extra>"}
+            for v, name, color in ((before, names[0], OKABE_ITO[1]), (after, names[1], OKABE_ITO[0]))]
+    layout = axes(base_layout(title, height, barmode="group"), xtitle, ytitle, live=True)
+    layout["xaxis"]["type"] = "category"
+    return figure(data, layout)

@@ -1,0 +1,125 @@
+"""Heatmaps: weight templates as one mosaic, matrices, a 28x28 input, the confusion matrix.
+
+Weights and gradients use the diverging RdBu, always centred on zero and always with a
+colour bar. Leaves out: static PNG/SVG pictures that need no Plotly (ui/pictures.py).
+"""
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from .. import thin
+from .spec import DIVERGING, GREYS, OKABE_ITO, SEQUENTIAL, base_layout, colorbar_spec, figure, image_layout
+
+
+def _mosaic(tiles: np.ndarray, cols: int, gap: int = 1) -> np.ndarray:
+    """(n, h, w) -> one 2-D array of tiles in a grid, NaN in the gutters and empty cells."""
+    n, h, w = tiles.shape
+    rows = int(np.ceil(n / cols))
+    out = np.full((rows * (h + gap) - gap, cols * (w + gap) - gap), np.nan, np.float32)
+    for i in range(n):
+        r, c = divmod(i, cols)
+        out[r * (h + gap):r * (h + gap) + h, c * (w + gap):c * (w + gap) + w] = tiles[i]
+    return out
+
+
+def templates(W: np.ndarray, cols: int | None = None, title: str = "", colorbar: str = "weight",
+              labels: list[str] | None = None, zmax: float | None = None, height: int | None = None,
+              first_unit: int = 0) -> go.Figure:
+    """Columns of W (784, H) as H 28x28 templates in ONE heatmap, diverging and centred on 0.
+    Hover names each tile by `labels`, or, without labels, as unit first_unit + i: then the
+    unit numbers go to the browser as one uint16 array (a label per pixel was 2/3 of the bytes)."""
+    H = W.shape[1]
+    cols = cols or int(np.ceil(np.sqrt(H * 1.6)))
+    z = _mosaic(np.asarray(W, np.float32).T.reshape(H, 28, 28), cols)
+    idx = _mosaic(np.broadcast_to(np.arange(H, dtype=np.float32)[:, None, None], (H, 28, 28)), cols)
+    zmax = zmax or float(np.nanmax(np.abs(z))) or 1.0
+    if labels is None:
+        customdata = (np.nan_to_num(idx) + first_unit).astype(np.uint16)  # gutters have no hover (hoverongaps)
+        hovertemplate = "unit %{customdata}<br>value %{z:.4f}<extra></extra>"
+    else:
+        names = np.array(list(labels) + [""], dtype=object)
+        # a list: plotly kept a copy of every object array it encoded
+        customdata = names[np.where(np.isnan(idx), H, np.nan_to_num(idx)).astype(int)].tolist()
+        hovertemplate = "%{customdata}<br>value %{z:.4f}<extra></extra>"
+    rows = int(np.ceil(H / cols))
+    trace = {"type": "heatmap", "z": z, "colorscale": DIVERGING, "zmid": 0, "zmin": -zmax, "zmax": zmax,
+             "customdata": customdata, "hovertemplate": hovertemplate, "hoverongaps": False,
+             "colorbar": colorbar_spec(colorbar)}
+    layout = base_layout(title, height or int(min(900, max(220, 40 + 900 * rows / cols * 0.9))))
+    layout["margin"] = {"l": 0, "r": 0, "t": 40 if title else 4, "b": 0}
+    return figure([trace], image_layout(layout))
+
+
+def matrix(W: np.ndarray, title: str, xtitle: str, ytitle: str, colorbar: str = "weight",
+           height: int = 360) -> go.Figure:
+    """A matrix as a diverging heatmap centred on zero. Over thin.MAX_SIDE² cells it is pooled into
+    blocks (each cell its block's largest-magnitude entry, with its sign); the title and hover say so."""
+    P, kr, kc = thin.pool_max_abs(W)
+    zmax = float(np.abs(P).max()) or 1.0
+    trace = {"type": "heatmap", "z": P, "colorscale": DIVERGING, "zmid": 0,
+             "zmin": -zmax, "zmax": zmax, "colorbar": colorbar_spec(colorbar),
+             "hovertemplate": f"{ytitle} %{{y}}, {xtitle} %{{x}}<br>%{{z:.4f}}<extra></extra>"}
+    if kr > 1 or kc > 1:  # cell (i, j) covers rows i*kr.., columns j*kc..: name them by their units
+        r, c = np.shape(W)
+        span = lambda i, k, n: f"{i * k}–{min((i + 1) * k, n) - 1}"  # noqa: E731
+        trace["x"] = [span(j, kc, c) for j in range(P.shape[1])]  # lists: plotly keeps object arrays
+        trace["y"] = [span(i, kr, r) for i in range(P.shape[0])]
+        trace["hovertemplate"] = (f"{ytitle} %{{y}}, {xtitle} %{{x}}<br>"
+                                  "the block's largest |value|: %{z:.4f}<extra></extra>")
+        title = f"{title} ({kr} × {kc} blocks)"  # short: it must fit a phone
+    layout = base_layout(title, height)
+    layout["xaxis"] = {"title": {"text": xtitle}}
+    layout["yaxis"] = {"title": {"text": ytitle}, "autorange": "reversed"}
+    if kr > 1 or kc > 1:  # a few ticks, at the first unit of every quarter or so of the blocks
+        for axis, names, k in (("xaxis", trace["x"], kc), ("yaxis", trace["y"], kr)):
+            every = -(-len(names) // 4)
+            layout[axis].update(tickmode="array", tickvals=names[::every],
+                                ticktext=[str(i * k) for i in range(0, len(names), every)])
+    return figure([trace], layout)
+
+
+def pixels(image: np.ndarray, title: str = "", height: int = 300) -> go.Figure:
+    """A 28x28 input as a heatmap (hover shows each pixel's index in x and its value)."""
+    a = np.asarray(image, np.float32)
+    idx = np.arange(a.size).reshape(a.shape)
+    trace = {"type": "heatmap", "z": a, "colorscale": GREYS, "zmin": 0, "zmax": 1, "customdata": idx,
+             "hovertemplate": "x[%{customdata}] = %{z:.3f}<extra>row %{y}, col %{x}</extra>",
+             "colorbar": colorbar_spec("pixel value")}
+    layout = base_layout(title, height)
+    layout["margin"] = {"l": 0, "r": 0, "t": 40 if title else 4, "b": 0}
+    return figure([trace], image_layout(layout))
+
+
+def confusion(cm: np.ndarray, selected: tuple[int, int] | None = None, height: int = 520) -> go.Figure:
+    """The confusion matrix as clickable squares (a scatter, because Streamlit's selection
+    events do not fire for heatmaps). Colour is log-scaled so single mistakes still show;
+    the text is the count; a chosen cell gets an orange frame."""
+    cm = np.asarray(cm)
+    C = cm.shape[0]
+    t, p = np.divmod(np.arange(C * C), C)
+    counts = cm.ravel()
+    level = np.log10(1 + counts).astype(np.float32)
+    top = float(np.log10(1 + max(int(counts.max()), 1)))
+    ticks = [v for v in (0, 1, 10, 100, 1000, 10000) if v <= counts.max()]
+    squares = {"type": "scatter", "x": p, "y": t, "mode": "markers+text", "text": [str(c) if c else "" for c in counts],
+               "textfont": {"color": ["white" if lv > 0.6 * top else "#222" for lv in level], "size": 13},
+               "customdata": counts, "showlegend": False,
+               "hovertemplate": "true %{y}, predicted %{x}: %{customdata} images<extra></extra>",
+               "marker": {"symbol": "square", "size": 40, "color": level, "cmin": 0, "cmax": top,
+                          "colorscale": SEQUENTIAL, "line": {"width": 0},
+                          "colorbar": {**colorbar_spec("images (log scale)"),
+                                       "tickvals": [float(np.log10(1 + v)) for v in ticks],
+                                       "ticktext": [f"{v:,}" for v in ticks]}}}
+    data = [squares]
+    if selected is not None:
+        data.append({"type": "scatter", "x": [selected[1]], "y": [selected[0]], "mode": "markers", "showlegend": False,
+                     "hoverinfo": "skip", "marker": {"symbol": "square-open", "size": 44,
+                                                     "color": OKABE_ITO[3], "line": {"width": 4}}})
+    layout = base_layout("", height, showlegend=False, clickmode="event+select", dragmode=False, hovermode="closest")
+    layout["xaxis"] = {"title": {"text": "predicted digit"}, "tickvals": list(range(C)), "range": [-0.6, C - 0.4],
+                       "fixedrange": True, "side": "top", "showgrid": False, "zeroline": False}
+    layout["yaxis"] = {"title": {"text": "true digit"}, "tickvals": list(range(C)), "range": [C - 0.4, -0.6],
+                       "fixedrange": True, "scaleanchor": "x", "showgrid": False, "zeroline": False}
+    layout["margin"] = {"l": 10, "r": 10, "t": 40, "b": 10}
+    return figure(data, layout)

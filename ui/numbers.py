@@ -1,0 +1,123 @@
+"""Numbers as a student reads them: three significant digits, and never a rounding that
+breaks the arithmetic on screen.
+
+  sig(v)        3 significant digits, trailing zeros kept ("0.500"); exact integers as
+                integers ("1", "0"); a value that would round to an integer it is not gets
+                more digits ("0.99991", never "1"); tiny values as "2.41e-8"
+  prob(p)       a probability: 3 significant digits of p or of 1 - p, whichever is smaller,
+                so 0.9999104 stays 0.9999104 and 1 - p can be read off it
+  percent(p)    the same as a percentage ("39.4 %", "99.99104 %"; "100 %" only for exactly 1)
+  decimals_for  the decimals that show a change: before 0.310000 -> after 0.310745
+  fixed(v, d)   v with d decimals
+Text uses the minus sign "−"; LaTeX (tex=True) a plain "-" and "2.41\\text{e-}8".
+Leaves out: where numbers go (ui/equations.py, ui/lesson/).
+"""
+from __future__ import annotations
+
+import math
+
+SIG = 3
+MAX_SIG = 8  # a value within 1e-8 of an integer is shown as that integer: float32 noise
+
+
+def _minus(s: str, tex: bool) -> str:
+    return s if tex else s.replace("-", "−")
+
+
+def _sci(v: float, digits: int, tex: bool) -> str:
+    mant, exp = f"{v:.{digits - 1}e}".split("e")
+    e = int(exp)
+    if tex:
+        return rf"{mant}\text{{e{'-' if e < 0 else ''}}}{abs(e)}"
+    return _minus(f"{mant}e{e}", tex)
+
+
+def _decimals(v: float, digits: int) -> int:
+    """Decimals that give `digits` significant digits of v (0 for big values)."""
+    return max(0, digits - 1 - math.floor(math.log10(abs(v))))
+
+
+def sig(v: float, tex: bool = False, digits: int = SIG) -> str:
+    v = float(v)
+    if not math.isfinite(v):
+        return "NaN" if math.isnan(v) else ("∞" if v > 0 else "−∞")
+    if v == round(v) and abs(v) < 1e6:  # exact integers (labels, one-hot Y, black pixels) stay exact
+        return _minus(str(int(v)), tex) if v else "0"
+    if abs(v) < 1e-3:
+        return _sci(v, digits, tex)
+    if abs(v) >= 1e4:
+        return _minus(f"{v:.0f}", tex)
+    if abs(v - round(v)) < 10.0 ** -MAX_SIG:  # float noise around an integer: say the integer
+        return _minus(str(int(round(v))), tex)
+    d = digits
+    s = f"{v:.{_decimals(v, d)}f}"
+    while abs(v) < 10 and float(s) == round(v) and d < MAX_SIG:
+        d += 1  # 0.99991 would print as 1.00: more digits until it no longer reads as an integer
+        s = f"{v:.{_decimals(v, d)}f}"
+    return _minus(s, tex)
+
+
+def prob_decimals(p: float, digits: int = SIG) -> int:
+    """Decimals for a probability: 3 significant digits of min(p, 1 - p)."""
+    p = float(p)
+    if p <= 0 or p >= 1:
+        return 0
+    small = min(p, 1 - p)
+    if small < 1e-12:
+        return 12
+    return max(_decimals(small, digits), digits)
+
+
+def prob(p: float, tex: bool = False) -> str:
+    p = float(p)
+    if p in (0.0, 1.0):
+        return str(int(p))
+    if p < 1e-3:
+        return _sci(p, SIG, tex)
+    return f"{p:.{prob_decimals(p)}f}"
+
+
+def percent(p: float) -> str:
+    p = float(p)
+    if p in (0.0, 1.0):
+        return f"{int(p * 100)} %"
+    if p < 1e-5:
+        return f"{_sci(p * 100, SIG, False)} %"
+    return f"{p * 100:.{max(prob_decimals(p) - 2, 1)}f} %"
+
+
+def decimals_for(*values: float, change: float | None = None, digits: int = SIG) -> int:
+    """Decimals that give every value and the change between them `digits` significant digits."""
+    ds = [_decimals(v, digits) for v in values if v and math.isfinite(v)]
+    if change:
+        ds.append(_decimals(change, digits))
+    return min(max(ds, default=digits), 12)
+
+
+def fixed(v: float, d: int, tex: bool = False, signed: bool = False) -> str:
+    s = f"{float(v):{'+' if signed else ''}.{d}f}"
+    return _minus(s, tex)
+
+
+def signed(v: float, tex: bool = False) -> str:
+    """sig(v) with a + in front of positive values (a change)."""
+    s = sig(v, tex)
+    return s if s.startswith(("-", "−")) or s == "0" else "+" + s
+
+
+def change(before: float, after: float, scale: float = 1.0, probability: bool = False,
+           unit: str = "", tex: bool = False) -> tuple[str, str, str]:
+    """before, after and after - before (times `scale`, e.g. 100 for percentages) with shared
+    decimals, enough to give the change 3 significant digits (and, for probabilities,
+    1 - p too), so the three strings add up as printed: ("48.0", "69.2", "+21.2")."""
+    b, a = float(before) * scale, float(after) * scale
+    d = a - b
+    ds = [decimals_for(b, a, change=d)]
+    if probability:
+        ds += [prob_decimals(before) - (2 if scale == 100 else 0), prob_decimals(after) - (2 if scale == 100 else 0)]
+    places = max(min(max(ds), 10), 0)
+    tiny = max(abs(b), abs(a)) < 1e-2  # then most of many decimals would be leading zeros
+    if (places > 5 and tiny) or (d and abs(d) < 10.0 ** -places):  # say it in powers of ten instead
+        return sig(b, tex) + unit, sig(a, tex) + unit, signed(d, tex) + unit
+    return (fixed(b, places, tex) + unit, fixed(a, places, tex) + unit,
+            (fixed(d, places, tex, signed=True) if d else "0") + unit)

@@ -1,0 +1,98 @@
+"""The Train page's settings column: a preset, one widget per hyperparameter, the link.
+
+The widgets are derived from TrainConfig's specs (controls.py): adding a field with a
+`widget` adds its widget here, with its label, help, options or bounds and URL key.
+They are bound to the URL (`bind="query-params"`, the key is the link key), so a link
+such as /train?preset=best&lr=0.01 reproduces a set-up. A link is read once per session,
+before any widget exists, by links.py: what it gets wrong is explained, the values go to
+the widgets, and if the link itself needed fixing it is rewritten and the page rerun,
+so a bad value never reaches a widget (Streamlit's number input raises on `inf`).
+Below the widgets: the run's estimated time, and a warning when it exceeds this server's
+limit per run.
+Leaves out: the Start/Pause/... controls and the training itself (training.py).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from nn_core import PRESETS, TrainConfig
+
+from . import resources
+from .controls import Control, config_from_widgets, controls, widget_values
+from .estimate import estimate_note
+from .links import read_link
+
+DEFAULT_PRESET = "fast"
+
+
+def _apply_preset() -> None:
+    """on_change of the preset menu: every setting from the preset, and the preset in the link."""
+    name = st.session_state["preset"]
+    st.session_state.update(widget_values(PRESETS[name].config, resources.limits()))
+    if name == DEFAULT_PRESET:
+        st.query_params.pop("preset", None)
+    else:
+        st.query_params["preset"] = name
+
+
+def read_link_once() -> None:
+    """Read this session's link before the widgets exist (once): notes, values, a clean URL."""
+    if st.session_state["train.link_read"]:
+        return
+    st.session_state["train.link_read"] = True
+    query = {k: st.query_params.get_all(k) for k in st.query_params}
+    reading = read_link(query, resources.limits())
+    st.session_state["train.link_notes"] = reading.notes
+    st.session_state.update(reading.values)
+    if reading.query != {k: v[-1] if v else "" for k, v in query.items()} or any(len(v) != 1 for v in query.values()):
+        # The link needs fixing: Streamlit seeds bound widgets from the link it was opened
+        # with, so write the clean one and rerun with it.
+        st.query_params.from_dict(reading.query)
+        st.rerun()
+
+
+def _widget(c: Control, default: Any, container) -> None:
+    kw = {"key": c.key, "help": c.help, "bind": "query-params"}
+    if c.widget == "sizes":
+        container.text_input(c.label, value=default, **kw)
+    elif c.widget == "select":
+        container.selectbox(c.label, c.options, index=c.options.index(default), format_func=c.label_of, **kw)
+    elif c.widget == "steps":
+        container.select_slider(c.label, c.options, value=default, format_func=c.label_of, **kw)
+    else:
+        container.number_input(c.label, c.lo, c.hi, value=default, **kw)
+
+
+def hyperparameter_widgets() -> TrainConfig | None:
+    """Draw the settings; return the TrainConfig they describe (None, with a message, if invalid)."""
+    limits = resources.limits()
+    read_link_once()
+    notes = st.session_state["train.link_notes"]
+    if notes:  # one box: a link with several problems should not push the settings off the screen
+        st.warning(notes[0] if len(notes) == 1 else "This link needed fixing:\n" + "\n".join(f"- {n}" for n in notes),
+                   icon=":material/link:")
+    st.selectbox("Preset", list(PRESETS), index=list(PRESETS).index(DEFAULT_PRESET), key="preset",
+                 format_func=lambda n: PRESETS[n].title, on_change=_apply_preset,
+                 help="Start from the network of one of the source documents, or from our fast/best set-ups. "
+                      "Choosing a preset fills in every setting below; change any of them afterwards.")
+    preset = PRESETS[st.session_state["preset"]]
+    st.caption(preset.description)
+    defaults = widget_values(PRESETS[DEFAULT_PRESET].config, limits)  # a widget's default stays out of the URL
+    row: list = []
+    for c in controls(limits):
+        if c.spec.half:  # two half-width widgets share a row
+            row = row or list(st.columns(2))
+            _widget(c, defaults[c.key], row.pop(0))
+        else:
+            row = []
+            _widget(c, defaults[c.key], st)
+    try:
+        config = config_from_widgets({c.key: st.session_state[c.key] for c in controls(limits)}, preset.config,
+                                     limits)
+    except ValueError as e:
+        st.error(str(e))
+        return None
+    estimate_note(config, limits)
+    return config
