@@ -69,9 +69,9 @@ class Augment:
         return cls(**d)
 
     def describe(self) -> str:
-        """In words, e.g. 'shift ±2 px, rotate ±10°, scale ±10 %', or 'none'."""
+        """In words, e.g. 'shift ±2 px, rotate ±10°, zoom ±10 %', or 'none'."""
         parts = [f"shift ±{self.shift:g} px" * bool(self.shift), f"rotate ±{self.rotate:g}°" * bool(self.rotate),
-                 f"scale ±{self.scale * 100:g} %" * bool(self.scale),
+                 f"zoom ±{self.scale * 100:g} %" * bool(self.scale),
                  f"elastic {self.elastic:g} px (σ {self.elastic_sigma:g} px)" * bool(self.elastic),
                  f"thickness ±{self.thickness:g}" * bool(self.thickness)]
         return ", ".join(p for p in parts if p) or "none"

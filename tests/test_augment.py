@@ -207,5 +207,5 @@ def test_round_trip_through_a_dict_and_unknown_keys():
     assert Augment.from_dict(aug.to_dict()) == aug
     with pytest.raises(ValueError, match="unknown augmentation keys"):
         Augment.from_dict({"shift": 1, "shfit": 2})
-    assert aug.describe() == "shift ±2 px, rotate ±10°, scale ±10 %, elastic 1.5 px (σ 4 px), thickness ±0.2"
+    assert aug.describe() == "shift ±2 px, rotate ±10°, zoom ±10 %, elastic 1.5 px (σ 4 px), thickness ±0.2"
     assert Augment().describe() == "none"
