@@ -1,19 +1,19 @@
 """Benchmark: what augmentation and dropout add to a training epoch, measured side by side.
 
-For each variant (no augmentation; shift/rotate/zoom; + elastic, the `best` candidate's
-mix; + thickness; the augmented default candidate's mix; dropout) a model of its own trains on the same
-batches, in interleaved chunks of CHUNK steps (A, B, C, ..., A, B, C, ...) until each has
-done one epoch's worth of steps, so machine load hits all alike. An epoch's time is the
-sum of its steps plus one validation pass (5,000 images, never augmented). The step is the
-Trainer's math (forward with the loss, backward, Adam) without its per-step records.
-Target (issue 13): an epoch with augmentation <= 1.3x one without, for 784-512-256-10.
+For a base preset (default `augmented`, with its augmentation switched off) and variants of
+it (the preset's own distortions; + thickness; the default model's mix; dropout), each
+variant is a real `Trainer` of one epoch; they advance in interleaved chunks of CHUNK steps
+(A, B, C, ..., A, B, C, ...) until each has done its epoch, so the machine's load hits all
+alike. An epoch's time is the Trainer's own `elapsed` (its steps, with every per-step
+record, plus the validation pass of 5,000 images, never augmented); `--cpu` counts
+CPU seconds of this thread instead of wall time (what a loaded machine inflates least).
+Target (issue 13): an epoch with augmentation <= 1.3x one without.
 
-    python benchmarks/bench_augment.py [--threads 1 2] [--hidden 512 256] [--batch-size 128]
+    python benchmarks/bench_augment.py [--preset augmented] [--threads 1 2] [--rounds N] [--cpu]
 """
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import platform
 import sys
@@ -26,70 +26,61 @@ import threadpoolctl
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from nn_core import MLP, as_float, load_dataset, make_optimizer  # noqa: E402
-from nn_core.augment import Augment  # noqa: E402
-from nn_core.losses import cross_entropy_int  # noqa: E402
+from nn_core import PRESETS, TrainConfig, Trainer, load_dataset  # noqa: E402
 
 CHUNK = 50
-GEOMETRY = Augment(shift=2, rotate=10, scale=0.1)
-VARIANTS = {  # name: (augmentation, dropout)
-    "none": (Augment(), 0.0),
-    "shift 2, rotate 10, scale 0.1": (GEOMETRY, 0.0),
-    "+ elastic 1 px (the `best` candidate)": (Augment(shift=2, rotate=10, scale=0.1, elastic=1.0), 0.0),
-    "+ elastic 1 px + thickness 0.3": (Augment(shift=2, rotate=10, scale=0.1, elastic=1.0, thickness=0.3), 0.0),
-    "rotate 10, elastic 0.7 px σ 6 (default cand.)": (Augment(rotate=10, elastic=0.7, elastic_sigma=6), 0.0),
-    "dropout 0.2 only": (Augment(), 0.2),
-    "shift/rotate/scale + dropout 0.2": (GEOMETRY, 0.2),
+OFF = {"shift": 0.0, "rotate": 0.0, "scale": 0.0, "elastic": 0.0, "elastic_sigma": 4.0, "thickness": 0.0,
+       "dropout": 0.0}
+MIXES = {  # name: the settings on top of the base with everything off
+    "none": {},
+    "augmented preset: shift 2, rotate 10, zoom 0.1, elastic 1": {"shift": 2, "rotate": 10, "scale": 0.1, "elastic": 1},
+    "+ thickness 0.3": {"shift": 2, "rotate": 10, "scale": 0.1, "elastic": 1, "thickness": 0.3},
+    "default model: shift 1, rotate 10, zoom 0.1, elastic 0.7 σ 6": {"shift": 1, "rotate": 10, "scale": 0.1,
+                                                                  "elastic": 0.7, "elastic_sigma": 6},
+    "dropout 0.2 only": {"dropout": 0.2},
+    "augmented preset + dropout 0.2": {"shift": 2, "rotate": 10, "scale": 0.1, "elastic": 1, "dropout": 0.2},
 }
 
 
-def run(sizes: tuple[int, ...], B: int, data, rounds: int | None = None) -> dict[str, float]:
-    n = len(data.y_train)
-    steps = math.ceil(n / B) if rounds is None else rounds * CHUNK
-    order = np.random.default_rng([0, 1]).permutation(n)
-    state = {k: (MLP(sizes, seed=0), make_optimizer("adam"), np.random.default_rng(2), np.random.default_rng(3))
-             for k in VARIANTS}
-    spent = dict.fromkeys(VARIANTS, 0.0)
-    for start in range(0, steps, CHUNK):
-        for name, (aug, p) in VARIANTS.items():
-            model, opt, aug_rng, drop_rng = state[name]
-            t0 = time.perf_counter()
-            for s in range(start, min(start + CHUNK, steps)):
-                idx = order[(s * B) % n:(s * B) % n + B]
-                X = aug(data.x_train[idx], aug_rng) if aug.active else as_float(data.x_train[idx])
-                probs, cache = model.forward(X, check=False, dropout=p, rng=drop_rng)
-                cross_entropy_int(cache[f"Z{model.L}"], data.y_train[idx], probs)
-                opt.update(model.params, model.backward(cache, data.y_train[idx], check=False), 1e-3)
-            spent[name] += time.perf_counter() - t0
-    X_val = as_float(data.x_val)
-    t0 = time.perf_counter()
-    state["none"][0].forward(X_val, check=False)
-    val = time.perf_counter() - t0
-    scale = math.ceil(n / B) / steps  # a full epoch's steps when only some were timed
-    return {name: t * scale + val for name, t in spent.items()}
+def run(base: TrainConfig, data, rounds: int | None, cpu: bool) -> dict[str, float]:
+    clock = time.thread_time if cpu else time.perf_counter
+    trainers = {name: Trainer(base.replace(**{**OFF, **mix}, epochs=1), data) for name, mix in MIXES.items()}
+    spent = dict.fromkeys(MIXES, 0.0)
+    limit = None if rounds is None else rounds * CHUNK
+    while not all(t.done or (limit and t.step_count >= limit) for t in trainers.values()):
+        for name, t in trainers.items():
+            if t.done or (limit and t.step_count >= limit):
+                continue
+            t0 = clock()
+            t.step(CHUNK)
+            spent[name] += clock() - t0
+    scale = {name: t.steps_per_epoch / t.step_count for name, t in trainers.items()}  # < 1 epoch when --rounds
+    return {name: spent[name] * scale[name] for name in MIXES}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--preset", default="augmented", choices=list(PRESETS))
     ap.add_argument("--threads", type=int, nargs="+", default=[1, 2])
-    ap.add_argument("--hidden", type=int, nargs="+", default=[512, 256])
-    ap.add_argument("--batch-size", type=int, default=128)
-    ap.add_argument("--rounds", type=int, help="time only this many chunks per variant (quick look)")
+    ap.add_argument("--rounds", type=int, help="time only this many chunks per variant (quick look; no validation)")
+    ap.add_argument("--cpu", action="store_true", help="CPU seconds of this thread instead of wall seconds")
     args = ap.parse_args()
-    sizes = (784, *args.hidden, 10)
     data = load_dataset(ROOT / "assets")
+    base = PRESETS[args.preset].config
     print(f"{time.strftime('%Y-%m-%d %H:%M')} · {platform.machine()} · {os.cpu_count()} cores · Python "
           f"{platform.python_version()} · NumPy {np.__version__} · load {os.getloadavg()[0]:.2f}")
-    print(f"network {'-'.join(map(str, sizes))}, batch {args.batch_size}, Adam; interleaved chunks of {CHUNK} steps")
+    print(f"preset {args.preset} ({'-'.join(map(str, base.layer_sizes))}, batch {base.batch_size}, {base.optimizer}), "
+          f"its augmentation off as the base; Trainers in interleaved chunks of {CHUNK} steps; "
+          f"{'CPU' if args.cpu else 'wall'} seconds")
     for threads in args.threads:
         with threadpoolctl.threadpool_limits(threads, user_api="blas"):
-            times = run(sizes, args.batch_size, data, args.rounds)
-        base = times["none"]
+            times = run(base, data, args.rounds, args.cpu)
+        none = times["none"]
         print(f"\n{threads} BLAS thread(s), load {os.getloadavg()[0]:.2f} after")
-        print(f"{'variant':46s} {'epoch s':>8s} {'ratio':>6s}")
+        print(f"{'variant':62s} {'epoch s':>8s} {'ratio':>6s}")
         for name, t in times.items():
-            verdict = "" if name == "none" else ("  <= 1.3: met" if t / base <= 1.3 else "  > 1.3: MISSED")
-            print(f"{name:46s} {t:8.2f} {t / base:6.2f}{verdict}")
+            verdict = "" if name == "none" else ("  <= 1.3: met" if t / none <= 1.3 else "  > 1.3: MISSED")
+            print(f"{name:62s} {t:8.2f} {t / none:6.2f}{verdict}", flush=True)
 
 
 if __name__ == "__main__":
