@@ -11,7 +11,7 @@ import ui.training
 from nn_core import PRESETS
 from nn_core.augment import Augment
 from test_app import button, fresh
-from ui.augment_preview import DRAWS, GAP, N_DIGITS, SCALE, preview_png
+from ui.augment_preview import DRAWS, GAP, N_DIGITS, PER_BAND, SCALE, preview_png
 
 KEYS = ("shift", "rotate", "scale", "elastic", "sigma", "thickness", "dropout")
 
@@ -62,16 +62,17 @@ def test_the_preview_is_the_trainers_augmentation_of_the_first_training_digits(m
     aug = Augment(shift=2, rotate=10)
     png = preview_png((2.0, 10.0, 0.0, 0.0, 4.0, 0.0), 0)
     img = np.asarray(Image.open(io.BytesIO(png)).convert("L"))
-    cell = 28 * SCALE + GAP
-    assert img.shape == ((1 + DRAWS) * cell - GAP, N_DIGITS * cell - GAP)
+    cell, side = 28 * SCALE + GAP, 28 * SCALE
+    band = (1 + DRAWS) * cell + GAP
+    assert img.shape == (2 * band - 2 * GAP, PER_BAND * cell - GAP) and N_DIGITS == 2 * PER_BAND
     stored = mnist.x_train[:N_DIGITS]
-    np.testing.assert_array_equal(img[:28 * SCALE:SCALE, :28 * SCALE:SCALE], stored[0])  # top row: as stored
-    rng = np.random.default_rng([0, 7])
-    first = aug(stored, rng)
-    row = img[cell:cell + 28 * SCALE:SCALE, :]
+    drawn = [aug(stored, rng) for rng in [np.random.default_rng([0, 7])] for _ in range(DRAWS)]
     for i in range(N_DIGITS):
-        np.testing.assert_allclose(row[:, i * cell:i * cell + 28 * SCALE:SCALE] / 255,
-                                   first[i].reshape(28, 28), atol=0.5 / 255 + 1e-6)
+        b, c = divmod(i, PER_BAND)
+        at = lambda r: img[b * band + r * cell:b * band + r * cell + side:SCALE, c * cell:c * cell + side:SCALE]
+        np.testing.assert_array_equal(at(0), stored[i])  # as stored
+        for r, d in enumerate(drawn, start=1):  # each draw, as the trainer's Augment makes it
+            np.testing.assert_allclose(at(r) / 255, d[i].reshape(28, 28), atol=0.5 / 255 + 1e-6)
     assert png == preview_png((2.0, 10.0, 0.0, 0.0, 4.0, 0.0), 0)  # same settings, same picture
     assert png != preview_png((2.0, 10.0, 0.0, 0.0, 4.0, 0.0), 1)  # the next draw
     assert len(png) < 40_000  # a light picture

@@ -1,7 +1,7 @@
 """The Train page's preview of augmentation: training digits as the network will see them.
 
-One small PNG: the first eight training images as stored (top row), and below them two
-random draws of the distortions the current settings ask for, made by the same `Augment`
+One small PNG: the first eight training images, in two bands of four, each band a row as
+stored and below it two random draws of the distortions the current settings ask for, made by the same `Augment`
 the Trainer applies to every batch (nn_core/augment.py). The picture depends only on the
 augmentation strengths and the draw number, so it is cached by them (st.cache_data) and
 made again only when one of them changes; "New draws" asks for the next random draws.
@@ -21,21 +21,25 @@ from nn_core.augment import Augment
 
 from . import resources, text
 
-N_DIGITS, DRAWS, SCALE, GAP = 8, 2, 2, 2
+N_DIGITS, PER_BAND, DRAWS, SCALE, GAP = 8, 4, 2, 2, 2  # two bands of four: big enough in a narrow column
 KEY = "train.preview_draw"  # the draw number (ui/state.py); bumped by the "New draws" button
 
 
 def strip(stored: np.ndarray, drawn: list[np.ndarray]) -> Image.Image:
     """uint8 digits (n, 28, 28) and each draw (n, 784) float in [0, 1] -> one RGB picture,
-    a row per set: white ink on black, GAP px of white between digits and rows."""
-    rows = [np.asarray(stored, np.float32).reshape(len(stored), 28, 28) / 255] + \
+    white ink on black: the digits in bands of PER_BAND, each band a row as stored and a
+    row per draw, GAP px of white between digits and rows and twice that between bands."""
+    sets = [np.asarray(stored, np.float32).reshape(len(stored), 28, 28) / 255] + \
            [d.reshape(len(stored), 28, 28) for d in drawn]
     n, cell = len(stored), 28 * SCALE + GAP
-    sheet = np.ones((len(rows) * cell - GAP, n * cell - GAP), np.float32)  # white background
-    for r, images in enumerate(rows):
-        for c, img in enumerate(images):
-            big = np.kron(img, np.ones((SCALE, SCALE), np.float32))  # nearest neighbour: pixels stay visible
-            sheet[r * cell:r * cell + 28 * SCALE, c * cell:c * cell + 28 * SCALE] = big
+    bands = -(-n // PER_BAND)
+    band_h = len(sets) * cell + GAP
+    sheet = np.ones((bands * band_h - 2 * GAP, PER_BAND * cell - GAP), np.float32)  # white background
+    for r, images in enumerate(sets):
+        for i, img in enumerate(images):
+            b, c = divmod(i, PER_BAND)
+            y, x = b * band_h + r * cell, c * cell
+            sheet[y:y + 28 * SCALE, x:x + 28 * SCALE] = np.kron(img, np.ones((SCALE, SCALE), np.float32))
     return Image.fromarray(np.round(sheet * 255).astype(np.uint8)).convert("RGB")
 
 

@@ -124,7 +124,7 @@ def _publish(model: MLP, info: dict, snapshots: list, undo: list | None = None) 
 
 def use_default_model() -> None:
     model, meta = resources.default_model()
-    _publish(model, {"name": "Pretrained (fast preset)", "source": "assets/default_model.npz",
+    _publish(model, {"name": "Pretrained (fast preset, augmented)", "source": "assets/default_model.npz",
                      "config": meta.get("config", {}), "metrics": meta.get("metrics", {})},
              resources.default_snapshots())
 
