@@ -11,7 +11,7 @@ import ui.training
 from nn_core import PRESETS
 from nn_core.augment import Augment
 from test_app import button, fresh
-from ui.augment_preview import DRAWS, GAP, N_DIGITS, PER_BAND, SCALE, preview_png
+from ui.augment_preview import BAND_GAP, DRAWS, GAP, N_DIGITS, PER_BAND, SCALE, preview_png
 
 KEYS = ("shift", "rotate", "scale", "elastic", "sigma", "thickness", "dropout")
 
@@ -63,8 +63,8 @@ def test_the_preview_is_the_trainers_augmentation_of_the_first_training_digits(m
     png = preview_png((2.0, 10.0, 0.0, 0.0, 4.0, 0.0), 0)
     img = np.asarray(Image.open(io.BytesIO(png)).convert("L"))
     cell, side = 28 * SCALE + GAP, 28 * SCALE
-    band = (1 + DRAWS) * cell + GAP
-    assert img.shape == (2 * band - 2 * GAP, PER_BAND * cell - GAP) and N_DIGITS == 2 * PER_BAND
+    band = (1 + DRAWS) * cell - GAP + BAND_GAP
+    assert img.shape == (2 * band - BAND_GAP, PER_BAND * cell - GAP) and N_DIGITS == 2 * PER_BAND
     stored = mnist.x_train[:N_DIGITS]
     drawn = [aug(stored, rng) for rng in [np.random.default_rng([0, 7])] for _ in range(DRAWS)]
     for i in range(N_DIGITS):

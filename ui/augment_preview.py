@@ -21,20 +21,20 @@ from nn_core.augment import Augment
 
 from . import resources, text
 
-N_DIGITS, PER_BAND, DRAWS, SCALE, GAP = 8, 4, 2, 2, 2  # two bands of four: big enough in a narrow column
+N_DIGITS, PER_BAND, DRAWS, SCALE, GAP, BAND_GAP = 8, 4, 2, 2, 2, 14  # two bands of four: big enough in a narrow column
 KEY = "train.preview_draw"  # the draw number (ui/state.py); bumped by the "New draws" button
 
 
 def strip(stored: np.ndarray, drawn: list[np.ndarray]) -> Image.Image:
     """uint8 digits (n, 28, 28) and each draw (n, 784) float in [0, 1] -> one RGB picture,
     white ink on black: the digits in bands of PER_BAND, each band a row as stored and a
-    row per draw, GAP px of white between digits and rows and twice that between bands."""
+    row per draw, GAP px of white between digits and rows, BAND_GAP px between bands."""
     sets = [np.asarray(stored, np.float32).reshape(len(stored), 28, 28) / 255] + \
            [d.reshape(len(stored), 28, 28) for d in drawn]
     n, cell = len(stored), 28 * SCALE + GAP
     bands = -(-n // PER_BAND)
-    band_h = len(sets) * cell + GAP
-    sheet = np.ones((bands * band_h - 2 * GAP, PER_BAND * cell - GAP), np.float32)  # white background
+    band_h = len(sets) * cell - GAP + BAND_GAP
+    sheet = np.ones((bands * band_h - BAND_GAP, PER_BAND * cell - GAP), np.float32)  # white background
     for r, images in enumerate(sets):
         for i, img in enumerate(images):
             b, c = divmod(i, PER_BAND)
