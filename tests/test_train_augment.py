@@ -134,3 +134,14 @@ def test_the_command_line_has_every_setting_with_its_range():
 def test_bad_values_are_refused_with_a_message(bad, match):
     with pytest.raises(ValueError, match=match):
         TrainConfig(**bad)
+
+
+def test_the_run_time_estimate_counts_augmentation_and_dropout():
+    from nn_core.estimate import run_seconds
+    base = PRESETS["augmented"].config
+    off = base.replace(shift=0.0, rotate=0.0, scale=0.0, elastic=0.0)
+    t_on, t_off = run_seconds(base, 55_000), run_seconds(off, 55_000)
+    assert 1.1 < t_on / t_off < 1.6  # measured: 1.33-1.44 (benchmarks/README.md)
+    assert run_seconds(off.replace(thickness=0.3), 55_000) > t_off
+    assert run_seconds(off.replace(dropout=0.2), 55_000) > t_off
+    assert run_seconds(off.replace(elastic_sigma=8.0), 55_000) == t_off  # sigma alone distorts nothing
