@@ -1,6 +1,6 @@
 """Benchmark: a preset trained by the command line, as a user runs it, several times.
 
-    python benchmarks/bench_preset.py augmented --runs 3 [--threads 2] [--target 0.987 --seconds 60]
+    python benchmarks/bench_preset.py augmented --runs 3 [--threads 2] [--target 0.987 --seconds 60] [CLI options]
 
 Each run is `python -m nn_core train --preset NAME --json` in a fresh process. Per run it
 prints the CLI's own `train_seconds` (wall time inside training) and test accuracy, the
@@ -49,14 +49,13 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=0, help="BLAS threads (0: the CLI's default, all cores)")
     ap.add_argument("--target", type=float, default=0.987, help="test accuracy to reach")
     ap.add_argument("--seconds", type=float, default=60.0, help="within this many seconds of training")
-    ap.add_argument("extra", nargs="*", help="more CLI options, after --")
-    args = ap.parse_args()
+    args, extra = ap.parse_known_args()  # any other option goes to the CLI, e.g. --epochs 10 --rotate 10
     threads = args.threads or os.cpu_count()
     print(f"{time.strftime('%Y-%m-%d %H:%M')} · {platform.machine()} · {os.cpu_count()} cores · "
-          f"Python {platform.python_version()} · preset {args.preset} · {threads} BLAS thread(s)")
+          f"Python {platform.python_version()} · preset {args.preset} {' '.join(extra)} · {threads} BLAS thread(s)")
     print(f"{'run':>3s} {'train s':>8s} {'CPU s':>7s} {'process s':>9s} {'test acc':>8s} {'val acc':>8s} {'load':>11s}")
     for i in range(args.runs):
-        r = one_run(args.preset, args.threads or None, args.extra)
+        r = one_run(args.preset, args.threads or None, extra)
         met = r["test_accuracy"] >= args.target and r["train_seconds"] <= args.seconds
         print(f"{i + 1:3d} {r['train_seconds']:8.1f} {r['cpu_seconds']:7.1f} {r['process_seconds']:9.1f} "
               f"{r['test_accuracy']:8.4f} {r['val_accuracy']:8.4f} {r['load_before']:5.2f}->{r['load_after']:<5.2f}"

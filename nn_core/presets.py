@@ -34,7 +34,7 @@ PRESETS: dict[str, Preset] = {p.name: p for p in [
     Preset("augmented", "Augmented, within a minute",
            "best's network, trained on distorted copies of the digits: every batch shifted by up to 2 pixels, "
            "turned by up to 10°, zoomed by up to 10 % and bent elastically by 1 pixel; Adam with cosine decay, "
-           "batch 256, 12 epochs: about 99.0 % test accuracy in about a minute.",
+           "batch 256, 12 epochs: about 99.0 % test accuracy (98.95 %) in under a minute of one core.",
            TrainConfig(hidden=(512, 256), optimizer="adam", lr=3e-3, schedule="cosine", l2=1e-5,
                        batch_size=256, epochs=12, shift=2, rotate=10, scale=0.1, elastic=1)),
     Preset("numpy-ai-32", "MNIST AI using NumPy (784-32-10)",
