@@ -4,7 +4,8 @@ The network (model.py), its activations and softmax steps (activations.py), the 
 (losses.py), scoring a labelled set (evaluate.py), the confusion matrix (metrics.py),
 optimizers (optimizers.py), a resumable trainer (trainer.py) and what it records
 (history.py), hyperparameters (config.py, with their specs in fields.py) and presets
-(presets.py), a run-time estimate (estimate.py), data loading (data.py), drawing
+(presets.py), a run-time estimate (estimate.py), data loading (data.py), augmentation of
+training batches (augment.py, on warp.py's batch-wide image operations), drawing
 preprocessing (preprocess.py), input gradients and nudging (saliency.py), gradient
 checking (gradcheck.py), edited copies of a network (edit.py), fixed perturbations of
 digits (perturb.py), answering only when sure (selective.py), PCA maps of each layer

@@ -16,13 +16,23 @@ from dataclasses import dataclass
 from typing import Any
 
 from .activations import ACTIVATIONS
+from .augment import LIMITS as AUGMENT_LIMITS
+from .augment import Augment
 from .fields import Spec, param, show
 from .model import INITS
 from .optimizers import OPTIMIZERS, SCHEDULES
 
 N_INPUTS, N_CLASSES = 784, 10
 
-LR_STEPS = (0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)
+LR_STEPS = (0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.003, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)
+
+
+def _aug(name: str, help: str, label: str, steps: tuple, link: str = "") -> Spec:
+    """The spec of one augmentation strength: its range is augment.py's, 0 (if allowed) is off."""
+    lo, hi = AUGMENT_LIMITS[name]
+    return Spec("float", help + " A new draw for every image of every batch; validation and test images are "
+                "never changed.", label=label, lo=lo, hi=hi, widget="steps", steps=steps,
+                zero="off" if lo == 0 else "", link=link or name, group="augment", half=True)
 
 
 class ConfigError(ValueError):
@@ -93,6 +103,37 @@ class TrainConfig:
     seed: int = param(0, Spec(
         "int", "Fixes the initial weights and the order of the batches: same seed, same run.",
         label="Seed", lo=0, hi=2**32 - 1, widget="number", link="seed"))
+    # --- augmentation (augment.py) and dropout (model.py): all off by default, so a config
+    # without them trains exactly as before they existed. Only training batches change.
+    # random shift per axis, in pixels; drawings are rarely centred to the pixel
+    shift: float = param(0.0, _aug("shift", "Moves each training image by a random amount of up to this many "
+                                   "pixels, across and down.", "Shift (px)", (0, 1, 2, 3, 4)))
+    # random rotation about the middle, in degrees; people slant their digits
+    rotate: float = param(0.0, _aug("rotate", "Turns each training image by a random angle of up to ± this many "
+                                    "degrees about the middle.", "Rotation (°)", (0, 5, 10, 15, 20, 30)))
+    # random zoom between 1 - scale and 1 + scale; digits come in different sizes
+    scale: float = param(0.0, _aug("scale", "Zooms each training image by a random factor between 1 − s and "
+                                   "1 + s (0.1: up to 10 % smaller or larger).", "Zoom ± s",
+                                   (0, 0.05, 0.1, 0.15, 0.2, 0.3)))
+    # RMS of a smooth random displacement field, in pixels (Simard et al. 2003); wobbly strokes
+    elastic: float = param(0.0, _aug("elastic", "Bends the strokes: every pixel moves along a smooth random field "
+                                     "with this root-mean-square displacement in pixels (Simard et al. 2003).",
+                                     "Elastic (px)", (0, 0.5, 0.7, 1, 1.5, 2, 3)))
+    # how far the elastic field stays coherent; only matters when elastic > 0
+    elastic_sigma: float = param(4.0, _aug("elastic_sigma", "Width of the smoothing of the elastic field: pixels "
+                                           "closer than about σ move together. Large σ: gentle bends; small σ: "
+                                           "wobbly strokes. Only used when elastic distortion is on.",
+                                           "Elastic σ (px)", (2, 3, 4, 5, 6, 8), link="sigma"))
+    # fraction of a 1-pixel dilation (thicker) or erosion (thinner); brushes differ
+    thickness: float = param(0.0, _aug("thickness", "Makes each training image's strokes randomly thicker or "
+                                       "thinner, by up to this fraction of one pixel on each side.",
+                                       "Thickness", (0, 0.1, 0.2, 0.3, 0.5, 1)))
+    # p of inverted dropout on every hidden layer during training; fights co-adapted units
+    dropout: float = param(0.0, Spec(
+        "float", "While training, each hidden unit is switched off with probability p for each image, and the "
+        "others are scaled by 1/(1 − p); at test time every unit works. Makes units useful on their own.",
+        label="Dropout p", lo=0, hi=1, hi_open=True, widget="steps", steps=(0, 0.1, 0.2, 0.3, 0.5), zero="off",
+        link="dropout", group="augment", half=True))
     # parameter copies kept for scrubbing back through training (the dashboard sets it from its memory budget)
     max_snapshots: int = param(24, Spec(
         "int", "Parameter snapshots kept for scrubbing back through training.", lo=2, hi=1000))
@@ -110,6 +151,11 @@ class TrainConfig:
     @property
     def layer_sizes(self) -> tuple[int, ...]:
         return (N_INPUTS, *self.hidden, N_CLASSES)
+
+    @property
+    def augment(self) -> Augment:
+        """The random distortions of a training batch (augment.py); inactive when all are 0."""
+        return Augment(self.shift, self.rotate, self.scale, self.elastic, self.elastic_sigma, self.thickness)
 
     def to_dict(self) -> dict:
         d = dataclasses.asdict(self)

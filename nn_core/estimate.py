@@ -1,8 +1,9 @@
 """How long a training run will take, before it starts: a cost model of one step.
 
 The time of a run is, per step, a fixed overhead, the forward and backward passes (their
-matrix products cost about `m x n_weights` multiply-adds), and the update of every
-parameter (more for Adam than for SGD); per epoch, one forward pass over the validation
+matrix products cost about `m x n_weights` multiply-adds), the distortions of each image
+and the dropout masks when they are on, and the update of every parameter (more for Adam
+than for SGD); per epoch, one forward pass over the validation
 images. The constants were fitted on the machine in benchmarks/README.md (single BLAS
 thread); `calibrate()` times a small reference run here and returns how much faster or
 slower this machine is, so one number adapts the model to any server.
@@ -22,6 +23,11 @@ PER_EXAMPLE_WEIGHT = 62e-12    # s per (example x weight): forward + backward pr
 PER_EXAMPLE_UNIT = 4e-9        # s per (example x unit): activations, softmax, masks
 PER_PARAM = {"sgd": 0.5e-9, "momentum": 1.2e-9, "adam": 4.5e-9}  # s per parameter per update
 PER_VAL_EXAMPLE_WEIGHT = 25e-12  # s per (validation image x weight): a forward pass
+# Augmentation and dropout, per training image (bench_augment.py, 1 BLAS thread, 2026-12-01):
+PER_WARPED_IMAGE = 12e-6       # s: shift/rotate/zoom, one bilinear resampling
+PER_ELASTIC_IMAGE = 2.5e-6     # s: its smooth random field
+PER_THICKENED_IMAGE = 9e-6     # s: 3x3 dilation or erosion
+PER_DROPPED_UNIT = 4e-9        # s per (example x hidden unit): drawing and applying the mask
 
 
 def step_seconds(config: TrainConfig, m: int) -> float:
@@ -29,8 +35,12 @@ def step_seconds(config: TrainConfig, m: int) -> float:
     sizes = config.layer_sizes
     weights = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
     params = weights + sum(sizes[1:])
-    return (STEP_OVERHEAD + m * (weights * PER_EXAMPLE_WEIGHT + sum(sizes[1:]) * PER_EXAMPLE_UNIT)
-            + params * PER_PARAM[config.optimizer])
+    per_image = weights * PER_EXAMPLE_WEIGHT + sum(sizes[1:]) * PER_EXAMPLE_UNIT
+    if config.shift or config.rotate or config.scale or config.elastic:
+        per_image += PER_WARPED_IMAGE + (PER_ELASTIC_IMAGE if config.elastic else 0.0)
+    per_image += PER_THICKENED_IMAGE if config.thickness else 0.0
+    per_image += sum(sizes[1:-1]) * PER_DROPPED_UNIT if config.dropout else 0.0
+    return STEP_OVERHEAD + m * per_image + params * PER_PARAM[config.optimizer]
 
 
 def run_seconds(config: TrainConfig, n_available: int, n_val: int = 5000, speed: float = 1.0) -> float:

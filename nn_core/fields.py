@@ -19,6 +19,7 @@ from typing import Any
 
 KINDS = ("int", "float", "choice", "sizes")
 WIDGETS = ("", "number", "steps", "select", "sizes")
+GROUPS = ("", "augment")        # "augment": the dashboard's "Augmentation and dropout" section
 
 _repr = reprlib.Repr()
 _repr.maxstring = _repr.maxother = _repr.maxlong = 40
@@ -52,10 +53,11 @@ class Spec:
     zero: str = ""               # what 0 stands for, when it is special ("full batch", "off", "all")
     link: str = ""               # the URL key ("" = not settable by a link)
     half: bool = False           # the dashboard puts two half-width widgets side by side
+    group: str = ""              # the dashboard's section for it ("" = the main list; see GROUPS)
 
     def __post_init__(self):
-        if self.kind not in KINDS or self.widget not in WIDGETS:
-            raise ValueError(f"bad spec: kind {self.kind!r}, widget {self.widget!r}")
+        if self.kind not in KINDS or self.widget not in WIDGETS or self.group not in GROUPS:
+            raise ValueError(f"bad spec: kind {self.kind!r}, widget {self.widget!r}, group {self.group!r}")
 
     def in_range(self, v: float) -> bool:
         lo_ok = self.lo is None or (v > self.lo if self.lo_open else v >= self.lo)

@@ -8,7 +8,15 @@ every A and Z; `backward` walks the same cache back and returns every dZ, dW, db
 for hidden layers): the gradients of the MEAN cross-entropy over the batch, so the 1/m of
 the textbook formulas lives in dZ[L] = (A[L] - Y) / m.
 This is the only forward pass in the project: training, evaluation and every page use it.
-Leaves out: dropout, batch norm, convolutions.
+
+Dropout (inverted, Srivastava et al. 2014), for training only: `forward(X, dropout=p, rng=...)`
+keeps each hidden unit of each example with probability 1 - p and scales the survivors by
+1 / (1 - p), so that no rescaling is needed at test time:
+    D[l] = (U >= p) / (1 - p),  U ~ U(0, 1) of shape (m, n[l]);      A[l] = g(Z[l]) * D[l]
+The cache then holds each mask D[l], and A[l] is the dropped-out activation the next layer
+saw; `backward` sends the gradient back through the same mask, dZ[l] = dA[l] * D[l] * g'(Z[l]).
+With dropout = 0 (the default) nothing is drawn and every number is as without it.
+Leaves out: dropout on the inputs, batch norm, convolutions.
 """
 from __future__ import annotations
 
@@ -132,13 +140,22 @@ class MLP:
             raise ValueError("X contains NaN or infinite values")
         return X.astype(self.dtype, copy=False)
 
-    def forward(self, X: np.ndarray, check: bool = True) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-        """probs (m, C) and the cache {A0, Z1, A1, ..., ZL, AL}; AL is probs."""
+    def forward(self, X: np.ndarray, check: bool = True, dropout: float = 0.0,
+                rng: np.random.Generator | None = None) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """probs (m, C) and the cache {A0, Z1, A1, ..., ZL, AL}; AL is probs.
+        dropout = p > 0 (training only) also draws a mask D1 .. D(L-1) per hidden layer from rng."""
         A = self.check_input(X) if check else X
+        if dropout:
+            _check_dropout(dropout, rng)
         cache = {"A0": A}
         for l in range(1, self.L + 1):
             Z = A @ self.params[f"W{l}"] + self.params[f"b{l}"]  # (m, n[l-1]) @ (n[l-1], n[l]) -> (m, n[l])
             A = softmax(Z) if l == self.L else self.g.forward(Z)
+            if dropout and l < self.L:  # inverted dropout: keep with probability 1 - p, scale by 1 / (1 - p)
+                D = (rng.random(A.shape, dtype=A.dtype) >= dropout).astype(A.dtype)
+                D *= A.dtype.type(1 / (1 - dropout))
+                A = A * D
+                cache[f"D{l}"] = D
             cache[f"Z{l}"], cache[f"A{l}"] = Z, A
         return A, cache
 
@@ -149,7 +166,7 @@ class MLP:
         dW[l]   = A[l-1].T @ dZ[l]                  (n[l-1], m) @ (m, n[l]) -> (n[l-1], n[l])
         db[l]   = sum over the batch of dZ[l]       (n[l],)
         dA[l-1] = dZ[l] @ W[l].T                    (m, n[l]) @ (n[l], n[l-1]) -> (m, n[l-1])
-        dZ[l-1] = dA[l-1] * g'(Z[l-1])              element-wise
+        dZ[l-1] = dA[l-1] * g'(Z[l-1])              element-wise (times D[l-1] after dropout)
         y: int labels (m,) or one-hot (m, C). check=False skips validating int labels
         (the trainer's labels come from a validated dataset).
         """
@@ -174,7 +191,12 @@ class MLP:
             if l > 1:  # dA0 (the gradient w.r.t. the pixels) is not needed for learning: skip it
                 dA = dZ @ self.params[f"W{l}"].T  # (m, n[l]) @ (n[l], n[l-1]) -> (m, n[l-1])
                 grads[f"dA{l-1}"] = dA
-                dZ = dA * self.g.derivative(cache[f"Z{l-1}"], cache[f"A{l-1}"])
+                D = cache.get(f"D{l-1}")
+                if D is None:
+                    dZ = dA * self.g.derivative(cache[f"Z{l-1}"], cache[f"A{l-1}"])
+                else:  # A = g(Z) * D: through the mask, then g' at the activation before dropout
+                    Z = cache[f"Z{l-1}"]
+                    dZ = (dA * D) * self.g.derivative(Z, self.g.forward(Z))
         return grads
 
     def loss(self, X: np.ndarray, y: np.ndarray) -> float:
@@ -188,3 +210,10 @@ class MLP:
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         return self.predict_proba(X).argmax(axis=1)
+
+
+def _check_dropout(p: float, rng) -> None:
+    if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p < 1:
+        raise ValueError(f"dropout must be a probability in [0, 1), got {p!r}")
+    if not isinstance(rng, np.random.Generator):
+        raise ValueError("dropout needs rng, a numpy.random.Generator (randomness is explicit)")

@@ -10,6 +10,12 @@ There is one gradient path: a batch (a mini-batch, or the whole training set for
 batch descent) is split into chunks of at most CHUNK images, and the gradient of the
 batch's mean loss is sum_chunks (m_chunk / m) x (the chunk's mean-loss gradient). A
 mini-batch is one chunk, so its step is exactly forward, backward, update.
+Augmentation and dropout (config.augment, config.dropout) act on training batches only:
+each chunk's images are distorted afresh (augment.py) and the forward pass drops hidden
+units (model.py), each from a generator of its own seeded by config.seed, so the batch
+order does not depend on them, a run is reproducible, and with both off (the default)
+every number is exactly as without them. The recorded batch loss and accuracy are those
+of the batches as trained on (distorted, with units dropped); validation sees clean images.
 Per step it records loss, batch accuracy, learning rate, training time, the RMS of each
 layer's weights and gradients, and the fraction of dead hidden units, all from arrays the
 step already holds; per epoch the running training loss/accuracy, validation loss/
@@ -56,6 +62,9 @@ class Trainer:
             raise ValueError(f"model expects {self.model.layer_sizes[0]} inputs, images have {self.data.x_train[0].size} pixels")
         self.optimizer = make_optimizer(config.optimizer, config.l2, config.momentum)
         self.rng = np.random.default_rng([config.seed, 1])  # batch order; init uses the model's own seed
+        self._augment = config.augment if config.augment.active else None
+        self._aug_rng = np.random.default_rng([config.seed, 2])   # distortions of each batch
+        self._drop_rng = np.random.default_rng([config.seed, 3])  # dropout masks
         self.n = len(self.data.y_train)
         self.batch_size = self.n if config.batch_size == 0 else min(config.batch_size, self.n)
         self.steps_per_epoch = math.ceil(self.n / self.batch_size)
@@ -146,7 +155,8 @@ class Trainer:
             part = slice(rows.start + i, min(rows.start + i + CHUNK, rows.stop)) if isinstance(rows, slice) \
                 else rows[i:i + CHUNK]
             y = labels[part]
-            probs, cache = model.forward(as_float(x[part], model.dtype), check=False)  # (c, 784) -> (c, C)
+            probs, cache = model.forward(self._inputs(x[part]), check=False, dropout=self.config.dropout,
+                                         rng=self._drop_rng)  # (c, 784) -> (c, C)
             w = len(y) / m
             loss += w * cross_entropy_int(cache[ZL], y, probs)
             correct += int(np.count_nonzero(cache[ZL].argmax(axis=1) == y))  # argmax of the logits = of probs
@@ -162,6 +172,13 @@ class Trainer:
                 grads[k] += w * g[k]
             z_max = [np.maximum(a, b) for a, b in zip(z_max, tops)]
         return loss, correct, grads, z_max, zdz
+
+    def _inputs(self, images: np.ndarray) -> np.ndarray:
+        """uint8 images (c, 28, 28) -> float (c, 784) in [0, 1], distorted when augmenting."""
+        if self._augment is None:
+            return as_float(images, self.model.dtype)
+        X = self._augment(images, self._aug_rng)  # float32 (c, 784)
+        return X if self.model.dtype == X.dtype else X.astype(self.model.dtype)
 
     def _one_step(self) -> None:
         t0 = time.perf_counter()

@@ -92,6 +92,36 @@ def test_the_train_page_on_a_phone(server, browser):
         context.close()
 
 
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
+def test_the_train_page_previews_augmentation_and_updates_it(server, browser, phone):
+    """The augmented preset's link opens the section with its preview picture; switching the
+    distortions off replaces the picture by a note, and the link follows the widgets."""
+    size = {"width": 390, "height": 844} if phone else {"width": 1400, "height": 900}
+    context = browser.new_context(viewport=size, is_mobile=phone, has_touch=phone, device_scale_factor=2 if phone else 1)
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/train?preset=augmented")
+        wait_idle(page)
+        section = page.get_by_test_id("stExpander").filter(has_text="Augmentation and dropout")
+        picture = section.get_by_role("img")
+        picture.wait_for()
+        loaded = picture.evaluate("img => img.complete && img.naturalWidth")
+        box = picture.bounding_box()
+        assert loaded == 4 * 58 - 2 and box["width"] >= 220  # four digits of about 55 px or more
+        section.get_by_text("first eight training images").wait_for()
+        width = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollWidth")
+        assert width <= size["width"] and exceptions(page) == 0
+        screenshot(page, f"train-augmentation-{'phone' if phone else 'desktop'}")
+        page.goto(f"{server}/train?preset=augmented&shift=off&rotate=off&scale=off&elastic=off")
+        wait_idle(page)
+        section = page.get_by_test_id("stExpander").filter(has_text="Augmentation and dropout")
+        section.get_by_text("Augmentation and dropout").click()  # closed: nothing in it is on
+        section.get_by_text("the network trains on the images as stored").wait_for()
+        assert section.get_by_role("img").count() == 0
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("path, title", [("/", "How a neural network learns"), ("/train", "Train a network"),
                                          ("/weights", "What the network learned"),
                                          ("/draw", "Your digit, through the network"),

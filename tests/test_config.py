@@ -17,35 +17,35 @@ from ui.links import read_link, train_keys
 
 
 @dataclass(frozen=True)
-class WithDropout(TrainConfig):
+class WithSmoothing(TrainConfig):
     """A copy of the config with one more hyperparameter, declared the only way there is."""
-    dropout: float = param(0.0, Spec(
-        "float", "Fraction of hidden units switched off at each step.", label="Dropout", lo=0, hi=0.9,
-        widget="steps", steps=(0.0, 0.1, 0.2, 0.5), zero="off", link="dropout"))
+    smoothing: float = param(0.0, Spec(
+        "float", "Fraction of the target probability spread over the other digits.", label="Label smoothing",
+        lo=0, hi=0.9, widget="steps", steps=(0.0, 0.1, 0.2, 0.5), zero="off", link="smoothing"))
 
 
 def test_a_new_field_appears_in_the_command_line_the_widgets_and_the_link():
-    parser = build_parser(WithDropout)
-    config = config_from(parser.parse_args(["train", "--preset", "best", "--dropout", "0.2", "--epochs", "3"]),
-                         WithDropout)
-    assert isinstance(config, WithDropout) and config.dropout == 0.2
+    parser = build_parser(WithSmoothing)
+    config = config_from(parser.parse_args(["train", "--preset", "best", "--smoothing", "0.2", "--epochs", "3"]),
+                         WithSmoothing)
+    assert isinstance(config, WithSmoothing) and config.smoothing == 0.2
     assert config.epochs == 3 and config.hidden == (512, 256)  # the preset's, and the option's
     train = next(a for a in parser._actions if a.dest == "command").choices["train"]
-    assert "Fraction of hidden units switched off" in train.format_help()
-    with pytest.raises(UsageError, match="dropout must be in"):
-        parser.parse_args(["train", "--dropout", "2"])
-    assert "--dropout" not in build_parser().format_help() + next(
+    assert "Fraction of the target probability" in train.format_help()
+    with pytest.raises(UsageError, match="smoothing must be in"):
+        parser.parse_args(["train", "--smoothing", "2"])
+    assert "--smoothing" not in build_parser().format_help() + next(
         a for a in build_parser()._actions if a.dest == "command").choices["train"].format_help()
 
-    assert [c.label for c in controls(Limits(), WithDropout)][-1] == "Dropout"
-    keys = train_keys(WithDropout)
-    reading = read_link({"dropout": ["0.3"], "lr": ["1e-3"]}, Limits(), keys)
-    assert reading.values["dropout"] == 0.2 and reading.values["lr"] == 0.001
-    assert reading.notes == ["The link's dropout=`0.3` is not one of the values offered: using 0.2, the nearest "
+    assert [c.label for c in controls(Limits(), WithSmoothing)][-1] == "Label smoothing"
+    keys = train_keys(WithSmoothing)
+    reading = read_link({"smoothing": ["0.3"], "lr": ["1e-3"]}, Limits(), keys)
+    assert reading.values["smoothing"] == 0.2 and reading.values["lr"] == 0.001
+    assert reading.notes == ["The link's smoothing=`0.3` is not one of the values offered: using 0.2, the nearest "
                              "allowed value."]
-    assert read_link({"dropout": ["off"]}, Limits(), keys).values["dropout"] == 0.0
-    assert "dropout" in read_link({"dropout": ["0.5"]}, Limits()).notes[0]  # unknown to the real config
-    assert WithDropout.from_dict(config.to_dict()) == config
+    assert read_link({"smoothing": ["off"]}, Limits(), keys).values["smoothing"] == 0.0
+    assert "smoothing" in read_link({"smoothing": ["0.5"]}, Limits()).notes[0]  # unknown to the real config
+    assert WithSmoothing.from_dict(config.to_dict()) == config
 
 
 def test_every_field_has_a_spec_with_help_and_its_default_is_valid():

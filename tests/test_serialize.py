@@ -55,7 +55,8 @@ def test_pretrained_default_model_ships_and_is_good(mnist):
     model, meta = load_model(ASSETS / "default_model.npz")
     assert model.layer_sizes == (784, 128, 10)
     acc = accuracy(evaluate(model, mnist.x_test, mnist.y_test)[1], mnist.y_test)
-    assert acc >= 0.97
+    # trained with augmentation (README: the command); never below the model it replaced (0.9790)
+    assert acc >= 0.979 and meta["config"]["rotate"] > 0 and meta["config"]["elastic"] > 0
     assert meta["metrics"]["test_accuracy"] == pytest.approx(acc, abs=1e-9)
     assert len(meta["metrics"]["history"]["val_acc"]) == meta["config"]["epochs"]
     assert zipfile.is_zipfile(ASSETS / "default_model.npz")

@@ -7,6 +7,8 @@ such as /train?preset=best&lr=0.01 reproduces a set-up. A link is read once per 
 before any widget exists, by links.py: what it gets wrong is explained, the values go to
 the widgets, and if the link itself needed fixing it is rewritten and the page rerun,
 so a bad value never reaches a widget (Streamlit's number input raises on `inf`).
+The augmentation and dropout settings (their specs' group "augment") sit in an expander
+of their own, with a preview of augmented training digits (augment_preview.py).
 Below the widgets: the run's estimated time, and a warning when it exceeds this server's
 limit per run.
 Leaves out: the Start/Pause/... controls and the training itself (training.py).
@@ -19,7 +21,8 @@ import streamlit as st
 
 from nn_core import PRESETS, TrainConfig
 
-from . import classroom, resources
+from . import classroom, resources, text
+from .augment_preview import show_preview
 from .controls import Control, config_from_widgets, controls, widget_values
 from .estimate import estimate_note
 from .links import read_link
@@ -93,21 +96,33 @@ def hyperparameter_widgets() -> TrainConfig | None:
         preset = PRESETS[st.session_state["preset"]]
     st.caption(preset.description)
     defaults = widget_values(PRESETS[DEFAULT_PRESET].config, limits)  # a widget's default stays out of the URL
-    row: list = []
-    for c in controls(limits):
-        if c.key in fixed:  # a class link's setting: no widget, the teacher's value
-            continue
-        if c.spec.half:  # two half-width widgets share a row
-            row = row or list(st.columns(2))
-            _widget(c, defaults[c.key], row.pop(0))
-        else:
-            row = []
-            _widget(c, defaults[c.key], st)
+    _widgets([c for c in controls(limits) if not c.spec.group and c.key not in fixed], defaults, st)
+    group = [c for c in controls(limits) if c.spec.group == "augment" and c.key not in fixed]  # fixed: a class link's
+    # open when any of its settings is on (a preset or link that augments), so nothing set is hidden
+    section = st.expander("Augmentation and dropout", icon=":material/auto_awesome_motion:",
+                          expanded=any(st.session_state.get(c.key, defaults[c.key]) != defaults[c.key] for c in group))
+    with section:
+        st.caption(text.section("train", "Augmentation"))
+        _widgets(group, defaults, section)
     try:
         config = config_from_widgets({c.key: fixed[c.key] if c.key in fixed else st.session_state[c.key]
                                       for c in controls(limits)}, preset.config, limits)
     except ValueError as e:
         st.error(str(e))
         return None
+    with section:
+        show_preview(config)
     estimate_note(config, limits)
     return config
+
+
+def _widgets(group: list[Control], defaults: dict[str, Any], container) -> None:
+    """The group's widgets in order; two half-width ones share a row."""
+    row: list = []
+    for c in group:
+        if c.spec.half:
+            row = row or list(container.columns(2))
+            _widget(c, defaults[c.key], row.pop(0))
+        else:
+            row = []
+            _widget(c, defaults[c.key], container)

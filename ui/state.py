@@ -18,6 +18,7 @@ train.notice    a success message for the Train page, or None
 train.preset    the preset a run started from, or "custom" if its settings were changed
 session.id      a random id: this session's slot in the server-wide training limit
 train.link_notes messages about settings in the page's link that were clamped or ignored
+train.preview_draw the draw number of the augmentation preview (ui/augment_preview.py)
 train.link_read whether this session's link has been read (once, by ui/settings.py)
 train.lock      held while a chunk trains or a run is replaced (reruns of a session can overlap)
 upload.error, upload.ok   the outcome of the last model upload
@@ -74,6 +75,7 @@ DEFAULTS = {  # a value, or a factory called once per session (each session its 
     "train.preset": "custom",
     "train.lock": threading.Lock,
     "train.link_notes": list,   # messages about settings in the link that were changed or ignored
+    "train.preview_draw": 0,    # bumped by the preview's "New draws" button
     "train.link_read": False,   # the link is read once per session, before the Train page's widgets
     "upload.error": None,
     "upload.ok": None,
@@ -136,7 +138,7 @@ def _publish(model: MLP, info: dict, snapshots: list, undo: list | None = None) 
 
 def use_default_model() -> None:
     model, meta = resources.default_model()
-    _publish(model, {"name": "Pretrained (fast preset)", "source": "assets/default_model.npz",
+    _publish(model, {"name": "Pretrained (fast preset, augmented)", "source": "assets/default_model.npz",
                      "config": meta.get("config", {}), "metrics": meta.get("metrics", {})},
              resources.default_snapshots())
 
