@@ -3,7 +3,7 @@ import numpy as np
 import streamlit as st
 
 from nn_core import MLP
-from ui import charts, nav, pictures, readout, state, text, thin
+from ui import charts, nav, pictures, readout, state, text, thin, unitview
 
 model, snaps = state.model(), state.snapshots()
 
@@ -32,6 +32,17 @@ cols = int(np.ceil(np.sqrt(len(units) * 1.6)))  # a wide mosaic, like the screen
 st.html(pictures.mosaic(W1[:, units], cols, zmax, first_unit=units.start, width=min(1100, 87 * cols))
         + pictures.colorbar(zmax, "weight W1"))
 st.caption(text.fill("weights", "Templates", zmax=zmax))
+dead = unitview.dead_on_sample(params, model.activation)
+if dead is not None:
+    shown = ", ".join(map(str, dead[:40])) + (f" and {len(dead) - 40} more" if len(dead) > 40 else "")
+    st.markdown(text.fill("weights", "Dead", count=len(dead), n=W1.shape[1], label=label, units=shown)
+                if len(dead) else text.fill("weights", "None dead", n=W1.shape[1], label=label))
+c1, c2 = st.columns([1, 2], vertical_alignment="bottom")
+unit = c1.number_input("Unit", 0, W1.shape[1] - 1, step=1, key="weights.unit",
+                       help=f"A first-layer unit, 0 to {W1.shape[1] - 1} (the read-out names the unit under the pointer).")
+c2.button(f"Open unit {unit} in the Units explorer", key="weights.open_unit", icon=":material/open_in_new:",
+          on_click=unitview.open_unit, args=(1, unit),
+          help="Its weights, the test images that excite it most, its activation by digit and its outgoing weights.")
 readout.enable()  # hovering or tapping a template names its unit and pixel
 
 if model.L > 1:

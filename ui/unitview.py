@@ -13,7 +13,7 @@ import streamlit as st
 from nn_core import MLP
 from nn_core.unitstats import LayerStats, unit_stats
 
-from . import resources
+from . import resources, state
 from .samples import test_sample
 
 TOP = 12  # test images kept per unit, most exciting first
@@ -50,3 +50,18 @@ def verdict(activation: str, flat: float) -> tuple[str, str]:
 def dead_units(st_layer: LayerStats) -> np.ndarray:
     """Units flat on every test image."""
     return np.flatnonzero(st_layer.flat >= 1.0)
+
+
+def dead_on_sample(params: dict, activation: str) -> np.ndarray | None:
+    """First-layer units whose ReLU gives 0 on every image of the fixed 2,000-image test
+    sample, for these weights (a snapshot's too); None for activations that cannot die."""
+    if activation != "relu":
+        return None
+    Z1 = test_sample().X @ params["W1"] + params["b1"]  # (2000, 784) @ (784, n1) -> (2000, n1)
+    return np.flatnonzero(Z1.max(axis=0) <= 0)
+
+
+def open_unit(layer: int, unit: int) -> None:
+    """on_click: show this unit on the Units page (from any page that shows units)."""
+    st.session_state["units.layer"], st.session_state["units.unit"] = int(layer), int(unit)
+    state.request_page("app_pages/units.py")

@@ -1,0 +1,31 @@
+"""Weights: dead first-layer units are named, and any unit opens in the Units explorer."""
+import numpy as np
+
+from test_app import fresh
+from ui import unitview
+from ui import samples
+
+
+def test_dead_units_are_those_silent_on_the_whole_sample():
+    from ui import resources
+    model, _ = resources.default_model()
+    params = {k: v.copy() for k, v in model.params.items()}
+    params["b1"][[3, 7]] = -1e3                       # two units pushed below zero for every image
+    dead = unitview.dead_on_sample(params, "relu")
+    Z1 = samples.test_sample().X @ params["W1"] + params["b1"]
+    assert {3, 7} <= set(dead) and all((Z1[:, j] <= 0).all() for j in dead)
+    assert all((Z1[:, j] > 0).any() for j in set(range(Z1.shape[1])) - set(dead))
+    assert unitview.dead_on_sample(params, "sigmoid") is None
+
+
+def test_the_weights_page_names_dead_units_and_opens_one_in_the_explorer():
+    at = fresh()
+    at.switch_page("app_pages/weights.py").run()
+    assert not at.exception
+    assert any("Dead units" in m.value or "No dead units" in m.value for m in at.markdown)
+    at.number_input(key="weights.unit").set_value(17).run()
+    next(b for b in at.button if b.key == "weights.open_unit").click().run()
+    assert not at.exception
+    assert at.session_state["units.unit"] == 17 and at.session_state["units.layer"] == 1
+    assert any("One unit at a time" in t.value for t in at.title)
+    assert at.number_input(key="units.unit").value == 17
