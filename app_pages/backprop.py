@@ -6,7 +6,7 @@ ui/lesson/; this page wires them in lesson order."""
 import numpy as np
 import streamlit as st
 
-from ui import nav, questions, state, text
+from ui import nav, questions, state, text, unitview
 from ui.lesson import batch, chain, checks, equations_view, gradcheck, pixels, step, style, unit, update
 from ui.lesson import example as lesson
 from ui.lesson import focus as focusing
@@ -58,6 +58,10 @@ with st.container(key="backprop.view.chain"):
         if L > 1:
             chain.units_chart(cache, grads, focus)
             unit.card(model, cache, grads, focus)
+            st.button(f"Open unit {focus.unit} in the Units explorer", key="backprop.open_unit",
+                      icon=":material/open_in_new:", on_click=unitview.open_unit, args=(1, focus.unit),
+                      help="Its weights, the test images that excite it most, its activation by digit, "
+                           "its outgoing weights.")
 
 with st.container(key="backprop.view.equations"):
     st.header("5. Every equation, with its numbers")

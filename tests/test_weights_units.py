@@ -29,3 +29,19 @@ def test_the_weights_page_names_dead_units_and_opens_one_in_the_explorer():
     assert at.session_state["units.unit"] == 17 and at.session_state["units.layer"] == 1
     assert any("One unit at a time" in t.value for t in at.title)
     assert at.number_input(key="units.unit").value == 17
+
+
+def test_draw_and_backprop_open_their_unit_in_the_explorer():
+    at = fresh()
+    at.switch_page("app_pages/draw.py").run()
+    at.segmented_control(key="draw.source").set_value("test").run()
+    top = next(b for b in at.button if b.key == "draw.open_unit")
+    j = int(top.label.split()[2].rstrip(","))
+    top.click().run()
+    assert not at.exception and at.session_state["units.unit"] == j
+    assert any("One unit at a time" in t.value for t in at.title)
+    at.switch_page("app_pages/backprop.py").run()
+    b = next(b for b in at.button if b.key == "backprop.open_unit")
+    j = int(b.label.split()[2])
+    b.click().run()
+    assert not at.exception and at.session_state["units.unit"] == j and at.number_input(key="units.unit").value == j

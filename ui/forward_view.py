@@ -16,7 +16,7 @@ import streamlit as st
 
 from nn_core import MLP, softmax_steps
 
-from . import pictures, text
+from . import pictures, text, unitview
 from .charts import svg
 
 TOP_UNITS = 8
@@ -124,6 +124,10 @@ def _top_units(model: MLP, cache: dict[str, np.ndarray], top: np.ndarray) -> Non
     st.markdown(f"**The {len(top)} most active units: template (top), template × your pixels (bottom)**")
     html(f'<div class="nn-units">{"".join(cards)}</div>' + pictures.colorbar(zmax, "weight (× pixel)", width=280))
     st.caption(text.section("draw", "Templates"))
+    if st.button(f"Open unit {int(top[0])}, the most active, in the Units explorer", key="draw.open_unit",
+                 icon=":material/open_in_new:", on_click=unitview.open_unit, args=(1, int(top[0])),
+                 help="Its weights, the test images that excite it most, its activation by digit, its outgoing weights."):
+        st.rerun(scope="app")  # from the drawing's fragment: the page switch happens in a full run
 
 
 def _output_layer(model: MLP, cache: dict[str, np.ndarray]) -> None:
