@@ -18,11 +18,12 @@ state.init()
 classroom.read_once()  # a teacher's class link: fixed settings, projector mode
 projector.read_once()
 
-page = st.navigation(nav.pages())  # in the lesson's order (ui/nav.py)
+page = st.navigation(nav.pages(), expanded=nav.SHOWN)  # in the lesson's order (ui/nav.py); the rest behind View more
 state.follow_page_request()  # a page a button's callback asked for (e.g. the Evaluate gallery's "Draw")
 # Contrast, focus rings, the phone layout (assets/app.css). After the page switch above: an element
 # sent before st.switch_page made the new page lose the test image it was asked to show.
 style.apply()
+projector.styles()  # larger text for a projector, when switched on (the switch is at each page's foot)
 
 
 @st.fragment(run_every=training.TICK_SECONDS if state.running() else
@@ -36,6 +37,5 @@ with st.sidebar:
     sidebar.current_model()
     training_fragment()
     sidebar.class_lesson()
-    projector.switch()
 
 page.run()

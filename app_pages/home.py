@@ -54,3 +54,5 @@ with right:
 st.header("The lesson, page by page")
 text.show("home", "Lesson")
 nav.every_page()
+
+nav.next_page("app_pages/home.py")

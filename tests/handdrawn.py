@@ -87,11 +87,13 @@ def canvas_pixels(page) -> np.ndarray:
 
 
 def input_shown(page) -> np.ndarray | None:
-    """The network input the page shows (step 5: 28x28 drawn 5x larger, nearest neighbour), or None."""
+    """The network input the page shows (step 5: its 28x28 PNG, possibly enlarged by nearest neighbour), or None."""
     imgs = page.locator(".st-key-draw-preprocessing img")
     if imgs.count() < 5:
         return None
-    return decode_png(imgs.nth(4).get_attribute("src"))[2::5, 2::5, 0] / 255
+    img = decode_png(imgs.nth(4).get_attribute("src"))[..., 0]  # 28x28 as sent, or enlarged f times
+    f = max(1, img.shape[0] // 28)
+    return img[f // 2::f, f // 2::f][:28, :28] / 255
 
 
 def settle(page, seconds: float = 30) -> tuple[str | None, np.ndarray] | None:

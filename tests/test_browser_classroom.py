@@ -8,6 +8,7 @@ import re
 import pytest
 
 from browser import exceptions, screenshot, sidebar_step, wait_idle
+from ui import nav
 from test_browser import browser, server  # noqa: F401  (the same server and browser fixtures)
 
 pytestmark = pytest.mark.browser
@@ -27,10 +28,16 @@ def test_the_navigation_follows_the_lesson(server, browser):  # noqa: F811
     page = browser.new_context(**DESKTOP).new_page()
     page.goto(server)
     wait_idle(page)
-    nav = page.get_by_test_id("stSidebarNav").get_by_role("link").all_inner_texts()
-    assert [n.split()[-1] for n in nav] == ["Home", "Draw", "Backprop", "Train", "Weights", "Evaluate"], nav
+    side = page.get_by_test_id("stSidebarNav")
+    shown = [n.split("\n")[-1].strip() for n in side.get_by_role("link").all_inner_texts()]
+    assert shown == ["Home", "Draw", "Backprop", "Train", "Weights", "Evaluate"], shown  # the lesson first
+    side.get_by_role("button", name=re.compile("View 4 more")).click()        # then the pages that look inside
+    side.get_by_role("link", name="Robustness").wait_for()
+    shown = [n.split("\n")[-1].strip() for n in side.get_by_role("link").all_inner_texts()]
+    assert shown == [p.title for p in nav.LESSON], shown
     main = page.get_by_test_id("stMain")
-    assert main.get_by_role("link", name=re.compile(r"(Draw|Backprop|Train|Weights|Evaluate): [A-Z]")).count() == 5  # Home links every page
+    titles = "|".join(re.escape(p.title) for p in nav.LESSON[1:])
+    assert main.get_by_role("link", name=re.compile(rf"({titles}): [A-Z]")).count() == len(nav.LESSON) - 1  # Home links every page
     main.get_by_role("link", name=re.compile(r"Draw: One")).click()
     main.get_by_role("link", name=re.compile("Next: Backprop")).wait_for(timeout=20_000)
     page.context.close()

@@ -91,7 +91,7 @@ def test_projector_mode_from_the_link_and_the_switch():
     at = fresh()
     assert not at.session_state["view.projector"] and not at.get("html") or \
         not any("font-size: 20px" in h.proto.body for h in at.get("html"))
-    at.toggle(key="view.projector").set_value(True).run()
+    at.toggle(key="view.projector_switch").set_value(True).run()
     assert any("font-size: 20px" in h.proto.body for h in at.get("html"))
     lesson = classroom.make_token("fast", {}, True)
     at = fresh({"lesson": lesson})

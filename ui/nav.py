@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from . import text
+from . import projector, text
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,9 @@ LESSON = [
 ]
 
 
+SHOWN = 6  # pages the sidebar lists before "View 4 more": the lesson itself (Home to Evaluate)
+
+
 def pages() -> list:
     """st.Page objects in the lesson's order (Home the default)."""
     return [st.Page(p.script, title=p.title, icon=p.icon, default=not p.url, **({"url_path": p.url} if p.url else {}))
@@ -57,11 +60,14 @@ def every_page() -> None:
 
 
 def next_page(script: str) -> None:
-    """The link to the page after `script` in the lesson (none after the last)."""
+    """Every page's foot: the link to the page after `script` in the lesson (none after the
+    last), and the projector switch (here rather than in the sidebar, whose every control is
+    one more Tab stop before a page's own first control)."""
     i = next(i for i, p in enumerate(LESSON) if p.script == script)
+    st.divider()
     if i + 1 < len(LESSON):
         p = LESSON[i + 1]
-        st.divider()
         st.page_link(p.script, label=f"Next: {p.title}, {text.section('nav', p.teaches + ' title').lower()}",
                      icon=":material/arrow_forward:")
         st.caption(text.section("nav", p.teaches))
+    projector.switch()

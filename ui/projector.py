@@ -1,5 +1,5 @@
 """Projector mode: larger text, darker captions, chart ticks >= 14 px and thicker lines, for
-a classroom's projector. A switch in the sidebar; `?projector=1` in any page's link (or
+a classroom's projector. A switch at the foot of every page (ui/nav.py); `?projector=1` in any page's link (or
 a class link made with it) turns it on for that session.
 Leaves out: the styles themselves (assets/projector.css).
 """
@@ -40,11 +40,21 @@ def read_once() -> None:
         st.session_state["view.projector"] = True
 
 
+def styles() -> None:
+    """The styles, when projector mode is on (app.py, on every run of every page)."""
+    if st.session_state["view.projector"]:
+        st.html(f"<style>{_css()}</style>")
+
+
+def _flip() -> None:
+    st.session_state["view.projector"] = st.session_state["view.projector_switch"]
+
+
 def switch() -> None:
-    """The sidebar's switch, and the styles when it is on."""
-    st.toggle("Projector mode", key="view.projector")
+    """The switch. Its state lives in view.projector, not in the widget's key: a page that stops
+    before its foot would otherwise lose it (Streamlit drops the state of widgets not drawn)."""
+    st.toggle("Projector mode", value=st.session_state["view.projector"], key="view.projector_switch",
+              on_change=_flip)
     # its help as a caption, not a tooltip: a tooltip is one more Tab stop before every page's content
     st.caption("Larger text, darker captions and thicker chart lines, for a projector (or `?projector=1` "
                "at the end of a link).")
-    if st.session_state["view.projector"]:
-        st.html(f"<style>{_css()}</style>")

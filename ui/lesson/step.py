@@ -162,6 +162,7 @@ def _others(before: MLP, after: MLP, x: np.ndarray) -> None:
     for i in near:
         pb, pa, pd = change(P0[i, ys[i]], P1[i, ys[i]], 100, probability=True)
         pic = tables.Html(images.tile(images.ink(Xs[i].reshape(28, 28)), "", f"test image {i}, a {ys[i]}", size=36))
-        rows.append([pic, f"#{i}: {ys[i]}", f"{pb} → {pa}", pd, f"{P0[i].argmax()} → {P1[i].argmax()}"])
+        # before and after on two lines: seven digits each when the change is tiny, too wide for a phone in one
+        rows.append([pic, f"#{i}: {ys[i]}", tables.Html(f"{pb}&nbsp;→<br>{pa}"), pd, f"{P0[i].argmax()} → {P1[i].argmax()}"])
     st.markdown(tables.table(["", "image", "P(label) %", "change", "read as"], rows, align="llrrr",
                              caption="The most similar test images"), unsafe_allow_html=True)
