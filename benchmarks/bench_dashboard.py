@@ -42,7 +42,7 @@ def cold_start(browser) -> tuple[float, float]:
     with streamlit_server() as (url, proc):
         page = browser.new_page(viewport={"width": 1400, "height": 900})
         page.goto(url + "/")
-        page.get_by_text("Where to go next").wait_for(timeout=60_000)
+        page.get_by_text("The lesson, page by page").wait_for(timeout=60_000)
         page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stMain\"] img').length >= 2 && "
                                "[...document.querySelectorAll('[data-testid=\"stMain\"] img')]"
                                ".every(i => i.complete && i.naturalWidth > 0)")
