@@ -5,6 +5,7 @@ import streamlit as st
 
 from nn_core import Edit
 from ui import charts, example, lab, nav, pictures, resources, state, text
+from ui.numbers import percent
 
 TEMPERATURES = [0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0]
 MOST_ACTIVE = 5
@@ -74,9 +75,9 @@ summary.markdown(f"Test accuracy **{base.accuracy:.2%} → {res.accuracy:.2%}**"
 with results:
     st.subheader("Before → after")
     c1, c2 = st.columns(2)
-    c1.metric("Test accuracy after", f"{res.accuracy:.2%}", delta=f"{(res.accuracy - base.accuracy) * 100:+.2f} points",
+    c1.metric("Test accuracy before", f"{base.accuracy:.2%}")
+    c2.metric("Test accuracy after", f"{res.accuracy:.2%}", delta=f"{(res.accuracy - base.accuracy) * 100:+.2f} points",
               help="Change from the model as it was, in percentage points.")
-    c2.metric("Test accuracy before", f"{base.accuracy:.2%}")
     st.caption(text.fill("lab", "Accuracy", n=len(data.y_test)))
     if edit.is_identity:
         st.info(text.section("lab", "Unchanged"), icon=":material/info:")
@@ -88,9 +89,10 @@ with results:
     k0, k1 = int(p_before.argmax()), int(p_after.argmax())
     pic, bars = st.columns([1, 3])
     with pic:
-        st.image(pictures.grey(ex.image, 112), width=112)
+        st.image(pictures.grey(ex.image, 112), width=112,
+                 alt=f"The current example{f', a {ex.label}' if ex.label is not None else ''}")
         truth = f" (it is a {ex.label})" if ex.label is not None else ""
-        st.markdown(f"Reads **{k0}** ({p_before[k0]:.0%}) → **{k1}** ({p_after[k1]:.0%}){truth}")
+        st.markdown(f"Reads **{k0}** ({percent(p_before[k0])}) → **{k1}** ({percent(p_after[k1])}){truth}")
     with bars:
         st.plotly_chart(charts.compare_bars(p_before, p_after, "", "digit", "probability", height=260),
                         key="lab.probs", **charts.PLOT)
