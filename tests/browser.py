@@ -219,3 +219,14 @@ def wait_prediction(page, timeout_ms: int = 20_000) -> str:
     """The predicted digit, once it is on the page (not just the container it will go in)."""
     page.wait_for_selector(PREDICTION, timeout=timeout_ms)
     return shown_prediction(page)
+
+
+def nav_link(page, name: str):
+    """The sidebar's link to a page, after "View N more" if the page is one of those it folds away."""
+    side = page.get_by_test_id("stSidebarNav")
+    link = side.get_by_role("link", name=name, exact=True)
+    more = side.get_by_role("button", name=re.compile(r"View \d+ more"))
+    if not link.count() and more.count():
+        more.first.click()
+        link.wait_for(timeout=10_000)
+    return link

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import base64
 
-from browser import exceptions, wait_idle
+from browser import exceptions, nav_link, wait_idle
 
 UPLOAD = '[data-testid="stFileUploaderDropzoneInput"]'
 TITLES = {"Home": "How a neural network learns", "Train": "Train a network", "Weights": "What the network learned",
@@ -43,7 +43,7 @@ def visit(page, name: str, timeout: float = 60_000) -> None:
     expand = page.get_by_test_id("stExpandSidebarButton")
     if phone and expand.count():
         expand.click()
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name=name, exact=True).click()
+    nav_link(page, name).click()
     page.get_by_test_id("stMain").get_by_text(TITLES[name]).first.wait_for(timeout=timeout)
     wait_idle(page, timeout)
     if name in ("Weights", "Evaluate"):

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from browser import exceptions, screenshot, wait_idle
+from browser import exceptions, nav_link, screenshot, wait_idle
 from test_browser import browser, server  # noqa: F401  (the same server and browser fixtures)
 from test_browser_backprop import SCREENS, TOO_WIDE
 
@@ -119,7 +119,7 @@ def test_the_largest_allowed_model_on_the_inside_pages(browser, server, screen):
             expand = page.get_by_test_id("stExpandSidebarButton")
             if screen == "phone" and expand.count():
                 expand.click()
-            page.get_by_test_id("stSidebarNav").get_by_role("link", name=name, exact=True).click()
+            nav_link(page, name).click()
             page.get_by_test_id("stMain").get_by_text(title).first.wait_for(timeout=60_000)
             page.wait_for_selector('[data-testid="stMain"] .js-plotly-plot', timeout=60_000)
             wait_idle(page, 120_000)
