@@ -17,7 +17,6 @@
 from __future__ import annotations
 
 import argparse
-import base64
 import platform
 import statistics
 import sys
@@ -27,31 +26,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-class Frames:
-    """Bytes received over the page's websocket, counted from CDP events."""
-
-    def __init__(self, page):
-        self.total = 0
-        cdp = page.context.new_cdp_session(page)
-        cdp.send("Network.enable")
-        cdp.on("Network.webSocketFrameReceived", self._frame)
-
-    def _frame(self, event) -> None:
-        r = event["response"]
-        data = r["payloadData"]
-        self.total += len(base64.b64decode(data)) if r.get("opcode") == 2 else len(data.encode())
-
-    def take(self) -> int:
-        n, self.total = self.total, 0
-        return n
-
-
 def browser_part(root: Path) -> list[tuple[str, int, float]]:
     sys.path.insert(0, str(root / "tests"))
     from browser import served_page, wait_idle  # the checkout's own helpers and server
     rows = []
     with served_page() as (url, proc, page):
-        frames = Frames(page)
+        sys.path.append(str(ROOT / "tests"))
+        from browser_hostile import WsMeter  # websocket bytes per interaction, as the browser tests count them
+        frames = WsMeter(page)
 
         def settle(name: str, start: float) -> None:
             page.wait_for_timeout(300)
