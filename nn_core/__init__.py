@@ -4,7 +4,7 @@ The network (model.py), its activations and softmax steps (activations.py), the 
 (losses.py), scoring a labelled set (evaluate.py), the confusion matrix (metrics.py),
 optimizers (optimizers.py), a resumable trainer (trainer.py) and what it records
 (history.py), hyperparameters (config.py, with their specs in fields.py) and presets
-(presets.py), a run-time estimate (estimate.py), data loading (data.py), augmentation of
+(presets.py) and teaching pairs of runs one setting apart (pairs.py), a run-time estimate (estimate.py), data loading (data.py), augmentation of
 training batches (augment.py, on warp.py's batch-wide image operations), drawing
 preprocessing (preprocess.py), input gradients and nudging (saliency.py), gradient
 checking (gradcheck.py), edited copies of a network (edit.py), fixed perturbations of
@@ -28,6 +28,7 @@ from .optimizers import make_optimizer
 from .perturb import Perturbation, perturb
 from .preprocess import prepare_drawing
 from .presets import PRESETS, Preset, get_preset
+from .pairs import PAIRS, Pair
 from .saliency import Nudge, input_gradient, nudge
 from .selective import DONT_KNOW, answers, coverage_curve
 from .serialize import dumps_model, load_model, load_snapshots, save_model, save_snapshots
@@ -42,4 +43,6 @@ __all__ = [
     "rel_error", "save_model", "save_snapshots", "softmax", "softmax_steps", "specs",
     # looking inside: edited copies, perturbations, answering only when sure
     "DONT_KNOW", "Edit", "Perturbation", "answers", "coverage_curve", "edited", "perturb",
+    # comparing runs
+    "PAIRS", "Pair",
 ]

@@ -14,7 +14,7 @@ from conftest import ROOT
 
 PAGES = ["app_pages/home.py", "app_pages/train.py", "app_pages/weights.py", "app_pages/draw.py", "app_pages/backprop.py", "app_pages/evaluate.py",
          "app_pages/lab.py", "app_pages/robust.py", "app_pages/layermap.py",
-         "app_pages/units.py"]
+         "app_pages/units.py", "app_pages/compare.py"]
 
 
 def fresh(query: dict | None = None) -> AppTest:

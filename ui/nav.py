@@ -2,7 +2,7 @@
 
 Home -> Draw (one example, forward) -> Backprop (one example, one step) -> Train (many
 steps) -> Weights -> Evaluate, then the pages that look inside (Layer map, Units, Break it,
-Robustness): a student meets a gradient on one digit before the
+Robustness) and Compare (runs side by side): a student meets a gradient on one digit before the
 dashboard full of them. `pages()` builds the navigation in this order, Home lists every
 page with the one line it teaches, and each page ends with a link to the next.
 Leaves out: what the pages show.
@@ -36,10 +36,11 @@ LESSON = [
     Lesson("app_pages/units.py", "Units", ":material/neurology:", "units", "units"),
     Lesson("app_pages/lab.py", "Break it", ":material/build:", "break", "lab"),
     Lesson("app_pages/robust.py", "Robustness", ":material/shield:", "robustness", "robust"),
+    Lesson("app_pages/compare.py", "Compare", ":material/compare_arrows:", "compare", "compare"),
 ]
 
 
-SHOWN = 6  # pages the sidebar lists before "View 4 more": the lesson itself (Home to Evaluate)
+SHOWN = 6  # pages the sidebar lists before "View 5 more": the lesson itself (Home to Evaluate)
 
 
 def pages() -> list:

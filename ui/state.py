@@ -26,11 +26,13 @@ example.*       the digit shown on Draw and Backprop (ui/example.py)
 nav.goto        a page a callback asked for; app.py switches to it on the next run
 draw.*, backprop.*, eval.*, weights.*, train.chart.*   each page's own widgets and state
 lab.*, robust.*, layermap.*, units.*  the pages that look inside (lab.result: ui/lab.py)
+runs.kept, runs.next_id  the ended runs kept for the Compare page (ui/runs.py)
 
 Pages write only their own keys. What several pages share changes only here (a new model:
 `use_default_model`, `adopt_trained`, `adopt_uploaded`; a step on some examples:
 `apply_step`, `undo_step`; a page switch asked for in a callback: `request_page`), in
-ui/example.py (the example shown) and ui/scores.py (the test-set scores).
+ui/example.py (the example shown), ui/scores.py (the test-set scores) and ui/runs.py (the
+runs kept to compare).
 Training never replaces model.current until it finishes; then `adopt_trained` does.
 Leaves out: the training controls and tick (ui/training.py).
 """
@@ -89,6 +91,8 @@ DEFAULTS = {  # a value, or a factory called once per session (each session its 
     "example.cases": None,      # instructive test images of one model, for Backprop (ui/example.py)
     "nav.goto": None,           # the page a callback asked for (switched to on the next run)
     "draw.canvas": 0,           # bumped by Clear: a new canvas key is an empty canvas
+    "runs.kept": list,          # ended runs kept to compare (ui/runs.py), oldest first
+    "runs.next_id": 1,
 }
 
 
@@ -179,6 +183,12 @@ def adopt_trained(t: Trainer, name: str) -> None:
                     "val_accuracy": t.history.val_acc[-1] if t.history.val_acc else None,
                     "history": t.history.epoch_summary(), "train_seconds": t.elapsed},
     }, list(t.snapshots))
+
+
+def adopt_kept(model: MLP, name: str, config: dict, val_accuracy: float | None) -> None:
+    """Make a run kept for comparison (ui/runs.py) the one every page shows again."""
+    _publish(model, {"name": name, "source": "a run kept on the Compare page", "config": config,
+                     "metrics": {"val_accuracy": val_accuracy}}, [])
 
 
 def adopt_uploaded(model: MLP, meta: dict, filename: str) -> None:

@@ -21,7 +21,7 @@ import streamlit as st
 from nn_core import PRESETS, Trainer, TrainConfig
 from nn_core.estimate import run_seconds
 
-from . import memory, resources, state
+from . import memory, resources, runs, state
 from .estimate import duration, speed
 from .run import Run, seconds_left
 from .settings import DEFAULT_PRESET, hyperparameter_widgets  # noqa: F401 (the Train page's settings column)
@@ -216,8 +216,10 @@ def tick() -> None:
             f"Training stopped because of an error in the app ({run.why}); the run so far is kept.")
     elif t.status == "diverged":
         st.session_state["train.error"] = t.message
+        runs.keep(t, _run_name(t))  # its curves still teach; the Compare page overlays them
     else:
         state.adopt_trained(t, _run_name(t))
+        runs.keep(t, _run_name(t), model=state.model())  # the published copy: no second one
         val = state.info()["metrics"]["val_accuracy"]
         acc = f"validation accuracy {val:.2%}" if val is not None else "no validation score yet"
         st.session_state["train.notice"] = (

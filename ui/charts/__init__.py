@@ -5,6 +5,7 @@
   bars.py    one bar per unit or digit, panels side by side, before/after, histograms
   images.py  weight templates as one mosaic, matrices, a 28x28 input, the confusion matrix
   inside.py  a curve with its operating point, the hidden-layer map, boxes from percentiles
+  compare.py several kept runs on one chart (accuracy, loss, gradient size per layer)
 
 Palettes are colour-blind safe: Okabe-Ito for lines and bars, and the diverging RdBu
 (red negative, blue positive, white at zero) for weights and gradients, always centred on
@@ -12,12 +13,13 @@ zero and always with a colour bar. Pages use the builders through this package
 (`charts.bars(...)`); which file holds one is an implementation detail.
 Leaves out: static pictures without JavaScript (ui/pictures.py).
 """
+from . import compare
 from .bars import bar_panels, bars, compare_bars, histograms
 from .images import confusion, matrix, pixels, templates
 from .inside import DIGIT_COLORS, layer_map, quantile_boxes, with_point
 from .lines import DEAD_TITLES, curves, downsample, ema, epoch_history, training_curves
 from .spec import DIVERGING, GREYS, NEG, OKABE_ITO, PLOT, POS, SEQUENTIAL
 
-__all__ = ["DEAD_TITLES", "DIGIT_COLORS", "DIVERGING", "GREYS", "NEG", "OKABE_ITO", "PLOT", "POS", "SEQUENTIAL", "bar_panels",
+__all__ = ["DEAD_TITLES", "compare", "DIGIT_COLORS", "DIVERGING", "GREYS", "NEG", "OKABE_ITO", "PLOT", "POS", "SEQUENTIAL", "bar_panels",
            "bars", "compare_bars", "confusion", "curves", "downsample", "ema", "epoch_history", "histograms",
            "layer_map", "matrix", "pixels", "quantile_boxes", "templates", "training_curves", "with_point"]

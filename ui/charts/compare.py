@@ -1,0 +1,54 @@
+"""Several runs on one chart: validation accuracy, training loss, gradient size per layer.
+
+Each run keeps one colour (Okabe-Ito, in the order given) and one marker symbol on every
+chart, so a run is recognisable without colour too.
+Leaves out: what a run records (ui/runs.py).
+"""
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from .spec import OKABE_ITO, axes, base_layout, figure
+
+SYMBOLS = ["circle", "square", "diamond", "triangle-up", "x", "star"]
+
+
+def run_color(i: int) -> str:
+    return OKABE_ITO[i % len(OKABE_ITO)]
+
+
+def _style(i: int) -> dict:
+    return {"line": {"color": run_color(i), "width": 2.5}, "marker": {"symbol": SYMBOLS[i % len(SYMBOLS)], "size": 9}}
+
+
+def accuracy(runs: list, height: int = 320) -> go.Figure:
+    """Validation accuracy after each epoch, one line per run (runs: ui/runs.KeptRun)."""
+    data = [{"type": "scatter", "x": np.arange(1, len(r.val_acc) + 1), "y": np.asarray(r.val_acc, np.float32),
+             "name": r.name, "mode": "lines+markers", "hovertemplate": "epoch %{x}: %{y:.2%}<extra>" + r.name + "</extra>",
+             **_style(i)} for i, r in enumerate(runs)]
+    layout = axes(base_layout("Validation accuracy after each epoch", height + 40, hovermode="closest"),
+                  "epoch", "fraction correct", live=False, range=[0, 1])
+    layout["xaxis"]["dtick"] = 1
+    return figure(data, layout)
+
+
+def loss(runs: list, height: int = 320) -> go.Figure:
+    """Training loss J against the epoch (smoothed), one line per run, on a log scale."""
+    data = [{"type": "scatter", "x": r.loss_x, "y": r.loss, "name": r.name, "mode": "lines",
+             "hovertemplate": "epoch %{x:.2f}: J = %{y:.3g}<extra>" + r.name + "</extra>", **_style(i)}
+            for i, r in enumerate(runs)]
+    layout = axes(base_layout("Training loss J (smoothed)", height + 40, hovermode="closest"),
+                  "epoch", "J", live=False, type="log", dtick=1)
+    return figure(data, layout)
+
+
+def gradients(runs: list, height: int = 320) -> go.Figure:
+    """The median RMS of each weight gradient dW[l] over a run, one bar per layer and run (log scale)."""
+    data = [{"type": "bar", "x": [f"dW{k[1:]}" for k in r.grad_rms], "y": list(r.grad_rms.values()), "name": r.name,
+             "marker": {"color": run_color(i), "pattern": {"shape": ["", "/", ".", "x", "-", "+"][i % 6]}},
+             "hovertemplate": "%{x}: RMS %{y:.3g}<extra>" + r.name + "</extra>"} for i, r in enumerate(runs)]
+    layout = axes(base_layout("Gradient size per layer (median RMS over the run)", height + 40, barmode="group"),
+                  "weight gradient, input side first", "√mean(dW²)", live=False, type="log", dtick=1)
+    layout["xaxis"]["type"] = "category"
+    return figure(data, layout)
