@@ -66,15 +66,12 @@ if not shown:
     st.info("Pick at least one run to see its curves.", icon=":material/info:")
 else:
     differ = [k for k in FIELDS if k != "max_snapshots" and len({str(getattr(r.config, k)) for r in shown}) > 1]
-    rows = {"run": [run_name(r.id) for r in shown]}
-    for k in differ:
-        rows[FIELDS[k].label or k] = [str(getattr(r.config, k)) for r in shown]
-    rows["validation accuracy"] = [percent(r.final_val_acc) if r.final_val_acc is not None else "no epoch ended"
-                                   for r in shown]
-    rows["steps"] = [f"{r.steps:,}" for r in shown]
-    rows["training time"] = [f"{r.seconds:.1f} s" for r in shown]
-    rows["ended"] = ["finished" if r.status == "done" else r.status for r in shown]
-    st.table(rows)
+    header = ["Run", *(FIELDS[k].label or k for k in differ), "Validation accuracy", "Steps, time", "Ended"]
+    rows = [[run_name(r.id), *(str(getattr(r.config, k)) for k in differ),
+             percent(r.final_val_acc) if r.final_val_acc is not None else "no epoch ended",
+             f"{r.steps:,} in {r.seconds:.1f} s", "finished" if r.status == "done" else r.status] for r in shown]
+    forward_view.html(f'<div class="nn-run-table">{svg.table("The runs on the charts", header, rows, hidden=False)}'
+                      "</div>")  # run names are ours (presets, pairs), never user text
     st.caption(text.section("compare", "Runs") + (" Every setting is the same in these runs." if len(shown) > 1
                                                   and not differ else ""))
     for r in shown:
@@ -130,8 +127,9 @@ with words:
     st.markdown(f"{ex.name.capitalize()}: " + " · ".join(reads) + "." + truth)
     st.page_link("app_pages/draw.py", label="Draw another digit, or pick a test image", icon=":material/draw:")
 st.plotly_chart(charts.compare_bars(probs[0], probs[1], "Probability of each digit", "digit", "probability",
-                                    names=("A", "B"), height=260), key="compare.chart.probs", **charts.PLOT)
-st.caption(text.section("compare", "Side by side probabilities") + " A is orange, B blue.")
+                                    names=("A", "B"), height=260, colors=(charts.OKABE_ITO[0], charts.OKABE_ITO[1])),
+                key="compare.chart.probs", **charts.PLOT)
+st.caption(text.section("compare", "Side by side probabilities") + " A is blue, B orange (hatched).")
 for i, col in enumerate(st.columns(2)):
     m, cache = models[i], passes[i][1]
     with col:

@@ -56,7 +56,8 @@ else:
     mean, mix, members = st.columns([1, 2, 2])
     with mean:
         st.image(pictures.grey(sample.X[rows].mean(axis=0).reshape(28, 28), 140), width=140,
-                 caption=f"average of {len(rows):,} images")
+                 caption=f"average of {len(rows):,} images",
+                 alt=f"The average image of the {len(rows):,} selected test images")
     with mix:
         counts = np.bincount(sample.y[rows], minlength=10)
         st.plotly_chart(charts.bars(counts, "", "true digit", "images selected", labels=[str(d) for d in range(10)],
@@ -65,6 +66,7 @@ else:
         few = rows[np.linspace(0, len(rows) - 1, min(12, len(rows))).astype(int)]  # spread over the selection
         images = np.round(sample.X[few].reshape(-1, 28, 28) * 255).astype(np.uint8)
         st.image(pictures.digit_sheet(images, [str(d) for d in sample.y[few]], cols=6, scale=2), width="stretch",
-                 caption="test images " + ", ".join(f"#{k}" for k in sample.index[few][:6]) + ("…" if len(few) > 6 else ""))
+                 caption="test images " + ", ".join(f"#{k}" for k in sample.index[few][:6]) + ("…" if len(few) > 6 else ""),
+                 alt=f"{len(few)} of the selected test images, digits " + ", ".join(str(d) for d in sample.y[few]))
 
 nav.next_page("app_pages/layermap.py")

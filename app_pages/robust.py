@@ -43,7 +43,8 @@ with shown:
     a, c = st.columns([1, 1])
     pair = np.round(np.stack([ex.image, x_after.reshape(28, 28)]) * 255).astype(np.uint8)  # (2, 28, 28)
     a.image(pictures.digit_sheet(pair, ["", ""], cols=2, scale=4, gap=8), width=232,
-            caption="left: as it is · right: changed")
+            caption="left: as it is · right: changed",
+            alt=f"The current example ({ex.name}) as it is, left, and changed, right")
     k0, k1 = int(p_before.argmax()), int(p_after.argmax())
     truth = f" (it is a {ex.label})" if ex.label is not None else ""
     c.markdown(f"Reads **{k0}** ({p_before[k0]:.0%}) → **{k1}** ({p_after[k1]:.0%}){truth}")

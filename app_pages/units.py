@@ -61,7 +61,9 @@ with right:
     st.subheader("What excites it most")
     top = stats.top_index[j]
     images = data.x_test[top].reshape(-1, 28, 28)
-    st.image(pictures.digit_sheet(images, [str(d) for d in data.y_test[top]], cols=6, scale=3), width="stretch")
+    st.image(pictures.digit_sheet(images, [str(d) for d in data.y_test[top]], cols=6, scale=3), width="stretch",
+             alt=f"The {len(top)} test images that excite unit {j} of layer {l} most, strongest first: digits "
+                 + ", ".join(str(d) for d in data.y_test[top]))
     st.caption(text.fill("units", "Top images", k=len(top), n=stats.n_images, l=l, j=j,
                          hi=float(stats.top_value[j, 0]), lo=float(stats.top_value[j, -1])))
 

@@ -22,7 +22,8 @@ pytestmark = pytest.mark.browser
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 PAGES = {"/": "How a neural network learns", "/train": "Train a network", "/weights": "What the network learned",
          "/draw": "Your digit, through the network", "/backprop": "Backpropagation on one digit",
-         "/evaluate": "How good is it? The test set"}
+         "/evaluate": "How good is it? The test set", "/map": "The hidden-layer map", "/units": "One unit at a time",
+         "/break": "Break it", "/robustness": "Robustness", "/compare": "Compare runs"}  # every page (test_pages_are_all_here)
 DEVICES = {  # viewport, and what Playwright's device descriptors set for touch devices of that size
     "phone": {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "is_mobile": True, "has_touch": True},
     "tablet": {"viewport": {"width": 768, "height": 1024}, "device_scale_factor": 2, "is_mobile": True,
@@ -191,6 +192,11 @@ def test_axe_finds_no_serious_or_critical_violation(browser, server, path):
                             ".filter(i => !(i.getAttribute('alt') || '').trim()).length")
     assert missing == 0, f"{missing} images without alt text on {path}"
     page.context.close()
+
+
+def test_pages_are_all_here():
+    from ui import nav
+    assert sorted(PAGES) == sorted("/" + p.url for p in nav.LESSON)
 
 
 def test_axe_on_draw_after_a_stroke_on_a_phone(browser, server):

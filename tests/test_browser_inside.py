@@ -135,3 +135,53 @@ def test_the_largest_allowed_model_on_the_inside_pages(browser, server, screen):
             screenshot(page, f"largest-{name.lower().replace(' ', '')}-{screen}")
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_compare_two_runs_and_the_largest_model_side_by_side(browser, server, screen):
+    """A teaching pair overlays two runs; the largest allowed model (uploaded) then goes
+    side by side with one of them on the same digit; each interaction costs at most 300 KB
+    over the websocket, nothing is wider than the screen, axe finds nothing serious."""
+    from browser_hostile import WsMeter, upload
+    from hostile import BIG_OK
+    from nn_core import dumps_model
+    from test_browser_client import axe_violations
+    context = browser.new_context(**SCREENS[screen])
+    page = context.new_page()
+    try:
+        meter = WsMeter(page)
+        page.goto(server + "/train")
+        wait_idle(page, 60_000)
+        assert "784-512-512-512-512-10" in upload(page, "largest.npz", dumps_model(BIG_OK))
+        if screen == "phone" and page.get_by_test_id("stExpandSidebarButton").count():
+            page.get_by_test_id("stExpandSidebarButton").click()
+        nav_link(page, "Compare").click()
+        main = page.get_by_test_id("stMain")
+        main.get_by_text("No runs yet").wait_for(timeout=60_000)
+        wait_idle(page)
+        if screen == "phone" and page.get_by_test_id("stSidebarCollapseButton").count():
+            page.get_by_test_id("stSidebarCollapseButton").first.click()
+        meter.take()
+        main.get_by_role("button", name="ReLU vs sigmoid").click()
+        main.get_by_text("Validation accuracy after each epoch").first.wait_for(timeout=60_000)
+        wait_idle(page, 60_000)
+        pressed = meter.take()
+        legend = page.locator(".st-key-compare-chart-accuracy .legendtext").all_text_contents()
+        assert legend == ["ReLU (ReLU vs sigmoid)", "sigmoid (ReLU vs sigmoid)"], legend  # two runs overlay
+        assert "vanishing gradient" in main.inner_text()
+        page.locator(".st-key-compare-a").get_by_role("combobox").click()  # type to filter, Enter to choose
+        page.keyboard.type("The model every page")
+        page.keyboard.press("Enter")
+        main.get_by_text("A: 784-512-512-512-512-10, relu").wait_for(timeout=60_000)
+        wait_idle(page, 60_000)
+        switched = meter.take()
+        print(f"compare, {screen}: pair {pressed / 1024:.1f} KB, largest model as A {switched / 1024:.1f} KB")
+        assert pressed < 300_000 and switched < 300_000, (pressed, switched)
+        assert page.evaluate(TOO_WIDE) == []
+        assert exceptions(page) == 0
+        assert axe_violations(page) == []
+        page.mouse.move(1, 1)
+        page.wait_for_timeout(400)
+        screenshot(page, f"compare-{screen}")
+    finally:
+        context.close()

@@ -3,6 +3,8 @@ ends on Train is kept; one digit goes through two models with each model's own n
 session keeps few runs and bounded weights; pairs wait for the session's own run and for a
 free server slot, losing nothing."""
 import dataclasses
+import html
+import re
 
 import numpy as np
 import pytest
@@ -26,6 +28,14 @@ def chart(at, title: str) -> dict:
     return next(f for f in figures(at) if f["layout"]["title"]["text"] == title)
 
 
+def run_table(at) -> tuple[list[str], list[list[str]]]:
+    """The header and rows of the runs' table (an HTML table in an st.html element)."""
+    body = next(h.proto.body for h in at.get("html") if '<div class="nn-run-table">' in h.proto.body)
+    cells = lambda tag, part: [html.unescape(c) for c in re.findall(rf"<{tag}[^>]*>(.*?)</{tag}>", part)]
+    head, rows = body.split("<tbody>")
+    return cells("th", head), [cells("td", r) for r in rows.split("<tr>")[1:]]
+
+
 def test_an_empty_session_says_how_to_get_runs(compare):
     assert "No runs yet" in " ".join(i.value for i in compare.info)
     assert [b.label for b in compare.button if b.key.startswith("compare.pair.")] == [p.title for p in PAIRS.values()]
@@ -46,9 +56,12 @@ def test_a_pair_trains_two_runs_one_setting_apart_and_overlays_them(compare):
     grads = chart(compare, "Gradient size per layer (median RMS over the run)")
     relu, sigmoid = ({x: y for x, y in zip(t["x"], t["y"])} for t in grads["data"])
     assert list(sigmoid) == ["dW1", "dW2", "dW3", "dW4"] and sigmoid["dW1"] < relu["dW1"] / 5  # vanishing, shown
-    table = compare.table[0].value
-    assert list(table["Activation g"]) == ["relu", "sigmoid"]  # the one setting that differs, and only it
-    assert not {"Optimizer", "Learning rate α", "Hidden layer sizes"} & set(table.columns)
+    header, rows = run_table(compare)
+    assert header[1] == "Activation g" and [row[1] for row in rows] == ["relu", "sigmoid"]  # the one that differs
+    assert not {"Optimizer", "Learning rate α", "Hidden layer sizes"} & set(header)         # and only it
+    assert [row[header.index("Validation accuracy")] for row in rows] == [f"{r.final_val_acc * 100:.2f} %" if
+                                                                          r.final_val_acc >= 0.5 else
+                                                                          f"{r.final_val_acc * 100:.1f} %" for r in kept]
     assert "vanishing gradient" in " ".join(s.value for s in compare.success)
 
 

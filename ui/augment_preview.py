@@ -66,7 +66,8 @@ def show_preview(config: TrainConfig) -> None:
         st.caption(text.section("train", "Augmentation off"))
         return
     strengths = (aug.shift, aug.rotate, aug.scale, aug.elastic, aug.elastic_sigma, aug.thickness)
-    st.image(preview_png(strengths, st.session_state[KEY]), width="stretch")
+    st.image(preview_png(strengths, st.session_state[KEY]), width="stretch",
+             alt=f"Training digits as they are (top row) and distorted by the augmentation: {aug.describe()}")
     st.caption(text.fill("train", "Augmentation preview", what=aug.describe()))
     st.button("New draws", icon=":material/casino:", on_click=_new_draws, key="train.preview_new",
               help="Draw the random distortions again: every batch of training gets draws of its own.")

@@ -86,12 +86,15 @@ def bar_panels(panels: list[dict], height: int = 300, gap: float = 0.08) -> go.F
 
 
 def compare_bars(before: np.ndarray, after: np.ndarray, title: str, xtitle: str, ytitle: str,
-                 names: tuple[str, str] = ("before", "after"), height: int = 300) -> go.Figure:
-    """Two values per entry side by side (e.g. probabilities before and after a step)."""
+                 names: tuple[str, str] = ("before", "after"), height: int = 300,
+                 colors: tuple[str, str] = (OKABE_ITO[1], OKABE_ITO[0])) -> go.Figure:
+    """Two values per entry side by side (e.g. probabilities before and after a step); the
+    second series is hatched, so the pair reads without colour too."""
     x = [str(i) for i in range(len(np.ravel(before)))]
     data = [{"type": "bar", "x": x, "y": np.asarray(v, np.float32).ravel(), "name": name,
-             "marker": {"color": color}, "hovertemplate": "%{x}: %{y:.4f}<extra>" + name + "</extra>"}
-            for v, name, color in ((before, names[0], OKABE_ITO[1]), (after, names[1], OKABE_ITO[0]))]
+             "marker": {"color": color, "pattern": {"shape": shape}},
+             "hovertemplate": "%{x}: %{y:.4f}<extra>" + name + "</extra>"}
+            for v, name, color, shape in ((before, names[0], colors[0], ""), (after, names[1], colors[1], "/"))]
     layout = axes(base_layout(title, height, barmode="group"), xtitle, ytitle, live=True)
     layout["xaxis"]["type"] = "category"
     return figure(data, layout)
