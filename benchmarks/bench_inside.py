@@ -1,5 +1,6 @@
-"""Benchmark the pages that look inside (Break it, Robustness, Layer map, Units): what each
-sends to the browser per interaction, and how long the server takes.
+"""Benchmark the pages that look inside (Break it, Robustness, Layer map, Units) and Compare:
+what each sends to the browser per interaction, and how long the server takes (on Compare, a
+teaching pair's press includes training its two runs).
 
 1. Browser (Playwright + Debian Chromium, CDP `Network.webSocketFrameReceived`, as
    bench_backprop.py): bytes over the websocket for a fresh load of each page (a new
@@ -73,6 +74,11 @@ def browser_part() -> list[tuple[str, str, int, float]]:
             "/units": [("unit 5 (typed)", lambda: (page.locator(".st-key-units-unit input").fill("5"),
                                                    page.keyboard.press("Enter"))),
                        ("most active unit", button("The unit most active on the current example"))],
+            "/compare": [("ReLU vs sigmoid (trains 2 runs)", button("ReLU vs sigmoid")),
+                         ("SGD vs Adam (trains 2 runs, 4 kept)", button("SGD vs Adam")),
+                         ("model A: the shown model (typed)", lambda: (
+                             page.locator(".st-key-compare-a").get_by_role("combobox").click(),
+                             page.keyboard.type("The model every page"), page.keyboard.press("Enter")))],
         }
         first = True
         for path, actions in plan.items():
@@ -80,7 +86,8 @@ def browser_part() -> list[tuple[str, str, int, float]]:
             page.goto(url + path) if first else main.page.goto(url + path)
             first = False
             wait_idle(page, 60_000)
-            page.wait_for_selector('[data-testid="stMain"] .js-plotly-plot', timeout=60_000)
+            if path != "/compare":  # (Compare has no chart before its first run)
+                page.wait_for_selector('[data-testid="stMain"] .js-plotly-plot', timeout=60_000)
             page.wait_for_timeout(2000)
             settle(path, "load (new session)", t)
             for name, act in actions:
@@ -103,6 +110,9 @@ def server_part(runs: int) -> list[tuple[str, str, str, float]]:
         "app_pages/layermap.py": [("layer Z (logits)", lambda at: at.selectbox(key="layermap.layer").set_value(
             f"Z{at.session_state['model.current'].L}"))],
         "app_pages/units.py": [("unit 5", lambda at: at.number_input(key="units.unit").set_value(5))],
+        "app_pages/compare.py": [("ReLU vs sigmoid (trains 2 runs)",
+                                  lambda at: next(b for b in at.button if b.label == "ReLU vs sigmoid").click()),
+                                 ("model A: the shown model", lambda at: at.selectbox(key="compare.a").set_value("shown"))],
     }
     out = []
     for name, model in [("784-128-10 (default)", None), ("784-512x4-10 (largest)", MLP([784] + [512] * 4 + [10], seed=0))]:
