@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "benchmarks")]
 
-from bench_backprop import Frames  # noqa: E402
+from browser_hostile import WsMeter  # noqa: E402  (bytes over the websocket, as the browser tests count them)
 
 
 def _slider(page, key: str, press: str, times: int = 1):
@@ -49,7 +49,7 @@ def browser_part() -> list[tuple[str, str, int, float]]:
     from browser import served_page, wait_idle
     rows = []
     with served_page() as (url, proc, page):
-        frames = Frames(page)
+        frames = WsMeter(page)
         main = page.get_by_test_id("stMain")
 
         def settle(where: str, name: str, start: float) -> None:
