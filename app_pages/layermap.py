@@ -33,14 +33,15 @@ P = lm.points[i]  # (2000, 2)
 ex = example.current()
 marked = maps.project_one(model, snapshot, layer, lm, ex.x) if ex is not None else None
 
-drag = st.segmented_control("Select by dragging", ["select", "lasso"], default="select", required=True,
-                            format_func={"select": "a box", "lasso": "a lasso"}.get, key="layermap.drag",
-                            help="What a drag on the map draws: a rectangle, or a free shape around the points you "
-                                 "want. Double-click (or double-tap) the map to clear the selection.")
+drag = st.segmented_control("Select by", ["point", "select", "lasso"], default="select", required=True,
+                            format_func={"point": "a point", "select": "a box", "lasso": "a lasso"}.get, key="layermap.drag",
+                            help="A click (or tap) on one point shows that test image; a drag draws a rectangle, or "
+                                 "a free shape, around the points you want. Double-click (or double-tap) the map to "
+                                 "clear the selection.")
 event = st.plotly_chart(charts.layer_map(P, sample.y, f"{layer}, {when}", marked=marked,
                                          marked_name="your digit" if ex is not None and ex.source == "drawing"
                                          else "current example", ranges=lm.ranges, ids=sample.index, drag=drag),
-                        key="layermap.map", on_select="rerun", selection_mode=("box", "lasso"), **charts.PLOT)
+                        key="layermap.map", on_select="rerun", selection_mode=("points", "box", "lasso"), **charts.PLOT)
 st.caption(text.fill("layermap", "Map", n=len(sample.y), layer=names[layer], when=when, kept=lm.kept[i],
                      fitted=lm.kept[-1]))
 if ex is not None:
@@ -51,6 +52,16 @@ st.subheader("What a selection holds")
 rows = maps.selected_rows(event, sample.y)
 if len(rows) == 0:
     st.info(text.section("layermap", "No selection"), icon=":material/ads_click:")
+elif len(rows) == 1:  # a click on one point: that test image
+    k, d = int(sample.index[rows[0]]), int(sample.y[rows[0]])
+    one, words = st.columns([1, 4])
+    one.image(pictures.grey(sample.X[rows[0]].reshape(28, 28), 140), width=140, caption=f"test image #{k:,}",
+              alt=f"Test image #{k:,}, a {d}")
+    with words:
+        st.markdown(text.fill("layermap", "One point", k=k, d=d))
+        st.button(f"Open test image #{k:,} in Draw", key="layermap.open", icon=":material/open_in_new:",
+                  on_click=example.open_test_image, args=(k, "app_pages/draw.py"),
+                  help="Follow it through every layer of the network, and draw beside it.")
 else:
     st.markdown(text.fill("layermap", "Selection", count=len(rows)))
     mean, mix, members = st.columns([1, 2, 2])

@@ -73,6 +73,15 @@ def test_page_renders_and_fits(browser, server, screen, path, title, plots, show
         context.close()
 
 
+# Where the map's first point of digit 0 is on the screen (the points are drawn in WebGL: no DOM node to click)
+FIRST_POINT = """() => {
+  const gd = document.querySelector('.st-key-layermap-map .js-plotly-plot');
+  const t = gd._fullData[0], xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+  const r = gd.querySelector('.nsewdrag').getBoundingClientRect();
+  return [r.left + xa.l2p(t.x[0]), r.top + ya.l2p(t.y[0])];
+}"""
+
+
 @pytest.mark.parametrize("screen", list(SCREENS))
 def test_layer_map_selection_shows_an_average_image(browser, server, screen):
     context, page = open_page(browser, server, "/map", "The hidden-layer map", screen)
@@ -92,6 +101,17 @@ def test_layer_map_selection_shows_an_average_image(browser, server, screen):
         assert page.evaluate(TOO_WIDE) == []
         assert exceptions(page) == 0
         screenshot(page, f"layermap-selected-{screen}")
+        page.locator(".st-key-layermap-drag").get_by_text("a point", exact=True).click()  # select by a click
+        wait_idle(page)
+        page.wait_for_timeout(1000)
+        page.locator(".st-key-layermap-map").scroll_into_view_if_needed()
+        page.wait_for_timeout(500)
+        x, y = page.evaluate(FIRST_POINT)  # a click on one point: that test image
+        page.mouse.click(x, y)  # (a CDP touch tap does not reach Plotly's WebGL click handler; a real tap: unverified)
+        page.get_by_test_id("stMain").get_by_text(re.compile(r"Test image #[\d,]+, a \d\.")).wait_for(timeout=30_000)
+        wait_idle(page)
+        assert page.get_by_test_id("stMain").get_by_role("button", name=re.compile(r"Open test image #")).count() == 1
+        assert exceptions(page) == 0
     finally:
         context.close()
 

@@ -112,3 +112,5 @@ def test_the_drag_control_sets_what_a_drag_draws():
     assert map_figure(at)["layout"]["dragmode"] == "select"
     at.segmented_control(key="layermap.drag").set_value("lasso").run()
     assert not at.exception and map_figure(at)["layout"]["dragmode"] == "lasso"
+    at.segmented_control(key="layermap.drag").set_value("point").run()  # no drag: a click selects one point
+    assert not at.exception and map_figure(at)["layout"]["dragmode"] is False

@@ -46,7 +46,7 @@ def layer_map(P: np.ndarray, labels: np.ndarray, title: str, marked: np.ndarray 
     """Points P (m, 2) coloured and shaped by digit (one trace each, so the legend can hide a
     digit); `marked` (2,) a large outlined star; ranges ((x0, x1), (y0, y1)) fixes the axes so
     snapshots share them; ids (m,): each point's test-image number, for hover and selection;
-    drag: what a drag does, "select" (a box) or "lasso"."""
+    drag: what selects, "point" (a click), "select" (dragging a box) or "lasso"."""
     P = np.asarray(P, np.float32)
     labels = np.asarray(labels)
     ids = np.arange(len(P)) if ids is None else np.asarray(ids)
@@ -64,7 +64,9 @@ def layer_map(P: np.ndarray, labels: np.ndarray, title: str, marked: np.ndarray 
                      "marker": {"size": 22, "symbol": "star", "color": "#FFFFFF", "line": {"width": 3, "color": "#111"}},
                      "hovertemplate": f"{marked_name}<extra></extra>"})
     layout = axes(base_layout(title, height, hovermode="closest", uirevision="map"), "PC 1", "PC 2", live=False)
-    layout["dragmode"] = drag  # the page's own control, since the mode bar is hidden
+    # the page's own control, since the mode bar is hidden. Streamlit (1.67) turns a click into a
+    # selection only when a drag does not select ("point": dragmode off)
+    layout["dragmode"] = False if drag == "point" else drag
     layout["legend"] = {"orientation": "h", "yanchor": "top", "y": -0.12, "xanchor": "left", "x": 0,
                         "font": {"size": 13}, "itemsizing": "constant", "title": {"text": "digit "}}
     if ranges is not None:
