@@ -53,11 +53,22 @@ if model.L > 1:
         W = params[f"W{l}"]
         with cols[k % len(cols)]:
             out = "digit" if l == model.L else f"unit of layer {l}"
-            st.plotly_chart(charts.matrix(W.T, f"W{l}ᵀ: {W.shape[1]} × {W.shape[0]}", f"unit of layer {l - 1}", out,
-                                          colorbar=f"weight W{l}", height=300 if l == model.L else 420),
+            order, xtitle = None, f"unit of layer {l - 1}"
+            if l == model.L and st.toggle("Sort the units by the digit they favour", key="weights.sort",
+                                          disabled=W.shape[0] * W.shape[1] > thin.MAX_SIDE ** 2,
+                                          help=text.section("weights", "Sort help")):
+                order, groups = unitview.by_favoured_digit(W)  # (n,) unit numbers; units per digit
+                xtitle = f"unit of layer {l - 1}, grouped by favoured digit"
+            shown = W.T if order is None else W.T[:, order]
+            st.plotly_chart(charts.matrix(shown, f"W{l}ᵀ: {W.shape[1]} × {W.shape[0]}", xtitle, out,
+                                          colorbar=f"weight W{l}", height=300 if l == model.L else 420,
+                                          columns=None if order is None else order.tolist()),
                             alt=f"W{l} as a heatmap: the weight from each unit of layer {l - 1} to each {out}",
                             **charts.PLOT, key=f"weights.W{l}")
             st.caption(text.fill("weights", "Matrix", l=l, prev=l - 1, out=out))
+            if order is not None:
+                st.caption(text.fill("weights", "Sorted", prev=l - 1, l=l, groups=", ".join(
+                    f"{d}: {n}" for d, n in enumerate(groups))))
 
 st.header("Biases")
 st.markdown(text.section("weights", "Biases"))

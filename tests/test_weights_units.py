@@ -45,3 +45,23 @@ def test_draw_and_backprop_open_their_unit_in_the_explorer():
     j = int(b.label.split()[2])
     b.click().run()
     assert not at.exception and at.session_state["units.unit"] == j and at.number_input(key="units.unit").value == j
+
+
+def test_sorting_w2_by_favoured_digit_only_reorders_its_columns():
+    from test_app import decode, figures
+    at = fresh()
+    at.switch_page("app_pages/weights.py").run()
+    W2 = at.session_state["model.current"].params["W2"]  # (128, 10)
+    at.toggle(key="weights.sort").set_value(True).run()
+    assert not at.exception
+    fig = next(f for f in figures(at) if f["layout"]["title"]["text"].startswith("W2ᵀ"))
+    order = [int(u) for u in fig["data"][0]["x"]]
+    assert sorted(order) == list(range(128))                          # a permutation of the units
+    z = decode(fig["data"][0]["z"]).reshape(10, 128)
+    np.testing.assert_array_equal(z, W2.T[:, order])                   # the weights themselves unchanged
+    favoured = z.argmax(axis=0)
+    assert np.all(np.diff(favoured) >= 0)                              # grouped digit by digit
+    for d in range(10):                                                # strongest first within a group
+        assert np.all(np.diff(z[d, favoured == d]) <= 0)
+    counts = ", ".join(f"{d}: {n}" for d, n in enumerate(np.bincount(W2.argmax(axis=1), minlength=10)))
+    assert any(counts in c.value for c in at.caption)

@@ -65,3 +65,13 @@ def open_unit(layer: int, unit: int) -> None:
     """on_click: show this unit on the Units page (from any page that shows units)."""
     st.session_state["units.layer"], st.session_state["units.unit"] = int(layer), int(unit)
     state.request_page("app_pages/units.py")
+
+
+def by_favoured_digit(W: np.ndarray) -> tuple[np.ndarray, list[int]]:
+    """The units of the last hidden layer grouped by the digit each sends its largest weight to.
+    W: (n, 10) the output layer's weights. Returns the unit numbers in display order (n,):
+    digit 0's units first, each group strongest weight first; and how many units favour each digit."""
+    favoured = W.argmax(axis=1)                                  # (n,) the digit of each unit's largest weight
+    strength = W[np.arange(len(W)), favoured]                    # (n,) that weight
+    order = np.lexsort((np.arange(len(W)), -strength, favoured))  # by digit, then strongest, then unit number
+    return order, np.bincount(favoured, minlength=W.shape[1]).tolist()

@@ -58,9 +58,11 @@ def templates(W: np.ndarray, cols: int | None = None, title: str = "", colorbar:
 
 
 def matrix(W: np.ndarray, title: str, xtitle: str, ytitle: str, colorbar: str = "weight",
-           height: int = 360) -> go.Figure:
+           height: int = 360, columns: list[str] | None = None) -> go.Figure:
     """A matrix as a diverging heatmap centred on zero. Over thin.MAX_SIDE² cells it is pooled into
-    blocks (each cell its block's largest-magnitude entry, with its sign); the title and hover say so."""
+    blocks (each cell its block's largest-magnitude entry, with its sign); the title and hover say so.
+    columns: a name per column (e.g. the unit numbers of reordered columns), for a matrix that
+    is not pooled."""
     P, kr, kc = thin.pool_max_abs(W)
     zmax = float(np.abs(P).max()) or 1.0
     trace = {"type": "heatmap", "z": P, "colorscale": DIVERGING, "zmid": 0,
@@ -74,8 +76,14 @@ def matrix(W: np.ndarray, title: str, xtitle: str, ytitle: str, colorbar: str = 
         trace["hovertemplate"] = (f"{ytitle} %{{y}}, {xtitle} %{{x}}<br>"
                                   "the block's largest |value|: %{z:.4f}<extra></extra>")
         title = f"{title} ({kr} × {kc} blocks)"  # short: it must fit a phone
+    elif columns is not None:
+        if len(columns) != np.shape(W)[1]:
+            raise ValueError(f"{len(columns)} column names for {np.shape(W)[1]} columns")
+        trace["x"] = [str(c) for c in columns]
     layout = base_layout(title, height)
     layout["xaxis"] = {"title": {"text": xtitle}}
+    if columns is not None and kr == kc == 1:
+        layout["xaxis"].update(type="category", nticks=12)
     layout["yaxis"] = {"title": {"text": ytitle}, "autorange": "reversed"}
     if kr > 1 or kc > 1:  # a few ticks, at the first unit of every quarter or so of the blocks
         for axis, names, k in (("xaxis", trace["x"], kc), ("yaxis", trace["y"], kr)):
