@@ -62,7 +62,7 @@ with shown:
 
 st.header("Accuracy against each change")
 n_curves, measured = robust.curves(model)
-now = {"noise": noise, "rotation": rotation, "shift": dx, "thickness": thickness}
+now = {"noise": noise, "rotation": rotation, "shift": dx, "shift_down": dy, "thickness": thickness}
 cols = st.columns(2)
 for i, (kind, (what, strengths, _)) in enumerate(robust.CURVES.items()):
     acc = measured[kind]

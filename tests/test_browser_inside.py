@@ -56,7 +56,7 @@ def test_break_it_switch_off_and_reset(browser, server, screen):
 
 @pytest.mark.parametrize("screen", list(SCREENS))
 @pytest.mark.parametrize("path, title, plots, shown", [
-    ("/robustness", "Robustness", 6, "Accuracy against each change"),
+    ("/robustness", "Robustness", 7, "Accuracy against each change"),
     ("/units", "One unit at a time", 3, "Unit 0 of layer 1 is")])
 def test_page_renders_and_fits(browser, server, screen, path, title, plots, shown):
     context, page = open_page(browser, server, path, title, screen)

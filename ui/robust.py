@@ -20,7 +20,7 @@ from nn_core import MLP, Perturbation, as_float, perturb
 from .samples import PER_DIGIT as SAMPLE_PER_DIGIT
 from .samples import test_sample as sample
 
-CURVE_BUDGET = 4e9  # multiply-adds for all the curves of one model
+CURVE_BUDGET = 5e9  # multiply-adds for all the curves of one model (the default model: 100 images a digit)
 # kind: (what the slider says, the strengths measured, how a strength becomes a Perturbation)
 CURVES = {
     "noise": ("noise (standard deviation)", np.array([0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0]),
@@ -28,6 +28,7 @@ CURVES = {
     "rotation": ("rotation (degrees, anticlockwise)", np.array([-90, -60, -45, -30, -15, 0, 15, 30, 45, 60, 90]),
                  lambda v: Perturbation(rotation=float(v))),
     "shift": ("shift to the right (pixels)", np.arange(-8, 9, 2), lambda v: Perturbation(dx=float(v))),
+    "shift_down": ("shift down (pixels)", np.arange(-8, 9, 2), lambda v: Perturbation(dy=float(v))),
     "thickness": ("stroke thickness (3×3 steps)", np.array([-2, -1.5, -1, -0.5, 0, 0.5, 1, 1.5, 2, 3]),
                   lambda v: Perturbation(thickness=float(v))),
 }
@@ -54,7 +55,7 @@ def curve_rows(per_digit: int) -> np.ndarray:
 @st.cache_resource(show_spinner="Preparing the changed test images…")
 def perturbed_sets() -> dict[str, np.ndarray]:
     """{kind: (k, 1000, 784) uint8} the curves' images (100 of each digit) at every strength,
-    made once per server and shared read-only by every session and model (30 MB): a model
+    made once per server and shared read-only by every session and model (38 MB): a model
     then costs only its forward passes. Stored as 0..255 like the test set itself."""
     X = sample().X[curve_rows(100)]  # (1000, 784)
     out = {}
