@@ -48,7 +48,8 @@ if not kept:
     st.stop()
 
 
-NAMES = {SHOWN: "The model every page shows", **{r.id: f"Run {r.id}: {r.name}" for r in kept}}
+NAMES = {SHOWN: "The model every page shows", **{r.id: charts.compare.label(r) + (
+    f" ({PAIRS[r.pair].title})" if r.pair else "") for r in kept}}
 run_name = NAMES.__getitem__  # a plain dict: widgets format their options without the session
 
 
@@ -66,8 +67,8 @@ if not shown:
     st.info("Pick at least one run to see its curves.", icon=":material/info:")
 else:
     differ = [k for k in FIELDS if k != "max_snapshots" and len({str(getattr(r.config, k)) for r in shown}) > 1]
-    header = ["Run", *(FIELDS[k].label or k for k in differ), "Validation accuracy", "Steps, time", "Ended"]
-    rows = [[run_name(r.id), *(str(getattr(r.config, k)) for k in differ),
+    header = ["Run", *(FIELDS[k].label or k for k in differ), "Val. accuracy", "Steps, time", "Ended"]
+    rows = [[charts.compare.label(r), *(str(getattr(r.config, k)) for k in differ),
              percent(r.final_val_acc) if r.final_val_acc is not None else "no epoch ended",
              f"{r.steps:,} in {r.seconds:.1f} s", "finished" if r.status == "done" else r.status] for r in shown]
     forward_view.html(f'<div class="nn-run-table">{svg.table("The runs on the charts", header, rows, hidden=False)}'
@@ -139,7 +140,7 @@ for i, col in enumerate(st.columns(2)):
             A = cache[f"A{l}"].ravel()  # (n[l],)
             top = np.argsort(-A, kind="stable")[:8]
             charts_html.append(svg.bars(A, f"A{l} = {m.activation}(Z{l})", f"unit of layer {l}", f"A{l}",
-                                        highlight=top, name=f"A{l}", summary=f"Largest: unit {int(top[0])}, "
+                                        name=f"A{l}", summary=f"Largest: unit {int(top[0])}, "
                                         f"{A[top[0]]:.3g}; {int((A > 0).sum())} of {A.size} above 0."))
         forward_view.html("".join(charts_html) if charts_html else "<p>No hidden layer.</p>")
 

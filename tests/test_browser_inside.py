@@ -187,7 +187,7 @@ def test_compare_two_runs_and_the_largest_model_side_by_side(browser, server, sc
         wait_idle(page, 60_000)
         pressed = meter.take()
         legend = page.locator(".st-key-compare-chart-accuracy .legendtext").all_text_contents()
-        assert legend == ["ReLU (ReLU vs sigmoid)", "sigmoid (ReLU vs sigmoid)"], legend  # two runs overlay
+        assert legend == ["Run 1: ReLU", "Run 2: sigmoid"], legend  # two runs overlay
         assert "vanishing gradient" in main.inner_text()
         page.locator(".st-key-compare-a").get_by_role("combobox").click()  # type to filter, Enter to choose
         page.keyboard.type("The model every page")

@@ -50,7 +50,7 @@ def test_a_pair_trains_two_runs_one_setting_apart_and_overlays_them(compare):
     assert [r.config.activation for r in kept] == ["relu", "sigmoid"] and all(r.status == "done" for r in kept)
     assert compare.multiselect(key="compare.shown").value == [r.id for r in kept]
     acc = chart(compare, "Validation accuracy after each epoch")
-    assert [t["name"] for t in acc["data"]] == [f"{r.name}" for r in kept]
+    assert [t["name"] for t in acc["data"]] == [f"Run {r.id}: {r.name}" for r in kept] == ["Run 1: ReLU", "Run 2: sigmoid"]
     for trace, r in zip(acc["data"], kept):
         np.testing.assert_allclose(decode(trace["y"]), r.val_acc, rtol=1e-6)
     grads = chart(compare, "Gradient size per layer (median RMS over the run)")
@@ -59,7 +59,7 @@ def test_a_pair_trains_two_runs_one_setting_apart_and_overlays_them(compare):
     header, rows = run_table(compare)
     assert header[1] == "Activation g" and [row[1] for row in rows] == ["relu", "sigmoid"]  # the one that differs
     assert not {"Optimizer", "Learning rate α", "Hidden layer sizes"} & set(header)         # and only it
-    assert [row[header.index("Validation accuracy")] for row in rows] == [f"{r.final_val_acc * 100:.2f} %" if
+    assert [row[header.index("Val. accuracy")] for row in rows] == [f"{r.final_val_acc * 100:.2f} %" if
                                                                           r.final_val_acc >= 0.5 else
                                                                           f"{r.final_val_acc * 100:.1f} %" for r in kept]
     assert "vanishing gradient" in " ".join(s.value for s in compare.success)
@@ -85,7 +85,7 @@ def test_a_kept_run_can_become_the_model_every_page_shows(compare):
     compare.selectbox(key="compare.use").set_value(low.id).run()
     button(compare, "Show this run's model on every page").click().run()
     assert compare.session_state["model.current"] is low.model
-    assert "α = 0.1" in compare.session_state["model.info"]["name"]
+    assert compare.session_state["model.info"]["name"] == "α = 0.1 (A learning rate too high)"
     button(compare, "Forget every kept run").click().run()
     assert compare.session_state["runs.kept"] == [] and "No runs yet" in " ".join(i.value for i in compare.info)
     assert compare.session_state["model.current"] is low.model  # forgetting the runs keeps the shown model

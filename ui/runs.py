@@ -116,7 +116,8 @@ def show_everywhere(run_id: int) -> None:
     """Make a kept run's final model the one every page shows."""
     run = by_id(run_id)
     if run is not None and run.model is not None:
-        state.adopt_kept(run.model, run.name, run.config.to_dict(), run.final_val_acc)
+        name = f"{run.name} ({PAIRS[run.pair].title})" if run.pair else run.name
+        state.adopt_kept(run.model, name, run.config.to_dict(), run.final_val_acc)
 
 
 # ------------------------------------------------------------------ teaching pairs
@@ -151,7 +152,7 @@ def train_pair(name: str, report: Callable[[float, str], None]) -> tuple[list[Ke
                 report((i + t.progress().fraction) / 2, f"Run {i + 1} of 2 ({label}): step {t.step_count:,} of "
                                                         f"{t.total_steps:,}")
                 time.sleep(0)  # let the server's other threads in between chunks
-            done.append(keep(t, f"{label} ({pair.title})", pair=name))
+            done.append(keep(t, label, pair=name))
     finally:
         slots.release(sid)
     return done, ""

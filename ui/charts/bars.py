@@ -97,4 +97,7 @@ def compare_bars(before: np.ndarray, after: np.ndarray, title: str, xtitle: str,
             for v, name, color, shape in ((before, names[0], colors[0], ""), (after, names[1], colors[1], "/"))]
     layout = axes(base_layout(title, height, barmode="group"), xtitle, ytitle, live=True)
     layout["xaxis"]["type"] = "category"
+    # above the plot at the right: below it, on a phone, it ran into the x axis's title
+    layout["legend"] = {**layout["legend"], "y": 1.02, "yanchor": "bottom", "x": 1, "xanchor": "right"}
+    layout["margin"] = {**layout["margin"], "t": max(layout["margin"]["t"], 40)}
     return figure(data, layout)

@@ -12,6 +12,8 @@ import plotly.graph_objects as go
 from .spec import OKABE_ITO, axes, base_layout, figure
 
 SYMBOLS = ["circle", "square", "diamond", "triangle-up", "x", "star"]
+DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
+GUESSING = 2.302585  # ln 10: the loss of a network that gives every digit probability 1/10
 
 
 def run_color(i: int) -> str:
@@ -19,13 +21,19 @@ def run_color(i: int) -> str:
 
 
 def _style(i: int) -> dict:
-    return {"line": {"color": run_color(i), "width": 2.5}, "marker": {"symbol": SYMBOLS[i % len(SYMBOLS)], "size": 9}}
+    return {"line": {"color": run_color(i), "width": 2.5, "dash": DASHES[i % len(DASHES)]},
+            "marker": {"symbol": SYMBOLS[i % len(SYMBOLS)], "size": 9}}
+
+
+def label(r) -> str:
+    """A run's name on the charts: its number (names repeat when a pair is pressed twice) and name."""
+    return f"Run {r.id}: {r.name}"
 
 
 def accuracy(runs: list, height: int = 320) -> go.Figure:
     """Validation accuracy after each epoch, one line per run (runs: ui/runs.KeptRun)."""
     data = [{"type": "scatter", "x": np.arange(1, len(r.val_acc) + 1), "y": np.asarray(r.val_acc, np.float32),
-             "name": r.name, "mode": "lines+markers", "hovertemplate": "epoch %{x}: %{y:.2%}<extra>" + r.name + "</extra>",
+             "name": label(r), "mode": "lines+markers", "hovertemplate": "epoch %{x}: %{y:.2%}<extra>" + label(r) + "</extra>",
              **_style(i)} for i, r in enumerate(runs)]
     layout = axes(base_layout("Validation accuracy after each epoch", height + 40, hovermode="closest"),
                   "epoch", "fraction correct", live=False, range=[0, 1])
@@ -35,19 +43,24 @@ def accuracy(runs: list, height: int = 320) -> go.Figure:
 
 def loss(runs: list, height: int = 320) -> go.Figure:
     """Training loss J against the epoch (smoothed), one line per run, on a log scale."""
-    data = [{"type": "scatter", "x": r.loss_x, "y": r.loss, "name": r.name, "mode": "lines",
-             "hovertemplate": "epoch %{x:.2f}: J = %{y:.3g}<extra>" + r.name + "</extra>", **_style(i)}
+    data = [{"type": "scatter", "x": r.loss_x, "y": r.loss, "name": label(r), "mode": "lines",
+             "hovertemplate": "epoch %{x:.2f}: J = %{y:.3g}<extra>" + label(r) + "</extra>", **_style(i)}
             for i, r in enumerate(runs)]
     layout = axes(base_layout("Training loss J (smoothed)", height + 40, hovermode="closest"),
-                  "epoch", "J", live=False, type="log", dtick=1)
+                  "epoch", "J", live=False, type="log", dtick="D2")  # ticks at 1, 2, 5 of each power of ten
+    layout["shapes"] = [{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": GUESSING, "y1": GUESSING,
+                         "line": {"color": "#555", "width": 1.5, "dash": "dot"}}]
+    layout["annotations"] = [{"text": "guessing: ln 10 ≈ 2.30", "xref": "paper", "x": 1, "xanchor": "right",
+                              "y": float(np.log10(GUESSING)), "yanchor": "bottom", "showarrow": False,
+                              "font": {"size": 12, "color": "#333"}}]
     return figure(data, layout)
 
 
 def gradients(runs: list, height: int = 320) -> go.Figure:
     """The median RMS of each weight gradient dW[l] over a run, one bar per layer and run (log scale)."""
-    data = [{"type": "bar", "x": [f"dW{k[1:]}" for k in r.grad_rms], "y": list(r.grad_rms.values()), "name": r.name,
+    data = [{"type": "bar", "x": [f"dW{k[1:]}" for k in r.grad_rms], "y": list(r.grad_rms.values()), "name": label(r),
              "marker": {"color": run_color(i), "pattern": {"shape": ["", "/", ".", "x", "-", "+"][i % 6]}},
-             "hovertemplate": "%{x}: RMS %{y:.3g}<extra>" + r.name + "</extra>"} for i, r in enumerate(runs)]
+             "hovertemplate": "%{x}: RMS %{y:.3g}<extra>" + label(r) + "</extra>"} for i, r in enumerate(runs)]
     layout = axes(base_layout("Gradient size per layer (median RMS over the run)", height + 40, barmode="group"),
                   "weight gradient, input side first", "√mean(dW²)", live=False, type="log", dtick=1)
     layout["xaxis"]["type"] = "category"
