@@ -48,7 +48,7 @@ if ex is not None:
     st.caption(text.fill("layermap", "Marked", name=ex.name))
 text.show("layermap", "PCA")
 
-st.subheader("What a selection holds")
+st.header("What a selection holds")
 rows = maps.selected_rows(event, sample.y)
 if len(rows) == 0:
     st.info(text.section("layermap", "No selection"), icon=":material/ads_click:")
