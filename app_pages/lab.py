@@ -29,7 +29,7 @@ def _switch_off_most_active(l: int) -> None:
 
 controls, results = st.columns([2, 3], gap="large")
 with controls:
-    st.subheader("What to break")
+    st.header("What to break")
     st.caption(text.section("lab", "Controls"))
     off, no_bias, scale, noise = [], [], [], []
     names = [f"Layer {l}" if l < L else "Output" for l in range(1, L + 1)]
@@ -73,7 +73,7 @@ res = lab.result(edit)
 
 summary.markdown(f"Test accuracy **{base.accuracy:.2%} → {res.accuracy:.2%}**")
 with results:
-    st.subheader("Before → after")
+    st.header("Before → after")
     c1, c2 = st.columns(2)
     c1.metric("Test accuracy before", f"{base.accuracy:.2%}")
     c2.metric("Test accuracy after", f"{res.accuracy:.2%}", delta=f"{(res.accuracy - base.accuracy) * 100:+.2f} points",

@@ -45,7 +45,7 @@ if len(dead):
 
 left, right = st.columns(2, gap="large")
 with left:
-    st.subheader("What comes in")
+    st.header("What comes in")
     W, b = model.params[f"W{l}"][:, j], float(model.params[f"b{l}"][j])
     if l == 1:
         zmax = float(np.percentile(np.abs(model.params["W1"]), 99.5)) or 1.0
@@ -58,7 +58,7 @@ with left:
                                     highlight=strongest, height=280), key="units.incoming", **charts.PLOT)
         st.caption(text.fill("units", "Incoming deeper", n=len(W), l=l, prev=l - 1, j=j, bias=b))
 with right:
-    st.subheader("What excites it most")
+    st.header("What excites it most")
     top = stats.top_index[j]
     images = data.x_test[top].reshape(-1, 28, 28)
     st.image(pictures.digit_sheet(images, [str(d) for d in data.y_test[top]], cols=6, scale=3), width="stretch",
@@ -69,12 +69,12 @@ with right:
 
 left, right = st.columns(2, gap="large")
 with left:
-    st.subheader("How it answers each digit")
+    st.header("How it answers each digit")
     st.plotly_chart(charts.quantile_boxes(stats.box[j], stats.mean_by_class[j], "", f"activation A{l}[{j}]"),
                     key="units.bydigit", **charts.PLOT)
     st.caption(text.fill("units", "By digit", l=l, j=j))
 with right:
-    st.subheader("What goes out")
+    st.header("What goes out")
     out = model.params[f"W{l + 1}"][j]  # (n[l+1],) the row of everything unit j sends on
     if l + 1 == L:
         st.plotly_chart(charts.bars(out, "", "digit", f"weight W{L}", labels=[str(d) for d in range(10)],
