@@ -47,7 +47,9 @@ def loss(runs: list, height: int = 320) -> go.Figure:
              "hovertemplate": "epoch %{x:.2f}: J = %{y:.3g}<extra>" + label(r) + "</extra>", **_style(i)}
             for i, r in enumerate(runs)]
     layout = axes(base_layout("Training loss J (smoothed)", height + 40, hovermode="closest"),
-                  "epoch", "J", live=False, type="log", dtick="D2")  # ticks at 1, 2, 5 of each power of ten
+                  "epoch", "J", live=False, type="log")
+    ticks = [m * 10.0 ** e for e in range(-4, 2) for m in (1, 2, 5)]  # 1, 2, 5 of each power of ten, written out
+    layout["yaxis"].update(tickmode="array", tickvals=ticks, ticktext=[f"{t:g}" for t in ticks])
     layout["shapes"] = [{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": GUESSING, "y1": GUESSING,
                          "line": {"color": "#555", "width": 1.5, "dash": "dot"}}]
     layout["annotations"] = [{"text": "guessing: ln 10 ≈ 2.30", "xref": "paper", "x": 1, "xanchor": "right",
