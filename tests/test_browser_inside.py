@@ -120,20 +120,27 @@ INSIDE_TITLES = {"Layer map": "The hidden-layer map", "Units": "One unit at a ti
                  "Robustness": "Robustness"}
 
 
-@pytest.mark.parametrize("screen", list(SCREENS))
-def test_the_largest_allowed_model_on_the_inside_pages(browser, server, screen):
-    """4 hidden layers of 512, uploaded through Train: each inside page renders without an
-    exception, fits the screen and costs at most 300 KB over the websocket to open."""
+def with_the_largest_model(browser, server, screen: str):
+    """A new session (context, page, its websocket meter) showing the largest model the caps
+    allow (784-512-512-512-512-10), uploaded through the Train page."""
     from browser_hostile import WsMeter, upload
     from hostile import BIG_OK
     from nn_core import dumps_model
     context = browser.new_context(**SCREENS[screen])
     page = context.new_page()
+    meter = WsMeter(page)
+    page.goto(server + "/train")
+    wait_idle(page, 60_000)
+    assert "784-512-512-512-512-10" in upload(page, "largest.npz", dumps_model(BIG_OK))
+    return context, page, meter
+
+
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_the_largest_allowed_model_on_the_inside_pages(browser, server, screen):
+    """4 hidden layers of 512, uploaded through Train: each inside page renders without an
+    exception, fits the screen and costs at most 300 KB over the websocket to open."""
+    context, page, meter = with_the_largest_model(browser, server, screen)
     try:
-        meter = WsMeter(page)
-        page.goto(server + "/train")
-        wait_idle(page, 60_000)
-        assert "784-512-512-512-512-10" in upload(page, "largest.npz", dumps_model(BIG_OK))
         meter.take()
         for name, title in INSIDE_TITLES.items():
             expand = page.get_by_test_id("stExpandSidebarButton")
@@ -162,17 +169,9 @@ def test_compare_two_runs_and_the_largest_model_side_by_side(browser, server, sc
     """A teaching pair overlays two runs; the largest allowed model (uploaded) then goes
     side by side with one of them on the same digit; each interaction costs at most 300 KB
     over the websocket, nothing is wider than the screen, axe finds nothing serious."""
-    from browser_hostile import WsMeter, upload
-    from hostile import BIG_OK
-    from nn_core import dumps_model
     from test_browser_client import axe_violations
-    context = browser.new_context(**SCREENS[screen])
-    page = context.new_page()
+    context, page, meter = with_the_largest_model(browser, server, screen)
     try:
-        meter = WsMeter(page)
-        page.goto(server + "/train")
-        wait_idle(page, 60_000)
-        assert "784-512-512-512-512-10" in upload(page, "largest.npz", dumps_model(BIG_OK))
         if screen == "phone" and page.get_by_test_id("stExpandSidebarButton").count():
             page.get_by_test_id("stExpandSidebarButton").click()
         nav_link(page, "Compare").click()
