@@ -20,7 +20,7 @@ st.caption(text.section("compare", "Pairs"))
 busy = runs.busy()
 pressed = None
 for col, pair in zip(st.columns(len(PAIRS)), PAIRS.values()):
-    a, b = pair.configs()
+    a = pair.configs()[0]
     differs = f"{FIELDS[pair.field].label or pair.field}: {pair.labels[0]} vs {pair.labels[1]}"
     if col.button(pair.title, key=f"compare.pair.{pair.name}", icon=":material/compare_arrows:", width="stretch",
                   disabled=bool(busy), help=f"{pair.question} Trains two runs of "

@@ -26,6 +26,14 @@ def fresh(query: dict | None = None) -> AppTest:
     return at
 
 
+def on_page(script: str) -> AppTest:
+    """A fresh session that has opened `script` (e.g. "app_pages/lab.py") without an exception."""
+    at = fresh()
+    at.switch_page(script).run()
+    assert not at.exception, at.exception
+    return at
+
+
 def button(at: AppTest, label: str):
     return next(b for b in at.button if b.label == label)
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from nn_core import MLP, PAIRS, TrainConfig
-from test_app import button, decode, figures, fresh, one_step_ticks, tiny_training  # noqa: F401 (a fixture)
+from test_app import button, decode, figures, fresh, on_page, one_step_ticks, tiny_training  # noqa: F401 (a fixture)
 from ui.runs import KeptRun, within_budget
 
 PAGE = "app_pages/compare.py"
@@ -18,10 +18,7 @@ PAGE = "app_pages/compare.py"
 
 @pytest.fixture
 def compare():
-    at = fresh()
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
-    return at
+    return on_page(PAGE)
 
 
 def chart(at, title: str) -> dict:

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from nn_core import MLP, Edit, accuracy, edited, evaluate, load_model
-from test_app import button, decode, figures, fresh
+from test_app import button, decode, figures, fresh, on_page
 from test_pages import use_model
 from conftest import ASSETS
 
@@ -24,10 +24,7 @@ def probability_bars(at) -> tuple[np.ndarray, np.ndarray]:
 
 @pytest.fixture
 def lab():
-    at = fresh()
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
-    return at
+    return on_page(PAGE)
 
 
 def test_switching_units_off_changes_the_accuracy_and_reset_restores_it(lab, mnist):

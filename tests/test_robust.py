@@ -6,7 +6,7 @@ import pytest
 
 from nn_core import MLP, Perturbation, perturb
 from nn_core.layermap import balanced_sample
-from test_app import decode, figures, fresh
+from test_app import decode, figures, fresh, on_page
 from test_pages import use_model
 
 PAGE = "app_pages/robust.py"
@@ -18,10 +18,7 @@ def metrics(at) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def page():
-    at = fresh()
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
-    return at
+    return on_page(PAGE)
 
 
 def curve(at, title: str) -> tuple[np.ndarray, np.ndarray, tuple[float, float]]:

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from nn_core import MLP, as_float
-from test_app import button, decode, figures, fresh
+from test_app import button, decode, figures, fresh, on_page
 from test_pages import use_model
 
 PAGE = "app_pages/units.py"
@@ -17,10 +17,7 @@ def fig_with_ytitle(at, title: str) -> dict:
 
 @pytest.fixture
 def page():
-    at = fresh()
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
-    return at
+    return on_page(PAGE)
 
 
 def test_views_are_the_units_own_numbers(page, mnist):

@@ -19,7 +19,6 @@ Leaves out: how the runs are drawn (ui/charts/compare.py) and worded (assets/tex
 from __future__ import annotations
 
 import dataclasses
-import time
 from dataclasses import dataclass
 from typing import Callable
 
@@ -151,7 +150,6 @@ def train_pair(name: str, report: Callable[[float, str], None]) -> tuple[list[Ke
                 slots.renew(sid, 2.0)
                 report((i + t.progress().fraction) / 2, f"Run {i + 1} of 2 ({label}): step {t.step_count:,} of "
                                                         f"{t.total_steps:,}")
-                time.sleep(0)  # let the server's other threads in between chunks
             done.append(keep(t, label, pair=name))
     finally:
         slots.release(sid)
