@@ -43,7 +43,7 @@ quick: $(VENV)/.stamp-test
 	$(PY) -m pytest -m "not slow and not browser" -q
 
 bench: $(VENV)/.stamp-test
-	for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+	for b in benchmarks/bench_*.py; do m=$$(basename $$b .py); echo "== $$m"; $(PY) -m benchmarks.$$m || exit 1; done
 
 clean:
 	rm -rf $(VENV)

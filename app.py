@@ -1,15 +1,19 @@
 """Entry point: `streamlit run app.py`.
 
-Sets up the pages, the session's state (once, in ui.state), and the shared sidebar. The
+Sets up the pages, the session's state (once, in session.state), and the shared sidebar. The
 training fragment lives here, not on the Train page, so a run keeps going while the user
 looks at other pages: while a run is active it ticks every TICK_SECONDS, tells the run
-(a background thread, ui/run.py) that the page is still open, refreshes the sidebar's
+(a background thread, server/run.py) that the page is still open, refreshes the sidebar's
 progress and publishes the result when the run ends. While the session waits in line for a
 training slot it ticks every LINE_SECONDS to keep its place and start the run on its turn.
 """
 import streamlit as st
 
-from ui import classroom, nav, projector, resources, sidebar, state, style, training
+from links import classroom
+from server import resources
+from session import state
+from views.shell import nav, projector, sidebar, style
+from views.train import training
 
 st.set_page_config(page_title="Neural network explainer · MNIST", page_icon="✍️", layout="wide")
 resources.limit_blas_threads()
@@ -18,7 +22,7 @@ state.init()
 classroom.read_once()  # a teacher's class link: fixed settings, projector mode
 projector.read_once()
 
-page = st.navigation(nav.pages(), expanded=nav.SHOWN)  # in the lesson's order (ui/nav.py); the rest behind View more
+page = st.navigation(nav.pages(), expanded=nav.SHOWN)  # in the lesson's order (views/shell/nav.py); the rest behind View more
 state.follow_page_request()  # a page a button's callback asked for (e.g. the Evaluate gallery's "Draw")
 # Contrast, focus rings, the phone layout (assets/app.css). After the page switch above: an element
 # sent before st.switch_page made the new page lose the test image it was asked to show.

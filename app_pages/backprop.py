@@ -2,14 +2,16 @@
 what it wants from each output, a step you can see (and undo), the chain rule along one
 path, every equation with numbers that add up, the update rule in use, a mini-batch, the
 gradient one layer further (the pixels), and a gradient check. The sections live in
-ui/lesson/; this page wires them in lesson order."""
+views/backprop/; this page wires them in lesson order."""
 import numpy as np
 import streamlit as st
 
-from ui import nav, questions, state, text, unitview
-from ui.lesson import batch, chain, checks, equations_view, gradcheck, pixels, step, style, unit, update
-from ui.lesson import example as lesson
-from ui.lesson import focus as focusing
+from session import state
+from ui import questions, text
+from views.backprop import batch, chain, checks, equations_view, gradcheck, pixels, step, style, unit, update
+from views.backprop import example as lesson
+from views.backprop import focus as focusing
+from views.shell import nav
 
 model = state.model()
 L = model.L
@@ -59,7 +61,7 @@ with st.container(key="backprop.view.chain"):
             chain.units_chart(cache, grads, focus)
             unit.card(model, cache, grads, focus)
             st.button(f"Open unit {focus.unit} in the Units explorer", key="backprop.open_unit",
-                      icon=":material/open_in_new:", on_click=unitview.open_unit, args=(1, focus.unit),
+                      icon=":material/open_in_new:", on_click=state.open_unit, args=(1, focus.unit),
                       help="Its weights, the test images that excite it most, its activation by digit, "
                            "its outgoing weights.")
 

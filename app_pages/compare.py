@@ -4,9 +4,12 @@ import numpy as np
 import streamlit as st
 
 from nn_core import PAIRS, specs
-from ui import charts, example, forward_view, nav, pictures, runs, state, text
+from session import example, runs, state
+from ui import charts, pictures, text
 from ui.charts import svg
 from ui.numbers import percent
+from views.draw import forward as forward_view
+from views.shell import nav
 
 SHOWN = "shown"  # the side-by-side choice meaning "the model every page shows"
 FIELDS = specs()

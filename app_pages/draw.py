@@ -5,7 +5,13 @@ import numpy as np
 import streamlit as st
 
 from nn_core import prepare_drawing
-from ui import canvas, draw_questions, example, forward_view, nav, pictures, questions, readout, resources, state, text
+from server import resources
+from session import example, state
+from ui import pictures, questions, readout, text
+from views.draw import canvas
+from views.draw import forward as forward_view
+from views.draw import questions as draw_questions
+from views.shell import nav
 
 CANVAS = 280  # px, ten canvas pixels per MNIST pixel
 SOURCES = {"draw": "Draw a digit", "test": "Pick a test image"}

@@ -4,8 +4,11 @@ import numpy as np
 import streamlit as st
 
 from nn_core import confident_mistakes, per_class_accuracy
-from ui import charts, example, nav, pictures, resources, scores, state, text
+from server import resources
+from session import example, scores, state
+from ui import charts, pictures, text
 from ui.charts import svg
+from views.shell import nav
 
 GALLERY = 24
 PER_ROW = 6
@@ -61,11 +64,10 @@ st.header("The most confident mistakes")
 st.markdown(text.section("evaluate", "Gallery"))
 choices = [ANY] + list(range(10))
 f1, f2, f3 = st.columns([1, 1, 1])
-true_class = f1.selectbox("True digit", choices, key="eval.true",
-                          format_func=lambda v: "any" if v == ANY else str(v),
+shown = {v: "any" if v == ANY else str(v) for v in choices}  # a dict, not a lambda (see units.py)
+true_class = f1.selectbox("True digit", choices, key="eval.true", format_func=shown.get,
                           help="Show only mistakes on this digit. Clicking a confusion-matrix square sets both filters.")
-pred_class = f2.selectbox("Predicted as", choices, key="eval.pred",
-                          format_func=lambda v: "any" if v == ANY else str(v),
+pred_class = f2.selectbox("Predicted as", choices, key="eval.pred", format_func=shown.get,
                           help="Show only mistakes where the network said this digit.")
 f3.button("Show all mistakes", on_click=_show_all, key="eval.all", icon=":material/filter_alt_off:",
           help="Clear both filters.", disabled=true_class == ANY and pred_class == ANY)

@@ -2,7 +2,10 @@
 import numpy as np
 import streamlit as st
 
-from ui import nav, pictures, resources, state, text
+from server import resources
+from session import state
+from ui import pictures, text
+from views.shell import nav
 
 model, data = state.model(), resources.dataset()
 

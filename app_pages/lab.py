@@ -4,8 +4,12 @@ import numpy as np
 import streamlit as st
 
 from nn_core import Edit
-from ui import charts, example, lab, nav, pictures, resources, state, text
+from server import resources
+from session import example, state
+from ui import charts, pictures, text
 from ui.numbers import percent
+from views.inside import lab
+from views.shell import nav
 
 TEMPERATURES = [0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0]
 MOST_ACTIVE = 5

@@ -4,7 +4,11 @@ average image, digit mix and members."""
 import numpy as np
 import streamlit as st
 
-from ui import charts, example, maps, nav, pictures, samples, state, text
+from server import samples
+from session import example, state
+from ui import charts, pictures, text
+from views.inside import maps
+from views.shell import nav
 
 model, snaps = state.model(), state.snapshots()
 sample = samples.test_sample()
@@ -22,7 +26,7 @@ snapshot, when = None, "in the current model"
 if len(snaps) >= 2:
     labels = ["at initialisation" if s.step == 0 else f"after epoch {s.epoch:.0f} (step {s.step:,})" for s in snaps]
     i = st.select_slider("Training snapshot", list(range(len(snaps))), value=len(snaps) - 1, key="layermap.snapshot",
-                         format_func=lambda k: labels[k], help=text.section("layermap", "Scrub"))
+                         format_func=dict(enumerate(labels)).get, help=text.section("layermap", "Scrub"))
     snapshot, when = snaps[i], labels[i]
 else:
     i = -1

@@ -5,7 +5,11 @@ import numpy as np
 import streamlit as st
 
 from nn_core import DONT_KNOW, Perturbation, answers, coverage_curve, perturb
-from ui import charts, example, nav, pictures, resources, robust, scores, state, text
+from server import resources, samples
+from session import example, scores, state
+from ui import charts, pictures, text
+from views.inside import robust
+from views.shell import nav
 
 THRESHOLDS = np.linspace(0, 1, 201)
 
@@ -20,7 +24,7 @@ text.show("robust", "Intro")
 st.header("Change the digits")
 controls, shown = st.columns([2, 3], gap="large")
 with controls:
-    st.caption(text.fill("robust", "Controls", n=n, per=robust.SAMPLE_PER_DIGIT))
+    st.caption(text.fill("robust", "Controls", n=n, per=samples.PER_DIGIT))
     noise = st.slider("Noise (standard deviation)", 0.0, 1.0, 0.0, 0.05, key="robust.noise",
                       help="Adds Gaussian noise of this standard deviation to every pixel (pixels run from 0 "
                            "to 1), then clips to 0..1. The noise pattern is fixed, so the same value always "

@@ -1,7 +1,13 @@
 """Train: every hyperparameter, Start/Pause/Resume/Reset, and live curves."""
 import streamlit as st
 
-from ui import charts, classroom, files, nav, questions, resources, state, text, train_questions, training
+from links import classroom
+from server import resources
+from session import state
+from ui import charts, questions, text
+from views.shell import nav
+from views.train import files, share, training
+from views.train import questions as train_questions
 
 st.title("Train a network", anchor=False)  # (no heading link: one Tab stop fewer before Start)
 text.show("train", "Intro")
@@ -16,7 +22,7 @@ with settings:
     if not classroom.lesson():
         with st.expander("Share with a class", icon=":material/share:"):
             text.show("train", "Share")
-            classroom.share_panel()
+            share.share_panel()
 
 t, running, waiting = state.trainer(), state.running(), state.queued()
 paused = t is not None and not running and not t.done and t.step_count > 0

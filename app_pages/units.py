@@ -3,7 +3,12 @@ its activation by digit, its outgoing weights, and whether it is dead."""
 import numpy as np
 import streamlit as st
 
-from ui import charts, example, lab, nav, pictures, resources, state, text, unitview
+from server import resources
+from session import example, state
+from ui import charts, pictures, text
+from views.inside import lab
+from views.inside import units as unitview
+from views.shell import nav
 
 model, data = state.model(), resources.dataset()
 L = model.L
@@ -24,7 +29,9 @@ def _most_active() -> None:
 
 c1, c2, c3 = st.columns([2, 2, 3], vertical_alignment="bottom")
 layers = list(range(1, L))
-l = c1.selectbox("Hidden layer", layers, format_func=lambda k: f"layer {k} ({model.layer_sizes[k]} units)",
+# format_func is a dict's get, not a lambda: a lambda here would keep this page's globals (the model
+# among them) alive as long as Streamlit keeps the widget's metadata.
+l = c1.selectbox("Hidden layer", layers, format_func={k: f"layer {k} ({model.layer_sizes[k]} units)" for k in layers}.get,
                  key="units.layer", help="Which hidden layer the unit is in.")
 n = model.layer_sizes[l]
 if st.session_state.get("units.unit", 0) >= n or "units.unit" not in st.session_state:  # first visit, or a narrower layer

@@ -3,7 +3,10 @@ import numpy as np
 import streamlit as st
 
 from nn_core import MLP
-from ui import charts, nav, pictures, readout, state, text, thin, unitview
+from session import state
+from ui import charts, pictures, readout, text, thin
+from views.inside import units as unitview
+from views.shell import nav
 
 model, snaps = state.model(), state.snapshots()
 
@@ -14,7 +17,7 @@ params, label = model.params, "the current model"
 if len(snaps) >= 2:
     names = ["at initialisation" if s.step == 0 else f"after epoch {s.epoch:.0f} (step {s.step:,})" for s in snaps]
     i = st.select_slider("Training snapshot", list(range(len(snaps))), value=len(snaps) - 1, key="weights.snapshot",
-                         format_func=lambda k: names[k], help=text.section("weights", "Scrub"))
+                         format_func=dict(enumerate(names)).get, help=text.section("weights", "Scrub"))
     params, label = snaps[i].params, names[i]
 else:
     st.info(text.section("weights", "No snapshots"), icon=":material/info:")
@@ -41,7 +44,7 @@ c1, c2 = st.columns([1, 2], vertical_alignment="bottom")
 unit = c1.number_input("Unit", 0, W1.shape[1] - 1, step=1, key="weights.unit",
                        help=f"A first-layer unit, 0 to {W1.shape[1] - 1} (the read-out names the unit under the pointer).")
 c2.button(f"Open unit {unit} in the Units explorer", key="weights.open_unit", icon=":material/open_in_new:",
-          on_click=unitview.open_unit, args=(1, unit),
+          on_click=state.open_unit, args=(1, unit),
           help="Its weights, the test images that excite it most, its activation by digit and its outgoing weights.")
 readout.enable()  # hovering or tapping a template names its unit and pixel
 

@@ -9,24 +9,20 @@ record, plus the validation pass of 5,000 images, never augmented); `--cpu` coun
 CPU seconds of this thread instead of wall time (what a loaded machine inflates least).
 Target (issue 13): an epoch with augmentation <= 1.3x one without.
 
-    python benchmarks/bench_augment.py [--preset augmented] [--threads 1 2] [--rounds N] [--cpu]
+    python -m benchmarks.bench_augment [--preset augmented] [--threads 1 2] [--rounds N] [--cpu]
 """
 from __future__ import annotations
 
 import argparse
 import os
 import platform
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import threadpoolctl
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from nn_core import PRESETS, TrainConfig, Trainer, load_dataset  # noqa: E402
+from devtools.paths import ROOT
+from nn_core import PRESETS, TrainConfig, Trainer, load_dataset
 
 CHUNK = 50
 OFF = {"shift": 0.0, "rotate": 0.0, "scale": 0.0, "elastic": 0.0, "elastic_sigma": 4.0, "thickness": 0.0,

@@ -10,7 +10,7 @@
    the default model and for the largest model the caps allow (784-512-512-512-512-10),
    for the first load and for each interaction, median of --runs.
 
-    python benchmarks/bench_backprop.py [--runs 3] [--root PATH]
+    python -m benchmarks.bench_backprop [--runs 3] [--root PATH]
 
 --root runs part 1 against another checkout (e.g. the main branch) to compare.
 """
@@ -19,20 +19,17 @@ from __future__ import annotations
 import argparse
 import platform
 import statistics
-import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from devtools.paths import ROOT
 
 
 def browser_part(root: Path) -> list[tuple[str, int, float]]:
-    sys.path.insert(0, str(root / "tests"))
-    from browser import served_page, wait_idle  # the checkout's own helpers and server
+    from devtools.browser import served_page, wait_idle  # the checkout's own helpers and server
     rows = []
-    with served_page() as (url, proc, page):
-        sys.path.append(str(ROOT / "tests"))
-        from browser_hostile import WsMeter  # websocket bytes per interaction, as the browser tests count them
+    with served_page(root=root) as (url, proc, page):
+        from devtools.browser_hostile import WsMeter  # websocket bytes per interaction, as the browser tests count them
         frames = WsMeter(page)
 
         def settle(name: str, start: float) -> None:
@@ -72,10 +69,10 @@ def browser_part(root: Path) -> list[tuple[str, int, float]]:
 
 
 def server_part(runs: int) -> list[tuple[str, str, float]]:
-    sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
     import threadpoolctl
-    threadpoolctl.threadpool_limits(1, user_api="blas")  # as the app runs (ui/resources.py)
+    threadpoolctl.threadpool_limits(1, user_api="blas")  # as the app runs (server/resources.py)
     from streamlit.testing.v1 import AppTest
+
     from nn_core import MLP
     out = []
     for name, model in [("784-128-10 (default)", None), ("784-512x4-10 (largest)", MLP([784] + [512] * 4 + [10], seed=0))]:

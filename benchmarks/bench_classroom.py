@@ -18,7 +18,7 @@ the busy notes, each trainer's wait for a slot, steps, and steps per minute whil
 `--profile S` records S seconds of the loaded server with py-spy and prints what dominates.
 Targets: stroke p95 <= 300 ms, no errors, RSS <= 600 MB, training served fairly.
 
-    python benchmarks/bench_classroom.py [--sessions 30] [--trainers 5] [--seconds 180] [--quick]
+    python -m benchmarks.bench_classroom [--sessions 30] [--trainers 5] [--seconds 180] [--quick]
 """
 from __future__ import annotations
 
@@ -35,14 +35,10 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT / "benchmarks"))
-
-from browser import streamlit_server  # noqa: E402
-from canvas_value import DIGITS, canvas_value, jitter  # noqa: E402
-from server_probe import ServerProbe, cpu_seconds, pin_process, py_spy_summary  # noqa: E402
-from st_client import Session, dumps  # noqa: E402
+from devtools.browser import streamlit_server
+from devtools.canvas_value import DIGITS, canvas_value, jitter
+from devtools.server_probe import ServerProbe, cpu_seconds, pin_process, py_spy_summary
+from devtools.st_client import Session, dumps
 
 TIMEOUT = 30.0  # s: a rerun not finished by then counts as an error
 STEP = re.compile(r"step ([\d,]+) of ([\d,]+)")

@@ -19,7 +19,7 @@ transferred (encodedDataLength, so compressed where the server compressed), task
 Targets (issue 12): per stroke median <= 120 ms task time and <= 60 KB; mouse-up -> prediction
 median <= 150 ms at 1x and <= 350 ms at 4x; every page load <= 300 KB over the websocket.
 
-    python benchmarks/bench_client.py [--strokes 12] [--throttled-strokes 8] [--no-pages] [--before DIR]
+    python -m benchmarks.bench_client [--strokes 12] [--throttled-strokes 8] [--no-pages] [--before DIR]
 """
 from __future__ import annotations
 
@@ -28,15 +28,20 @@ import base64
 import os
 import platform
 import statistics
-import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-
-from browser import (CHROMIUM, CHROMIUM_ARGS, DIGIT_STROKES, canvas_box, clear_canvas, draw_strokes,  # noqa: E402
-                     streamlit_server, wait_idle)
+from devtools.browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DIGIT_STROKES,
+    canvas_box,
+    clear_canvas,
+    draw_strokes,
+    streamlit_server,
+    wait_idle,
+)
+from devtools.paths import ROOT
 
 PAGES = {"/": "How a neural network learns", "/train": "Train a network", "/weights": "What the network learned",
          "/draw": "Your digit, through the network", "/backprop": "Backpropagation on one digit",

@@ -12,23 +12,19 @@
 4. Memory of a long run's per-step history (nn_core/history.py): its bound and a run that
    passes it.
 
-    python benchmarks/bench_core.py [--epochs 3] [--skip-presets]
+    python -m benchmarks.bench_core [--epochs 3] [--skip-presets]
 """
 from __future__ import annotations
 
 import argparse
 import platform
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import threadpoolctl
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from nn_core import MLP, PRESETS, History, Trainer, TrainConfig, accuracy, as_float, evaluate, load_dataset  # noqa: E402
+from devtools.paths import ROOT
+from nn_core import MLP, PRESETS, History, TrainConfig, Trainer, accuracy, as_float, evaluate, load_dataset
 
 
 class MinimalLoop:

@@ -9,7 +9,7 @@
    its own progress bar reports (the overhead alone, whatever the machine's load).
    Target: dashboard <= 1.25 x CLI.
 
-    python benchmarks/bench_dashboard.py [--runs 3] [--preset fast]
+    python -m benchmarks.bench_dashboard [--runs 3] [--preset fast]
 """
 from __future__ import annotations
 
@@ -22,19 +22,10 @@ import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-
-from browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server, wait_idle  # noqa: E402
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+from devtools.browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server, wait_idle
+from devtools.paths import ROOT
+from devtools.server_probe import rss_mb
 
 
 def cold_start(browser) -> tuple[float, float]:

@@ -1,6 +1,6 @@
 """Benchmark: how well models read the hand-drawn set (tests/data/handdrawn.json, 64 digits).
 
-Offline (default): each digit's strokes are rendered like the canvas (tests/handdrawn.py,
+Offline (default): each digit's strokes are rendered like the canvas (devtools/handdrawn.py,
 Pillow, 280x280, the digit's brush width), go through nn_core.prepare_drawing, and every
 model given is scored: accuracy, per digit, and the misread ones.
 
@@ -12,27 +12,22 @@ the browser's accuracy, its agreement with the offline path (prediction for pred
 how close the offline render is to the browser's pixels. `--upload FILE` first loads another
 model through the Train page's uploader, as a user would.
 
-    python benchmarks/bench_handdrawn.py [--model A.npz B.npz]             # offline, fast
-    python benchmarks/bench_handdrawn.py --browser [--upload candidate.npz]
+    python -m benchmarks.bench_handdrawn [--model A.npz B.npz]             # offline, fast
+    python -m benchmarks.bench_handdrawn --browser [--upload candidate.npz]
 """
 from __future__ import annotations
 
 import argparse
 import platform
-import sys
 import time
 from collections import Counter
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
-
-from handdrawn import Drawn, load_set, render, replay  # noqa: E402
-
-from nn_core import MLP, load_model, prepare_drawing  # noqa: E402
+from devtools.handdrawn import Drawn, load_set, render, replay
+from devtools.paths import ROOT
+from nn_core import MLP, load_model, prepare_drawing
 
 DEFAULT = ROOT / "assets" / "default_model.npz"
 
@@ -64,7 +59,7 @@ def report(title: str, drawn: list[Drawn], pred: list[int]) -> float:
 
 
 def browser_run(drawn: list[Drawn], upload: Path | None) -> tuple[list[int], list[np.ndarray], int]:
-    from browser import canvas_box, served_page, wait_idle
+    from devtools.browser import canvas_box, served_page, wait_idle
     shown, pixels, retries = [], [], 0
     with served_page() as (url, _, page):
         if upload:

@@ -1,10 +1,10 @@
 """Hostile uploads against a real server, and what each page sends for the largest allowed model.
 
-    python benchmarks/bench_hostile.py uploads [--root DIR] [--cap-gb 6] [--only TEXT]
-    python benchmarks/bench_hostile.py pages [--root DIR] [--phone]
+    python -m benchmarks.bench_hostile uploads [--root DIR] [--cap-gb 6] [--only TEXT]
+    python -m benchmarks.bench_hostile pages [--root DIR] [--phone]
 
 uploads: `streamlit run app.py` and one Chromium session on the Train page; every hostile
-model file of tests/hostile.py (MODEL_CASES, OVER_APP_CAPS, ACCEPTED) is uploaded through
+model file of devtools/hostile.py (MODEL_CASES, OVER_APP_CAPS, ACCEPTED) is uploaded through
 the file uploader while the server's RSS is sampled every 10 ms, from just before the
 upload until the page shows its message (each case in a new session, after a first visit
 has loaded the dataset). Per case: the file's size, the seconds until the message, the
@@ -25,20 +25,15 @@ from __future__ import annotations
 
 import argparse
 import resource
-import sys
 import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT / "benchmarks"))
-sys.path.insert(0, str(ROOT))
-
-from bench_dashboard import rss_mb  # noqa: E402
-from browser import CHROMIUM, CHROMIUM_ARGS, exceptions, streamlit_server, wait_idle  # noqa: E402
-from browser_hostile import WsMeter, upload, visit  # noqa: E402
-from hostile import ACCEPTED, BIG_OK, MODEL_CASES, OVER_APP_CAPS  # noqa: E402
+from devtools.browser import CHROMIUM, CHROMIUM_ARGS, exceptions, streamlit_server, wait_idle
+from devtools.browser_hostile import WsMeter, upload, visit
+from devtools.hostile import ACCEPTED, BIG_OK, MODEL_CASES, OVER_APP_CAPS
+from devtools.paths import ROOT
+from devtools.server_probe import rss_mb
 
 MAX_UPLOAD = 10 * 1024 * 1024
 

@@ -10,21 +10,17 @@ teaching pair's press includes training its two runs).
    the largest model the caps allow (784-512-512-512-512-10, random weights, no
    snapshots), first load and each interaction, median of --runs.
 
-    python benchmarks/bench_inside.py [--runs 3] [--skip-browser] [--skip-server]
+    python -m benchmarks.bench_inside [--runs 3] [--skip-browser] [--skip-server]
 """
 from __future__ import annotations
 
 import argparse
 import platform
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "benchmarks")]
-
-from browser_hostile import WsMeter  # noqa: E402  (bytes over the websocket, as the browser tests count them)
+from devtools.browser_hostile import WsMeter  # (bytes over the websocket, as the browser tests count them)
+from devtools.paths import ROOT
 
 
 def _slider(page, key: str, press: str, times: int = 1):
@@ -46,7 +42,7 @@ def _box_select(page):
 
 
 def browser_part() -> list[tuple[str, str, int, float]]:
-    from browser import served_page, wait_idle
+    from devtools.browser import served_page, wait_idle
     rows = []
     with served_page() as (url, proc, page):
         frames = WsMeter(page)
@@ -99,8 +95,9 @@ def browser_part() -> list[tuple[str, str, int, float]]:
 
 def server_part(runs: int) -> list[tuple[str, str, str, float]]:
     import threadpoolctl
-    threadpoolctl.threadpool_limits(1, user_api="blas")  # as the app runs (ui/resources.py)
+    threadpoolctl.threadpool_limits(1, user_api="blas")  # as the app runs (server/resources.py)
     from streamlit.testing.v1 import AppTest
+
     from nn_core import MLP
     pages = {
         "app_pages/lab.py": [("switch off 64 units", lambda at: at.multiselect(key="lab.off.1").set_value(list(range(64)))),

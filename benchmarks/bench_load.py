@@ -9,25 +9,19 @@ training while two run: it must get the "busy, try again shortly" note (the defa
 is 2 concurrent trainings; NN_MAX_TRAININGS changes it).
 Targets (issue 5): no errors; p95 <= 1 s; RSS <= 600 MB.
 
-    python benchmarks/bench_load.py [--sessions 8] [--trainers 2] [--seconds 60]
+    python -m benchmarks.bench_load [--sessions 8] [--trainers 2] [--seconds 60]
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
 import statistics
-import sys
 import threading
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT / "benchmarks"))
-
-from bench_dashboard import rss_mb  # noqa: E402
-from bench_client import WATCH, percentile  # noqa: E402
-from browser import CHROMIUM, CHROMIUM_ARGS, DIGIT_STROKES, streamlit_server  # noqa: E402
+from benchmarks.bench_client import WATCH, percentile
+from devtools.browser import CHROMIUM, CHROMIUM_ARGS, DIGIT_STROKES, streamlit_server
+from devtools.server_probe import rss_mb
 
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 CANVAS = '[class*="st-key-draw-canvas-"] canvas.upper-canvas'

@@ -7,21 +7,15 @@ training runs of the `fast` preset on 5,000 images, visiting Weights after each.
 after every 50 strokes and after each run (after a 2 s pause, so transient arrays are
 freed). Target (issue 5): the final RSS is at most 20 MB above the baseline.
 
-    python benchmarks/bench_memory.py [--draws 200] [--runs 3]
+    python -m benchmarks.bench_memory [--draws 200] [--runs 3]
 """
 from __future__ import annotations
 
 import argparse
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT / "benchmarks"))
-
-from bench_dashboard import rss_mb  # noqa: E402
-from browser import DIGIT_STROKES, canvas_box, clear_canvas, draw_strokes, served_page, wait_idle  # noqa: E402
+from devtools.browser import DIGIT_STROKES, canvas_box, clear_canvas, draw_strokes, served_page, wait_idle
+from devtools.server_probe import rss_mb
 
 TRAIN_URL = "/train?preset=fast&n_train=5000"
 

@@ -1,6 +1,6 @@
 """Benchmark: a preset trained by the command line, as a user runs it, several times.
 
-    python benchmarks/bench_preset.py augmented --runs 3 [--threads 2] [--target 0.987 --seconds 60] [CLI options]
+    python -m benchmarks.bench_preset augmented --runs 3 [--threads 2] [--target 0.987 --seconds 60] [CLI options]
 
 Each run is `python -m nn_core train --preset NAME --json` in a fresh process. Per run it
 prints the CLI's own `train_seconds` (wall time inside training) and test accuracy, the
@@ -20,9 +20,8 @@ import resource
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from devtools.paths import ROOT
 
 
 def one_run(name: str, threads: int | None, extra: list[str]) -> dict:

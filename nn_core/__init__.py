@@ -14,25 +14,25 @@ safe_npz.py and header.py) and the command line (cli.py). NumPy and the standard
 only (Pillow to resize drawings).
 Leaves out: any UI code (a test checks nothing here imports Streamlit or Plotly).
 """
-from .activations import ACTIVATIONS, get_activation, softmax, softmax_steps
-from .config import ConfigError, TrainConfig, check_config, specs
-from .data import Dataset, as_float, load_dataset, read_idx
-from .edit import Edit, edited
-from .evaluate import accuracy, evaluate
-from .gradcheck import check_gradients, check_weight, rel_error
-from .history import History, Progress, Snapshot
-from .losses import cross_entropy, labels_to_onehot
-from .metrics import confident_mistakes, confusion_matrix, per_class_accuracy
-from .model import MLP
-from .optimizers import make_optimizer
-from .perturb import Perturbation, perturb
-from .preprocess import prepare_drawing
-from .presets import PRESETS, Preset, get_preset
-from .pairs import PAIRS, Pair
-from .saliency import Nudge, input_gradient, nudge
-from .selective import DONT_KNOW, answers, coverage_curve
-from .serialize import dumps_model, load_model, load_snapshots, save_model, save_snapshots
-from .trainer import Trainer
+from nn_core.activations import ACTIVATIONS, get_activation, softmax, softmax_steps
+from nn_core.config import ConfigError, TrainConfig, check_config, specs
+from nn_core.data import Dataset, as_float, load_dataset, read_idx
+from nn_core.evaluate import accuracy, evaluate
+from nn_core.files.serialize import dumps_model, load_model, load_snapshots, save_model, save_snapshots
+from nn_core.gradcheck import check_gradients, check_weight, rel_error
+from nn_core.history import History, Progress, Snapshot
+from nn_core.inside.edit import Edit, edited
+from nn_core.inside.perturb import Perturbation, perturb
+from nn_core.inside.saliency import Nudge, input_gradient, nudge
+from nn_core.inside.selective import DONT_KNOW, answers, coverage_curve
+from nn_core.losses import cross_entropy, labels_to_onehot
+from nn_core.metrics import confident_mistakes, confusion_matrix, per_class_accuracy
+from nn_core.model import MLP
+from nn_core.optimizers import make_optimizer
+from nn_core.pairs import PAIRS, Pair
+from nn_core.preprocess import prepare_drawing
+from nn_core.presets import PRESETS, Preset, get_preset
+from nn_core.trainer import Trainer
 
 __all__ = [
     "ACTIVATIONS", "PRESETS", "ConfigError", "Dataset", "History", "MLP", "Nudge", "Preset", "Progress",

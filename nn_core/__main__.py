@@ -1,4 +1,4 @@
 """`python -m nn_core ...`: see nn_core/cli.py."""
-from .cli import main
+from nn_core.cli import main
 
 raise SystemExit(main())

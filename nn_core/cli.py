@@ -11,7 +11,7 @@ Every hyperparameter of `TrainConfig` is an option of `train`, derived from its 
 stderr when it is a terminal; `--json` prints one JSON object at the end (missing values
 as null, never NaN). Bad arguments, bad files and unwritable paths get a one-line message
 and exit code 2.
-Leaves out: a deployer's caps (the dashboard's, ui/limits.py): the CLI allows what the
+Leaves out: a deployer's caps (the dashboard's, server/limits.py): the CLI allows what the
 config allows.
 """
 from __future__ import annotations
@@ -26,14 +26,14 @@ from pathlib import Path
 
 import numpy as np
 
-from .config import TrainConfig, specs
-from .data import load_dataset
-from .evaluate import accuracy, evaluate
-from .fields import Spec, parse_text
-from .metrics import confusion_matrix, per_class_accuracy
-from .presets import PRESETS, get_preset
-from .serialize import MAX_PARAMS, load_model, save_model, save_snapshots
-from .trainer import Trainer
+from nn_core.config import TrainConfig, specs
+from nn_core.data import load_dataset
+from nn_core.evaluate import accuracy, evaluate
+from nn_core.fields import Spec, parse_text
+from nn_core.files.serialize import MAX_PARAMS, load_model, save_model, save_snapshots
+from nn_core.metrics import confusion_matrix, per_class_accuracy
+from nn_core.presets import PRESETS, get_preset
+from nn_core.trainer import Trainer
 
 # The CLI's default data directory: the repository's bundled assets, or $NN_CORE_DATA.
 DEFAULT_DATA = Path(os.environ.get("NN_CORE_DATA", Path(__file__).resolve().parent.parent / "assets"))
@@ -210,7 +210,7 @@ def cmd_evaluate(args) -> dict:
 def cmd_predict(args) -> dict:
     from PIL import Image, UnidentifiedImageError
 
-    from .preprocess import prepare_drawing
+    from nn_core.preprocess import prepare_drawing
 
     model, _ = load_model(args.model)
     try:

@@ -7,7 +7,7 @@ specs, so a new hyperparameter is one new field here.
 A `TrainConfig` is validated on construction and saved with the weights. `check_config`
 turns an untrusted dict (a model file's header, a link) into a config or a list of
 problems; `TrainConfig.from_dict` is the same but raises `ConfigError` (a ValueError).
-Leaves out: the named presets (presets.py) and a deployer's caps (ui/limits.py).
+Leaves out: the named presets (presets.py) and a deployer's caps (server/limits.py).
 """
 from __future__ import annotations
 
@@ -15,12 +15,12 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from .activations import ACTIVATIONS
-from .augment import LIMITS as AUGMENT_LIMITS
-from .augment import Augment
-from .fields import Spec, param, show
-from .model import INITS
-from .optimizers import OPTIMIZERS, SCHEDULES
+from nn_core.activations import ACTIVATIONS
+from nn_core.augment.distort import LIMITS as AUGMENT_LIMITS
+from nn_core.augment.distort import Augment
+from nn_core.fields import Spec, param, show
+from nn_core.model import INITS
+from nn_core.optimizers import OPTIMIZERS, SCHEDULES
 
 N_INPUTS, N_CLASSES = 784, 10
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import time
 
-from .config import TrainConfig
+from nn_core.config import TrainConfig
 
 STEP_OVERHEAD = 40e-6          # s per step: Python, small arrays, the per-step records
 PER_EXAMPLE_WEIGHT = 62e-12    # s per (example x weight): forward + backward products
@@ -60,8 +60,8 @@ def calibrate(repeats: int = 3) -> float:
     2.0 = twice as slow). About 0.1 s: 60 SGD and Adam steps of 784-128-10 on random data."""
     import numpy as np
 
-    from .model import MLP
-    from .optimizers import make_optimizer
+    from nn_core.model import MLP
+    from nn_core.optimizers import make_optimizer
 
     rng = np.random.default_rng(0)
     X = rng.random((64, 784), dtype=np.float32)

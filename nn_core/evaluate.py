@@ -13,9 +13,9 @@ from typing import Callable
 
 import numpy as np
 
-from .data import as_float
-from .losses import cross_entropy_int
-from .model import MLP
+from nn_core.data import as_float
+from nn_core.losses import cross_entropy_int
+from nn_core.model import MLP
 
 CHUNK = 5000  # images per forward pass
 

@@ -2,7 +2,7 @@
 
 Each field of `TrainConfig` carries a `Spec` in its dataclass metadata. From the specs
 alone come the config's validation (`problem`), the command line's arguments (cli.py),
-the dashboard's widgets and their bounds (ui/controls.py) and the link keys (ui/links.py),
+the dashboard's widgets and their bounds (links/controls.py) and the link keys (links/query.py),
 so adding a hyperparameter is one edit in config.py.
 Two kinds of input are read here: typed values (a saved file's JSON, a Python call),
 checked by `problem`; and text a person typed (a shell argument, a URL), turned into a

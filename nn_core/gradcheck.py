@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .model import MLP
+from nn_core.model import MLP
 
 
 def rel_error(a: np.ndarray | float, b: np.ndarray | float) -> float:

@@ -205,3 +205,32 @@ class Progress:
     @property
     def eta(self) -> float:
         return self.elapsed / self.step * (self.total_steps - self.step) if self.step else math.nan
+
+
+# ------------------------------------------------------------------ a series made short enough to draw or keep
+def downsample(x: np.ndarray, y: np.ndarray, max_points: int = 1500) -> tuple[np.ndarray, np.ndarray]:
+    """Bucket means: at most max_points points that keep the curve's shape."""
+    x, y = np.asarray(x, np.float32), np.asarray(y, np.float32)
+    if len(x) != len(y):
+        raise ValueError(f"x and y differ in length ({len(x)} vs {len(y)})")
+    n = len(y)
+    if n <= max_points:
+        return x, y
+    k = int(np.ceil(n / max_points))
+    m = n // k * k
+    xs, ys = x[:m].reshape(-1, k).mean(axis=1), y[:m].reshape(-1, k).mean(axis=1)
+    if m < n:
+        xs, ys = np.append(xs, x[m:].mean()), np.append(ys, y[m:].mean())
+    return xs, ys
+
+
+def ema(y, alpha: float) -> np.ndarray:
+    """Exponential moving average, bias-corrected at the start: s[t] = sum_k (1-a)^k y[t-k] / sum_k (1-a)^k."""
+    y = np.asarray(y, np.float64)
+    out = np.empty_like(y)
+    acc = weight = 0.0
+    for i, v in enumerate(y):  # a few thousand points: a Python loop costs ~1 ms
+        acc = (1 - alpha) * acc + alpha * v
+        weight = (1 - alpha) * weight + alpha
+        out[i] = acc / weight
+    return out.astype(np.float32)

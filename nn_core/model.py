@@ -24,8 +24,8 @@ from typing import Sequence
 
 import numpy as np
 
-from .activations import get_activation, softmax
-from .losses import cross_entropy, labels_to_onehot
+from nn_core.activations import get_activation, softmax
+from nn_core.losses import cross_entropy, labels_to_onehot
 
 INITS = ("he", "xavier", "uniform")
 

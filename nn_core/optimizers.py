@@ -34,7 +34,7 @@ class Optimizer:
     Each parameter gets one scratch array for the step's temporaries (lr * g, the Adam
     ratio...), so an update allocates nothing: a fresh 400 kB temporary per parameter per
     step is a fresh mmap, page faults included, under the server's malloc settings
-    (ui/memory.py).
+    (server/memory.py).
     """
 
     def __init__(self, l2: float = 0.0):

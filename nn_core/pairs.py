@@ -15,14 +15,14 @@ lr-too-high   What does a learning rate that is too large do? At alpha = 1.5 eac
               three epochs, against ~93 % at 0.1); at 2 it explodes within four steps.
 
 Each run takes about half a second of one core (bench: benchmarks/bench_compare.py).
-Leaves out: training them (trainer.py) and showing them (ui/runs.py, the Compare page).
+Leaves out: training them (trainer.py) and showing them (session/runs.py, the Compare page).
 """
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
 
-from .config import TrainConfig
+from nn_core.config import TrainConfig
 
 PAIR_IMAGES = 10_000  # training images per run: enough for the curves to part, quick on one core
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .config import TrainConfig
+from nn_core.config import TrainConfig
 
 
 @dataclass(frozen=True)

@@ -32,14 +32,14 @@ from typing import Iterator
 
 import numpy as np
 
-from .config import TrainConfig
-from .data import Dataset, as_float
-from .evaluate import evaluate
-from .history import History, Progress, Snapshot
-from .losses import cross_entropy_int
-from .model import MLP
-from .norms import WeightNorms, rms, sq, z_dz
-from .optimizers import learning_rate, make_optimizer
+from nn_core.config import TrainConfig
+from nn_core.data import Dataset, as_float
+from nn_core.evaluate import evaluate
+from nn_core.history import History, Progress, Snapshot
+from nn_core.losses import cross_entropy_int
+from nn_core.model import MLP
+from nn_core.norms import WeightNorms, rms, sq, z_dz
+from nn_core.optimizers import learning_rate, make_optimizer
 
 __all__ = ["Trainer", "History", "Progress", "Snapshot"]
 

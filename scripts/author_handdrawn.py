@@ -8,8 +8,8 @@ on the 280x280 canvas: centre, height, width factor, slant (shear: the top moves
 wobble of the hand (about 1 % of the canvas). Points are resampled about 5 canvas pixels
 apart, like a mouse's move events.
 
-    python scripts/author_handdrawn.py            # rewrites tests/data/handdrawn.json
-    python scripts/author_handdrawn.py --sheet P  # also a contact sheet PNG of the renders
+    python -m scripts.author_handdrawn            # rewrites tests/data/handdrawn.json
+    python -m scripts.author_handdrawn --sheet P  # also a contact sheet PNG of the renders
 
 The set is frozen: it was written and committed before any model was measured on it, and
 it must not be edited to suit a model (see tests/data/README.md).
@@ -19,12 +19,12 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import sys
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
+from devtools.paths import ROOT
+
 OUT = ROOT / "tests" / "data" / "handdrawn.json"
 SPACING = 5 / 280   # canvas fraction between resampled points
 WOBBLE = 0.010      # canvas fraction: amplitude of the hand's smooth wobble
@@ -217,10 +217,9 @@ def main() -> None:
     OUT.write_text(json.dumps(data, separators=(",", ":")) + "\n")
     print(f"{len(data['digits'])} digits -> {OUT}")
     if args.sheet:
-        sys.path.insert(0, str(ROOT / "tests"))
         from PIL import Image, ImageDraw
 
-        from handdrawn import load_set, render
+        from devtools.handdrawn import load_set, render
         drawn = load_set(OUT)
         cell, cols = 140, 8
         sheet = Image.new("L", (cols * cell, -(-len(drawn) // cols) * (cell + 16)), 60)

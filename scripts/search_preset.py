@@ -10,9 +10,9 @@ masks from [seed, 3], validation timed as part of training), with the same resul
 Selection is on validation accuracy: `train` prints and logs validation only and saves the
 model; `test` scores saved models on the test set, to be run once the choice is made.
 
-    python scripts/search_preset.py train --name c1 --hidden 512 256 --epochs 16 --shift 2 --rotate 10 ...
-    python scripts/search_preset.py test --names c1 c2 ...
-    python scripts/search_preset.py race --against best --batch-size 256 ...  # time it beside `best`
+    python -m scripts.search_preset train --name c1 --hidden 512 256 --epochs 16 --shift 2 --rotate 10 ...
+    python -m scripts.search_preset test --names c1 c2 ...
+    python -m scripts.search_preset race --against best --batch-size 256 ...  # time it beside `best`
 """
 from __future__ import annotations
 
@@ -20,16 +20,13 @@ import argparse
 import json
 import os
 import platform
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from nn_core import MLP, TrainConfig, Trainer, accuracy, evaluate, load_dataset, load_model, save_model  # noqa: E402
+from devtools.paths import ROOT
+from nn_core import MLP, TrainConfig, Trainer, accuracy, evaluate, load_dataset, load_model, save_model
 
 LOG = ROOT / "benchmarks" / "preset_search.jsonl"
 MODELS = Path(os.environ.get("SEARCH_MODELS", "/tmp/preset_search"))

@@ -1,20 +1,14 @@
 """Shared fixtures: the bundled dataset (loaded once), small models and batches."""
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
 import threadpoolctl
 
-ROOT = Path(__file__).resolve().parent.parent
-ASSETS = ROOT / "assets"
-sys.path.insert(0, str(ROOT))
+from devtools.paths import ASSETS
+from nn_core import load_dataset
 
-from nn_core import load_dataset  # noqa: E402
-
-# One BLAS thread, as the app uses (ui/resources.py): on two shared cores a second thread
+# One BLAS thread, as the app uses (server/resources.py): on two shared cores a second thread
 # mostly waits for its core (the preset tests took 160 s with two threads, 57 s with one).
 threadpoolctl.threadpool_limits(1, user_api="blas")
 

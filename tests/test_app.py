@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import ui.training
+import views.train.training
+from devtools.apptest import derived
+from devtools.paths import ROOT
 from nn_core import MLP, dumps_model
-from conftest import ROOT
 
 PAGES = ["app_pages/home.py", "app_pages/train.py", "app_pages/weights.py", "app_pages/draw.py", "app_pages/backprop.py", "app_pages/evaluate.py",
          "app_pages/lab.py", "app_pages/robust.py", "app_pages/layermap.py",
@@ -55,6 +56,7 @@ def mosaic(at: AppTest) -> np.ndarray:
     """The palette indices of the first-layer mosaic on Weights (a PNG in an HTML element)."""
     import io
     import re
+
     from PIL import Image
     body = next(h.proto.body for h in at.get("html") if 'class="nn-mosaic"' in h.proto.body)
     data = re.search(r'src="data:image/png;base64,([^"]+)"', body).group(1)
@@ -73,8 +75,8 @@ def sidebar_text(at: AppTest) -> str:
 def one_step_ticks(monkeypatch):
     """Training in the ticks, not in a thread, and each tick trains exactly one step (run_for
     always does at least one): a test knows exactly how far a run got."""
-    monkeypatch.setattr(ui.training, "BACKGROUND", False)
-    monkeypatch.setattr(ui.training, "CHUNK_SECONDS", 0.0)
+    monkeypatch.setattr(views.train.training, "BACKGROUND", False)
+    monkeypatch.setattr(views.train.training, "CHUNK_SECONDS", 0.0)
 
 
 def tiny_training(at: AppTest, epochs: int = 2, **extra) -> AppTest:
@@ -121,7 +123,7 @@ def test_training_runs_chunk_by_chunk_and_publishes_the_model(one_step_ticks):
     titles = [f["layout"]["title"]["text"] for f in figures(at)]
     assert {"Loss J (cross-entropy)", "Accuracy", "Weights and gradients, RMS per weight"} <= set(titles)
     assert "784-16-10 relu (custom)" in sidebar_text(at) and "epoch 2/2" in sidebar_text(at)
-    scores = at.session_state["model.test_scores"]  # the finished run's test pass, kept for Evaluate
+    scores = derived(at, "model.test_scores")  # the finished run's test pass, kept for Evaluate
     assert scores.model is model and at.session_state["model.info"]["metrics"]["test_accuracy"] == scores.accuracy
 
 

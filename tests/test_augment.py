@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from nn_core import as_float
-from nn_core.augment import Augment
-from nn_core.warp import BLOCK, affine_matrices, elastic_field, thicken, warp
+from nn_core.augment.distort import Augment
+from nn_core.augment.warp import BLOCK, affine_matrices, elastic_field, thicken, warp
 
 
 @pytest.fixture(scope="module")

@@ -9,12 +9,12 @@ import time
 
 import numpy as np
 import pytest
-
-from nn_core import MLP, dumps_model, load_dataset
-from conftest import ASSETS
-from shown import adds_up, half_ulp, html_tables, index, multiplies, number, table
 from test_app import button, fresh
 from test_pages import DIGITS, captions, draw, metric, open_backprop, open_draw, use_model
+
+from devtools.paths import ASSETS
+from devtools.shown import adds_up, half_ulp, html_tables, index, multiplies, number, table
+from nn_core import MLP, dumps_model, load_dataset
 
 
 @pytest.fixture(scope="module")
@@ -250,7 +250,7 @@ def test_backprop_on_the_largest_model_the_caps_allow():
 
 def test_home_backprop_and_train_write_j_dz_and_the_update_alike():
     """One symbol for the learning rate (α), and the same J, dZ[L] and update on all three pages."""
-    from conftest import ROOT
+    from devtools.paths import ROOT
     at = fresh()
     home = " ".join(l.value for l in at.latex)
     assert r"\frac{1}{m}\sum_{i=1}^{m} \log A^{[L]}_{i,\,y_i}" in home and r"\frac{1}{m}\left(A^{[L]} - Y\right)" in home

@@ -1,6 +1,13 @@
-"""Boundaries of the code, checked on its syntax tree: the core never imports the UI; pages
-import only ui/ and nn_core's public API and write only their own session-state keys
-(everything shared goes through functions in ui/); ui/ never imports a page."""
+"""Boundaries of the code, checked on its syntax tree: a room per job, imports one way.
+
+    app.py, app_pages/  ->  views/  ->  ui/, session/, links/  ->  server/  ->  nn_core/
+
+Each room's allowed first-party imports are in ROOMS; a page's folder under views/ imports
+views/shell and its own folder only. ui/ and server/ read no session state; pages import
+only nn_core's public API and write only their own session-state keys (everything shared
+goes through session/); nothing in the app imports devtools/, and no test, benchmark or
+script edits sys.path.
+"""
 import ast
 import subprocess
 import sys
@@ -8,12 +15,28 @@ import sys
 import pytest
 
 import nn_core
-from conftest import ROOT
+from devtools.paths import ROOT
 
 PAGES = sorted((ROOT / "app_pages").glob("*.py"))
 KEY_PREFIX = {"evaluate": "eval."}  # every other page's keys start with its file name and a dot
 WRITE_METHODS = {"update", "setdefault", "pop", "popitem", "clear", "__setitem__", "__delitem__"}
 PAGE_MODULES = {"streamlit", "numpy", "__future__"} | set(sys.stdlib_module_names)
+FIRST_PARTY = {"nn_core", "server", "ui", "session", "links", "views", "app_pages", "devtools"}
+# room -> (first-party rooms it may import, third-party packages it may import)
+ROOMS = {
+    "nn_core": ({"nn_core"}, {"numpy", "PIL"}),
+    "server": ({"server", "nn_core"}, {"numpy", "streamlit", "threadpoolctl"}),
+    "ui": ({"ui", "nn_core"}, {"numpy", "streamlit", "plotly", "PIL"}),
+    "session": ({"session", "server", "nn_core"}, {"numpy", "streamlit"}),
+    "links": ({"links", "server", "ui", "nn_core"}, {"numpy", "streamlit"}),
+    "views": ({"views", "ui", "session", "links", "server", "nn_core"},
+              {"numpy", "streamlit", "streamlit_drawable_canvas", "PIL"}),
+}
+VIEWS_SHARED = {"shell"}  # the folders under views/ that every page's folder may import
+
+
+def _room_files(room: str):
+    return sorted((ROOT / room).rglob("*.py"))
 
 
 def test_importing_nn_core_loads_no_ui_library():
@@ -34,7 +57,7 @@ def _imports(tree: ast.AST):
 
 def test_core_sources_import_only_allowed_modules():
     allowed = {"numpy", "PIL", "nn_core", "__future__"} | set(sys.stdlib_module_names)
-    for path in (ROOT / "nn_core").glob("*.py"):
+    for path in (ROOT / "nn_core").rglob("*.py"):
         for module, _ in _imports(ast.parse(path.read_text())):
             assert module.startswith(".") or module.split(".")[0] in allowed, f"{path.name} imports {module}"
 
@@ -44,7 +67,7 @@ def page_import_problems(source: str) -> list[str]:
     problems = []
     for module, names in _imports(ast.parse(source)):
         top = module.split(".")[0]
-        if top == "ui":
+        if top in {"views", "ui", "session", "links", "server"}:
             continue
         if module == "nn_core" and names is not None:
             problems += [f"nn_core.{n} is not nn_core's public API" for n in names if n not in nn_core.__all__]
@@ -60,10 +83,73 @@ def test_pages_import_only_ui_and_the_public_core(path):
     assert page_import_problems(path.read_text()) == []
 
 
-def test_ui_never_imports_a_page():
-    for path in (ROOT / "ui").rglob("*.py"):
-        for module, _ in _imports(ast.parse(path.read_text())):
-            assert "app_pages" not in module, f"{path.relative_to(ROOT)} imports {module}"
+def room_import_problems(room: str, rel: str, source: str) -> list[str]:
+    """Imports of `source` (a file of `room`, at `rel` under the root) that its room may not make."""
+    allowed_first, allowed_third = ROOMS[room]
+    own_view = rel.split("/")[1] if room == "views" and rel.count("/") >= 2 else None
+    problems = []
+    for module, _ in _imports(ast.parse(source)):
+        top = module.split(".")[0]
+        if not top or top == "__future__" or top in sys.stdlib_module_names:
+            continue
+        if top in FIRST_PARTY:
+            if top not in allowed_first:
+                problems.append(f"{rel} imports {module}")
+            elif top == "views" and own_view is not None and "." in module:
+                folder = module.split(".")[1]
+                if folder not in VIEWS_SHARED | {own_view}:
+                    problems.append(f"{rel} imports {module} (another page's parts)")
+        elif top not in allowed_third:
+            problems.append(f"{rel} imports {module}")
+    return problems
+
+
+@pytest.mark.parametrize("room", sorted(ROOMS))
+def test_each_room_imports_only_what_it_may(room):
+    problems = [p for path in _room_files(room)
+                for p in room_import_problems(room, path.relative_to(ROOT).as_posix(), path.read_text())]
+    assert problems == []
+
+
+def test_the_room_checker_finds_an_import_the_wrong_way():
+    assert room_import_problems("server", "server/x.py", "from session import state\nimport plotly\n") == [
+        "server/x.py imports session", "server/x.py imports plotly"]
+    assert room_import_problems("views", "views/draw/x.py", "from views.inside import units\nfrom views.shell import nav\n"
+                                "from views.draw import canvas\n") == [
+        "views/draw/x.py imports views.inside (another page's parts)"]
+    assert room_import_problems("ui", "ui/x.py", "from ui.charts import spec\nimport numpy as np\n") == []
+
+
+@pytest.mark.parametrize("room", ["ui", "server"])
+def test_drawing_and_the_server_read_no_session_state(room):
+    """ui/ draws what it is given; server/ holds what every session shares: neither reads a session."""
+    where = [p.relative_to(ROOT).as_posix() for p in _room_files(room) if "st.session_state" in p.read_text()]
+    assert where == []
+
+
+def test_every_room_says_what_it_holds():
+    """Each folder's __init__ docstring says what lives there and what does not."""
+    for init in [*(ROOT / r / "__init__.py" for r in ROOMS), *(ROOT / "views").glob("*/__init__.py"),
+                 *(ROOT / "nn_core").glob("*/__init__.py"), ROOT / "devtools" / "__init__.py"]:
+        doc = ast.get_docstring(ast.parse(init.read_text())) or ""
+        assert len(doc) > 60, init.relative_to(ROOT)
+
+
+def test_nothing_in_the_app_imports_devtools_or_a_page():
+    for room in [*ROOMS, "app_pages"]:
+        for path in _room_files(room):
+            for module, _ in _imports(ast.parse(path.read_text())):
+                assert module.split(".")[0] not in {"devtools", "app_pages"} or room == "app_pages" and \
+                    module.split(".")[0] != "devtools", f"{path.relative_to(ROOT)} imports {module}"
+
+
+def test_nothing_edits_sys_path():
+    """Tests, benchmarks and scripts import the project from the root (pytest's pythonpath,
+    `python -m benchmarks.x`), never by editing sys.path."""
+    where = [p.relative_to(ROOT).as_posix() for d in ("tests", "benchmarks", "scripts", "devtools")
+             for p in (ROOT / d).rglob("*.py") if p.name != "test_boundaries.py"
+             and any(f"sys.path.{verb}" in p.read_text() for verb in ("insert", "append"))]
+    assert where == []
 
 
 # ------------------------------------------------------------------ pages write only their own keys
@@ -172,13 +258,13 @@ st.slider("s", key=f"draw.canvas.{x}")
     assert page_import_problems("from nn_core.optimizers import SGD\nfrom nn_core import MLP, _hidden\n"
                                 "from streamlit import session_state\nimport plotly\n"
                                 "from streamlit_drawable_canvas import st_canvas\nimport numpy as np\n"
-                                "from ui import state\n") == [
+                                "from session import state\n") == [
         "imports nn_core.optimizers (SGD)", "nn_core._hidden is not nn_core's public API",
         "imports streamlit (session_state)", "imports plotly", "imports streamlit_drawable_canvas (st_canvas)"]
 
 
 def test_pages_hand_figures_to_streamlit_one_way():
     """The plot config (full width, no mode bar) is written once, in ui/charts/spec.py: PLOT."""
-    sources = [*(ROOT / "app_pages").glob("*.py"), *(ROOT / "ui").rglob("*.py"), ROOT / "app.py"]
+    sources = [*(ROOT / "app_pages").glob("*.py"), *(p for r in ROOMS for p in _room_files(r)), ROOT / "app.py"]
     where = [p.relative_to(ROOT).as_posix() for p in sources if "displayModeBar" in p.read_text()]
     assert where == ["ui/charts/spec.py"]

@@ -7,8 +7,22 @@ import re
 
 import pytest
 
-from browser import (CHROMIUM, CHROMIUM_ARGS, DIGIT_STROKES, canvas_box, clear_canvas, draw_digit, draw_strokes, exceptions,
-                     require_chromium, screenshot, sidebar_step, streamlit_server, wait_idle, wait_prediction)
+from devtools.browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DIGIT_STROKES,
+    canvas_box,
+    clear_canvas,
+    draw_digit,
+    draw_strokes,
+    exceptions,
+    require_chromium,
+    screenshot,
+    sidebar_step,
+    streamlit_server,
+    wait_idle,
+    wait_prediction,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -283,6 +297,7 @@ def _finish_training(page, hidden: int) -> None:
 
 def test_two_sessions_train_draw_and_upload_without_seeing_each_other(server, browser, tmp_path):
     from playwright.sync_api import expect
+
     from nn_core import MLP, save_model
     pages = []
     for hidden in (16, 24):  # both start before either finishes: two trainings at once

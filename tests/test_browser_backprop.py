@@ -7,9 +7,9 @@ screenshot per screen size in artifacts/screenshots/ (look at them)."""
 import re
 
 import pytest
-
-from browser import SHOTS, exceptions, wait_idle, wait_settled
 from test_browser import browser, server  # noqa: F401  (the same server and browser fixtures)
+
+from devtools.browser import SHOTS, exceptions, wait_idle, wait_settled
 
 pytestmark = pytest.mark.browser
 
@@ -133,6 +133,7 @@ def test_the_mini_batch_shows_1_over_m(browser, server):
 def test_the_largest_model_fits_a_phone_too(browser, server, tmp_path):
     """4 hidden layers of 512 (the caps' largest): three-digit indices everywhere, still no sideways scroll."""
     from playwright.sync_api import expect
+
     from nn_core import MLP, save_model
     path = save_model(tmp_path / "largest.npz", MLP([784, 512, 512, 512, 512, 10], seed=0))
     context = browser.new_context(**SCREENS["phone"])

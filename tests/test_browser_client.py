@@ -13,9 +13,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from browser import DIGIT_STROKES, canvas_box, exceptions, screenshot, shown_prediction, wait_idle, wait_settled
 from test_browser import browser, server  # noqa: F401 (fixtures: a server and Chromium for this module)
+
+from devtools.browser import (
+    DIGIT_STROKES,
+    canvas_box,
+    exceptions,
+    screenshot,
+    shown_prediction,
+    wait_idle,
+    wait_settled,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -74,7 +82,7 @@ def touch_stroke(page, points, box: dict, steps: int = 8) -> None:
 
 def viewport_shot(page, name: str) -> None:
     """What the screen shows right now (screenshot() grows the viewport to the whole page)."""
-    from browser import SHOTS
+    from devtools.browser import SHOTS
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SHOTS / f"{name}.png")
 
@@ -195,7 +203,7 @@ def test_axe_finds_no_serious_or_critical_violation(browser, server, path):
 
 
 def test_pages_are_all_here():
-    from ui import nav
+    from views.shell import nav
     assert sorted(PAGES) == sorted("/" + p.url for p in nav.LESSON)
 
 

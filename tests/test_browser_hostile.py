@@ -8,11 +8,11 @@ number of bytes per page, on a desktop and on a 390x844 phone. Screenshots go to
 artifacts/screenshots/ (look at them).
 """
 import pytest
-
-from browser import DIGIT_STROKES, canvas_box, draw_strokes, exceptions, screenshot, wait_idle, wait_prediction
-from browser_hostile import WsMeter, upload, visit
 from test_browser import browser, server  # noqa: F401 (fixtures: a server and Chromium for this module)
-from hostile import ACCEPTED, BIG_OK, MODEL_CASES, OVER_APP_CAPS
+
+from devtools.browser import DIGIT_STROKES, canvas_box, draw_strokes, exceptions, screenshot, wait_idle, wait_prediction
+from devtools.browser_hostile import WsMeter, upload, visit
+from devtools.hostile import ACCEPTED, BIG_OK, MODEL_CASES, OVER_APP_CAPS
 from nn_core import dumps_model
 
 pytestmark = pytest.mark.browser

@@ -5,10 +5,10 @@ accuracy shown and Reset restores it. Screenshots go to artifacts/screenshots/ (
 import re
 
 import pytest
-
-from browser import exceptions, nav_link, screenshot, wait_idle
 from test_browser import browser, server  # noqa: F401  (the same server and browser fixtures)
 from test_browser_backprop import SCREENS, TOO_WIDE
+
+from devtools.browser import exceptions, nav_link, screenshot, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -123,8 +123,8 @@ INSIDE_TITLES = {"Layer map": "The hidden-layer map", "Units": "One unit at a ti
 def with_the_largest_model(browser, server, screen: str):
     """A new session (context, page, its websocket meter) showing the largest model the caps
     allow (784-512-512-512-512-10), uploaded through the Train page."""
-    from browser_hostile import WsMeter, upload
-    from hostile import BIG_OK
+    from devtools.browser_hostile import WsMeter, upload
+    from devtools.hostile import BIG_OK
     from nn_core import dumps_model
     context = browser.new_context(**SCREENS[screen])
     page = context.new_page()

@@ -5,8 +5,8 @@ import sys
 import numpy as np
 import pytest
 
+from devtools.paths import ASSETS, ROOT
 from nn_core import read_idx
-from conftest import ASSETS, ROOT
 
 NAMES = ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz",
          "t10k-labels-idx1-ubyte.gz"]

@@ -5,7 +5,7 @@ import numpy as np
 import plotly.utils
 import pytest
 
-from nn_core import MLP, Trainer, TrainConfig
+from nn_core import MLP, TrainConfig, Trainer
 from ui import charts
 from ui.charts import spec
 

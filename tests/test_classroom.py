@@ -1,10 +1,11 @@
-"""Class links (ui/classroom.py), projector mode (ui/projector.py) and the lesson's order (ui/nav.py)."""
+"""Class links (links/classroom.py), projector mode (views/shell/projector.py) and the lesson's order (views/shell/nav.py)."""
 import pytest
-
 from test_app import button, fresh, texts
-from ui import classroom, nav
-from ui.controls import controls
-from ui.limits import Limits
+
+from links import classroom
+from links.controls import controls
+from server.limits import Limits
+from views.shell import nav
 
 
 def train_page(query=None):

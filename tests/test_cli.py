@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from conftest import ASSETS, ROOT
+from devtools.paths import ASSETS, ROOT
 
 
 def run(*args, timeout=120):

@@ -8,10 +8,10 @@ import re
 
 import numpy as np
 import pytest
+from test_app import button, decode, figures, fresh, on_page, one_step_ticks, tiny_training  # noqa: F401 (a fixture)
 
 from nn_core import MLP, PAIRS, TrainConfig
-from test_app import button, decode, figures, fresh, on_page, one_step_ticks, tiny_training  # noqa: F401 (a fixture)
-from ui.runs import KeptRun, within_budget
+from session.runs import KeptRun, within_budget
 
 PAGE = "app_pages/compare.py"
 
@@ -109,7 +109,7 @@ def test_pairs_wait_for_the_sessions_own_run_and_for_a_free_slot(compare, monkey
     compare.run()
     button(compare, "SGD vs Adam").click().run()
     before = list(compare.session_state["runs.kept"])
-    monkeypatch.setattr("ui.slots.TrainingSlots.acquire", lambda *a, **k: False)  # every slot taken
+    monkeypatch.setattr("server.slots.TrainingSlots.acquire", lambda *a, **k: False)  # every slot taken
     button(compare, "ReLU vs sigmoid").click().run()
     assert not compare.exception
     assert "Every training slot on this server is in use" in " ".join(w.value for w in compare.warning)

@@ -8,12 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from links.controls import controls
+from links.query import read_link, train_keys
 from nn_core import ConfigError, TrainConfig, check_config, specs
 from nn_core.cli import UsageError, build_parser, config_from
 from nn_core.fields import Spec, param, parse_number
-from ui.controls import controls
-from ui.limits import Limits
-from ui.links import read_link, train_keys
+from server.limits import Limits
 
 
 @dataclass(frozen=True)

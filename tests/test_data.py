@@ -1,7 +1,7 @@
 """The bundled MNIST is the real one, read strictly, and kept read-only."""
 import gzip
-import os
 import hashlib
+import os
 import shutil
 import struct
 from pathlib import Path
@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from devtools.paths import ASSETS
 from nn_core import as_float, load_dataset, read_idx
 from nn_core.data import parse_idx, write_idx
-from conftest import ASSETS
 
 SHA256 = {
     "train-images-idx3-ubyte.gz": ("741c988805d008ac6e4c904b69001ba184c24b2c540a4ef403f4c71b676cf757", (60000, 28, 28)),

@@ -1,10 +1,10 @@
 """Draw's questions: answers computed from the digit's forward pass."""
 import numpy as np
+from test_app import fresh
 
 from nn_core import as_float
-from test_app import fresh
-from ui import draw_questions as dq
-from ui import resources
+from server import resources
+from views.draw import questions as dq
 
 
 def test_the_answers_follow_the_forward_pass(mnist):

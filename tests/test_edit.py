@@ -1,4 +1,4 @@
-"""Edits of a network (nn_core/edit.py) against the forward pass done by hand: a switched-off
+"""Edits of a network (nn_core/inside/edit.py) against the forward pass done by hand: a switched-off
 unit is an activation set to 0, a temperature divides the logits, a scale multiplies the
 weights; the original model never changes (even a read-only one), and the edited copy
 saves and loads like any model."""
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from nn_core import MLP, dumps_model, load_model, softmax
-from nn_core.edit import Edit, check_edit, edited
+from nn_core.inside.edit import Edit, check_edit, edited
 
 
 @pytest.fixture

@@ -6,10 +6,10 @@ equation knows its layer; the words fit the activation."""
 import numpy as np
 import pytest
 
+from devtools.shown import COLORBOX, UNDERSET, adds_up, close, half_ulp, index, multiplies, number, table
 from nn_core import ACTIVATIONS, MLP
-from shown import COLORBOX, UNDERSET, adds_up, close, half_ulp, index, multiplies, number, table
-from ui import equations as E
-from ui.lesson import focus as F
+from views.backprop import equations as E
+from views.backprop import focus as F
 
 LABEL = 3
 

@@ -116,8 +116,8 @@ def test_model_loader_accepts_or_explains(data):
     assert all(np.all(np.isfinite(p)) for p in model.params.values())
 
 
-# ------------------------------------------------------------------ the model header (nn_core/header.py)
-from nn_core.header import CURVES, SCORES, clean_metadata, n_params, parse_header  # noqa: E402
+# ------------------------------------------------------------------ the model header (nn_core/files/header.py)
+from nn_core.files.header import CURVES, SCORES, clean_metadata, n_params, parse_header
 
 CAPS = {"max_hidden": 512, "max_layers": 4, "max_params": 1_195_018}
 json_values = st.recursive(

@@ -5,9 +5,9 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from handdrawn import load_set, render
+from devtools.handdrawn import load_set, render
+from devtools.paths import ASSETS
 from nn_core import load_model, prepare_drawing
-from conftest import ASSETS
 
 DRAWN = load_set()
 
@@ -56,9 +56,10 @@ def test_the_shipped_model_reads_most_of_the_set_offline():
 def test_the_offline_render_agrees_with_the_real_canvas():
     """One digit of each class (thin, default and thick brushes) drawn with the mouse on the
     Draw page: the page's prediction is the offline path's, and the network inputs are close."""
-    from browser import CHROMIUM, CHROMIUM_ARGS, require_chromium, streamlit_server, wait_idle
-    from handdrawn import replay
     from playwright.sync_api import sync_playwright
+
+    from devtools.browser import CHROMIUM, CHROMIUM_ARGS, require_chromium, streamlit_server, wait_idle
+    from devtools.handdrawn import replay
     require_chromium()
     model, _ = load_model(ASSETS / "default_model.npz")
     chosen = [next(d for d in DRAWN if d.digit == c and d.brush == b) for c, b in

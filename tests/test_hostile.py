@@ -1,9 +1,9 @@
 """Hostile files against the readers: every one is refused with a clear ValueError within a
 second, and costs its process less than 50 MB at peak.
 
-Each case runs in its own child process (tests/hostile_worker.py: forked, peak RSS measured
+Each case runs in its own child process (devtools/hostile_worker.py: forked, peak RSS measured
 from the fork, address space capped 256 MB above the start, so a regression fails with
-MemoryError instead of swapping). The files are crafted in tests/hostile.py.
+MemoryError instead of swapping). The files are crafted in devtools/hostile.py.
 """
 import io
 import json
@@ -13,14 +13,24 @@ import sys
 import numpy as np
 import pytest
 
-from hostile import (ACCEPTED, GOOD, IDX_CASES, LARGEST_READ, MODEL_CASES, OVER_APP_CAPS, SNAPSHOT_CASES, arrays_of,
-                     valid_file, write_idx_dir)
-from conftest import ROOT
+from devtools.hostile import (
+    ACCEPTED,
+    GOOD,
+    IDX_CASES,
+    LARGEST_READ,
+    MODEL_CASES,
+    OVER_APP_CAPS,
+    SNAPSHOT_CASES,
+    arrays_of,
+    valid_file,
+    write_idx_dir,
+)
+from devtools.paths import ROOT
 from nn_core import load_model
-from nn_core.header import TooLarge
+from nn_core.files.header import TooLarge
 
 PEAK_MB, SECONDS = 50, 1.0
-APP_CAPS = {"max_hidden": 512, "max_layers": 4, "max_params": 1_195_018}  # ui.limits.Limits()
+APP_CAPS = {"max_hidden": 512, "max_layers": 4, "max_params": 1_195_018}  # server.limits.Limits()
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +57,7 @@ def results(tmp_path_factory):
     for i, (name, (build, _)) in enumerate(IDX_CASES.items()):
         directory = write_idx_dir(root / f"idx{i}", build())
         cases.append({"id": ["dataset", name], "kind": "dataset", "path": str(directory)})
-    out = subprocess.run([sys.executable, str(ROOT / "tests" / "hostile_worker.py")], input=json.dumps(cases),
+    out = subprocess.run([sys.executable, "-m", "devtools.hostile_worker"], input=json.dumps(cases),
                          capture_output=True, text=True, timeout=600, cwd=ROOT,
                          env={"OPENBLAS_NUM_THREADS": "1", "PATH": "/usr/bin:/bin"})
     assert out.returncode == 0, out.stderr
@@ -116,7 +126,7 @@ def test_a_hostile_data_directory_is_refused_cheaply(results, name):
 
 def test_the_worker_would_catch_a_loader_that_allocates(tmp_path):
     """The harness itself: an allocation of 2 GB in a child fails under its address-space cap."""
-    code = ("import sys; sys.path.insert(0, 'tests'); import hostile_worker as w, numpy as np; "
+    code = ("import devtools.hostile_worker as w, numpy as np; "
             "w._call = lambda case, data: np.ones(2**28); print(w.run_child({'id': 'x', 'kind': 'model', "
             f"'path': {str(tmp_path / 'f')!r}}}))")
     (tmp_path / "f").write_bytes(b"x")

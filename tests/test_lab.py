@@ -3,11 +3,12 @@ restores it; the numbers shown are the edited copy's own; the session's model an
 shared pretrained model never change; every layer of a deep model gets its controls."""
 import numpy as np
 import pytest
-
-from nn_core import MLP, Edit, accuracy, edited, evaluate, load_model
 from test_app import button, decode, figures, fresh, on_page
 from test_pages import use_model
-from conftest import ASSETS
+
+from devtools.apptest import derived
+from devtools.paths import ASSETS
+from nn_core import MLP, Edit, accuracy, edited, evaluate, load_model
 
 PAGE = "app_pages/lab.py"
 
@@ -54,7 +55,7 @@ def test_the_session_model_and_the_shared_default_never_change(lab):
     for k, v in model.params.items():
         np.testing.assert_array_equal(v, kept[k])
         np.testing.assert_array_equal(v, shipped.params[k])
-    res = lab.session_state["lab.result"]
+    res = derived(lab, "lab.result")
     assert res.model is not model
     np.testing.assert_allclose(res.model.params["b1"], 0)
     assert res.edit == Edit(no_bias=(1,), scale=((1, 0.3),), noise=((2, 1.0),))
@@ -88,16 +89,16 @@ def test_a_deep_model_gets_controls_for_every_layer():
     at.multiselect(key="lab.off.4").set_value([0, 1, 2]).run()
     at.slider(key="lab.scale.5").set_value(2.0).run()
     assert not at.exception
-    assert at.session_state["lab.result"].edit == Edit(off=((4, 0), (4, 1), (4, 2)), scale=((5, 2.0),))
+    assert derived(at, "lab.result").edit == Edit(off=((4, 0), (4, 1), (4, 2)), scale=((5, 2.0),))
 
 
 def test_the_edited_model_file_loads_back_with_its_own_accuracy(lab, mnist):
-    import ui.lab
+    import views.inside.lab
     lab.multiselect(key="lab.off.1").set_value([1, 2, 3]).run()
     lab.select_slider(key="lab.temperature").set_value(2.0).run()
-    res = lab.session_state["lab.result"]
+    res = derived(lab, "lab.result")
     config = lab.session_state["model.info"]["config"]
-    back, meta = load_model(ui.lab.model_file(res, config))
+    back, meta = load_model(views.inside.lab.model_file(res, config))
     for k, v in res.model.params.items():
         np.testing.assert_array_equal(back.params[k], v)
     assert meta["metrics"] == {"test_accuracy": res.accuracy} and not meta["notes"]

@@ -1,10 +1,10 @@
-"""The hidden-layer map's PCA (nn_core/layermap.py) against a direct eigen-decomposition of
+"""The hidden-layer map's PCA (nn_core/inside/layermap.py) against a direct eigen-decomposition of
 the covariance matrix, and its fixed sample and fixed axes."""
 import numpy as np
 import pytest
 
 from nn_core import MLP
-from nn_core.layermap import balanced_sample, fit_axes, layer_names, layer_outputs
+from nn_core.inside.layermap import balanced_sample, fit_axes, layer_names, layer_outputs
 
 
 def test_axes_are_the_top_eigenvectors_of_the_covariance(rng):

@@ -4,12 +4,13 @@ marked where its own activations project, a selection is read back to the right 
 and every layer of a deep model can be mapped."""
 import numpy as np
 import pytest
-
-from nn_core import MLP, as_float
-from nn_core.layermap import balanced_sample
 from test_app import decode, figures, fresh
 from test_pages import use_model
-from ui import maps
+
+from devtools.apptest import derived
+from nn_core import MLP, as_float
+from nn_core.inside.layermap import balanced_sample
+from views.inside import maps
 
 PAGE = "app_pages/layermap.py"
 
@@ -76,7 +77,7 @@ def test_the_current_example_is_marked_where_it_projects(mnist):
     f = map_figure(at)
     star = f["data"][10]
     assert star["name"] == "current example"
-    lm = at.session_state["layermap.maps"][1]["A1"]
+    lm = derived(at, "layermap.maps")["A1"]
     model = at.session_state["model.current"]
     expected = lm.axes.project(model.forward(x.reshape(1, -1))[1]["A1"])[0]
     np.testing.assert_allclose([star["x"][0], star["y"][0]], expected, rtol=1e-5)

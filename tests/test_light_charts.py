@@ -13,7 +13,7 @@ from PIL import Image
 from ui import pictures
 from ui.charts import svg
 from ui.charts.spec import NEG, OKABE_ITO, POS
-from ui.forward_view import pct
+from views.draw.forward import pct
 
 
 def drawing(chart: str) -> str:

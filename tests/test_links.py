@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from links.controls import controls
+from links.query import REGISTRY, LinkKey, Refused, read_link, register
 from nn_core import PRESETS
-from ui.controls import controls
-from ui.limits import Limits
-from ui.links import REGISTRY, LinkKey, Refused, read_link, register
+from server.limits import Limits
 
 LIMITS = [Limits(), Limits(max_hidden=64, max_layers=2, max_epochs=20, max_train=5000)]
 
@@ -17,7 +17,7 @@ LIMITS = [Limits(), Limits(max_hidden=64, max_layers=2, max_epochs=20, max_train
 def valid_for_its_widget(key, value, limits) -> bool:
     if key == "preset":
         return value in PRESETS
-    if key == "lesson":   # read by ui/classroom.py (signed), only its length is checked here
+    if key == "lesson":   # read by links/classroom.py (signed), only its length is checked here
         return isinstance(value, str) and len(value) <= 1500
     if key == "projector":
         return isinstance(value, bool)
@@ -66,7 +66,7 @@ def test_caps_bound_what_a_link_can_set():
 
 
 def test_more_keys_can_be_registered():
-    """A page adds its own keys the same way (ui/projector.py and ui/classroom.py do)."""
+    """A page adds its own keys the same way (views/shell/projector.py and links/classroom.py do)."""
     def read(text, limits):
         if text not in ("0", "1"):
             raise Refused("is not 0 or 1")

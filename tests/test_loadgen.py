@@ -1,4 +1,4 @@
-"""The protocol-level load generator (benchmarks/st_client.py) against a real server.
+"""The protocol-level load generator (devtools/st_client.py) against a real server.
 
 No browser: two simulated sessions draw at the same time and must each get the prediction
 of their own drawing; a third presses Start on Train and its run must advance through the
@@ -10,17 +10,12 @@ import asyncio
 import json
 import random
 import re
-import sys
-from pathlib import Path
 
 import pytest
 
-from browser import streamlit_server
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-
-from canvas_value import DIGITS, canvas_value, jitter  # noqa: E402
-from st_client import Session, dumps  # noqa: E402
+from devtools.browser import streamlit_server
+from devtools.canvas_value import DIGITS, canvas_value, jitter
+from devtools.st_client import Session, dumps
 
 PREDICTED = re.compile(r'class="predicted-digit"[^>]*>(\d)<')
 STEP = re.compile(r"step ([\d,]+) of ([\d,]+)")

@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from shown import adds_up, close, half_ulp, number
+from devtools.shown import adds_up, close, half_ulp, number
 from ui.numbers import change, percent, prob, sig
 
 

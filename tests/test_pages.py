@@ -10,10 +10,11 @@ import re
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
-
-from nn_core import MLP, load_dataset, load_model, prepare_drawing
 from test_app import button, decode, figures, fresh
-from conftest import ASSETS
+
+from devtools.apptest import derived
+from devtools.paths import ASSETS
+from nn_core import MLP, load_dataset, load_model, prepare_drawing
 
 DIGITS = {  # strokes on a 280x280 canvas, as canvas pixels
     "1": [[(140, 40), (140, 240)]],
@@ -82,6 +83,7 @@ def use_model(at, model: MLP):
     """Show `model` on every page, as an upload would (without the upload's checks)."""
     at.session_state["model.current"] = model
     at.session_state["model.info"] = {"name": "test model", "source": "test", "config": {}, "metrics": {}}
+    at.session_state["model.snapshots"] = []  # the default model's snapshots are not this model's
     return at
 
 
@@ -282,11 +284,11 @@ def test_evaluate_scores_the_model_shown_after_a_step(test_set):
     x_test, y_test = test_set
     at = fresh()
     at.switch_page("app_pages/evaluate.py").run()
-    first = at.session_state["model.test_scores"]
+    first = derived(at, "model.test_scores")
     at = open_backprop(at)
     at.select_slider(key="backprop.lr").set_value(1.0).run()
     button(at, "1 step").click().run()  # a big step on one digit: other digits suffer
-    assert at.session_state["model.test_scores"] is None  # the old scores (and the old model) are let go
+    assert derived(at, "model.test_scores") is None  # the old scores (and the old model) are let go
     at.switch_page("app_pages/evaluate.py").run()
     stepped = at.session_state["model.current"]
     pred = stepped.predict(x_test.reshape(len(x_test), -1).astype(np.float32) / 255)

@@ -5,7 +5,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from nn_core import PAIRS, Trainer, TrainConfig
+from nn_core import PAIRS, TrainConfig, Trainer
 
 
 def trained(config, mnist) -> Trainer:

@@ -1,10 +1,10 @@
-"""Fixed perturbations (nn_core/perturb.py) against direct references: integer shifts are
+"""Fixed perturbations (nn_core/inside/perturb.py) against direct references: integer shifts are
 array shifts, a quarter turn is np.rot90, dilation and erosion are a 3x3 max and min
 written out pixel by pixel, noise is reproducible and clipped, and ink is kept where it must be."""
 import numpy as np
 import pytest
 
-from nn_core.perturb import Perturbation, noise, perturb, rotate, shift, thicken
+from nn_core.inside.perturb import Perturbation, noise, perturb, rotate, shift, thicken
 
 
 @pytest.fixture(scope="module")

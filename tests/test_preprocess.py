@@ -2,9 +2,9 @@
 import numpy as np
 import pytest
 
+from devtools.paths import ASSETS
 from nn_core import as_float, load_model, prepare_drawing
 from nn_core.preprocess import centre_of_mass
-from conftest import ASSETS
 
 
 def _canvas_with(digit: np.ndarray, top: int, left: int, zoom: int, size: int = 280) -> np.ndarray:

@@ -3,11 +3,12 @@ forward pass; the sample accuracy shown is the perturbed sample's; the curves fa
 noise grows; the threshold curve is monotone and its operating point matches the counts."""
 import numpy as np
 import pytest
-
-from nn_core import MLP, Perturbation, perturb
-from nn_core.layermap import balanced_sample
 from test_app import decode, figures, fresh, on_page
 from test_pages import use_model
+
+from devtools.apptest import derived
+from nn_core import MLP, Perturbation, perturb
+from nn_core.inside.layermap import balanced_sample
 
 PAGE = "app_pages/robust.py"
 
@@ -61,7 +62,7 @@ def test_noise_curve_falls_and_marks_the_slider(page):
 def test_threshold_curve_is_monotone_and_the_point_matches_the_counts(page, mnist):
     at = page
     at.slider(key="robust.threshold").set_value(0.97).run()
-    test, labels = at.session_state["model.test_scores"], mnist.y_test
+    test, labels = derived(at, "model.test_scores"), mnist.y_test
     x, acc, point = curve(at, "Accuracy against coverage")
     assert np.all(np.diff(x) <= 1e-7)  # thresholds rise: coverage never grows
     kept = test.probs.max(1) >= 0.97
@@ -74,11 +75,11 @@ def test_threshold_curve_is_monotone_and_the_point_matches_the_counts(page, mnis
 
 
 def test_curves_are_measured_on_fewer_images_for_a_costly_model():
-    import ui.robust
-    assert ui.robust.curve_per_digit(MLP([784, 128, 10])) == 100
-    assert ui.robust.curve_per_digit(MLP([784] + [512] * 4 + [10])) == 20
-    rows = ui.robust.curve_rows(20)
-    y = ui.robust.sample().y
+    import views.inside.robust
+    assert views.inside.robust.curve_per_digit(MLP([784, 128, 10])) == 100
+    assert views.inside.robust.curve_per_digit(MLP([784] + [512] * 4 + [10])) == 20
+    rows = views.inside.robust.curve_rows(20)
+    y = views.inside.robust.sample().y
     np.testing.assert_array_equal(np.bincount(y[rows], minlength=10), 20)
 
 
@@ -90,7 +91,7 @@ def test_a_deep_sigmoid_model_works():
     assert not at.exception, at.exception
     shown = metrics(at)
     assert len([f for f in figures(at) if f["layout"]["title"]["text"] in ("Noise", "Rotation")]) == 2
-    sure = at.session_state["model.test_scores"].probs.max(1) >= 1.0  # an untrained network is never certain
+    sure = derived(at, "model.test_scores").probs.max(1) >= 1.0  # an untrained network is never certain
     assert shown["Answered (coverage)"] == f"{sure.mean():.1%}"
     if not sure.any():
         assert shown["Accuracy on the answered"] == "none answered"

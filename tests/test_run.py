@@ -1,15 +1,15 @@
-"""A session's run trains in a background thread (ui/run.py): it ends by itself when done,
+"""A session's run trains in a background thread (server/run.py): it ends by itself when done,
 when nobody watches, or when it loses its slot, and always leaves the slot accounted for."""
 import threading
 import time
 
 import pytest
-
-from nn_core import Trainer, TrainConfig
 from test_app import button, fresh, texts, tiny_training
-from ui import resources
-from ui.slots import TrainingSlots
-from ui.run import Run
+
+from nn_core import TrainConfig, Trainer
+from server import resources
+from server.run import Run
+from server.slots import TrainingSlots
 
 
 def _trainer(data, epochs=2):
@@ -112,7 +112,7 @@ def test_the_training_thread_runs_at_a_lower_priority_than_the_server():
     import os
     import sys
 
-    from ui.run import lower_priority
+    from server.run import lower_priority
     if not sys.platform.startswith("linux"):
         assert not lower_priority(10)
         return

@@ -1,9 +1,9 @@
-"""Answering only when sure (nn_core/selective.py): the curve against a count at each
+"""Answering only when sure (nn_core/inside/selective.py): the curve against a count at each
 threshold, and what is guaranteed as the threshold rises."""
 import numpy as np
 import pytest
 
-from nn_core.selective import DONT_KNOW, answers, coverage_curve
+from nn_core.inside.selective import DONT_KNOW, answers, coverage_curve
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
 """Model files: round trip, atomic writes, the shipped model and snapshots. Every kind of
-bad file is in tests/test_hostile.py (tests/hostile.py crafts them)."""
+bad file is in tests/test_hostile.py (devtools/hostile.py crafts them)."""
 import io
 import os
 import zipfile
@@ -7,8 +7,8 @@ import zipfile
 import numpy as np
 import pytest
 
-from nn_core import MLP, TrainConfig, dumps_model, load_model, save_model
-from conftest import ASSETS
+from devtools.paths import ASSETS
+from nn_core import MLP, TrainConfig, load_model, save_model
 
 
 @pytest.fixture
@@ -63,7 +63,7 @@ def test_pretrained_default_model_ships_and_is_good(mnist):
 
 
 def test_snapshots_round_trip_and_reject_a_mismatch(tmp_path, small_mnist):
-    from nn_core import Trainer, TrainConfig, load_snapshots, save_snapshots
+    from nn_core import TrainConfig, Trainer, load_snapshots, save_snapshots
     t = Trainer(TrainConfig(hidden=(8,), epochs=2, n_train=300, batch_size=100), small_mnist)
     t.step(10**6)
     path = save_snapshots(tmp_path / "s.npz", t.snapshots)

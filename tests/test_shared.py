@@ -3,13 +3,13 @@ read-only, and bad links and bad files are explained without losing anything."""
 import dataclasses
 
 import pytest
-
-from nn_core import MLP, dumps_model
 from test_app import button, fresh, one_step_ticks, texts, tiny_training  # noqa: F401 (fixture)
 from test_pages import DIGITS, draw
-from ui import resources
-from ui.limits import Limits, read_limits
-from ui.slots import TrainingSlots
+
+from nn_core import MLP, dumps_model
+from server import resources
+from server.limits import Limits, read_limits
+from server.slots import TrainingSlots
 
 
 @pytest.fixture
@@ -265,7 +265,7 @@ def test_markup_in_a_link_is_shown_as_text():
 
 # ------------------------------------------------------------------ files (hostile uploads: tests/test_upload.py)
 def _repo_files() -> dict:
-    from conftest import ROOT
+    from devtools.paths import ROOT
     skip = {".git", "artifacts", "__pycache__", ".pytest_cache", ".venv", ".hypothesis"}
     return {str(p): p.stat().st_mtime_ns for p in ROOT.rglob("*")
             if p.is_file() and not skip.intersection(p.relative_to(ROOT).parts)}

@@ -1,5 +1,5 @@
 """The training slots and the line for them: first come, first served, leases, the wait."""
-from ui.slots import TrainingSlots
+from server.slots import TrainingSlots
 
 
 def clocked(capacity, lease=10.0):

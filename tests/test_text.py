@@ -5,7 +5,7 @@ import string
 
 import pytest
 
-from conftest import ROOT
+from devtools.paths import ROOT
 from nn_core import ACTIVATIONS
 from ui import text
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from nn_core import MLP, PRESETS, TrainConfig, Trainer, as_float, make_optimizer
-from nn_core.augment import Augment
+from nn_core.augment.distort import Augment
 from nn_core.cli import build_parser, config_from
 from nn_core.optimizers import learning_rate
 

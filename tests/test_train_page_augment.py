@@ -6,12 +6,12 @@ import io
 import numpy as np
 import pytest
 from PIL import Image
-
-import ui.training
-from nn_core import PRESETS
-from nn_core.augment import Augment
 from test_app import button, fresh
-from ui.augment_preview import BAND_GAP, DRAWS, GAP, N_DIGITS, PER_BAND, SCALE, preview_png
+
+import views.train.training
+from nn_core import PRESETS
+from nn_core.augment.distort import Augment
+from views.train.augment_preview import BAND_GAP, DRAWS, GAP, N_DIGITS, PER_BAND, SCALE, preview_png
 
 KEYS = ("shift", "rotate", "scale", "elastic", "sigma", "thickness", "dropout")
 
@@ -87,8 +87,8 @@ def test_new_draws_asks_for_the_next_draw():
 
 
 def test_start_trains_with_the_sections_settings(monkeypatch):
-    monkeypatch.setattr(ui.training, "BACKGROUND", False)
-    monkeypatch.setattr(ui.training, "CHUNK_SECONDS", 0.0)
+    monkeypatch.setattr(views.train.training, "BACKGROUND", False)
+    monkeypatch.setattr(views.train.training, "CHUNK_SECONDS", 0.0)
     at = _train_page()
     at.text_input(key="hidden").set_value("16")
     at.select_slider(key="n_train").set_value(1000)
@@ -104,7 +104,7 @@ def test_start_trains_with_the_sections_settings(monkeypatch):
 @pytest.mark.parametrize("name", list(PRESETS))
 def test_every_preset_shows_exactly_in_the_widgets(name):
     """Choosing a preset on the page trains the preset: no setting moves to a nearby step."""
-    from ui.controls import config_from_widgets, widget_values
-    from ui.limits import Limits
+    from links.controls import config_from_widgets, widget_values
+    from server.limits import Limits
     c = PRESETS[name].config
     assert config_from_widgets(widget_values(c, Limits()), c, Limits()) == c

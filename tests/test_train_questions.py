@@ -1,9 +1,10 @@
 """The Train page's questions: answers computed from the settings and the history shown."""
 import math
 
-from nn_core import TrainConfig
 from test_app import fresh
-from ui import train_questions as tq
+
+from nn_core import TrainConfig
+from views.train import questions as tq
 
 
 def test_steps_per_epoch_is_the_ceiling_of_images_over_batch():

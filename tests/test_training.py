@@ -4,7 +4,7 @@ import math
 import numpy as np
 import pytest
 
-from nn_core import MLP, PRESETS, History, Trainer, TrainConfig, as_float, evaluate, get_preset, make_optimizer
+from nn_core import MLP, PRESETS, History, TrainConfig, Trainer, as_float, evaluate, get_preset, make_optimizer
 from nn_core.optimizers import OPTIMIZERS, Adam, learning_rate
 
 

@@ -3,10 +3,11 @@
 active unit of the example is found, and the lab opens with the unit switched off."""
 import numpy as np
 import pytest
-
-from nn_core import MLP, as_float
 from test_app import button, decode, figures, fresh, on_page
 from test_pages import use_model
+
+from devtools.apptest import derived
+from nn_core import MLP, as_float
 
 PAGE = "app_pages/units.py"
 
@@ -32,7 +33,7 @@ def test_views_are_the_units_own_numbers(page, mnist):
     boxes = fig_with_ytitle(at, "activation A1[9]")
     means = decode(boxes["data"][1]["y"])
     np.testing.assert_allclose(means, [A[mnist.y_test == d].mean() for d in range(10)], rtol=1e-4)
-    top = at.session_state["units.stats"][1][1].top_index[9]
+    top = derived(at, "units.stats")[1].top_index[9]
     assert set(np.argsort(-A)[:12]) == set(top.tolist())
     text = " ".join(c.value for c in at.caption).replace("\n", " ")
     assert f"activations from {A.max():.3f} down to {np.sort(A)[-12]:.3f}" in text
@@ -61,7 +62,7 @@ def test_most_active_unit_and_the_lab_link(page):
     button(at, f"Switch unit {j} off in the Break-it lab").click().run()
     assert not at.exception, at.exception
     assert at.multiselect(key="lab.off.1").value == [j]
-    assert at.session_state["lab.result"].edit.off == ((1, j),)
+    assert derived(at, "lab.result").edit.off == ((1, j),)
 
 
 def test_deeper_layers_of_a_deep_model():
@@ -78,13 +79,22 @@ def test_deeper_layers_of_a_deep_model():
     assert not at.exception and at.number_input(key="units.unit").value == 5
 
 
-def test_a_new_model_lets_go_of_what_the_inside_pages_kept(page):
-    at = page
-    for path in ["app_pages/lab.py", "app_pages/robust.py", "app_pages/layermap.py"]:
+def test_a_new_model_lets_go_of_what_the_pages_kept(page):
+    """Every page's per-model results live in one cache (session/per_model.py); a new model
+    empties it, so nothing keeps the old model alive (Backprop's cases once did)."""
+    at = use_model(page, MLP([784, 16, 10], seed=3))
+    for path in ["app_pages/units.py", "app_pages/lab.py", "app_pages/robust.py", "app_pages/layermap.py",
+                 "app_pages/backprop.py", "app_pages/evaluate.py"]:
         at.switch_page(path).run()
-    import ui.state
-    assert all(k in at.session_state for k in ui.state.INSIDE_KEPT)
+        assert not at.exception, path
+    kept = at.session_state["model.derived"]
+    assert {"lab.result", "robust.curves", "robust.point", "layermap.maps", "example.cases", "units.stats",
+            "model.test_scores"} <= set(kept)
+    old = at.session_state["model.current"]
     at.switch_page("app_pages/home.py")  # a page that keeps none of them
     at.session_state["model.current"] = None
     at.run()  # state.init() publishes the default model again: a new model for these pages
-    assert not any(k in at.session_state for k in ui.state.INSIDE_KEPT)
+    assert all(m is at.session_state["model.current"] for m, _, _ in at.session_state["model.derived"].values())
+    assert at.session_state["model.current"] is not old
+    assert not [v for _, _, v in at.session_state["model.derived"].values()
+                if any(x is old for x in vars(v).values()) if hasattr(v, "__dict__")]

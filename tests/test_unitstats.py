@@ -1,10 +1,10 @@
-"""What each hidden unit does (nn_core/unitstats.py) against one forward pass over every
+"""What each hidden unit does (nn_core/inside/unitstats.py) against one forward pass over every
 image at once, whatever the chunk size."""
 import numpy as np
 import pytest
 
 from nn_core import MLP, as_float
-from nn_core.unitstats import QUANTILES, unit_stats
+from nn_core.inside.unitstats import QUANTILES, unit_stats
 
 
 @pytest.fixture(scope="module")

@@ -5,11 +5,11 @@ allow runs on every page while sending little to the browser."""
 import re
 
 import pytest
-
-from hostile import ACCEPTED, BIG_OK, GOOD, MODEL_CASES, OVER_APP_CAPS, with_meta
-from nn_core import MLP, dumps_model
 from test_app import PAGES, _upload, button, figures, fresh, one_step_ticks, texts, tiny_training  # noqa: F401
 from test_pages import DIGITS, draw, light_charts, page_html
+
+from devtools.hostile import ACCEPTED, BIG_OK, GOOD, MODEL_CASES, OVER_APP_CAPS, with_meta
+from nn_core import MLP, dumps_model
 
 CAPPED = re.compile(r"(units in a hidden layer|hidden layers|weights and biases)$")
 APP_CASES = {**MODEL_CASES, **OVER_APP_CAPS,
@@ -132,12 +132,12 @@ def test_the_largest_allowed_model_runs_everywhere_and_sends_little():
 
 def test_a_loader_bug_is_a_message_not_a_traceback(monkeypatch, caplog):
     """Any exception the loader did not mean is still a message (and a line in the log)."""
-    import ui.files
+    import views.train.files
 
     def broken(*args, **kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(ui.files, "load_model", broken)
+    monkeypatch.setattr(views.train.files, "load_model", broken)
     at = fresh()
     before = at.session_state["model.current"]
     at.switch_page("app_pages/train.py").run()

@@ -1,13 +1,13 @@
 """Weights: dead first-layer units are named, and any unit opens in the Units explorer."""
 import numpy as np
-
 from test_app import fresh
-from ui import unitview
-from ui import samples
+
+from server import samples
+from views.inside import units as unitview
 
 
 def test_dead_units_are_those_silent_on_the_whole_sample():
-    from ui import resources
+    from server import resources
     model, _ = resources.default_model()
     params = {k: v.copy() for k, v in model.params.items()}
     params["b1"][[3, 7]] = -1e3                       # two units pushed below zero for every image

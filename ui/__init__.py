@@ -1,8 +1,14 @@
-"""Streamlit-aware helpers for the dashboard. Pages import from here; the network math lives
-in nn_core (imports go one way: pages -> ui -> nn_core), and no module here imports a page.
+"""Drawing: NumPy arrays and numbers in, something to show out. No session state here.
 
-What pages share changes only through functions here: state (the shown model, gradient
-steps and undo, page switches from callbacks), example (the digit shown), scores (the
-test-set pass). The rest draws: forward_view, equations, charts/, pictures, canvas, text.
-Leaves out: the math (nn_core) and anything a single page owns (its own widget keys).
+  charts/      Plotly figure specs (arrays in, a figure dict out) and light SVG bar charts
+  pictures.py  SVG and PNG pictures that need no JavaScript (Home, Draw, the Weights mosaic)
+  readout.py   hover and tap read-outs of those pictures, computed in the browser
+  tex.py       LaTeX building blocks that fit a phone; tables.py: plain HTML tables of numbers
+  numbers.py   the one number formatter (three significant digits, sums that add up on screen)
+  text.py      teaching text from assets/text/*.md; plaintext.py: outside text shown as text
+  questions.py the predict-then-reveal question widget; thin.py: what is drawn of a big model
+Imports: nn_core only (and each other). A module here reads no session state and knows no
+page: whatever it shows is passed in.
+Leaves out: what a session owns (session/), what the process shares (server/), links (links/)
+and the parts of single pages (views/).
 """

@@ -1,25 +1,20 @@
 """The text a model file brings with it, as the app shows it: the file's name and the notes
 about what of its header was left out.
 
-The header itself has been through `nn_core.header.clean_metadata` (inside `load_model`):
+The header itself has been through `nn_core.files.header.clean_metadata` (inside `load_model`):
 its settings, scores and history are well-formed or absent, and `meta["notes"]` says in
 plain sentences what was dropped. What is left here is text that a stranger chose: the
 uploaded file's name, and notes that may quote the file. Both are shown as plain text
 (`st.text`), never as Markdown: a name such as `![x](https://example.org/x.png)` must not
 make the visitor's browser fetch anything. A score the file claims is measured instead
-(`measured`): the test accuracy shown is the model's own. Leaves out: the checks
+(session/scores.py: `measured`): the test accuracy shown is the model's own. Leaves out: the checks
 themselves (nn_core).
 """
 from __future__ import annotations
 
 import streamlit as st
 
-from nn_core import MLP, accuracy, evaluate
-
-from . import resources
-
 MAX_NAME = 60
-SCORE_CHUNK = 2000  # test images scored at once on upload: 6 MB of float input instead of 31 MB
 
 
 def file_name(name: object) -> str:
@@ -39,17 +34,3 @@ def show_notes(notes: list[str]) -> None:
         with st.container(border=True, key="upload.notes"):
             st.markdown(":material/info: **Not everything the file says is used:**")
             st.text("\n".join(f"• {n}" for n in notes))
-
-
-def measured(model: MLP, metrics: dict) -> tuple[dict, list[str]]:
-    """The file's scores with its test accuracy and loss replaced by what the model scores here
-    (a file can claim anything), and a note if the claim was off."""
-    data = resources.dataset()
-    loss, probs = evaluate(model, data.x_test, data.y_test, chunk=SCORE_CHUNK)
-    acc = accuracy(probs, data.y_test)
-    claimed = metrics.get("test_accuracy")
-    notes = []
-    if claimed is not None and abs(claimed - acc) >= 0.0005:
-        notes.append(f"The file says its test accuracy is {claimed:.2%}; measured here it is {acc:.2%}, "
-                     "which is what the app shows.")
-    return {**metrics, "test_accuracy": acc, "test_loss": loss}, notes

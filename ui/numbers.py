@@ -10,7 +10,7 @@ breaks the arithmetic on screen.
   decimals_for  the decimals that show a change: before 0.310000 -> after 0.310745
   fixed(v, d)   v with d decimals
 Text uses the minus sign "−"; LaTeX (tex=True) a plain "-" and "2.41\\text{e-}8".
-Leaves out: where numbers go (ui/equations.py, ui/lesson/).
+Leaves out: where numbers go (views/backprop/equations.py, views/backprop/).
 """
 from __future__ import annotations
 

@@ -18,9 +18,9 @@ from html import escape
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from .charts import OKABE_ITO
-from .charts.spec import DIVERGING
-from .charts.svg import svg_uri
+from ui.charts import OKABE_ITO
+from ui.charts.spec import DIVERGING
+from ui.charts.svg import svg_uri
 
 LEVELS = 255  # colours of a diverging picture; palette index LEVELS is the white gutter
 

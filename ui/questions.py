@@ -14,7 +14,7 @@ choice made; picking one reveals at once whether it was right, and why.
 A question's widget key is its `key` plus a fingerprint of its text and answer: when the
 live numbers change the question (another unit, another answer after a step), it is a new
 question with nothing chosen, never an old answer judged against new numbers.
-Leaves out: which questions to ask (each page builds its own, e.g. ui/lesson/checks.py).
+Leaves out: which questions to ask (each page builds its own, e.g. views/backprop/checks.py).
 """
 from __future__ import annotations
 

@@ -4,14 +4,14 @@ Every display is built to stay narrower than a 390 px phone's column: no matrix 
 out whole; a long vector or matrix becomes a table of the entries that matter, each with
 its index (a unit, a pixel, a digit), laid out so the arithmetic reads along a row
 (A − Y = dZ, A·dZ = dW). Numbers come from ui/numbers.py (three significant digits).
-Leaves out: which entries matter (ui/lesson/focus.py) and what the equations say
-(ui/equations.py).
+Leaves out: which entries matter (views/backprop/focus.py) and what the equations say
+(views/backprop/equations.py).
 """
 from __future__ import annotations
 
 from typing import Iterable, Sequence
 
-from .numbers import prob, sig
+from ui.numbers import prob, sig
 
 HL = "#ffe0a3"   # background of the selected unit's entries; dark text on it has a contrast above 12:1
 TIMES = r"\times "

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from .plaintext import quote  # noqa: F401 (re-exported: messages quote user text with it)
+from ui.plaintext import quote  # noqa: F401 (re-exported: messages quote user text with it)
 
 TEXT = Path(__file__).resolve().parent.parent / "assets" / "text"
 

@@ -13,12 +13,12 @@ zero and always with a colour bar. Pages use the builders through this package
 (`charts.bars(...)`); which file holds one is an implementation detail.
 Leaves out: static pictures without JavaScript (ui/pictures.py).
 """
-from . import compare
-from .bars import bar_panels, bars, compare_bars, histograms
-from .images import confusion, matrix, pixels, templates
-from .inside import DIGIT_COLORS, layer_map, quantile_boxes, with_point
-from .lines import DEAD_TITLES, curves, downsample, ema, epoch_history, training_curves
-from .spec import DIVERGING, GREYS, NEG, OKABE_ITO, PLOT, POS, SEQUENTIAL
+from ui.charts import compare
+from ui.charts.bars import bar_panels, bars, compare_bars, histograms
+from ui.charts.images import confusion, matrix, pixels, templates
+from ui.charts.inside import DIGIT_COLORS, layer_map, quantile_boxes, with_point
+from ui.charts.lines import DEAD_TITLES, curves, downsample, ema, epoch_history, training_curves
+from ui.charts.spec import DIVERGING, GREYS, NEG, OKABE_ITO, PLOT, POS, SEQUENTIAL
 
 __all__ = ["DEAD_TITLES", "compare", "DIGIT_COLORS", "DIVERGING", "GREYS", "NEG", "OKABE_ITO", "PLOT", "POS", "SEQUENTIAL", "bar_panels",
            "bars", "compare_bars", "confusion", "curves", "downsample", "ema", "epoch_history", "histograms",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from .spec import NEG, OKABE_ITO, POS, axes, base_layout, figure
+from ui.charts.spec import NEG, OKABE_ITO, POS, axes, base_layout, figure
 
 
 def bars(values: np.ndarray, title: str, xtitle: str, ytitle: str, labels=None, color: str | None = None,

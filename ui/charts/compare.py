@@ -2,14 +2,14 @@
 
 Each run keeps one colour (Okabe-Ito, in the order given) and one marker symbol on every
 chart, so a run is recognisable without colour too.
-Leaves out: what a run records (ui/runs.py).
+Leaves out: what a run records (session/runs.py).
 """
 from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
 
-from .spec import OKABE_ITO, axes, base_layout, figure
+from ui.charts.spec import OKABE_ITO, axes, base_layout, figure
 
 SYMBOLS = ["circle", "square", "diamond", "triangle-up", "x", "star"]
 DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]

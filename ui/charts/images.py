@@ -8,8 +8,8 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from .. import thin
-from .spec import DIVERGING, GREYS, OKABE_ITO, SEQUENTIAL, base_layout, colorbar_spec, figure, image_layout
+from ui import thin
+from ui.charts.spec import DIVERGING, GREYS, OKABE_ITO, SEQUENTIAL, base_layout, colorbar_spec, figure, image_layout
 
 
 def _mosaic(tiles: np.ndarray, cols: int, gap: int = 1) -> np.ndarray:

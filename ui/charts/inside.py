@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from .spec import OKABE_ITO, axes, base_layout, figure
+from ui.charts.spec import OKABE_ITO, axes, base_layout, figure
 
 # Ten digits: Okabe-Ito's eight, then two more; each digit also has its own marker symbol,
 # so no two digits depend on colour alone.

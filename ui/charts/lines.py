@@ -9,41 +9,14 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from .spec import OKABE_ITO, axes, base_layout, figure
+from nn_core.history import downsample, ema  # noqa: F401  (charts.downsample, charts.ema)
+from ui.charts.spec import OKABE_ITO, axes, base_layout, figure
 
 MAX_POINTS = 1500
 # The dead-units chart means something only where g'(Z) is 0 or tiny for Z <= 0: for ReLU
 # such a unit passes no gradient back, for leaky ReLU 1 % of it. Sigmoid and tanh have
 # g'(Z) > 0 everywhere, so "Z <= 0 on every example" says nothing about learning there.
 DEAD_TITLES = {"relu": "Dead hidden units", "leaky_relu": "Units with Z ≤ 0 on every example"}
-
-
-def downsample(x: np.ndarray, y: np.ndarray, max_points: int = MAX_POINTS) -> tuple[np.ndarray, np.ndarray]:
-    """Bucket means: at most max_points points that keep the curve's shape."""
-    x, y = np.asarray(x, np.float32), np.asarray(y, np.float32)
-    if len(x) != len(y):
-        raise ValueError(f"x and y differ in length ({len(x)} vs {len(y)})")
-    n = len(y)
-    if n <= max_points:
-        return x, y
-    k = int(np.ceil(n / max_points))
-    m = n // k * k
-    xs, ys = x[:m].reshape(-1, k).mean(axis=1), y[:m].reshape(-1, k).mean(axis=1)
-    if m < n:
-        xs, ys = np.append(xs, x[m:].mean()), np.append(ys, y[m:].mean())
-    return xs, ys
-
-
-def ema(y, alpha: float) -> np.ndarray:
-    """Exponential moving average, bias-corrected at the start: s[t] = sum_k (1-a)^k y[t-k] / sum_k (1-a)^k."""
-    y = np.asarray(y, np.float64)
-    out = np.empty_like(y)
-    acc = weight = 0.0
-    for i, v in enumerate(y):  # a few thousand points: a Python loop costs ~1 ms
-        acc = (1 - alpha) * acc + alpha * v
-        weight = (1 - alpha) * weight + alpha
-        out[i] = acc / weight
-    return out.astype(np.float32)
 
 
 def curves(series: list[dict], title: str, xtitle: str, ytitle: str, live: bool = False,

@@ -23,7 +23,7 @@ from urllib.parse import quote
 
 import numpy as np
 
-from .spec import NEG, OKABE_ITO, POS
+from ui.charts.spec import NEG, OKABE_ITO, POS
 
 W, H = 420, 260                      # the drawing's size; the image scales to its column's width
 LEFT, RIGHT, TOP, BOTTOM = 56, 8, 36, 44

@@ -1,0 +1,152 @@
+"""One example's forward pass on screen (the Draw page): the prediction in large type, the
+ten probabilities, and every layer: the input, Z and A of each hidden layer, the most
+active first-layer units as pictures, the logits and the three softmax steps.
+
+Every view is drawn from one forward pass that the caller has already run
+(`probs, cache = model.forward(x)`), so a stroke costs one pass, not one per view. The
+views are redrawn on every stroke, so they are light: bar charts as inline SVG
+(ui/charts/svg.py), pictures as small PNGs (ui/pictures.py), no Plotly; each chart has a
+visually hidden table of its key numbers for screen readers. The words are in
+assets/text/draw.md. Leaves out: the backward pass (views/backprop/equations.py).
+"""
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from nn_core import MLP, softmax_steps
+from session import state
+from ui import pictures, text
+from ui.charts import svg
+
+TOP_UNITS = 8
+DIGITS = [str(i) for i in range(10)]
+TILE = 84  # px: a unit's 28x28 picture on screen, three screen pixels per weight
+
+
+def pct(p: float) -> str:
+    """A probability as a percentage that never rounds to 100 % (or 0 %) unless it is exactly that."""
+    if p in (0.0, 1.0):
+        return f"{p:.0%}"
+    for digits in (1, 2, 3, 4):
+        s = f"{p * 100:.{digits}f}"
+        if 0 < float(s) < 100:
+            return f"{s}%"
+    return "<0.0001%" if p < 0.5 else ">99.9999%"
+
+
+def html(markup: str) -> None:
+    """Markup from ui/charts/svg.py or ui/pictures.py (ours, never user text) on the page. As
+    st.html: the browser's own parser reads it (st.markdown's parser cost ~10x more per stroke)."""
+    st.html(f'<div class="nn-light">{markup}</div>')
+
+
+def prediction(probs: np.ndarray, label: int | None = None) -> None:
+    """The predicted digit in large type with its confidence (and the true label, if known)."""
+    probs = np.ravel(probs)
+    k = int(probs.argmax())
+    verdict = ""
+    if label is not None:
+        verdict, color = ("correct", "#007A5A") if k == label else (f"wrong: it is a {label}", "#B84A00")
+        verdict = f'<div class="verdict" style="font-size:1.2rem;font-weight:600;color:{color}">{verdict}</div>'
+    with st.container(key="prediction"):
+        st.markdown(f'<div class="nn-prediction" role="status" aria-live="polite" aria-atomic="true">'
+                    f'<span class="reads">The network reads</span>'
+                    f'<div class="predicted-digit">{k}</div>'
+                    f'<div class="confidence">{pct(float(probs[k]))} sure</div>{verdict}</div>',
+                    unsafe_allow_html=True)
+
+
+def probabilities(probs: np.ndarray, label: int | None = None) -> None:
+    probs = np.ravel(probs)
+    k = int(np.argmax(probs))
+    labels = [pct(float(p)) if p >= 0.01 else "" for p in probs]
+    chart = svg.bars(probs, "Probabilities A = softmax(Z)", "digit", "probability", labels=DIGITS, highlight=k,
+                     y_range=(0, 1.12), value_labels=labels, name="P", item="digit",
+                     summary=f"Largest: digit {k} at {pct(float(probs[k]))}.", width=340)
+    rows = [[d, pct(float(p))] for d, p in zip(DIGITS, probs)]
+    html(chart + svg.table("Probability of each digit", ["digit", "probability"], rows))
+    st.caption(text.section("draw", "Probabilities") if label is None else
+               text.fill("draw", "Probabilities labelled", label=label))
+
+
+def layers(model: MLP, cache: dict[str, np.ndarray]) -> None:
+    """Every layer of one example: cache is model.forward's for a (1, 784) batch."""
+    x = cache["A0"].ravel()  # (784,)
+    L, g = model.L, model.activation
+    st.header("The input A0 = x")
+    c1, c2 = st.columns([1, 2])
+    with c1:
+        html(pictures.pixels(x.reshape(28, 28), 224, f"The network's input: 28×28 pixels, {int((x > 0).sum())} of "
+                                                     "784 with ink, white on black"))
+    with c2:
+        st.markdown(text.fill("draw", "Input", sizes=" → ".join(map(str, model.layer_sizes)), g=g))
+    for l in range(1, L):
+        _hidden_layer(model, cache, l)
+    _output_layer(model, cache)
+
+
+def _hidden_layer(model: MLP, cache: dict[str, np.ndarray], l: int) -> None:
+    Z, A = cache[f"Z{l}"].ravel(), cache[f"A{l}"].ravel()  # (n,) each
+    n, g = Z.size, model.activation
+    top = np.argsort(-A, kind="stable")[:min(TOP_UNITS, n)]
+    facts = {"l": l, "prev": l - 1, "n_in": model.layer_sizes[l - 1], "n": n, "top": len(top),
+             "nonpositive": int((Z <= 0).sum()), "positive": int((Z > 0).sum())}
+    st.header(f"Hidden layer {l}: {n} units")
+    unit = f"unit of layer {l}"
+    html(svg.panels([
+        svg.bars(Z, f"Z{l} = A{l - 1} W{l} + b{l}: weighted sums", unit, f"Z{l}", diverging=True, name=f"Z{l}",
+                 summary=f"{facts['positive']} of {n} positive."),
+        svg.bars(A, f"A{l} = {g}(Z{l}): activations", unit, f"A{l}", highlight=top, name=f"A{l}",
+                 summary=f"Largest: unit {int(top[0])}, {A[top[0]]:.3g}.")])
+        + svg.table(f"The {len(top)} units of layer {l} with the largest A{l}", ["unit", f"Z{l}", f"A{l}"],
+                    [[int(j), f"{Z[j]:.3g}", f"{A[j]:.3g}"] for j in top]))
+    st.caption(text.fill("draw", "Layer", **facts) + " " + text.fill("draw", f"Layer {g}", **facts))
+    if l == 1:
+        _top_units(model, cache, top)
+
+
+def _top_units(model: MLP, cache: dict[str, np.ndarray], top: np.ndarray) -> None:
+    """Each of the most active first-layer units as one picture: its template W1[:, j] above
+    what this input makes of it, x ⊙ W1[:, j] (which sums to Z1[j] − b1[j])."""
+    W1, b1, Z1, A1 = model.params["W1"][:, top], model.params["b1"], cache["Z1"].ravel(), cache["A1"].ravel()
+    x = cache["A0"].reshape(-1, 1)  # (1, 784) -> (784, 1): one pixel per row of W1
+    zmax = float(np.abs(W1).max()) or 1.0
+    cards = []
+    for i, j in enumerate(top):
+        pair = np.full((57, 28), np.nan)
+        pair[:28], pair[29:] = W1[:, i].reshape(28, 28), (W1[:, i] * x[:, 0]).reshape(28, 28)
+        s = float(Z1[j] - b1[j])
+        alt = f"Unit {j}: its template W1[:, {j}] (top) and x ⊙ W1[:, {j}] (bottom), which sums to {s:.3f}"
+        img = pictures.img_tag(pictures.diverging(pair, zmax, levels=32), alt, TILE, round(TILE * 57 / 28))
+        cards.append(f'<figure class="nn-unit">{img}<figcaption><b>unit {j}</b><br>A1 = {A1[j]:.3g}'
+                     f'</figcaption></figure>')
+    st.markdown(f"**The {len(top)} most active units: template (top), template × your pixels (bottom)**")
+    html(f'<div class="nn-units">{"".join(cards)}</div>' + pictures.colorbar(zmax, "weight (× pixel)", width=280))
+    st.caption(text.section("draw", "Templates"))
+    if st.button(f"Open unit {int(top[0])}, the most active, in the Units explorer", key="draw.open_unit",
+                 icon=":material/open_in_new:", on_click=state.open_unit, args=(1, int(top[0])),
+                 help="Its weights, the test images that excite it most, its activation by digit, its outgoing weights."):
+        st.rerun(scope="app")  # from the drawing's fragment: the page switch happens in a full run
+
+
+def _output_layer(model: MLP, cache: dict[str, np.ndarray]) -> None:
+    L = model.L
+    Z, steps = cache[f"Z{L}"].ravel(), softmax_steps(cache[f"Z{L}"])
+    shifted, e, probs = (np.ravel(steps[k]) for k in ("shifted", "exp", "probs"))
+    k = int(Z.argmax())
+    st.header(f"Output layer: logits Z{L}, then softmax")
+    three = [[f"{v:.3g}" for v in a] for a in (Z, shifted, e)]
+    html(svg.panels([
+        svg.bars(Z, f"Z{L}: logits", "digit", f"Z{L}", labels=DIGITS, diverging=True, value_labels=three[0],
+                 name=f"Z{L}", item="digit", summary=f"Largest: digit {k}."),
+        svg.bars(shifted, "1. shift: z − max z", "digit", "z − max z", labels=DIGITS, diverging=True,
+                 value_labels=three[1], name="z − max z", item="digit", summary=f"Digit {k} is 0, the others negative."),
+        svg.bars(e, "2. exponentiate", "digit", "e^(z − max z)", labels=DIGITS, highlight=k, value_labels=three[2],
+                 name="e^(z − max z)", item="digit", summary=f"Digit {k} is 1."),
+        svg.bars(probs, f"3. normalise: A{L}", "digit", f"A{L}", labels=DIGITS, highlight=k, y_range=(0, 1.12),
+                 value_labels=[pct(float(p)) if p >= 0.01 else "" for p in probs], name=f"A{L}", item="digit",
+                 summary=f"Digit {k} at {pct(float(probs[k]))}.")])
+        + svg.table("The output layer, digit by digit", ["digit", f"Z{L}", "z − max z", "e^(z − max z)", f"A{L}"],
+                    [[d, *(t[i] for t in three), pct(float(probs[i]))] for i, d in enumerate(DIGITS)]))
+    st.caption(text.fill("draw", "Output", L=L, prev=L - 1, sum=float(np.ravel(steps["sum"])[0])))

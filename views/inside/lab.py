@@ -1,0 +1,82 @@
+"""The Break-it lab's results: an edited copy of the shown model and its test-set scores,
+computed once per (model, edit) and kept in the session under "lab.result".
+
+The shown model (state.model()) is never changed: `nn_core.edited` copies its parameters
+before touching them, and the pretrained default's arrays are read-only besides. The
+unedited model's scores come from session/scores.py (shared with Evaluate), so "before" costs
+nothing once Evaluate or a finished run has scored the model. Leaves out: the controls
+(the page) and making the edited copy the model every page shows (it stays in the lab;
+the user can download it and upload it on Train).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+
+from nn_core import MLP, Edit, confusion_matrix, dumps_model, edited, evaluate
+from server import resources
+from session import per_model, scores, state
+
+
+@dataclass(frozen=True)
+class LabResult:
+    base: MLP            # the model that was edited (compared by identity)
+    edit: Edit
+    model: MLP           # the edited copy
+    probs: np.ndarray    # (10000, 10) its test-set probabilities
+    accuracy: float      # its test accuracy
+    mistakes: np.ndarray  # (10,) its wrong answers on each digit's test images
+
+
+def before() -> scores.TestScores:
+    return scores.on_test_set(state.model())
+
+
+def mistakes(confusion: np.ndarray) -> np.ndarray:
+    """(10,) wrong answers on each digit's test images: a confusion row's sum minus its diagonal."""
+    return confusion.sum(axis=1) - np.diag(confusion)
+
+
+def result(edit: Edit) -> LabResult:
+    """The edited copy of the shown model and its scores (from the session when unchanged)."""
+    base = state.model()
+    return per_model.get("lab.result", base, lambda: _result(base, edit), key=edit)
+
+
+def _result(base: MLP, edit: Edit) -> LabResult:
+    data = resources.dataset()
+    if edit.is_identity:  # nothing changed: the same scores as the model itself
+        test = before()
+        twin, probs = base, test.probs
+    else:
+        twin = edited(base, edit)
+        with st.spinner("Scoring the edited network on the test set…"):
+            _, probs = evaluate(twin, data.x_test, data.y_test)  # (10000, 784) -> (10000, 10)
+        probs = probs.astype(np.float32)
+    pred = probs.argmax(axis=1)
+    cm = confusion_matrix(data.y_test, pred)
+    return LabResult(base, edit, twin, probs, float(np.mean(pred == data.y_test)), mistakes(cm))
+
+
+def reset() -> None:
+    """A callback: every lab control back to its default (their keys are dropped, so each widget
+    starts again from its default value; the kept result stays until the next edit)."""
+    for key in [k for k in st.session_state if str(k).startswith("lab.")]:
+        del st.session_state[key]
+
+
+def open_with_unit_off(l: int, j: int) -> None:
+    """A callback (from wherever a unit is shown): add hidden unit j of layer l to the lab's
+    switched-off units and go to the lab."""
+    key = f"lab.off.{l}"
+    st.session_state[key] = sorted(set(st.session_state.get(key, [])) | {int(j)})
+    state.request_page("app_pages/lab.py")
+
+
+def model_file(res: LabResult, config: dict) -> bytes:
+    """The edited network as a model file: the base's training settings (`config`), the edited
+    weights, and the edited network's own test accuracy (the base's training history is left
+    out: it belongs to other weights)."""
+    return dumps_model(res.model, config, {"test_accuracy": res.accuracy})

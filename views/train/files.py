@@ -1,0 +1,83 @@
+"""Model download and upload for the Train page, with a clear message for every bad file.
+
+An upload is held to the deployer's caps (server/limits.py) before anything of it is built:
+the loader gets them as its budget, and a file over one is refused with a message that
+names the cap. A refused file changes nothing: the model, the run and the drawing stay.
+"""
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+
+from nn_core import dumps_model, load_model
+from nn_core.files.header import TooLarge
+from server import resources
+from session import scores, state
+from ui import metadata
+from ui.text import quote
+
+log = logging.getLogger(__name__)
+UNCHANGED = "The current model is unchanged."
+
+
+def model_bytes() -> bytes:
+    info = state.info()
+    return dumps_model(state.model(), info.get("config") or {}, info.get("metrics") or {})
+
+
+def check_upload(data: bytes, limits) -> tuple:
+    """(model, meta) of an uploaded file within the caps; ValueError with the reason otherwise."""
+    try:
+        model, meta = load_model(data, max_hidden=limits.max_hidden, max_layers=limits.max_layers,
+                                 max_params=limits.max_params)
+    except TooLarge as e:
+        raise ValueError(f"this server allows at most {e.limit:,} {e.what}; the file has {e.found:,}") from None
+    except ValueError as e:
+        raise ValueError(str(e).removeprefix("uploaded file: ")) from None
+    if model.layer_sizes[0] != 784 or model.layer_sizes[-1] != 10:
+        raise ValueError(f"it maps {model.layer_sizes[0]} inputs to {model.layer_sizes[-1]} classes; "
+                         "MNIST needs 784 inputs and 10 classes")
+    return model, meta
+
+
+def _on_upload() -> None:
+    f = st.session_state.get("upload.model")
+    st.session_state["upload.error"] = st.session_state["upload.ok"] = None
+    if f is None:
+        return
+    name, limits = metadata.file_name(f.name), resources.limits()
+    if f.size > limits.max_upload_mb * 1024 * 1024:
+        st.session_state["upload.error"] = (f"{quote(name)} is {f.size / 1e6:.1f} MB; model files here are at most "
+                                            f"{limits.max_upload_mb} MB. {UNCHANGED}")
+        return
+    try:
+        model, meta = check_upload(f.getvalue(), limits)
+    except ValueError as e:
+        st.session_state["upload.error"] = f"Could not use {quote(name)}: {e}. {UNCHANGED}"
+        return
+    except Exception:  # a loader bug must not cost the visitor the session: say so, log it, keep the model
+        log.exception("unexpected error loading an uploaded model")
+        st.session_state["upload.error"] = f"Could not use {quote(name)}: it could not be read. {UNCHANGED}"
+        return
+    metrics, notes = scores.measured(model, meta["metrics"])
+    state.adopt_uploaded(model, {**meta, "metrics": metrics, "notes": meta["notes"] + notes}, name)
+    st.session_state["upload.ok"] = f"Loaded {quote(name)}: {model!r}. Every page now shows this model."
+
+
+def download_and_upload() -> None:
+    name = "-".join(map(str, state.model().layer_sizes))
+    limits = resources.limits()
+    st.download_button("Download the current model (.npz)", model_bytes(), file_name=f"mlp-{name}.npz",
+                       mime="application/octet-stream", icon=":material/download:", on_click="ignore",
+                       help="Weights plus a JSON header (architecture, settings, scores). Load it here later, "
+                            "or with `python -m nn_core evaluate FILE`.")
+    st.file_uploader("Upload a model (.npz)", type=["npz"], key="upload.model", on_change=_on_upload,
+                     help=f"A model saved by this app or by `python -m nn_core train --save`. At most "
+                          f"{limits.max_upload_mb} MB, {limits.max_layers} hidden layers of at most "
+                          f"{limits.max_hidden} units; it is checked before use and cannot run code.")
+    if st.session_state["upload.error"]:
+        st.error(st.session_state["upload.error"], icon=":material/error:")
+    if st.session_state["upload.ok"]:
+        st.success(st.session_state["upload.ok"], icon=":material/check_circle:")
+        metadata.show_notes(state.info().get("notes") or [])

@@ -1,0 +1,49 @@
+"""The Train page's "Share with a class" panel: a class link from the current settings.
+
+The teacher picks the settings to fix and hide, the page the link opens and projector mode;
+the link's token is made and signed by links/classroom.py.
+Leaves out: reading a class link (links/classroom.py).
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from links.classroom import make_token
+from links.controls import controls
+from links.query import REGISTRY
+from server import resources
+from views.shell.nav import LESSON
+
+
+def _base_url() -> str:
+    """The app's address without the page ("" where the browser has not said it, as in tests)."""
+    url = (st.context.url or "").split("?")[0].rstrip("/")
+    for p in LESSON:
+        if p.url and url.endswith("/" + p.url):
+            return url[: -len(p.url) - 1]
+    return url
+
+
+def share_panel() -> None:
+    """On the Train page: make a class link from the current settings."""
+    limits = resources.limits()
+    options = [c.key for c in controls(limits)]
+    label = {c.key: c.label for c in controls(limits)}
+    st.multiselect("Fix and hide these settings", options, key="train.share.fixed", format_func=label.get,
+                   help="Students who open the link get these settings at their current values here, without "
+                        "their controls; every other setting stays theirs to change.")
+    pages = [p for p in LESSON]
+    page = st.selectbox("Opens on", pages, index=pages.index(next(p for p in LESSON if p.url == "train")),
+                        key="train.share.page", format_func=lambda p: p.title,
+                        help="The page the link opens; the class settings hold on every page.")
+    st.toggle("Projector mode", key="train.share.projector",
+              help="The link opens with larger text and thicker lines, for the screen at the front.")
+    preset = st.session_state.get("preset") or "fast"
+    fixed = {k: REGISTRY[k].write(st.session_state[k], limits) for k in st.session_state["train.share.fixed"]
+             if k in st.session_state}
+    token = make_token(preset, fixed, st.session_state["train.share.projector"])
+    link = f"{_base_url()}/{page.url}?lesson={token}"
+    st.code(link, language=None, wrap_lines=True)
+    shown = ", ".join(f"{label[k].lower()} {v}" for k, v in fixed.items()) or "no setting"
+    st.caption(f"Preset {preset}; fixed and hidden: {shown}. Copy the link with the button at its right. "
+               "A student who edits the link gets the app without the class settings, never different ones.")
