@@ -1,22 +1,16 @@
 """Robustness: noise, rotation, shift and stroke thickness on the current example and the
 test set; accuracy-vs-perturbation curves; an "I don't know" threshold with its
 coverage-vs-accuracy curve and operating point."""
-import numpy as np
 import streamlit as st
 
-from nn_core import DONT_KNOW, Perturbation, answers, coverage_curve, perturb
-from server import resources, samples
-from session import example, scores, state
-from ui import charts, pictures, text
-from views.inside import robust
+from session import example, state
+from ui import text
+from views.inside import robust, robust_view
 from views.shell import nav
 
-THRESHOLDS = np.linspace(0, 1, 201)
-
-model, data = state.model(), resources.dataset()
+model = state.model()
 ex = example.current_or_first_test_image()
 sample = robust.sample()
-n = len(sample.y)
 
 st.title("Robustness: when does the network stop reading?")
 text.show("robust", "Intro")
@@ -24,88 +18,14 @@ text.show("robust", "Intro")
 st.header("Change the digits")
 controls, shown = st.columns([2, 3], gap="large")
 with controls:
-    st.caption(text.fill("robust", "Controls", n=n, per=samples.PER_DIGIT))
-    noise = st.slider("Noise (standard deviation)", 0.0, 1.0, 0.0, 0.05, key="robust.noise",
-                      help="Adds Gaussian noise of this standard deviation to every pixel (pixels run from 0 "
-                           "to 1), then clips to 0..1. The noise pattern is fixed, so the same value always "
-                           "gives the same images.")
-    rotation = st.slider("Rotation (degrees)", -90, 90, 0, 5, key="robust.rotation",
-                         help="Turns the image about its centre; positive is anticlockwise.")
-    dx = st.slider("Shift right (pixels)", -8, 8, 0, 1, key="robust.dx",
-                   help="Moves the image right (negative: left). MNIST digits are centred, and the network "
-                        "never saw one off-centre.")
-    dy = st.slider("Shift down (pixels)", -8, 8, 0, 1, key="robust.dy", help="Moves the image down (negative: up).")
-    thickness = st.slider("Stroke thickness", -2.0, 3.0, 0.0, 0.5, key="robust.thickness",
-                          help="Positive: thicker strokes (each step a 3×3 maximum filter, dilation). Negative: "
-                               "thinner (a 3×3 minimum filter, erosion). Half steps blend two steps.")
-p = Perturbation(thickness=thickness, rotation=rotation, dx=dx, dy=dy, noise=noise)
-
-x_after = perturb(ex.x.reshape(1, -1), p)  # (1, 784)
-p_before = model.forward(ex.x.reshape(1, -1))[0][0]  # (1, 784) -> (10,)
-p_after = model.forward(x_after)[0][0]
+    p = robust_view.controls(len(sample.y))
 with shown:
-    a, c = st.columns([1, 1])
-    pair = np.round(np.stack([ex.image, x_after.reshape(28, 28)]) * 255).astype(np.uint8)  # (2, 28, 28)
-    a.image(pictures.digit_sheet(pair, ["", ""], cols=2, scale=4, gap=8), width=232,
-            caption="left: as it is · right: changed",
-            alt=f"The current example ({ex.name}) as it is, left, and changed, right")
-    k0, k1 = int(p_before.argmax()), int(p_after.argmax())
-    truth = f" (it is a {ex.label})" if ex.label is not None else ""
-    c.markdown(f"Reads **{k0}** ({p_before[k0]:.0%}) → **{k1}** ({p_after[k1]:.0%}){truth}")
-    st.plotly_chart(charts.compare_bars(p_before, p_after, "", "digit", "probability", names=("as it is", "changed"),
-                                        height=250), key="robust.probs", **charts.PLOT)
-    st.caption(text.fill("robust", "Example", name=ex.name, L=model.L))
-    probs_changed = robust.on_sample(model, p)
-    clean = robust.accuracy(model, sample.X, sample.y)
-    changed = float(np.mean(probs_changed.argmax(axis=1) == sample.y))
-    m1, m2 = st.columns(2)
-    m1.metric("Sample accuracy, changed", f"{changed:.1%}", delta=None if p.is_identity else f"{(changed - clean) * 100:+.1f} points",
-              help="Change from the same images unchanged, in percentage points.")
-    m2.metric("Sample accuracy, unchanged", f"{clean:.1%}")
-    st.caption(text.fill("robust", "Sample accuracy", n=n))
+    p_after, probs_changed = robust_view.example_and_sample(model, ex, p, sample)
 
 st.header("Accuracy against each change")
-n_curves, measured = robust.curves(model)
-now = {"noise": noise, "rotation": rotation, "shift": dx, "shift_down": dy, "thickness": thickness}
-cols = st.columns(2)
-for i, (kind, (what, strengths, _)) in enumerate(robust.CURVES.items()):
-    acc = measured[kind]
-    with cols[i % 2]:
-        st.plotly_chart(charts.with_point(strengths, acc, (now[kind], float(np.interp(now[kind], strengths, acc))),
-                                          what.split(" (")[0].capitalize(), what, "accuracy", "now"),
-                        key=f"robust.curve.{kind}", **charts.PLOT)
-st.caption(text.fill("robust", "Curves", n=n_curves, per=n_curves // 10))
+robust_view.curves(model, p)
 
 st.header('"I don\'t know": answering only when sure')
-st.markdown(text.section("robust", "Threshold"))
-test = scores.on_test_set(model)
-t = st.slider("Confidence threshold t", 0.0, 1.0, 0.9, 0.01, key="robust.threshold",
-              help="The network answers an image only if its largest probability is at least t. 0: it always "
-                   "answers; 1: only when completely sure.")
-curve = coverage_curve(test.probs, data.y_test, np.append(THRESHOLDS, t))
-i = int(np.searchsorted(curve.thresholds, t))  # the operating point's row (t is one of the thresholds)
-left, right = st.columns([2, 3], gap="large")
-with left:
-    N = len(data.y_test)
-    st.metric("Answered (coverage)", f"{curve.coverage[i]:.1%}", help=f"{curve.answered[i]:,} of the {N:,} test images.")
-    acc_text = "none answered" if np.isnan(curve.accuracy[i]) else f"{curve.accuracy[i]:.2%}"
-    st.metric("Accuracy on the answered", acc_text, help=f"All {N:,}, always answering: {test.accuracy:.2%}.")
-    st.metric('"I don\'t know"', f"{N - curve.answered[i]:,}", help="Test images below the threshold.")
-    st.metric("Mistakes left", f"{curve.mistakes[i]:,}", help=f"Always answering: {N - test.correct:,}.")
-    ans = int(answers(p_after.reshape(1, -1), t)[0])
-    st.markdown(f"The changed example: **{'I don’t know' if ans == DONT_KNOW else ans}** "
-                f"(p_max = {p_after.max():.1%})")
-with right:
-    ok = ~np.isnan(curve.accuracy)
-    st.plotly_chart(charts.with_point(curve.coverage[ok], curve.accuracy[ok], (curve.coverage[i], curve.accuracy[i]),
-                                      "Accuracy against coverage", "coverage (share answered)", "accuracy on the answered",
-                                      f"t = {t:.2f}", y_range=None, height=320, tickformat=".1%"),
-                    key="robust.coverage", **charts.PLOT)
-    st.caption(text.fill("robust", "Coverage chart", n=N))
-changed_curve = coverage_curve(probs_changed, sample.y, [t])
-acc_changed = "none" if np.isnan(changed_curve.accuracy[0]) else f"{changed_curve.accuracy[0]:.1%}"
-if not p.is_identity:
-    st.markdown(text.fill("robust", "Changed threshold", n=n, coverage=float(changed_curve.coverage[0]),
-                          accuracy=acc_changed, dont_know=int(n - changed_curve.answered[0])))
+robust_view.threshold(model, p, p_after, probs_changed, sample)
 
 nav.next_page("app_pages/robust.py")

@@ -1,12 +1,11 @@
 """Unit explorer: one hidden unit's incoming weights, the test images that excite it most,
 its activation by digit, its outgoing weights, and whether it is dead."""
-import numpy as np
 import streamlit as st
 
 from server import resources
 from session import example, state
-from ui import charts, pictures, text
-from views.inside import lab
+from ui import text
+from views.inside import lab, units_view
 from views.inside import units as unitview
 from views.shell import nav
 
@@ -50,47 +49,7 @@ if len(dead):
     shown = ", ".join(map(str, dead[:40])) + ("…" if len(dead) > 40 else "")
     st.caption(text.fill("units", "Dead list", count=len(dead), n=n, l=l, units=shown))
 
-left, right = st.columns(2, gap="large")
-with left:
-    st.header("What comes in")
-    W, b = model.params[f"W{l}"][:, j], float(model.params[f"b{l}"][j])
-    if l == 1:
-        zmax = float(np.percentile(np.abs(model.params["W1"]), 99.5)) or 1.0
-        st.plotly_chart(charts.templates(W.reshape(784, 1), cols=1, colorbar="weight W1", zmax=zmax, first_unit=j,
-                                         height=300), key="units.incoming", **charts.PLOT)
-        st.caption(text.fill("units", "Incoming first", j=j, bias=b))
-    else:
-        strongest = np.argsort(-np.abs(W))[:5]
-        st.plotly_chart(charts.bars(W, "", f"unit of layer {l - 1}", f"weight W{l}", diverging=True,
-                                    highlight=strongest, height=280), key="units.incoming", **charts.PLOT)
-        st.caption(text.fill("units", "Incoming deeper", n=len(W), l=l, prev=l - 1, j=j, bias=b))
-with right:
-    st.header("What excites it most")
-    top = stats.top_index[j]
-    images = data.x_test[top].reshape(-1, 28, 28)
-    st.image(pictures.digit_sheet(images, [str(d) for d in data.y_test[top]], cols=6, scale=3), width="stretch",
-             alt=f"The {len(top)} test images that excite unit {j} of layer {l} most, strongest first: digits "
-                 + ", ".join(str(d) for d in data.y_test[top]))
-    st.caption(text.fill("units", "Top images", k=len(top), n=stats.n_images, l=l, j=j,
-                         hi=float(stats.top_value[j, 0]), lo=float(stats.top_value[j, -1])))
-
-left, right = st.columns(2, gap="large")
-with left:
-    st.header("How it answers each digit")
-    st.plotly_chart(charts.quantile_boxes(stats.box[j], stats.mean_by_class[j], "", f"activation A{l}[{j}]"),
-                    key="units.bydigit", **charts.PLOT)
-    st.caption(text.fill("units", "By digit", l=l, j=j))
-with right:
-    st.header("What goes out")
-    out = model.params[f"W{l + 1}"][j]  # (n[l+1],) the row of everything unit j sends on
-    if l + 1 == L:
-        st.plotly_chart(charts.bars(out, "", "digit", f"weight W{L}", labels=[str(d) for d in range(10)],
-                                    diverging=True, height=280), key="units.outgoing", **charts.PLOT)
-        st.caption(text.fill("units", "Outgoing last", L=L, l=l, j=j))
-    else:
-        st.plotly_chart(charts.bars(out, "", f"unit of layer {l + 1}", f"weight W{l + 1}", diverging=True, height=280),
-                        key="units.outgoing", **charts.PLOT)
-        st.caption(text.fill("units", "Outgoing deeper", n=len(out), l=l, j=j, next=l + 1))
+units_view.four_views(model, stats, l, j)
 st.button(f"Switch unit {j} off in the Break-it lab", key="units.break", on_click=lab.open_with_unit_off, args=(l, j),
           icon=":material/build:", help="Opens the Break-it lab with this unit switched off (on a copy of the "
                                         "model), to see what the network loses without it.")

@@ -18,6 +18,7 @@ from nn_core import MLP, softmax_steps
 from session import state
 from ui import pictures, text
 from ui.charts import svg
+from ui.pictures import html
 
 TOP_UNITS = 8
 DIGITS = [str(i) for i in range(10)]
@@ -33,12 +34,6 @@ def pct(p: float) -> str:
         if 0 < float(s) < 100:
             return f"{s}%"
     return "<0.0001%" if p < 0.5 else ">99.9999%"
-
-
-def html(markup: str) -> None:
-    """Markup from ui/charts/svg.py or ui/pictures.py (ours, never user text) on the page. As
-    st.html: the browser's own parser reads it (st.markdown's parser cost ~10x more per stroke)."""
-    st.html(f'<div class="nn-light">{markup}</div>')
 
 
 def prediction(probs: np.ndarray, label: int | None = None) -> None:
