@@ -13,7 +13,7 @@ NAMES = ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-image
 
 
 def build(source, out):
-    return subprocess.run([sys.executable, "scripts/build_mnist_assets.py", str(source), "--out", str(out)],
+    return subprocess.run([sys.executable, "-m", "scripts.build_mnist_assets", str(source), "--out", str(out)],
                           cwd=ROOT, capture_output=True, text=True, timeout=300)
 
 
