@@ -6,7 +6,7 @@ from server import resources
 from session import state
 from ui import charts, questions, text
 from views.shell import nav
-from views.train import files, share, training
+from views.train import curves, files, share, training
 from views.train import questions as train_questions
 
 st.title("Train a network", anchor=False)  # (no heading link: one Tab stop fewer before Start)
@@ -84,18 +84,19 @@ with main:
                     help="Gradient steps per second of training time.")
         if not H.n_steps:
             return
-        g = t.config.activation
-        figs = charts.training_curves(H, t.steps_per_epoch, live, activation=g)
-        captions = {"loss": "Loss", "accuracy": "Accuracy", "norms": "Norms", "dead": f"Dead {g}"}  # train.md
+        g = t.model.g
+        figs = charts.training_curves(H, t.steps_per_epoch, live, dead_title=curves.dead_title(g))
+        captions = {"loss": "Loss", "accuracy": "Accuracy", "norms": "Norms"}  # train.md
         for row in (("loss", "accuracy"), ("norms", "dead")):
             for col, name in zip(st.columns(2), row):
                 if name in figs:
                     col.plotly_chart(figs[name], **charts.PLOT, key=f"train.chart.{name}",
                                      alt=f"Training curve: {figs[name].layout.title.text or name} against the epoch "
                                          "(the latest numbers are in the metrics above)")
-                    col.caption(text.section("train", captions[name]))
-                elif name == "dead" and H.dead:  # an activation whose units cannot die: say why
-                    col.info(text.section("train", f"No dead {g}"), icon=":material/info:")
+                    col.caption(text.for_activation("train", "Dead", g) if name == "dead"
+                                else text.section("train", captions[name]))
+                elif name == "dead" and H.dead:  # no chart for this activation: say why
+                    col.info(text.for_activation("train", "Dead", g), icon=":material/info:")
         if not live:
             st.caption(text.section("train", "Zoom"))
 

@@ -48,7 +48,8 @@ def test_a_dead_unit_is_called_dead():
     at.number_input(key="units.unit").set_value(3).run()
     assert not at.exception
     assert at.warning and "Unit 3 of layer 1 is dead" in at.warning[0].value
-    assert "1 of the 8 units of layer 1 are flat on every test image: 3." in [c.value for c in at.caption]
+    assert "1 of the 8 units of layer 1 are dead, flat on every one of the 10,000 test images: 3." in \
+        [c.value for c in at.caption]
     at.number_input(key="units.unit").set_value(2).run()
     assert at.success and "is alive" in at.success[0].value
 
