@@ -73,7 +73,7 @@ def test_a_leaky_unit_below_zero_everywhere_is_called_leaking_not_saturated():
     words = " ".join(at.warning[0].value.split())
     assert "saturated" not in words and "no gradient" not in words
     assert words.startswith("Unit 3 of layer 1 is leaking: Z ≤ 0 on every one of the 10,000 test images")
-    assert "A = 0.01·Z and g′(Z) = 0.01. 1 % of the gradient still flows back" in words
+    assert "A = 0.01·Z and g′(Z) = 0.01, so 1 % of the gradient still flows back" in words
     assert "1 of the 8 units of layer 1 are leaking, flat on every one of the 10,000 test images: 3." in \
         [" ".join(c.value.split()) for c in at.caption]
 
@@ -83,7 +83,7 @@ def test_the_units_words_quote_the_leak_of_the_activation_in_use(monkeypatch):
     monkeypatch.setitem(ACTIVATIONS, "leaky_relu", leaky_relu(0.05))
     at = _leaky_unit_3_below_zero_everywhere()
     words = " ".join(at.warning[0].value.split())
-    assert "A = 0.05·Z and g′(Z) = 0.05. 5 % of the gradient still flows back" in words and "0.01" not in words
+    assert "A = 0.05·Z and g′(Z) = 0.05, so 5 % of the gradient still flows back" in words and "0.01" not in words
     flat = derived(at, "units.stats")[1].flat
     j = int(np.flatnonzero((flat > 0) & (flat < 1))[0])  # a unit on its leak on some images only
     at.number_input(key="units.unit").set_value(j).run()
