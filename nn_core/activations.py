@@ -13,7 +13,9 @@ recomputing exponentials), and the traits the pages ask instead of matching its 
     max_slope       the largest g'(z)
     flat(Z, A)      where a unit is flat: g'(Z) <= FLAT * max_slope, or on the side below
                     zero when that side has one slope. The one definition of a dead,
-                    leaking or saturated unit; every page counts with it
+                    leaking or saturated unit: Weights and Units count with it, and
+                    Train's chart of units with Z <= 0 on every example is drawn only
+                    where that is the same set (negative_slope is not None)
 
 Adding an activation is two edits: here, its functions and traits, one entry in
 ACTIVATIONS; in assets/text, its words (the parts ui/text.py PER_ACTIVATION lists;
@@ -22,7 +24,7 @@ config's choices (NAMES), the command line, links, model files, teaching pairs, 
 Softmax lives here too, split into the steps a reader can follow: shift by the row maximum,
 exponentiate, normalise.
 Leaves out: softmax's Jacobian (backprop uses the fused softmax + cross-entropy gradient
-A - Y, see `losses.py`) and every word longer than one (assets/text).
+A - Y, see `losses.py`) and the sentences about each activation (assets/text).
 """
 from __future__ import annotations
 
