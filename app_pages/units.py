@@ -41,13 +41,14 @@ c3.button("The unit most active on the current example", key="units.top", on_cli
                                        "shown on Draw (or test image 0).")
 
 stats = unitview.stats(model)[l]
-label, sentence = unitview.verdict(model.activation, float(stats.flat[j]))
-(st.warning if label != "alive" else st.success)(f"Unit {j} of layer {l} is {label}: {sentence}",
-                                                  icon=":material/block:" if label != "alive" else ":material/check:")
+label, sentence, warn = unitview.verdict(model.g, float(stats.flat[j]), stats.n_images)
+(st.warning if warn else st.success)(f"Unit {j} of layer {l} is {label}: {sentence}",
+                                     icon=":material/block:" if warn else ":material/check:")
 dead = unitview.dead_units(stats)
 if len(dead):
     shown = ", ".join(map(str, dead[:40])) + ("…" if len(dead) > 40 else "")
-    st.caption(text.fill("units", "Dead list", count=len(dead), n=n, l=l, units=shown))
+    st.caption(text.fill("units", "Dead list", count=len(dead), n=n, l=l, units=shown, word=model.g.flat_word,
+                         m=f"{stats.n_images:,}"))
 
 units_view.four_views(model, stats, l, j)
 st.button(f"Switch unit {j} off in the Break-it lab", key="units.break", on_click=lab.open_with_unit_off, args=(l, j),

@@ -13,12 +13,12 @@ model, snaps = state.model(), state.snapshots()
 st.title("What the network learned: its weights")
 text.show("weights", "Intro")
 
-params, label = model.params, "the current model"
+params, label, key = model.params, "the current model", None
 if len(snaps) >= 2:
     names = ["at initialisation" if s.step == 0 else f"after epoch {s.epoch:.0f} (step {s.step:,})" for s in snaps]
     i = st.select_slider("Training snapshot", list(range(len(snaps))), value=len(snaps) - 1, key="weights.snapshot",
                          format_func=dict(enumerate(names)).get, help=text.section("weights", "Scrub"))
-    params, label = snaps[i].params, names[i]
+    params, label, key = snaps[i].params, names[i], snaps[i].step
 else:
     st.info(text.section("weights", "No snapshots"), icon=":material/info:")
 
@@ -35,11 +35,7 @@ cols = int(np.ceil(np.sqrt(len(units) * 1.6)))  # a wide mosaic, like the screen
 st.html(pictures.mosaic(W1[:, units], cols, zmax, first_unit=units.start, width=min(1100, 87 * cols))
         + pictures.colorbar(zmax, "weight W1"))
 st.caption(text.fill("weights", "Templates", zmax=zmax))
-dead = unitview.dead_on_sample(params, model.activation)
-if dead is not None:
-    shown = ", ".join(map(str, dead[:40])) + (f" and {len(dead) - 40} more" if len(dead) > 40 else "")
-    st.markdown(text.fill("weights", "Dead", count=len(dead), n=W1.shape[1], label=label, units=shown)
-                if len(dead) else text.fill("weights", "None dead", n=W1.shape[1], label=label))
+st.markdown(unitview.flat_note(model, params, key, label))  # the same units and count as on Units
 c1, c2 = st.columns([1, 2], vertical_alignment="bottom")
 unit = c1.number_input("Unit", 0, W1.shape[1] - 1, step=1, key="weights.unit",
                        help=f"A first-layer unit, 0 to {W1.shape[1] - 1} (the read-out names the unit under the pointer).")

@@ -117,7 +117,7 @@ def control(name: str, spec: Spec, limits: Limits) -> Control:
         note = f" This server allows at most {hi:,}." if hi != spec.hi else ""
         return Control(name, spec, spec.help + note, lo=spec.lo, hi=hi)
     if spec.kind == "choice":
-        return Control(name, spec, spec.help, options=spec.choices)
+        return Control(name, spec, spec.help, options=tuple(spec.choices))  # the registry's names now
     options = tuple(o for o in spec.steps if not caps or o <= min(caps)) or (min(spec.steps),)
     note = f" This server allows up to {max(options):,}." if options != spec.steps else ""
     return Control(name, spec, spec.help + note, options=options)

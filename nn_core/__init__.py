@@ -14,7 +14,7 @@ safe_npz.py and header.py) and the command line (cli.py). NumPy and the standard
 only (Pillow to resize drawings).
 Leaves out: any UI code (a test checks nothing here imports Streamlit or Plotly).
 """
-from nn_core.activations import ACTIVATIONS, get_activation, softmax, softmax_steps
+from nn_core.activations import ACTIVATIONS, Activation, get_activation, softmax, softmax_steps
 from nn_core.config import ConfigError, TrainConfig, check_config, specs
 from nn_core.data import Dataset, as_float, load_dataset, read_idx
 from nn_core.evaluate import accuracy, evaluate
@@ -35,7 +35,7 @@ from nn_core.presets import PRESETS, Preset, get_preset
 from nn_core.trainer import Trainer
 
 __all__ = [
-    "ACTIVATIONS", "PRESETS", "ConfigError", "Dataset", "History", "MLP", "Nudge", "Preset", "Progress",
+    "ACTIVATIONS", "Activation", "PRESETS", "ConfigError", "Dataset", "History", "MLP", "Nudge", "Preset", "Progress",
     "Snapshot", "TrainConfig", "Trainer", "accuracy", "as_float", "check_config", "check_gradients",
     "check_weight", "confident_mistakes", "confusion_matrix", "cross_entropy", "dumps_model", "evaluate",
     "get_activation", "get_preset", "input_gradient", "labels_to_onehot", "load_dataset", "load_model",

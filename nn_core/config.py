@@ -15,7 +15,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from nn_core.activations import ACTIVATIONS
+from nn_core.activations import NAMES as ACTIVATION_NAMES
 from nn_core.augment.distort import LIMITS as AUGMENT_LIMITS
 from nn_core.augment.distort import Augment
 from nn_core.fields import Spec, param, show
@@ -54,7 +54,7 @@ class TrainConfig:
     activation: str = param("relu", Spec(
         "choice", "The non-linearity after each hidden layer's weighted sum: A = g(Z). Without one, "
         "stacked layers collapse into a single linear map.",
-        label="Activation g", choices=tuple(ACTIVATIONS), widget="select", link="activation", half=True))
+        label="Activation g", choices=ACTIVATION_NAMES, widget="select", link="activation", half=True))
     # initial weight scale; wrong scales make signals vanish or explode
     init: str = param("he", Spec(
         "choice", "He: W ~ N(0, 2/n_in), suited to ReLU. Xavier: N(0, 1/n_in), for sigmoid/tanh. "

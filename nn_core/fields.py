@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import reprlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Sequence
 
 KINDS = ("int", "float", "choice", "sizes")
 WIDGETS = ("", "number", "steps", "select", "sizes")
@@ -46,7 +46,8 @@ class Spec:
     hi: float | None = None
     lo_open: bool = False        # lo itself not allowed (a learning rate of 0 learns nothing)
     hi_open: bool = False
-    choices: tuple = ()          # "choice": the names allowed, in the order a menu shows them
+    choices: Sequence[str] = ()  # "choice": the names allowed, in the order a menu shows them (a live
+    #                              sequence such as activations.NAMES follows its registry)
     max_len: int = 0             # "sizes": at most this many
     widget: str = ""             # how the dashboard shows it ("" = not shown; see WIDGETS)
     steps: tuple = ()            # "steps" and numeric "select" widgets: the values offered

@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+from nn_core.activations import get_activation
 from nn_core.config import TrainConfig
 
 PAIR_IMAGES = 10_000  # training images per run: enough for the curves to part, quick on one core
@@ -44,7 +45,7 @@ class Pair:
 PAIRS: dict[str, Pair] = {p.name: p for p in [
     Pair("relu-sigmoid", "ReLU vs sigmoid", "Why ReLU? Vanishing gradients in a deep sigmoid network.",
          TrainConfig(hidden=(64, 64, 64), optimizer="sgd", lr=0.1, batch_size=64, epochs=3, n_train=PAIR_IMAGES),
-         "activation", ("relu", "sigmoid"), ("ReLU", "sigmoid")),
+         "activation", ("relu", "sigmoid"), tuple(get_activation(g).title for g in ("relu", "sigmoid"))),
     Pair("sgd-adam", "SGD vs Adam", "Why Adam? The same step size α, two update rules.",
          TrainConfig(hidden=(64,), lr=0.01, batch_size=64, epochs=3, n_train=PAIR_IMAGES),
          "optimizer", ("sgd", "adam"), ("SGD", "Adam")),

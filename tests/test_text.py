@@ -1,15 +1,17 @@
-"""Teaching text in assets/text/*.md: every part the code asks for exists (one per activation
-where the words depend on it), and placeholders are plain names that str.format can fill."""
+"""Teaching text in assets/text/*.md: every part the code asks for exists (one per activation,
+update rule and teaching pair where the words depend on it: ui/text.py's registry), a missing
+part is named with its file, and placeholders are plain names that str.format can fill."""
 import ast
 import string
 
 import pytest
 
-from devtools.paths import ROOT
-from nn_core import ACTIVATIONS
-from ui import text
+import numpy as np
 
-PER_ACTIVATION = {"draw": ["Layer"], "equations": ["dZ", "slope"], "backprop": ["Check differs", "Why slope"]}
+from devtools.paths import ROOT
+from nn_core import ACTIVATIONS, PAIRS, Activation
+from nn_core.optimizers import OPTIMIZERS
+from ui import text
 
 
 def _parts(name: str) -> dict[str, str]:
@@ -18,9 +20,9 @@ def _parts(name: str) -> dict[str, str]:
 
 
 def _asked_for() -> set[tuple[str, str]]:
-    """(file, part) of every literal text.section/fill/show call in the pages and ui/."""
+    """(file, part) of every literal text.section/fill/show call in the pages, views/ and ui/."""
     asked = set()
-    for path in [*(ROOT / "app_pages").glob("*.py"), *(ROOT / "ui").rglob("*.py")]:
+    for path in [*(ROOT / "app_pages").glob("*.py"), *(ROOT / "views").rglob("*.py"), *(ROOT / "ui").rglob("*.py")]:
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
                     isinstance(node.func.value, ast.Name) and node.func.value.id == "text" and \
@@ -37,10 +39,52 @@ def test_every_part_the_code_asks_for_exists():
         assert part in _parts(name), (name, part)
 
 
-@pytest.mark.parametrize("name, part", [(n, p) for n, parts in PER_ACTIVATION.items() for p in parts])
-def test_activation_dependent_words_exist_for_every_activation(name, part):
-    for activation in ACTIVATIONS:
-        assert f"{part} {activation}" in _parts(name), (name, part, activation)
+def test_every_registered_part_exists_for_every_activation_rule_and_pair():
+    asked = text.registered()
+    assert len(asked) == sum(len(parts) for parts in text.PER_ACTIVATION.values()) * len(ACTIVATIONS) + \
+        sum(len(parts) for parts in text.PER_RULE.values()) * len(OPTIMIZERS) + \
+        sum(len(parts) for parts in text.PER_PAIR.values()) * len(PAIRS)
+    assert ("train", "Dead relu") in asked and ("backprop", "Update adam") in asked and ("compare", "Pair sgd-adam") in asked
+    assert text.missing() == []
+
+
+def test_the_pages_ask_for_per_activation_parts_only_through_the_registry():
+    """No page builds a per-activation part's name itself (f"Layer {name}"): for_activation does,
+    and refuses a part the registry does not list."""
+    for path in [*(ROOT / "app_pages").glob("*.py"), *(ROOT / "views").rglob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                    isinstance(node.func.value, ast.Name) and node.func.value.id == "text" and \
+                    node.func.attr in {"section", "fill", "show"} and len(node.args) >= 2:
+                file, part = node.args[0], node.args[1]
+                if isinstance(file, ast.Constant) and isinstance(part, ast.JoinedStr):  # f"Layer {g}" -> "Layer {}"
+                    template = "".join(v.value if isinstance(v, ast.Constant) else "{}" for v in part.values)
+                    assert template not in text.PER_ACTIVATION.get(file.value, ()), (path.name, ast.unparse(node))
+    with pytest.raises(text.MissingText, match="'Intro {}' of assets/text/draw.md is not in ui/text.py PER_ACTIVATION"):
+        text.for_activation("draw", "Intro", ACTIVATIONS["relu"])
+
+
+def test_a_missing_part_is_named_with_its_file(monkeypatch):
+    """A new activation without its words: the registry lists each part it lacks, and a page
+    asking for one gets the file and the part (it was a bare "substring not found")."""
+    elu = Activation("elu", "ELU", np.tanh, lambda Z, A: 1 - A * A, "g(z)", "g'(z)", None, "saturated")
+    monkeypatch.setitem(ACTIVATIONS, "elu", elu)
+    assert text.missing() == [f"assets/text/{file}.md: ## {part.format('elu')}"
+                              for file, parts in text.PER_ACTIVATION.items() for part in parts]
+    with pytest.raises(text.MissingText, match=r"assets/text/draw.md has no part '## Layer elu'"):
+        text.for_activation("draw", "Layer", elu, l=1)
+    with pytest.raises(text.MissingText, match=r"assets/text/train.md has no part '## Nothing here'"):
+        text.section("train", "Nothing here")
+
+
+def test_per_activation_parts_quote_the_activations_own_slope():
+    leaky = ACTIVATIONS["leaky_relu"]
+    assert text.words(leaky) == {"g": "leaky_relu", "title": "leaky ReLU", "word": "leaking", "slope": "0.01",
+                                 "leak": "1 %", "slower": "100"}
+    assert "the others 1 % of it" in text.for_activation("equations", "dZ", leaky, l=1)
+    for name, part in text.registered():
+        if part.endswith(" leaky_relu"):
+            assert "0.01" not in text.section(name, part), (name, part)  # {slope}, from the activation
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "assets" / "text").glob("*.md")), ids=lambda p: p.stem)

@@ -7,7 +7,8 @@ from test_app import button, decode, figures, fresh, on_page
 from test_pages import use_model
 
 from devtools.apptest import derived
-from nn_core import MLP, as_float
+from nn_core import ACTIVATIONS, MLP, as_float
+from nn_core.activations import leaky_relu
 
 PAGE = "app_pages/units.py"
 
@@ -48,9 +49,48 @@ def test_a_dead_unit_is_called_dead():
     at.number_input(key="units.unit").set_value(3).run()
     assert not at.exception
     assert at.warning and "Unit 3 of layer 1 is dead" in at.warning[0].value
-    assert "1 of the 8 units of layer 1 are flat on every test image: 3." in [c.value for c in at.caption]
+    assert "1 of the 8 units of layer 1 are dead, flat on every one of the 10,000 test images: 3." in \
+        [c.value for c in at.caption]
     at.number_input(key="units.unit").set_value(2).run()
     assert at.success and "is alive" in at.success[0].value
+
+
+def _leaky_unit_3_below_zero_everywhere() -> object:
+    at = fresh()
+    m = MLP([784, 8, 10], "leaky_relu", seed=1)
+    m.params["b1"][3] = -1e3  # Z1[3] <= 0 on every image: the unit lives on its leak
+    use_model(at, m)
+    at.switch_page(PAGE).run()
+    at.number_input(key="units.unit").set_value(3).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_a_leaky_unit_below_zero_everywhere_is_called_leaking_not_saturated():
+    """It passes 1 % of the gradient back (g' = 0.01): Units once called it "saturated, no
+    gradient flows back"."""
+    at = _leaky_unit_3_below_zero_everywhere()
+    words = " ".join(at.warning[0].value.split())
+    assert "saturated" not in words and "no gradient" not in words
+    assert words.startswith("Unit 3 of layer 1 is leaking: Z ≤ 0 on every one of the 10,000 test images")
+    assert "A = 0.01·Z and g′(Z) = 0.01, so 1 % of the gradient still flows back" in words
+    assert "1 of the 8 units of layer 1 are leaking, flat on every one of the 10,000 test images: 3." in \
+        [" ".join(c.value.split()) for c in at.caption]
+
+
+def test_the_units_words_quote_the_leak_of_the_activation_in_use(monkeypatch):
+    """The slope below zero comes from the activation, not a 0.01 written into the page."""
+    monkeypatch.setitem(ACTIVATIONS, "leaky_relu", leaky_relu(0.05))
+    at = _leaky_unit_3_below_zero_everywhere()
+    words = " ".join(at.warning[0].value.split())
+    assert "A = 0.05·Z and g′(Z) = 0.05, so 5 % of the gradient still flows back" in words and "0.01" not in words
+    flat = derived(at, "units.stats")[1].flat
+    j = int(np.flatnonzero((flat > 0) & (flat < 1))[0])  # a unit on its leak on some images only
+    at.number_input(key="units.unit").set_value(j).run()
+    off = round(float(flat[j]) * 10_000)
+    words = " ".join(at.success[0].value.split())
+    assert f"on its leak (Z ≤ 0: slope 0.05, so 5 % of the gradient flows back) on {off:,}." in words
+    assert f"active (Z > 0) on {10_000 - off:,} of the 10,000 test images" in words and "0.01" not in words
 
 
 def test_most_active_unit_and_the_lab_link(page):

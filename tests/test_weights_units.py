@@ -1,21 +1,35 @@
 """Weights: dead first-layer units are named, and any unit opens in the Units explorer."""
+import re
+
 import numpy as np
 from test_app import fresh
 
-from server import samples
-from views.inside import units as unitview
+from nn_core import as_float
+from server import resources
 
 
-def test_dead_units_are_those_silent_on_the_whole_sample():
-    from server import resources
-    model, _ = resources.default_model()
-    params = {k: v.copy() for k, v in model.params.items()}
-    params["b1"][[3, 7]] = -1e3                       # two units pushed below zero for every image
-    dead = unitview.dead_on_sample(params, "relu")
-    Z1 = samples.test_sample().X @ params["W1"] + params["b1"]
-    assert {3, 7} <= set(dead) and all((Z1[:, j] <= 0).all() for j in dead)
-    assert all((Z1[:, j] > 0).any() for j in set(range(Z1.shape[1])) - set(dead))
-    assert unitview.dead_on_sample(params, "sigmoid") is None
+def _count(pattern: str, texts) -> int:
+    return next(int(m.group(1)) for t in texts if (m := re.search(pattern, " ".join(t.split()))))
+
+
+def test_weights_and_units_count_the_same_flat_units_on_the_same_images():
+    """One definition (Activation.flat), one sample (the 10,000 test images), shown with its size
+    on both pages: the default model once had "6 of 128" dead units on Weights (the 2,000-image
+    sample) and 4 on Units (the whole test set)."""
+    at = fresh()
+    at.switch_page("app_pages/weights.py").run()
+    weights = [m.value for m in at.markdown]
+    on_weights = _count(r"Dead units, [^:]*: (\d+) of 128", weights)
+    at.switch_page("app_pages/units.py").run()
+    assert not at.exception
+    captions = [c.value for c in at.caption]
+    on_units = _count(r"(\d+) of the 128 units of layer 1 are", captions)
+    model = at.session_state["model.current"]
+    A0 = as_float(resources.dataset().x_test)                       # (10000, 784)
+    Z1 = A0 @ model.params["W1"] + model.params["b1"]                # (10000, 128)
+    assert on_weights == on_units == int(np.count_nonzero((Z1 <= 0).all(axis=0)))
+    assert any("every one of the 10,000 test images" in " ".join(t.split()) for t in weights)
+    assert any("every one of the 10,000 test images" in " ".join(t.split()) for t in captions)
 
 
 def test_the_weights_page_names_dead_units_and_opens_one_in_the_explorer():

@@ -5,14 +5,18 @@ For every hidden layer l and unit j, over m labelled images:
     top_index, top_value  the k images with the largest activation A[l][:, j], largest first
                           ("dataset examples": what excites the unit)
     max, min              its largest and smallest activation
-    flat                  share of images on which its slope g'(Z[l][:, j]) is at most 1 % of
-                          the activation's largest slope: no gradient flows back through it
-                          there (ReLU: Z <= 0; sigmoid: A below ~0.0025 or above ~0.9975;
-                          tanh: |A| >= ~0.995). flat == 1 is a dead (ReLU) or saturated unit
+    flat                  share of images on which it is flat (Activation.flat: its slope
+                          g'(Z[l][:, j]) at most 1 % of the largest, or on a constant slope below
+                          zero; ReLU: Z <= 0, no gradient; leaky ReLU: Z <= 0, 1 % of it;
+                          sigmoid: A below ~0.0025 or above ~0.9975; tanh: |A| >= ~0.995).
+                          flat == 1: flat on every image, what the activation's flat_word
+                          names (a dead ReLU unit, a saturated sigmoid one)
     mean_by_class         (n, C) its mean activation on each class
     box                   (n, C, 5) the 5th, 25th, 50th, 75th and 95th percentiles of its
                           activation on each class, over `sample` (a subset of the images;
                           percentiles need every value at once, the rest is streamed)
+
+`flat_share` measures only `flat`, for pages that need no more (Weights, for a snapshot).
 
 Memory: the chunk's forward cache while it runs, the sample's activations of one layer at a
 time, and the results (for 512 units and k = 12: about 0.2 MB a layer).
@@ -27,9 +31,7 @@ import numpy as np
 from nn_core.data import as_float
 from nn_core.model import MLP
 
-FLAT = 0.01                    # "flat": slope at most this share of the activation's largest slope
 QUANTILES = (5, 25, 50, 75, 95)
-_Z = np.linspace(-8, 8, 1601, dtype=np.float64)  # includes 0, where sigmoid and tanh are steepest
 
 
 @dataclass(frozen=True)
@@ -50,9 +52,17 @@ class LayerStats:
                                       self.mean_by_class, self.box, self.sample_per_class))
 
 
-def max_slope(model: MLP) -> float:
-    g = model.g
-    return float(np.max(g.derivative(_Z, g.forward(_Z))))
+def flat_share(model: MLP, images: np.ndarray, chunk: int = 2000) -> dict[int, np.ndarray]:
+    """{l: (n,) float32 share of the images on which each unit of hidden layer l is flat}, for
+    l = 1..L-1: the `flat` of unit_stats without the rest. images: uint8 (m, 28, 28) or (m, 784)."""
+    m = len(images)
+    counts = {l: np.zeros(model.layer_sizes[l], np.int64) for l in range(1, model.L)}
+    for start in range(0, m, chunk):
+        stop = min(start + chunk, m)
+        _, cache = model.forward(as_float(images[start:stop], model.dtype).reshape(stop - start, -1))
+        for l in counts:
+            counts[l] += np.count_nonzero(model.g.flat(cache[f"Z{l}"], cache[f"A{l}"]), axis=0)  # (c, n) -> (n,)
+    return {l: (c / max(m, 1)).astype(np.float32) for l, c in counts.items()}
 
 
 def unit_stats(model: MLP, images: np.ndarray, labels: np.ndarray, sample: np.ndarray, k: int = 12,
@@ -63,7 +73,6 @@ def unit_stats(model: MLP, images: np.ndarray, labels: np.ndarray, sample: np.nd
     m, L = len(labels), model.L
     sample = np.asarray(sample, np.int64)
     k = min(k, m)
-    threshold = FLAT * max_slope(model)
     sizes = model.layer_sizes
     top_v = {l: np.full((k, sizes[l]), -np.inf, np.float32) for l in range(1, L)}
     top_i = {l: np.zeros((k, sizes[l]), np.int64) for l in range(1, L)}
@@ -87,7 +96,7 @@ def unit_stats(model: MLP, images: np.ndarray, labels: np.ndarray, sample: np.nd
             top_i[l] = np.take_along_axis(both_i, best, axis=0)
             np.maximum(hi[l], A.max(axis=0), out=hi[l])
             np.minimum(lo[l], A.min(axis=0), out=lo[l])
-            flat[l] += np.count_nonzero(model.g.derivative(Z, A) <= threshold, axis=0)
+            flat[l] += np.count_nonzero(model.g.flat(Z, A), axis=0)
             sums[l] += Y.T @ A  # (C, c) @ (c, n) -> (C, n)
             picked[l].append(A[rows])
     out = {}

@@ -17,9 +17,9 @@ from ui.charts import compare
 from ui.charts.bars import bar_panels, bars, compare_bars, histograms
 from ui.charts.images import confusion, matrix, pixels, templates
 from ui.charts.inside import DIGIT_COLORS, layer_map, quantile_boxes, with_point
-from ui.charts.lines import DEAD_TITLES, curves, downsample, ema, epoch_history, training_curves
+from ui.charts.lines import curves, downsample, ema, epoch_history, training_curves
 from ui.charts.spec import DIVERGING, GREYS, NEG, OKABE_ITO, PLOT, POS, SEQUENTIAL
 
-__all__ = ["DEAD_TITLES", "compare", "DIGIT_COLORS", "DIVERGING", "GREYS", "NEG", "OKABE_ITO", "PLOT", "POS", "SEQUENTIAL", "bar_panels",
+__all__ = ["compare", "DIGIT_COLORS", "DIVERGING", "GREYS", "NEG", "OKABE_ITO", "PLOT", "POS", "SEQUENTIAL", "bar_panels",
            "bars", "compare_bars", "confusion", "curves", "downsample", "ema", "epoch_history", "histograms",
            "layer_map", "matrix", "pixels", "quantile_boxes", "templates", "training_curves", "with_point"]

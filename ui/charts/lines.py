@@ -13,10 +13,6 @@ from nn_core.history import downsample, ema  # noqa: F401  (charts.downsample, c
 from ui.charts.spec import OKABE_ITO, axes, base_layout, figure
 
 MAX_POINTS = 1500
-# The dead-units chart means something only where g'(Z) is 0 or tiny for Z <= 0: for ReLU
-# such a unit passes no gradient back, for leaky ReLU 1 % of it. Sigmoid and tanh have
-# g'(Z) > 0 everywhere, so "Z <= 0 on every example" says nothing about learning there.
-DEAD_TITLES = {"relu": "Dead hidden units", "leaky_relu": "Units with Z ≤ 0 on every example"}
 
 
 def curves(series: list[dict], title: str, xtitle: str, ytitle: str, live: bool = False,
@@ -36,9 +32,9 @@ def curves(series: list[dict], title: str, xtitle: str, ytitle: str, live: bool 
     return figure(data, axes(base_layout(title, height + 40, hovermode="x unified"), xtitle, ytitle, live, **y))
 
 
-def training_curves(H, steps_per_epoch: int, live: bool, activation: str = "relu") -> dict[str, go.Figure]:
-    """Loss, accuracy, weight/gradient RMS from a trainer's History, and its dead units
-    where the activation can have them (DEAD_TITLES: ReLU and leaky ReLU)."""
+def training_curves(H, steps_per_epoch: int, live: bool, dead_title: str | None = None) -> dict[str, go.Figure]:
+    """Loss, accuracy, weight/gradient RMS from a trainer's History, and, with a `dead_title`,
+    its units with Z <= 0 on every example (the caller names them, from the activation's traits)."""
     x_step = np.asarray(H.step, np.float32) / steps_per_epoch  # in epochs (old records are averaged pairs)
     x_epoch = np.arange(1, len(H.val_loss) + 1, dtype=np.float32)
     per_step = steps_per_epoch > 1
@@ -64,13 +60,13 @@ def training_curves(H, steps_per_epoch: int, live: bool, activation: str = "relu
                          for i, (k, v) in enumerate(H.grad_rms.items())],
                         "Weights and gradients, RMS per weight", "epoch", "√mean(w²)", live, log_y=True),
     }
-    if H.dead and activation in DEAD_TITLES:
+    if H.dead and dead_title:
         figs["dead"] = curves(
             [{"name": f"layer {k[1:]}, each batch (smoothed)", "x": x_step, "y": smooth(v), "color": OKABE_ITO[i]}
              for i, (k, v) in enumerate(H.dead.items())] +
             [{"name": f"layer {k[1:]}, validation set", "x": x_epoch, "y": v, "color": OKABE_ITO[i], "dash": "dot",
               "markers": True} for i, (k, v) in enumerate(H.val_dead.items())],
-            DEAD_TITLES[activation], "epoch", "fraction of units", live, y_range=(0, 1))
+            dead_title, "epoch", "fraction of units", live, y_range=(0, 1))
     return figs
 
 

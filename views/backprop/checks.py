@@ -2,8 +2,9 @@
 
   move     which way will W[L][j, k] move with the next press of "1 step"? (from the
            update rule's own preview: the sign of its change, 0 if its input is silent)
-  silent   which of these units passes no gradient back on this digit? (Z <= 0 for ReLU;
-           the smallest slope g′ for sigmoid and tanh; 1 % for leaky ReLU)
+  silent   which of these units passes no gradient back on this digit (its slope g′ is 0:
+           ReLU's Z <= 0), or the least (the smallest g′: leaky ReLU's Z <= 0, sigmoid's
+           and tanh's saturated units)? Asked from the slopes themselves, whatever the activation
   pushed   which digit's score does this example push down most? (the largest dZ[L])
   flips    will one step make the network read the true digit? (a trial step on a copy)
 Leaves out: the question widget (ui/questions.py).
@@ -68,9 +69,10 @@ def _silent(model: MLP, cache, grads, focus: Focus) -> Question | None:
         return None  # every shown unit passes the gradient back alike: nothing to ask
     others = [j for j in shown if j != low][:3]
     choices = sorted([low] + others)
-    if model.activation == "relu":
+    if slope[low] == 0:
         prompt = "Which of these units of layer 1 passes **no** gradient back on this digit?"
-        why = f"Z1[{low}] = {sig(Z[low])} ≤ 0, so A1[{low}] = 0 and g′ = 0: dZ1[{low}] = 0 whatever dA1 says."
+        why = (f"Z1[{low}] = {sig(Z[low])}, where the slope g′ is 0: dZ1[{low}] = dA1[{low}] × 0 = 0 whatever "
+               "dA1 says.")
     else:
         prompt = "Which of these units of layer 1 passes the **least** gradient back on this digit (smallest slope g′)?"
         why = f"g′(Z1[{low}]) = {sig(slope[low])}, the smallest of the four: dZ1 = dA1 × g′ is damped most there."

@@ -126,7 +126,7 @@ def _list(entries) -> str:
 def backward(model: MLP, cache: dict[str, np.ndarray], grads: dict[str, np.ndarray], focus: Focus,
              column: bool = False) -> list[Equation]:
     """dZ, dW, db for every layer and dA, g'(Z) for hidden ones, output layer first."""
-    L, out, g = model.L, [], model.g.name
+    L, out, g = model.L, [], model.g
     label = focus.label
     for l in range(L, 0, -1):
         dZ, Z = grads[f"dZ{l}"][0], cache[f"Z{l}"][0]
@@ -148,7 +148,7 @@ def backward(model: MLP, cache: dict[str, np.ndarray], grads: dict[str, np.ndarr
                       rf"g'({sym('Z', l, column)})"
             table = array(["j", rf"{sym('A', l, column, d=True)}_j", "", rf"g'({sym('Z', l, column)}_j)", "", rf"{dZs}_j"],
                           [[str(j), n(dA[j]), r"\times", n(slope[j]), "=", n(dZ[j])] for j in rows], "r|rcrcr", marked)
-            out.append(Equation("dZ", l, gathered(formula, table), dZ, _caption(f"dZ {g}", l=l)))
+            out.append(Equation("dZ", l, gathered(formula, table), dZ, text.for_activation("equations", "dZ", g, l=l)))
         out.append(_dW(model, cache, grads, focus, l, column))
         db = grads[f"db{l}"]
         cols = focus.columns() if l == L else _times_columns(focus, l, dZ)
@@ -163,7 +163,7 @@ def backward(model: MLP, cache: dict[str, np.ndarray], grads: dict[str, np.ndarr
             formula = rf"g'({sym('Z', l - 1, column)}),\quad g'(z) = {model.g.derivative_formula}"
             table = array(["j", rf"{sym('Z', l - 1, column)}_j", rf"g'({sym('Z', l - 1, column)}_j)"],
                           [[str(j), n(Zp[j]), n(slope[0, j])] for j in prev], "r|rr", pmarked)
-            out.append(Equation("slope", l - 1, gathered(formula, table), slope, _caption(f"slope {g}", l=l - 1)))
+            out.append(Equation("slope", l - 1, gathered(formula, table), slope, text.for_activation("equations", "slope", g, l=l - 1)))
     return out
 
 

@@ -37,5 +37,5 @@ def show(model: MLP, cache, grads, focus: Focus, probs: np.ndarray) -> None:
         elif eq.kind == "dW" and "dW" not in explained:
             why.outer()
         elif eq.kind == "slope" and "slope" not in explained:
-            why.slope(model.activation)
+            why.slope(model.g)
         explained.add(eq.kind)

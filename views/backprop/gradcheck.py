@@ -49,5 +49,5 @@ def show(model: MLP, x: np.ndarray, label: int, focus: Focus) -> None:
     elif check.rel_error < 1e-5:
         st.success(text.fill("backprop", "Check agrees", error=check.rel_error), icon=":material/check_circle:")
     else:
-        st.warning(text.fill("backprop", f"Check differs {model.activation}", error=check.rel_error),
+        st.warning(text.for_activation("backprop", "Check differs", model.g, error=check.rel_error),
                    icon=":material/warning:")

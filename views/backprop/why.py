@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from nn_core.activations import Activation
 from ui import text
 from ui.tex import gathered, n, p
 
@@ -54,6 +55,6 @@ def outer() -> None:
         _render(text.fill("backprop", "Why outer"))
 
 
-def slope(activation: str) -> None:
-    with st.expander(f"Show why: the slope g′ of {activation}", icon=":material/help:"):
-        _render(text.fill("backprop", f"Why slope {activation}"))
+def slope(g: Activation) -> None:
+    with st.expander(f"Show why: the slope g′ of {g.name}", icon=":material/help:"):
+        _render(text.for_activation("backprop", "Why slope", g))

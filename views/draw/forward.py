@@ -96,7 +96,7 @@ def _hidden_layer(model: MLP, cache: dict[str, np.ndarray], l: int) -> None:
                  summary=f"Largest: unit {int(top[0])}, {A[top[0]]:.3g}.")])
         + svg.table(f"The {len(top)} units of layer {l} with the largest A{l}", ["unit", f"Z{l}", f"A{l}"],
                     [[int(j), f"{Z[j]:.3g}", f"{A[j]:.3g}"] for j in top]))
-    st.caption(text.fill("draw", "Layer", **facts) + " " + text.fill("draw", f"Layer {g}", **facts))
+    st.caption(text.fill("draw", "Layer", **facts) + " " + text.for_activation("draw", "Layer", model.g, **facts))
     if l == 1:
         _top_units(model, cache, top)
 

@@ -1,6 +1,8 @@
 """The unit explorer's numbers: every hidden unit's statistics over the 10,000 test images
 (nn_core/inside/unitstats.py), computed once per model and kept in the session ("units.stats"),
-and what a unit's "flat" share means in words for the model's activation.
+and what a unit's "flat" share means in words for the model's activation (its traits and its
+parts of assets/text/units.md). Weights counts flat first-layer units with the same definition
+on the same images (`flat_first_layer`), so both pages give the same number.
 
 Memory: ~0.2 MB per 512-unit layer (12 top images, 10 x 5 percentiles, means per unit).
 Leaves out: the controls and charts (the page, ui/charts).
@@ -11,10 +13,12 @@ import numpy as np
 import streamlit as st
 
 from nn_core import MLP
-from nn_core.inside.unitstats import LayerStats, unit_stats
+from nn_core.activations import Activation
+from nn_core.inside.unitstats import LayerStats, flat_share, unit_stats
 from server import resources
 from server.samples import test_sample
 from session import per_model
+from ui import text
 
 TOP = 12  # test images kept per unit, most exciting first
 
@@ -28,20 +32,15 @@ def stats(model: MLP) -> dict[int, LayerStats]:
     return per_model.get("units.stats", model, measure)
 
 
-def verdict(activation: str, flat: float) -> tuple[str, str]:
-    """(short label: dead, saturated or alive; what it means, to follow "unit j is LABEL: ") for a unit whose slope g'(Z) is flat on `flat` of the images."""
-    share = f"{flat:.1%}"
-    if flat >= 1.0:
-        if activation in ("relu",):
-            return "dead", ("Z ≤ 0 on every test image, so A = 0 and g'(Z) = 0 always. It sends nothing on "
-                            "and no gradient reaches its weights: training cannot revive it.")
-        return "saturated", (f"its {activation} is flat on every test image, so no gradient flows back through "
-                             "it and it barely learns.")
-    if activation == "relu":
-        return "alive", f"active (Z > 0) on {1 - flat:.1%} of the test images, off (Z ≤ 0) on {share}."
-    if activation == "leaky_relu":
-        return "alive", f"on its negative side (slope {0.01:g}) on {share} of the test images, active on the rest."
-    return "alive", f"saturated (flat {activation}) on {share} of the test images, responsive on the rest."
+def verdict(g: Activation, flat: float, m: int) -> tuple[str, str, bool]:
+    """(label, what it means, whether to warn) for a unit of activation g that is flat
+    (Activation.flat) on the share `flat` of m test images, to read "unit j is LABEL: MEANING".
+    The label is g's word for a flat unit (dead, leaking, saturated) or "alive"; the meaning is
+    g's own part of assets/text/units.md."""
+    off = round(flat * m)  # flat is a count over m images, stored as a share
+    if off >= m:
+        return g.flat_word, text.for_activation("units", "Flat", g, m=f"{m:,}"), True
+    return "alive", text.for_activation("units", "Some", g, m=f"{m:,}", on=f"{m - off:,}", off=f"{off:,}"), False
 
 
 def dead_units(st_layer: LayerStats) -> np.ndarray:
@@ -49,13 +48,33 @@ def dead_units(st_layer: LayerStats) -> np.ndarray:
     return np.flatnonzero(st_layer.flat >= 1.0)
 
 
-def dead_on_sample(params: dict, activation: str) -> np.ndarray | None:
-    """First-layer units whose ReLU gives 0 on every image of the fixed 2,000-image test
-    sample, for these weights (a snapshot's too); None for activations that cannot die."""
-    if activation != "relu":
-        return None
-    Z1 = test_sample().X @ params["W1"] + params["b1"]  # (2000, 784) @ (784, n1) -> (2000, n1)
-    return np.flatnonzero(Z1.max(axis=0) <= 0)
+def flat_first_layer(model: MLP, params: dict, key) -> tuple[np.ndarray, int]:
+    """(the first-layer units flat on every test image, how many test images) for `params`:
+    the model's own or a snapshot's (`key` tells snapshots apart). The same units and images
+    as the Units page: its kept statistics when they are there, else flat_share of a model
+    with these weights (one forward pass over the test set: ~0.1 s for 784-128-10, ~0.7 s
+    for 784-512-256-10 on a loaded machine), kept for each snapshot already shown (a few
+    unit numbers each), so scrubbing back is free."""
+    data = resources.dataset()
+    if params is model.params and (kept := per_model.peek("units.stats", model)) is not None:
+        return dead_units(kept[1]), kept[1].n_images
+    shown = per_model.get("weights.flat", model, dict)  # key -> (n_flat,) unit numbers
+    if key not in shown:
+        twin = model if params is model.params else MLP(model.layer_sizes, model.activation, model.init,
+                                                        model.seed, model.dtype, params=params)
+        shown[key] = np.flatnonzero(flat_share(twin, data.x_test)[1] >= 1.0)
+    return shown[key], len(data.y_test)
+
+
+def flat_note(model: MLP, params: dict, key, label: str) -> str:
+    """Weights' sentence on the flat first-layer units of `params` (the weights `label` names)."""
+    dead, m = flat_first_layer(model, params, key)
+    n, word = params["W1"].shape[1], model.g.flat_word
+    if not len(dead):
+        return text.fill("weights", "None dead", n=n, label=label, word=word, m=f"{m:,}")
+    shown = ", ".join(map(str, dead[:40])) + (f" and {len(dead) - 40} more" if len(dead) > 40 else "")
+    return text.fill("weights", "Dead", count=len(dead), n=n, label=label, units=shown, word=word,
+                     Word=word.capitalize(), why=text.for_activation("units", "Flat", model.g, m=f"{m:,}"))
 
 
 def by_favoured_digit(W: np.ndarray) -> tuple[np.ndarray, list[int]]:

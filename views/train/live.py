@@ -10,7 +10,7 @@ import streamlit as st
 
 from session import state
 from ui import charts, text
-from views.train import training
+from views.train import curves, training
 
 
 def buttons(config) -> None:
@@ -79,18 +79,19 @@ def _live_view() -> None:
                 help="Gradient steps per second of training time.")
     if not H.n_steps:
         return
-    g = t.config.activation
-    figs = charts.training_curves(H, t.steps_per_epoch, live, activation=g)
-    captions = {"loss": "Loss", "accuracy": "Accuracy", "norms": "Norms", "dead": f"Dead {g}"}  # train.md
+    g = t.model.g
+    figs = charts.training_curves(H, t.steps_per_epoch, live, dead_title=curves.dead_title(g))
+    captions = {"loss": "Loss", "accuracy": "Accuracy", "norms": "Norms"}  # train.md
     for row in (("loss", "accuracy"), ("norms", "dead")):
         for col, name in zip(st.columns(2), row):
             if name in figs:
                 col.plotly_chart(figs[name], **charts.PLOT, key=f"train.chart.{name}",
                                  alt=f"Training curve: {figs[name].layout.title.text or name} against the epoch "
                                      "(the latest numbers are in the metrics above)")
-                col.caption(text.section("train", captions[name]))
-            elif name == "dead" and H.dead:  # an activation whose units cannot die: say why
-                col.info(text.section("train", f"No dead {g}"), icon=":material/info:")
+                col.caption(text.for_activation("train", "Dead", g) if name == "dead"
+                            else text.section("train", captions[name]))
+            elif name == "dead" and H.dead:  # no chart for this activation: say why
+                col.info(text.for_activation("train", "Dead", g), icon=":material/info:")
     if not live:
         st.caption(text.section("train", "Zoom"))
 
