@@ -2,7 +2,7 @@
 
 The curves ("robust.curves", once per model) score part of the fixed sample of
 server/samples.py perturbed at each of CURVES' 38 strengths, one kind at a time (the perturbed
-images are made once per server and shared: `perturbed_sets`): the first
+images are made once per server and shared: `perturbed_sets`, out of the caches a client can clear): the first
 `curve_per_digit(model)` images of each digit, 100 for the default model and fewer (down
 to 20) for a model whose forward pass costs more, so that the ~38 passes stay within about
 CURVE_BUDGET multiply-adds (a few seconds at most on a shared core). The page's own combination of perturbations is scored on the same
@@ -16,6 +16,7 @@ import numpy as np
 import streamlit as st
 
 from nn_core import MLP, Perturbation, as_float, perturb
+from server import resources
 from server.samples import test_sample as sample
 from session import per_model
 
@@ -51,7 +52,7 @@ def curve_rows(per_digit: int) -> np.ndarray:
     return np.sort(np.concatenate([np.flatnonzero(y == d)[:per_digit] for d in range(10)]))
 
 
-@st.cache_resource(show_spinner="Preparing the changed test images…")
+@resources.shared
 def perturbed_sets() -> dict[str, np.ndarray]:
     """{kind: (k, 1000, 784) uint8} the curves' images (100 of each digit) at every strength,
     made once per server and shared read-only by every session and model (38 MB): a model
@@ -74,8 +75,8 @@ def _curves(model: MLP) -> tuple[int, dict[str, np.ndarray]]:
     per = curve_per_digit(model)
     keep = np.flatnonzero(np.isin(curve_rows(100), curve_rows(per)))  # positions within the 1,000
     y = sample().y[curve_rows(per)]
-    sets = perturbed_sets()
     with st.spinner("Measuring accuracy under each perturbation…"):
+        sets = perturbed_sets()  # made once per server (a few seconds, the first time)
         out = {kind: np.array([accuracy(model, as_float(images[keep]), y) for images in sets[kind]])
                for kind in CURVES}
     return len(y), out
