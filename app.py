@@ -11,7 +11,7 @@ import streamlit as st
 
 from links import classroom
 from server import resources
-from session import state
+from session import state, widgets
 from views.shell import nav, projector, sidebar, style
 from views.train import training
 
@@ -19,6 +19,7 @@ st.set_page_config(page_title="Neural network explainer Â· MNIST", page_icon="âœ
 resources.limit_blas_threads()
 resources.tune_memory()
 state.init()
+widgets.sweep()  # a widget value of a type no browser sends (a script's): back to its default, with a note
 classroom.read_once()  # a teacher's class link: fixed settings, projector mode
 projector.read_once()
 
@@ -42,4 +43,5 @@ with st.sidebar:
     training_fragment()
     sidebar.class_lesson()
 
+widgets.show_note()
 page.run()

@@ -5,7 +5,7 @@ import streamlit as st
 
 from nn_core import confident_mistakes, per_class_accuracy
 from server import resources
-from session import example, scores, state
+from session import example, scores, state, widgets
 from ui import charts, pictures, text
 from ui.charts import svg
 from views.shell import nav
@@ -19,10 +19,14 @@ r = scores.on_test_set(state.model())
 cm, probs, n = r.confusion, r.probs, r.n
 
 
+@widgets.guarded
 def _on_cell() -> None:
     points = st.session_state["eval.matrix"].selection.points
     if points:
-        st.session_state["eval.true"], st.session_state["eval.pred"] = int(points[0]["y"]), int(points[0]["x"])
+        t, p = int(points[0]["y"]), int(points[0]["x"])
+        if not (0 <= t < 10 and 0 <= p < 10):
+            raise ValueError("not a cell of the matrix")
+        st.session_state["eval.true"], st.session_state["eval.pred"] = t, p
 
 
 def _show_all() -> None:

@@ -5,7 +5,7 @@ import streamlit as st
 
 from nn_core import Edit
 from server import resources
-from session import example, state
+from session import example, state, widgets
 from ui import charts, pictures, text
 from ui.numbers import percent
 from views.inside import lab
@@ -41,12 +41,13 @@ with controls:
         with tab:
             n = model.layer_sizes[l]
             if l < L:
+                widgets.keep_valid(f"lab.off.{l}", widgets.entries_of(range(n)), [])
                 units = st.multiselect(f"Units of layer {l} switched off", list(range(n)), key=f"lab.off.{l}",
                                        placeholder=f"none of its {n} units",
                                        help=f"Pick units 0 to {n - 1}. A switched-off unit sends nothing to layer "
                                             f"{l + 1}: row j of W{l + 1} is set to 0, as if its activation A{l}[j] were 0.")
                 st.button(f"Switch off the {MOST_ACTIVE} most active", key=f"lab.top.{l}",
-                          on_click=_switch_off_most_active, args=(l,), icon=":material/power_off:",
+                          on_click=widgets.guarded(_switch_off_most_active), args=(l,), icon=":material/power_off:",
                           help=text.section("lab", "Most active"))
                 off += [(l, int(j)) for j in units]
                 st.page_link("app_pages/units.py", label="What does each unit do? The unit explorer",

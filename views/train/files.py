@@ -13,7 +13,7 @@ import streamlit as st
 from nn_core import dumps_model, load_model
 from nn_core.files.header import TooLarge
 from server import resources
-from session import scores, state
+from session import scores, state, widgets
 from ui import metadata
 from ui.text import quote
 
@@ -41,6 +41,7 @@ def check_upload(data: bytes, limits) -> tuple:
     return model, meta
 
 
+@widgets.guarded
 def _on_upload() -> None:
     f = st.session_state.get("upload.model")
     st.session_state["upload.error"] = st.session_state["upload.ok"] = None

@@ -1,0 +1,61 @@
+"""What hostile clients (devtools/hostile_clients.py) cost a real server: for each case, the
+server's RSS just before it and its peak (sampled every 50 ms), what the page said, whether
+the server closed the connection. Issue 21's target: at most +50 MB for every case.
+
+    python -m benchmarks.bench_hostile_clients [--root PATH] [--only canvas,widgets,put,clear,float64]
+
+`--root` serves another checkout (e.g. a worktree at the code before issue 21) with this
+checkout's clients, so both sides are measured the same way. Cases that share nothing run on
+one server; clear_cache and float64 each get a fresh one (they change what the server holds).
+Also printed: the largest widget states a person's browser sends (to size
+server.maxWidgetStateSize).
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import time
+from pathlib import Path
+
+from devtools import hostile_clients as hc
+from devtools.browser import streamlit_server
+from devtools.paths import ROOT
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--root", type=Path, default=ROOT)
+    ap.add_argument("--only", default="canvas,widgets,put,clear,float64")
+    ap.add_argument("--px", default="1000,3000,6000")
+    args = ap.parse_args()
+    only = set(args.only.split(","))
+    print(f"# {time.strftime('%Y-%m-%d %H:%M')} {platform.node()} load {os.getloadavg()[0]:.1f} root {args.root}")
+    print("legitimate widget states (bytes):", asyncio.run(hc.legit_sizes("")))
+    rows = []
+    if only & {"canvas", "widgets", "put"}:
+        with streamlit_server(root=args.root) as (url, proc):
+            if "canvas" in only:
+                for px in map(int, args.px.split(",")):
+                    rows.append(asyncio.run(hc.canvas_bomb(url, proc.pid, px)))
+                    print(rows[-1].row(), flush=True)
+            if "widgets" in only:
+                for kind in hc.WIDGET_KINDS:
+                    rows.append(asyncio.run(hc.big_widget(url, proc.pid, kind)))
+                    print(rows[-1].row(), flush=True)
+            if "put" in only:
+                rows.append(asyncio.run(hc.put_flood(url, proc.pid)))
+                print(rows[-1].row(), flush=True)
+    if "clear" in only:
+        with streamlit_server(root=args.root) as (url, proc):
+            rows.append(asyncio.run(hc.clear_cache_during_training(url, proc.pid)))
+            print(rows[-1].row(), flush=True)
+    if "float64" in only:
+        with streamlit_server(root=args.root) as (url, proc):
+            rows.append(asyncio.run(hc.evaluate_float64(url, proc.pid)))
+            print(rows[-1].row(), flush=True)
+
+
+if __name__ == "__main__":
+    main()
