@@ -18,6 +18,7 @@ from views.train import training
 st.set_page_config(page_title="Neural network explainer · MNIST", page_icon="✍️", layout="wide")
 resources.limit_blas_threads()
 resources.tune_memory()
+resources.guard_doors()  # uploads only through the uploader; closed sessions' memory collected
 state.init()
 widgets.sweep()  # a widget value of a type no browser sends (a script's): back to its default, with a note
 classroom.read_once()  # a teacher's class link: fixed settings, projector mode

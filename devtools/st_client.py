@@ -266,6 +266,8 @@ class Session:
                 return r.status
         except urllib.error.HTTPError as e:
             return e.code
+        except (urllib.error.URLError, ConnectionError):  # the server closed the connection before reading it all
+            return 0
 
     async def upload(self, uploader: Element, name: str, data: bytes, timeout: float = 60) -> Request:
         """Upload one file through an st.file_uploader, as the browser does, and rerun."""
@@ -464,8 +466,12 @@ class Session:
 
 
 def _xsrf_cookie(url: str) -> str | None:
-    """GET the page as the browser does first; the server sets its XSRF cookie then."""
+    """GET the page as the browser does first, then the health check, where Streamlit 1.67 sets
+    its XSRF cookie (the upload endpoint wants it back, as a cookie and as X-Xsrftoken)."""
     with urllib.request.urlopen(url, timeout=30) as r:
+        r.read()
+    base = url.split("://", 1)[0] + "://" + url.split("://", 1)[1].split("/", 1)[0]
+    with urllib.request.urlopen(base + "/_stcore/health", timeout=30) as r:
         r.read()
         for header in r.headers.get_all("Set-Cookie") or []:
             name, _, rest = header.partition("=")

@@ -28,7 +28,7 @@ import streamlit as st
 import threadpoolctl
 
 from nn_core import MLP, Dataset, Snapshot, load_dataset, load_model, load_snapshots
-from server import memory
+from server import memory, sweeper, uploads
 from server.limits import Limits, read_limits
 from server.slots import TrainingSlots
 
@@ -80,6 +80,14 @@ def limit_blas_threads() -> int:
 def tune_memory() -> bool:
     """glibc settings that let freed arrays go back to the OS (server/memory.py), applied once."""
     return memory.tune_malloc()
+
+
+@shared
+def guard_doors() -> bool:
+    """Once per server process: uploads only through the uploader, and bounded (server/uploads.py);
+    closed sessions' memory collected (server/sweeper.py). False outside a running server."""
+    guarded = uploads.install(max_bytes=uploads.MAX_FILES * limits().max_upload_mb * 1024 * 1024) is not None
+    return sweeper.start() and guarded
 
 
 @shared

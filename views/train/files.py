@@ -9,10 +9,11 @@ from __future__ import annotations
 import logging
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from nn_core import dumps_model, load_model
 from nn_core.files.header import TooLarge
-from server import resources
+from server import resources, uploads
 from session import scores, state, widgets
 from ui import metadata
 from ui.text import quote
@@ -73,6 +74,9 @@ def download_and_upload() -> None:
                        mime="application/octet-stream", icon=":material/download:", on_click="ignore",
                        help="Weights plus a JSON header (architecture, settings, scores). Load it here later, "
                             "or with `python -m nn_core evaluate FILE`.")
+    ctx = get_script_run_ctx()
+    if ctx is not None:
+        uploads.allow(ctx.session_id)  # this session shows an uploader: it may upload (server/uploads.py)
     st.file_uploader("Upload a model (.npz)", type=["npz"], key="upload.model", on_change=_on_upload,
                      help=f"A model saved by this app or by `python -m nn_core train --save`. At most "
                           f"{limits.max_upload_mb} MB, {limits.max_layers} hidden layers of at most "
