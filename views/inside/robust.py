@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from nn_core import MLP, Perturbation, as_float, perturb
+from nn_core import MLP, Perturbation, as_float, perturb, probabilities
 from server import resources
 from server.samples import test_sample as sample
 from session import per_model
@@ -35,7 +35,7 @@ CURVES = {
 
 
 def accuracy(model: MLP, X: np.ndarray, y: np.ndarray) -> float:
-    return float(np.mean(model.predict(X) == y))
+    return float(np.mean(probabilities(model, X).argmax(axis=1) == y))  # a chunk of rows at a time
 
 
 def curve_per_digit(model: MLP) -> int:
@@ -84,4 +84,4 @@ def _curves(model: MLP) -> tuple[int, dict[str, np.ndarray]]:
 
 def on_sample(model: MLP, p: Perturbation) -> np.ndarray:
     """(2000, 10) the sample's probabilities under the combined perturbation p (kept per setting)."""
-    return per_model.get("robust.point", model, lambda: model.forward(perturb(sample().X, p))[0], key=p)  # (2000, 784) -> (2000, 10)
+    return per_model.get("robust.point", model, lambda: probabilities(model, perturb(sample().X, p)), key=p)  # (2000, 784) -> (2000, 10)

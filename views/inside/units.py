@@ -10,13 +10,16 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from nn_core import MLP
+from nn_core import MLP, rows_per_chunk
 from nn_core.inside.unitstats import LayerStats, unit_stats
 from server import resources
 from server.samples import test_sample
 from session import per_model
 
 TOP = 12  # test images kept per unit, most exciting first
+# bytes a row of a chunk costs per hidden unit beyond the forward cache: the running top-12's
+# candidates (float32 values, int64 rows, argpartition's int64 order) and g'(Z)
+UNIT_BYTES = 40
 
 
 def stats(model: MLP) -> dict[int, LayerStats]:
@@ -24,7 +27,8 @@ def stats(model: MLP) -> dict[int, LayerStats]:
     def measure() -> dict[int, LayerStats]:
         data = resources.dataset()
         with st.spinner(f"Measuring every unit on the {len(data.y_test):,} test images…"):
-            return unit_stats(model, data.x_test, data.y_test, test_sample().index, k=TOP)
+            return unit_stats(model, data.x_test, data.y_test, test_sample().index, k=TOP,
+                              chunk=rows_per_chunk(model, per_unit=UNIT_BYTES))
     return per_model.get("units.stats", model, measure)
 
 

@@ -3,6 +3,9 @@
 An upload is held to the deployer's caps (server/limits.py) before anything of it is built:
 the loader gets them as its budget, and a file over one is refused with a message that
 names the cap. A refused file changes nothing: the model, the run and the drawing stay.
+A float64 model is converted to the app's compute dtype (float32) as it is adopted, with a
+note: every page then costs what a float32 model costs (measured before issue 21: three
+sessions opening Evaluate with the largest float64 model took the server to 1,271 MB).
 """
 from __future__ import annotations
 
@@ -10,6 +13,8 @@ import logging
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+import numpy as np
 
 from nn_core import dumps_model, load_model
 from nn_core.files.header import TooLarge
@@ -20,6 +25,7 @@ from ui.text import quote
 
 log = logging.getLogger(__name__)
 UNCHANGED = "The current model is unchanged."
+COMPUTE_DTYPE = np.float32  # what the app trains and computes in
 
 
 def model_bytes() -> bytes:
@@ -39,6 +45,12 @@ def check_upload(data: bytes, limits) -> tuple:
     if model.layer_sizes[0] != 784 or model.layer_sizes[-1] != 10:
         raise ValueError(f"it maps {model.layer_sizes[0]} inputs to {model.layer_sizes[-1]} classes; "
                          "MNIST needs 784 inputs and 10 classes")
+    if model.dtype != COMPUTE_DTYPE:
+        was = model.dtype.name
+        model = model.astype(COMPUTE_DTYPE)
+        meta = {**meta, "notes": list(meta.get("notes", [])) + [
+            f"The file's weights are {was}; the app computes in {model.dtype.name}, so they were rounded to "
+            f"{model.dtype.name} (about 7 significant digits)."]}
     return model, meta
 
 
