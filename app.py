@@ -12,7 +12,7 @@ import streamlit as st
 from links import classroom
 from server import resources
 from session import state, widgets
-from views.shell import nav, projector, sidebar, style
+from views.shell import linknote, nav, projector, sidebar, style
 from views.train import training
 
 st.set_page_config(page_title="Neural network explainer · MNIST", page_icon="✍️", layout="wide")
@@ -45,4 +45,6 @@ with st.sidebar:
     sidebar.class_lesson()
 
 widgets.show_note()
+linknote.read_once(page.url_path)  # Train settings in a link that opens another page: a note
+linknote.show(page.url_path)
 page.run()

@@ -108,7 +108,8 @@ with results:
                     key="lab.digits", **charts.PLOT)
     st.caption(text.section("lab", "Per digit"))
     sizes = "-".join(map(str, model.layer_sizes))
-    st.download_button("Download the edited model (.npz)", lambda: lab.model_file(res, state.info().get("config") or {}),
+    config = state.info().get("config") or {}  # read here: the download callable runs outside the session
+    st.download_button("Download the edited model (.npz)", lambda: lab.model_file(res, config),
                        file_name=f"mlp-{sizes}-edited.npz", mime="application/octet-stream",
                        icon=":material/download:", on_click="ignore", key="lab.download",
                        help=text.section("lab", "Download"))

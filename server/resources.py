@@ -86,6 +86,8 @@ def tune_memory() -> bool:
 def guard_doors() -> bool:
     """Once per server process: uploads only through the uploader, and bounded (server/uploads.py);
     closed sessions' memory collected (server/sweeper.py). False outside a running server."""
+    if st.config.get_option("global.appTest"):  # AppTest: no web server, its own upload manager
+        return False
     guarded = uploads.install(max_bytes=uploads.MAX_FILES * limits().max_upload_mb * 1024 * 1024) is not None
     return sweeper.start() and guarded
 

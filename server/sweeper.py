@@ -96,7 +96,11 @@ def _run() -> None:
     while True:
         time.sleep(SWEEP)
         try:
-            known = sweep_once(_runtime(), known)
+            rt = _runtime()
+        except RuntimeError:  # the server has stopped
+            return
+        try:
+            known = sweep_once(rt, known)
         except Exception:  # a sweep that fails is tried again next time
             log.warning("session sweep failed", exc_info=True)
 

@@ -11,7 +11,8 @@ So: `sweep()` (app.py, each run, before any page code) reads every keyed widget'
 and forgets one that cannot be read, which puts that widget back to its default;
 `guarded(callback)` turns a callback's failure on such a value into a note; `keep_valid`
 checks a value the page itself must trust (a multiselect's entries) before its widget is
-drawn. Each leaves one plain note for the person (`note`), shown by `show_note`.
+drawn. Each leaves one plain note for the person: above the widget (`keep_valid`), or at
+the top of the page (`note`, shown by `show_note`).
 The size of what may be sent at all is Streamlit's `server.maxWidgetStateSize`
 (.streamlit/config.toml). Leaves out: what each page does with a valid value.
 """
@@ -64,7 +65,7 @@ def keep_valid(key: str, valid: Callable[[Any], bool], default: Any) -> bool:
         ok = False
     if not ok:
         st.session_state[key] = default
-        note()
+        st.warning(NOTE, icon=":material/block:")  # here, above the widget it is about
     return ok
 
 

@@ -76,3 +76,114 @@ def test_the_draw_page_refuses_a_canvas_bomb_and_keeps_the_last_drawing():
     assert not at.exception
     assert any("not a drawing" in w.value for w in at.warning)
     assert np.array_equal(at.session_state["example.x"], kept)
+
+
+# ------------------------------------------------------------------ values of widgets
+def test_a_multiselect_of_values_it_does_not_offer_is_reset_with_a_note():
+    at = on_page("app_pages/lab.py")
+    at.session_state["lab.off.1"] = ["zzz", 3]
+    at.run()
+    assert not at.exception
+    assert at.session_state["lab.off.1"] == []
+    assert any("none of its controls can hold" in w.value for w in at.warning)
+
+
+def test_a_callback_given_a_value_no_browser_sends_leaves_a_note(monkeypatch):
+    import types
+
+    from session import widgets
+    from views.train import settings
+    fake = types.SimpleNamespace(session_state={"preset": "no-such-preset"})
+    monkeypatch.setattr(widgets, "st", fake)
+    monkeypatch.setattr(settings, "st", fake)
+    settings._apply_preset()  # the preset menu's on_change, as Streamlit runs it before the script: KeyError inside
+    assert fake.session_state[widgets.NOTE_KEY] == widgets.NOTE
+
+
+def test_the_hidden_sizes_box_takes_at_most_200_characters():
+    from tests.test_classroom import train_page
+    at = train_page()
+    box = next(t for t in at.text_input if t.key == "hidden")
+    assert box.proto.max_chars == 200
+
+
+# ------------------------------------------------------------------ numbers and names from files
+def test_numbers_from_a_file_are_shown_shortened():
+    from devtools.hostile import with_meta  # noqa: F401  (the builders live there)
+    from nn_core.files.header import TooLarge, shown_int
+    huge = 10 ** 3999 + 7
+    assert shown_int(1234) == "1,234" and shown_int(huge) == "a number of about 4,000 digits"
+    assert len(str(TooLarge("file", "max_hidden", "units in a hidden layer", 512, huge))) < 120
+
+
+def test_a_file_whose_header_declares_a_4000_digit_layer_is_refused_in_a_short_message():
+    import json
+
+    from nn_core import MLP, dumps_model, load_model
+    data = dumps_model(MLP([784, 8, 10]))
+    import io
+    import zipfile
+    src = zipfile.ZipFile(io.BytesIO(data))
+    meta = json.loads(np.load(io.BytesIO(src.read("meta.npy"))).item())
+    meta["architecture"]["layer_sizes"] = [784, 10 ** 3999, 10]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for name in src.namelist():
+            if name == "meta.npy":
+                buf = io.BytesIO()
+                np.save(buf, np.array(json.dumps(meta)))
+                z.writestr(name, buf.getvalue())
+            else:
+                z.writestr(name, src.read(name))
+    with pytest.raises(ValueError) as e:
+        load_model(out.getvalue(), max_hidden=512, max_layers=4)
+    assert "about 4,000 digits" in str(e.value) and len(str(e.value)) < 200
+
+
+def test_an_uploaded_float64_model_becomes_float32_with_a_note():
+    from tests.test_app import _upload, fresh
+    from nn_core import MLP, dumps_model
+    at = fresh()
+    at.switch_page("app_pages/train.py").run()
+    model = MLP([784, 20, 10], seed=4, dtype=np.float64)
+    _upload(at, "sixty-four.npz", dumps_model(model))
+    current = at.session_state["model.current"]
+    assert current.dtype == np.float32 and all(p.dtype == np.float32 for p in current.params.values())
+    assert np.allclose(current.params["W1"], model.params["W1"], rtol=1e-6)
+    assert any("float64" in n and "float32" in n for n in at.session_state["model.info"]["notes"])
+
+
+def test_upload_names_lose_their_control_characters():
+    from server.uploads import clean_name
+    assert clean_name("a\x00b\nc\u202e.npz") == "a b c .npz"
+    assert clean_name("\x00\x01") == "unnamed file"
+
+
+# ------------------------------------------------------------------ link keys on other pages
+def test_train_settings_in_a_link_to_another_page_get_a_note():
+    from tests.test_app import fresh
+    at = fresh({"lr": "10", "hidden": "512,512"})  # opens Home
+    assert not at.exception
+    assert any("settings of the Train page" in i.value and "lr=" in i.value for i in at.info)
+    at.switch_page("app_pages/train.py").run()
+    assert not any("settings of the Train page" in i.value for i in at.info)
+
+
+# ------------------------------------------------------------------ chunks sized to the model
+def test_chunks_fit_the_budget_for_every_model():
+    from nn_core import MLP, rows_per_chunk
+    from nn_core.evaluate import CHUNK_BYTES
+    for sizes in ([784, 16, 10], [784, 128, 64, 10], [784, 512, 512, 512, 512, 10]):
+        for dtype in (np.float32, np.float64):
+            model = MLP(sizes, dtype=dtype)
+            rows = rows_per_chunk(model)
+            per_row = model.dtype.itemsize * (2 * 784 + 2 * sum(sizes[1:]))
+            assert rows * per_row <= CHUNK_BYTES or rows == 16
+    assert rows_per_chunk(MLP([784, 512, 512, 512, 512, 10])) < 400
+
+
+def test_chunked_probabilities_are_the_forward_pass():
+    from nn_core import MLP, probabilities
+    model = MLP([784, 32, 10], seed=2)
+    X = np.random.default_rng(0).random((1000, 784), dtype=np.float32)
+    assert np.allclose(probabilities(model, X, chunk=97), model.forward(X)[0], atol=1e-6)

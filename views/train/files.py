@@ -17,7 +17,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 import numpy as np
 
 from nn_core import dumps_model, load_model
-from nn_core.files.header import TooLarge
+from nn_core.files.header import TooLarge, shown_int
 from server import resources, uploads
 from session import scores, state, widgets
 from ui import metadata
@@ -39,7 +39,7 @@ def check_upload(data: bytes, limits) -> tuple:
         model, meta = load_model(data, max_hidden=limits.max_hidden, max_layers=limits.max_layers,
                                  max_params=limits.max_params)
     except TooLarge as e:
-        raise ValueError(f"this server allows at most {e.limit:,} {e.what}; the file has {e.found:,}") from None
+        raise ValueError(f"this server allows at most {e.limit:,} {e.what}; the file has {shown_int(e.found)}") from None
     except ValueError as e:
         raise ValueError(str(e).removeprefix("uploaded file: ")) from None
     if model.layer_sizes[0] != 784 or model.layer_sizes[-1] != 10:
