@@ -301,9 +301,10 @@ async def send_clear_cache(url: str, n: int) -> list[str]:
 
 
 async def clear_cache_during_training(url: str, pid: int, trainers: int = 5, messages: int = 30,
-                                      query: str = "epochs=400&n_train=55000") -> Outcome:
+                                      query: str = "hidden=16&n_train=5000&epochs=5000") -> Outcome:
     """`trainers` sessions press Start (2 train, the others wait in line), then another session
-    sends clear_cache `messages` times; how many runs advance at once is watched throughout."""
+    sends clear_cache `messages` times; how many runs advance at once is watched throughout.
+    The runs are of a small network (their own memory stays flat), so what grows is clear_cache's."""
     out = Outcome(f"clear_cache x{messages} while {trainers} sessions train or wait")
     ss = []
     for _ in range(trainers):
@@ -311,7 +312,7 @@ async def clear_cache_during_training(url: str, pid: int, trainers: int = 5, mes
         await s.open()
         await s.wait(await s.click(s.widget(kind="button", label="Start")), 60)
         ss.append(s)
-    await asyncio.sleep(3)
+    await asyncio.sleep(6)  # the runs settle (their first snapshots, history)
     running_max = 0
     last = [None] * trainers
 

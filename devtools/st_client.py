@@ -170,6 +170,7 @@ class Session:
         self.runs: list[Run] = []
         self.errors: list[str] = []          # exceptions in deltas, compile errors, cache misses, drops
         self.bytes_received = 0
+        self.largest_message = 0             # bytes of the largest ForwardMsg received
         self.page_script_hash = ""
         self.session_id = ""
         self.cookie: str | None = None
@@ -335,6 +336,7 @@ class Session:
         try:
             async for data in self._ws:
                 self.bytes_received += len(data)
+                self.largest_message = max(self.largest_message, len(data))
                 self._handle(data)
         except Exception as e:
             self.close_code = getattr(self._ws, "close_code", None)

@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 from typing import Callable, TypeVar
 
+import pandas  # noqa: F401  (imported whole before any session draws: see below)
 import streamlit as st
 import threadpoolctl
 
@@ -33,6 +34,10 @@ from server.limits import Limits, read_limits
 from server.slots import TrainingSlots
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
+# pandas above: Plotly looks pandas up in sys.modules without importing it, so on a fresh server a
+# session drawing a chart while another's first run was still importing pandas got "partially
+# initialized module 'pandas'" (seen with five sessions starting at once). Every session imports
+# this module first, so pandas is whole before any chart.
 DEFAULT_MODEL = ASSETS / "default_model.npz"
 DEFAULT_SNAPSHOTS = ASSETS / "default_snapshots.npz"  # its training run, for the Weights scrubber
 T = TypeVar("T")

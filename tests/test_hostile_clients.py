@@ -1,0 +1,190 @@
+"""Hostile clients against a real server (issue 21): what a script sends over the websocket
+and the upload endpoint, with the server's RSS sampled every 50 ms from outside.
+
+Each case: the server's peak grows by at most GROWTH_MB above its level just before the case
+(after the same page was used the way a person uses it), a plain note where a person would
+see one, never a traceback; the cap on concurrent runs holds through clear_cache; six sessions
+opening Train on a fresh server all sign with the one non-empty key; after 30 sessions close,
+RSS is back within 100 MB of its warmed-up level within 3 minutes. The cases themselves are in
+devtools/hostile_clients.py (benchmarks/bench_hostile_clients.py prints their figures).
+Marked slow and hostile: `make quick` leaves them out, `make test` runs them.
+"""
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import hmac
+import json
+import time
+
+import numpy as np
+import pytest
+
+from devtools import hostile_clients as hc
+from devtools.browser import streamlit_server
+from devtools.canvas_value import DIGITS, canvas_value, jitter
+from devtools.server_probe import rss_mb
+from devtools.st_client import Session, dumps
+
+pytestmark = [pytest.mark.slow, pytest.mark.hostile]
+GROWTH_MB = 50
+
+
+@pytest.fixture(scope="module")
+def server():
+    with streamlit_server() as (url, proc):
+        asyncio.run(_warm(url))
+        yield url, proc
+
+
+async def _warm(url: str) -> None:
+    """Every page the cases use, once, the way a person would (the server loads what it shares)."""
+    for page in ("draw", "train", "map", "break", "evaluate"):
+        s = Session(url, page)
+        await s.open(timeout=300)
+        await s.close()
+
+
+def _ok(out: hc.Outcome) -> None:
+    print(out.row())
+    assert out.grew <= GROWTH_MB, out.row()
+    assert out.exceptions == [], out.row()
+
+
+@pytest.mark.parametrize("px", [1000, 3000, 6000])
+def test_a_canvas_bomb_is_refused_from_its_header(server, px):
+    url, proc = server
+    out = asyncio.run(hc.canvas_bomb(url, proc.pid, px))
+    _ok(out)
+    assert any(f"{px:,} × {px:,} pixels" in n and "last drawing is still shown" in n for n in out.notes), out.notes
+    assert out.extra["prediction kept"]  # the drawing before the bomb is still the one shown
+
+
+@pytest.mark.parametrize("kind", list(hc.WIDGET_KINDS))
+def test_a_24_mb_widget_message_is_refused_before_it_is_read(server, kind):
+    url, proc = server
+    out = asyncio.run(hc.big_widget(url, proc.pid, kind))
+    _ok(out)
+    assert out.closed  # the server closed that connection (1009: message too big)
+
+    async def still_serves():
+        s = Session(url, "draw")
+        await s.open()
+        await s.close()
+        return s.errors
+    assert asyncio.run(still_serves()) == []
+
+
+def test_a_value_of_another_type_is_a_note_not_a_traceback(server):
+    url, _ = server
+
+    async def send():
+        s = Session(url, "draw")
+        await s.open()
+        brush = s.widget(kind="slider", key="draw.brush")
+        s.set_value(brush, "string_value", "thick")  # text for a slider: Streamlit's deserialiser raises
+        run = await hc.settle_rerun(s, brush)
+        out = hc.Outcome("text for a slider")
+        hc.page_texts(s, out, run.elements if run else None)
+        await s.close()
+        return out
+    out = asyncio.run(send())
+    assert out.exceptions == [] and any("none of its controls can hold" in n for n in out.notes), out.row()
+
+
+def test_a_put_flood_keeps_nothing(server):
+    url, proc = server
+    out = asyncio.run(hc.put_flood(url, proc.pid))
+    _ok(out)
+    # own-made file ids: none kept; upload URLs: at most two issued, and those two kept
+    assert out.extra["issued urls"] <= 2 and out.extra["accepted"] <= 2, out.row()
+
+
+def test_uploads_through_the_uploader_still_work_and_names_are_cleaned(server):
+    url, _ = server
+
+    async def upload():
+        s = await hc.upload_model(url, hc.model_file([784, 16, 10], np.float32), name="mine\x00\u202e.npz")
+        out = hc.Outcome("upload")
+        hc.page_texts(s, out)
+        texts = [getattr(e.proto, "body", "") for e in s.elements.values()]
+        await s.close()
+        return out, texts
+    out, texts = asyncio.run(upload())
+    assert out.exceptions == [], out.row()
+    assert any("Loaded `mine .npz`" in t for t in texts), texts
+
+
+def test_three_sessions_open_evaluate_with_the_largest_float64_model(server):
+    url, proc = server
+    out = asyncio.run(hc.evaluate_float64(url, proc.pid))
+    _ok(out)
+    assert out.extra["loaded"] == 3 and out.extra["pages"] == 3, out.row()
+
+
+def test_clear_cache_cannot_reset_the_training_slots():
+    with streamlit_server() as (url, proc):
+        out = asyncio.run(hc.clear_cache_during_training(url, proc.pid))
+    _ok(out)
+    assert out.extra["advancing before"] >= 1, out.row()  # the runs were really training
+    assert out.extra["advancing at most"] <= 2, out.row()  # the server's cap: 2 runs at once
+
+
+def test_six_sessions_opening_train_on_a_fresh_server_share_one_real_key(tmp_path):
+    key_file = tmp_path / "keys" / "classroom_key"
+    for _ in range(2):  # two fresh servers: the race is at a process's first use of the key
+        key_file.unlink(missing_ok=True)
+        with streamlit_server(env={"NN_CLASSROOM_KEY_FILE": str(key_file)}) as (url, proc):
+            async def six():
+                sessions = [Session(url, "train") for _ in range(6)]
+                await asyncio.gather(*(s.open(timeout=120) for s in sessions))
+                links = [c.proto.code_text for s in sessions for c in s.find(kind="code") if "lesson=" in c.proto.code_text]
+                for s in sessions:
+                    await s.close()
+                return links
+            links = asyncio.run(six())
+            log = proc.log_path.read_text()
+        key = key_file.read_bytes()
+        assert len(key) >= 32, key
+        assert len(links) == 6
+        for link in links:
+            body, tag = link.split("lesson=", 1)[1].split(".")
+            want = base64.urlsafe_b64encode(hmac.new(key, body.encode(), hashlib.sha256).digest()[:12]).rstrip(b"=")
+            assert tag.encode() == want  # signed with the key on disk, never with an empty one
+            spec = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+            assert spec["expires"] > time.time() + 30 * 24 * 3600  # a term by default
+        assert "class-link key: made now and kept in" in log
+
+
+def test_memory_comes_back_after_30_sessions_close():
+    with streamlit_server() as (url, proc):
+        async def one(i: int) -> None:
+            s = Session(url, "draw")
+            await s.open(timeout=300)
+            canvas = s.widget(kind="bidi_component", key_prefix="draw.canvas.")
+            s.set_value(canvas, "json_value", dumps(canvas_value(jitter(DIGITS[str(i % 10)], __import__("random").Random(i)))))
+            await hc.settle_rerun(s, canvas)
+            await hc.open_page(s, "evaluate")
+            await hc.open_page(s, "map")
+            await s.close()
+
+        asyncio.run(one(0))  # warmed up: every page of the scenario once
+        time.sleep(2)
+        warm = rss_mb(proc.pid)
+
+        async def thirty():
+            for batch in range(3):  # ten at a time, as a class would
+                await asyncio.gather(*(one(10 * batch + i) for i in range(10)))
+        asyncio.run(thirty())
+        peak = rss_mb(proc.pid)
+        deadline = time.monotonic() + 180
+        now = peak
+        while time.monotonic() < deadline:
+            now = rss_mb(proc.pid)
+            if now <= warm + 100:
+                break
+            time.sleep(2)
+        print(f"warm {warm:.0f} MB, after 30 sessions {peak:.0f} MB, then {now:.0f} MB "
+              f"{time.monotonic() - deadline + 180:.0f} s after they closed")
+        assert now <= warm + 100, (warm, peak, now)
