@@ -187,3 +187,95 @@ def test_chunked_probabilities_are_the_forward_pass():
     model = MLP([784, 32, 10], seed=2)
     X = np.random.default_rng(0).random((1000, 784), dtype=np.float32)
     assert np.allclose(probabilities(model, X, chunk=97), model.forward(X)[0], atol=1e-6)
+
+
+# ------------------------------------------------------------------ the class-link key
+@pytest.fixture
+def fresh_key(monkeypatch, tmp_path):
+    from links import classroom
+    monkeypatch.delenv("NN_CLASSROOM_KEY", raising=False)
+    monkeypatch.setenv("NN_CLASSROOM_KEY_FILE", str(tmp_path / "k" / "classroom_key"))
+    monkeypatch.setattr(classroom, "_key_made", [])
+    monkeypatch.setattr(classroom.st, "secrets", {})
+    return tmp_path / "k" / "classroom_key"
+
+
+def test_sessions_starting_together_share_one_key_written_whole(fresh_key):
+    import threading
+
+    from links import classroom
+    keys, start = [], threading.Barrier(6)
+
+    def first_use():
+        start.wait()
+        keys.append(classroom._key())
+    threads = [threading.Thread(target=first_use) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(set(keys)) == 1 and len(keys[0]) >= classroom.MIN_KEY
+    assert fresh_key.read_bytes() == keys[0]
+    assert [p.name for p in fresh_key.parent.iterdir()] == ["classroom_key"]  # no temporary file left
+
+
+@pytest.mark.parametrize("content", [b"", b"   \n", b"short"])
+def test_an_empty_or_short_key_file_is_refused_and_replaced(fresh_key, content, caplog):
+    import logging
+
+    from links import classroom
+    fresh_key.parent.mkdir(parents=True)
+    fresh_key.write_bytes(content)
+    classroom.log.propagate = True
+    try:
+        with caplog.at_level(logging.INFO, logger="links.classroom"):
+            key = classroom._key()
+    finally:
+        classroom.log.propagate = False
+    assert len(key) >= classroom.MIN_KEY and fresh_key.read_bytes() == key
+    assert "made now and kept in" in caplog.text
+    if content.strip():
+        assert "refused" in caplog.text
+
+
+def test_a_short_secret_is_refused_with_a_log_line(fresh_key, monkeypatch, caplog):
+    import logging
+
+    from links import classroom
+    monkeypatch.setenv("NN_CLASSROOM_KEY", "abc")
+    classroom.log.propagate = True
+    try:
+        with caplog.at_level(logging.INFO, logger="links.classroom"):
+            key = classroom._key()
+    finally:
+        classroom.log.propagate = False
+    assert key != b"abc" and len(key) >= classroom.MIN_KEY
+    assert "NN_CLASSROOM_KEY refused" in caplog.text
+
+
+def test_an_expired_class_link_gets_its_own_note():
+    import time as _time
+
+    from links import classroom
+    day = 24 * 3600
+    token = classroom.make_token("fast", {}, False, expires=classroom.expiry(1, now=_time.time() - 10 * day))
+    lesson, why = classroom.read_token(token)
+    assert lesson is None and "expired on" in why and "Ask your teacher for a new link" in why
+    lesson, why = classroom.read_token(classroom.make_token("fast", {}, False))
+    assert why is None and lesson["expires"] > _time.time() + 100 * day  # a term by default
+    # the same day gives the same link; no expiry at all is not a link of this version
+    assert classroom.expiry(7, now=1_000_000) == classroom.expiry(7, now=1_000_000 + 3600)
+    body = base64.urlsafe_b64encode(b'{"fixed":{},"preset":"fast","projector":false}').rstrip(b"=").decode()
+    lesson, why = classroom.read_token(f"{body}.{classroom._tag(body)}")
+    assert lesson is None and "not one this version" in why
+
+
+def test_the_share_panel_lets_the_teacher_choose_how_long_the_link_works():
+    from tests.test_classroom import share_link, train_page
+    at = train_page()
+    menu = next(s for s in at.selectbox if s.key == "train.share.expiry")
+    assert menu.value == "a term"
+    term = share_link(at)
+    menu.set_value("a day").run()
+    assert share_link(at) != term
+    assert any("works until" in c.value for c in at.caption)
