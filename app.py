@@ -20,7 +20,6 @@ resources.limit_blas_threads()
 resources.tune_memory()
 resources.guard_doors()  # uploads only through the uploader; closed sessions' memory collected
 state.init()
-widgets.sweep()  # a widget value of a type no browser sends (a script's): back to its default, with a note
 classroom.read_once()  # a teacher's class link: fixed settings, projector mode
 projector.read_once()
 
@@ -44,7 +43,7 @@ with st.sidebar:
     training_fragment()
     sidebar.class_lesson()
 
-widgets.show_note()
+widgets.show_note()  # a widget value no browser would send was dropped (server/widget_values.py)
 linknote.read_once(page.url_path)  # Train settings in a link that opens another page: a note
 linknote.show(page.url_path)
 page.run()

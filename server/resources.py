@@ -29,7 +29,7 @@ import streamlit as st
 import threadpoolctl
 
 from nn_core import MLP, Dataset, Snapshot, load_dataset, load_model, load_snapshots
-from server import memory, sweeper, uploads
+from server import memory, sweeper, uploads, widget_values
 from server.limits import Limits, read_limits
 from server.slots import TrainingSlots
 
@@ -90,10 +90,12 @@ def tune_memory() -> bool:
 @shared
 def guard_doors() -> bool:
     """Once per server process: uploads only through the uploader, and bounded (server/uploads.py);
-    closed sessions' memory collected (server/sweeper.py). False outside a running server."""
+    widget values of a kind no browser sends dropped (server/widget_values.py); closed sessions'
+    memory collected (server/sweeper.py). False outside a running server."""
     if st.config.get_option("global.appTest"):  # AppTest: no web server, its own upload manager
         return False
     guarded = uploads.install(max_bytes=uploads.MAX_FILES * limits().max_upload_mb * 1024 * 1024) is not None
+    widget_values.install()  # values of a kind no browser sends: dropped before Streamlit reads them
     return sweeper.start() and guarded
 
 

@@ -76,16 +76,22 @@ def test_a_24_mb_widget_message_is_refused_before_it_is_read(server, kind):
     assert asyncio.run(still_serves()) == []
 
 
-def test_a_value_of_another_type_is_a_note_not_a_traceback(server):
+@pytest.mark.parametrize("page, key, field, value", [
+    ("break", "lab.scale.1", "string_value", "x"),        # text for a float slider
+    ("train", "epochs", "string_value", "x"),             # text for a number input
+    ("break", "lab.off.1", "double_value", 2.0),          # a number for a multiselect
+    ("map", "layermap.map", "json_value", "[1, 2]"),      # a selection that is not the frontend's JSON text
+])
+def test_a_value_of_another_kind_is_a_note_not_a_traceback(server, page, key, field, value):
     url, _ = server
 
     async def send():
-        s = Session(url, "draw")
-        await s.open()
-        brush = s.widget(kind="slider", key="draw.brush")
-        s.set_value(brush, "string_value", "thick")  # text for a slider: Streamlit's deserialiser raises
-        run = await hc.settle_rerun(s, brush)
-        out = hc.Outcome("text for a slider")
+        s = Session(url, page)
+        await s.open(timeout=120)
+        widget = s.widget(key=key)
+        s.set_value(widget, field, value)
+        run = await hc.settle_rerun(s, widget)
+        out = hc.Outcome(f"{field} for {key}")
         hc.page_texts(s, out, run.elements if run else None)
         await s.close()
         return out

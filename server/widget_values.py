@@ -1,0 +1,74 @@
+"""Widget values no browser would send, dropped before Streamlit reads them.
+
+A script speaking Streamlit's protocol can send any value, of any type, for any widget.
+Streamlit 1.67 reads the incoming values (and compares them with the last ones, to call
+on_change callbacks) before the app's script starts, so a value of the wrong kind is a
+traceback that no page code can catch. Measured: text for a float slider ("must be real
+number, not str"), text for a number input (ValueError), a number for a multiselect
+("'float' object is not iterable"), a Plotly selection that is not the frontend's JSON text
+(TypeError, JSONDecodeError).
+
+`install()` (once per process, from server/resources.py) wraps SessionState.
+on_script_will_rerun (where a rerun's incoming values arrive): each incoming value whose field is not the one its widget uses, or
+that the widget's own deserializer cannot read, is dropped (the widget keeps its last
+value) and the session gets a plain note under NOTE_KEY (shown at the top of the next full
+run, session/widgets.py). Values of widgets the server does not know yet pass unchanged
+(Streamlit ignores them). This reaches into Streamlit 1.67's session state (private API):
+tests/test_hostile_clients.py sends such values to a real server.
+Leaves out: how large a value may be (server.maxWidgetStateSize) and what pages do with
+valid values (session/widgets.py).
+"""
+from __future__ import annotations
+
+import logging
+import threading
+
+log = logging.getLogger(__name__)
+
+NOTE_KEY = "widgets.note"
+NOTE = ("This page received a setting that none of its controls can hold (not from this page, or changed on "
+        "the way), so that control keeps its last value. Nothing else changed.")
+
+_lock = threading.Lock()
+_installed = False
+
+
+def fits(state, widget_state) -> bool:
+    """Whether a browser could have sent this value for this widget (as far as the server knows it)."""
+    from streamlit.runtime.state.common import unpack_widget_state_value
+    meta = state._new_widget_state.widget_metadata.get(widget_state.id)
+    field = widget_state.WhichOneof("value")
+    if meta is None or field is None:
+        return True
+    if field != meta.value_type:
+        return False
+    try:
+        meta.deserializer(unpack_widget_state_value(widget_state))
+    except Exception:  # what Streamlit would raise as a traceback on the page
+        return False
+    return True
+
+
+def install() -> bool:
+    global _installed
+    with _lock:
+        if _installed:
+            return True
+        from streamlit.proto.WidgetStates_pb2 import WidgetStates
+        from streamlit.runtime.state.session_state import SessionState
+        original = SessionState.on_script_will_rerun
+
+        def on_script_will_rerun(self, fresh_widget_states, *args, **kwargs):
+            if fresh_widget_states is not None:
+                ok = [fits(self, s) for s in fresh_widget_states.widgets]
+                if not all(ok):
+                    log.warning("dropped %d widget value(s) no browser would send", ok.count(False))
+                    kept = WidgetStates()
+                    kept.widgets.extend(s for s, good in zip(fresh_widget_states.widgets, ok) if good)
+                    fresh_widget_states = kept
+                    self[NOTE_KEY] = NOTE
+            return original(self, fresh_widget_states, *args, **kwargs)
+
+        SessionState.on_script_will_rerun = on_script_will_rerun
+        _installed = True
+    return True
