@@ -363,3 +363,32 @@ async def legit_sizes(url: str) -> dict[str, int]:
 
 def image_bytes(px: int) -> int:
     return len(io.BytesIO(base64.b64decode(png_bomb(px).split(",", 1)[1])).getvalue())
+
+
+async def largest_model_pages(url: str, pid: int, dtype=np.float64) -> list[Outcome]:
+    """One session with the largest allowed model (uploaded as `dtype`): the first visit of
+    Evaluate, Units, Break it and Robustness, then one interaction on each of the last two
+    (a Break-it switch, a Robustness slider): each measured on its own."""
+    s = await upload_model(url, model_file(LARGEST, dtype), name="largest.npz")
+    outs = []
+    for page in ("evaluate", "units", "break", "robustness"):
+        out = Outcome(f"largest {np.dtype(dtype).name}: open {page}")
+        async with Measure(pid, out):
+            await open_page(s, page)
+        page_texts(s, out)
+        outs.append(out)
+    for page, find, field_name, value in [("break", dict(kind="checkbox", key="lab.nobias.1"), "bool_value", True),
+                                          ("break", dict(kind="slider", key="lab.scale.2"), "double_array_value", [0.5]),
+                                          ("robustness", dict(kind="slider", key="robust.noise"), "double_array_value", [0.3]),
+                                          ("robustness", dict(kind="slider", key="robust.rotation"), "double_array_value", [30.0])]:
+        if s.page != page:
+            await open_page(s, page)
+        out = Outcome(f"largest {np.dtype(dtype).name}: {page} {find['key']}")
+        widget = s.widget(**find)
+        async with Measure(pid, out):
+            s.set_value(widget, field_name, value)
+            await settle_rerun(s, widget, timeout=300)
+        page_texts(s, out)
+        outs.append(out)
+    await s.close()
+    return outs

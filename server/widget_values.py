@@ -9,10 +9,10 @@ number, not str"), text for a number input (ValueError), a number for a multisel
 (TypeError, JSONDecodeError).
 
 `install()` (once per process, from server/resources.py) wraps SessionState.
-on_script_will_rerun (where a rerun's incoming values arrive): each incoming value whose field is not the one its widget uses, or
-that the widget's own deserializer cannot read, is dropped (the widget keeps its last
-value) and the session gets a plain note under NOTE_KEY (shown at the top of the next full
-run, session/widgets.py). Values of widgets the server does not know yet pass unchanged
+on_script_will_rerun (where a rerun's incoming values arrive): each incoming value that its
+widget's own deserializer cannot read (as Streamlit would, from the field that is set) is
+dropped (the widget keeps its last value) and the session gets a plain note under NOTE_KEY
+(shown at the top of the next full run, session/widgets.py). Values of widgets the server does not know yet pass unchanged
 (Streamlit ignores them). This reaches into Streamlit 1.67's session state (private API):
 tests/test_hostile_clients.py sends such values to a real server.
 Leaves out: how large a value may be (server.maxWidgetStateSize) and what pages do with
@@ -40,8 +40,8 @@ def fits(state, widget_state) -> bool:
     field = widget_state.WhichOneof("value")
     if meta is None or field is None:
         return True
-    if field != meta.value_type:
-        return False
+    # The field may differ from meta.value_type: the frontend sends an int number input's value as
+    # int_value, which Streamlit registers as double_value. What counts is that it reads.
     try:
         meta.deserializer(unpack_widget_state_value(widget_state))
     except Exception:  # what Streamlit would raise as a traceback on the page
@@ -62,7 +62,8 @@ def install() -> bool:
             if fresh_widget_states is not None:
                 ok = [fits(self, s) for s in fresh_widget_states.widgets]
                 if not all(ok):
-                    log.warning("dropped %d widget value(s) no browser would send", ok.count(False))
+                    log.warning("dropped %d widget value(s) no browser would send: %s", ok.count(False),
+                                [(s.id[-40:], s.WhichOneof("value")) for s, good in zip(fresh_widget_states.widgets, ok) if not good])
                     kept = WidgetStates()
                     kept.widgets.extend(s for s, good in zip(fresh_widget_states.widgets, ok) if good)
                     fresh_widget_states = kept
