@@ -2,13 +2,15 @@
 server's RSS just before it and its peak (sampled every 50 ms), what the page said, whether
 the server closed the connection. Issue 21's target: at most +50 MB for every case.
 
-    python -m benchmarks.bench_hostile_clients [--root PATH] [--only canvas,widgets,put,clear,float64,pages]
+    python -m benchmarks.bench_hostile_clients [--root PATH] [--only canvas,widgets,put,clear,float64,pages,close]
 
 `--root` serves another checkout (e.g. a worktree at the code before issue 21) with this
 checkout's clients, so both sides are measured the same way. Cases that share nothing run on
 one server; clear_cache and float64 each get a fresh one (they change what the server holds);
 `pages` is one session with the largest allowed model as float64: the first visit of Evaluate,
-Units, Break it, Robustness and one interaction on the last two, each measured.
+Units, Break it, Robustness and one interaction on the last two, each measured; `close`: 30
+sessions (each draws, uploads a model, opens Evaluate and the Layer map) close, and RSS is
+watched for 3 minutes.
 Also printed: the largest widget states a person's browser sends (to size
 server.maxWidgetStateSize).
 """
@@ -29,7 +31,7 @@ from devtools.paths import ROOT
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--root", type=Path, default=ROOT)
-    ap.add_argument("--only", default="canvas,widgets,put,clear,float64,pages")
+    ap.add_argument("--only", default="canvas,widgets,put,clear,float64,pages,close")
     ap.add_argument("--px", default="1000,3000,6000")
     args = ap.parse_args()
     only = set(args.only.split(","))
@@ -62,6 +64,10 @@ def main() -> None:
             for out in asyncio.run(hc.largest_model_pages(url, proc.pid)):
                 rows.append(out)
                 print(out.row(), flush=True)
+    if "close" in only:
+        with streamlit_server(root=args.root) as (url, proc):
+            rows.append(asyncio.run(hc.sessions_close(url, proc.pid)))
+            print(rows[-1].row(), flush=True)
 
 
 if __name__ == "__main__":

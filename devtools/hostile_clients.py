@@ -18,10 +18,9 @@ proxy), and the browser-only paths (tests/test_browser_*.py).
 from __future__ import annotations
 
 import asyncio
-import random
 import base64
-import io
 import json
+import random
 import statistics
 import struct
 import threading
@@ -58,6 +57,7 @@ class Outcome:
 
     def row(self) -> str:
         return (f"{self.name:<44} base {self.base:7.0f} MB  peak {self.peak:7.0f} MB  (+{self.grew:5.0f})  "
+                f"after {self.after:5.0f} MB  "
                 f"{self.seconds:5.1f} s  {'closed ' if self.closed else ''}"
                 f"{'notes: ' + repr([n[:70] for n in self.notes[:2]]) if self.notes else ''}"
                 f"{' TRACEBACK ' + repr(self.exceptions[0][:90]) if self.exceptions else ''} {self.extra or ''}")
@@ -361,10 +361,6 @@ async def legit_sizes(url: str) -> dict[str, int]:
     return {"long drawing": len(drawing), "2,000-point selection": len(selection)}
 
 
-def image_bytes(px: int) -> int:
-    return len(io.BytesIO(base64.b64decode(png_bomb(px).split(",", 1)[1])).getvalue())
-
-
 async def largest_model_pages(url: str, pid: int, dtype=np.float64) -> list[Outcome]:
     """One session with the largest allowed model (uploaded as `dtype`): the first visit of
     Evaluate, Units, Break it and Robustness, then one interaction on each of the last two
@@ -392,3 +388,42 @@ async def largest_model_pages(url: str, pid: int, dtype=np.float64) -> list[Outc
         outs.append(out)
     await s.close()
     return outs
+
+
+async def _class_member(url: str, i: int, data: bytes) -> None:
+    """One student: a drawing, an uploaded model, Evaluate and the Layer map; then the tab closes."""
+    s = Session(url, "draw")
+    await s.open(timeout=300)
+    canvas = s.widget(kind="bidi_component", key_prefix="draw.canvas.")
+    s.set_value(canvas, "json_value", dumps(canvas_value(jitter(DIGITS[str(i % 10)], random.Random(i)))))
+    await settle_rerun(s, canvas)
+    await open_page(s, "train")
+    await s.upload(s.widget(kind="file_uploader"), f"student{i}.npz", data, timeout=300)
+    await open_page(s, "evaluate")
+    await open_page(s, "map")
+    await s.close()
+
+
+async def sessions_close(url: str, pid: int, n: int = 30, wait: float = 180, sizes=(784, 256, 256, 10)) -> Outcome:
+    """`n` sessions (ten at a time) each draw, upload a model, open Evaluate and the Layer map,
+    and close. base = RSS after one such session (warmed up), peak = after all n, after = the
+    first sample within 100 MB of base, or the last one after `wait` seconds (extra: seconds)."""
+    out = Outcome(f"{n} sessions closed")
+    data = model_file(list(sizes), np.float32)
+    await _class_member(url, 0, data)
+    await asyncio.sleep(3)
+    out.base = rss_mb(pid)
+    t0 = time.monotonic()
+    for batch in range(0, n, 10):
+        await asyncio.gather(*(_class_member(url, 1 + batch + i, data) for i in range(min(10, n - batch))))
+    out.peak = rss_mb(pid)
+    closed = time.monotonic()
+    out.after = out.peak
+    while time.monotonic() - closed < wait:
+        out.after = rss_mb(pid)
+        if out.after <= out.base + 100:
+            break
+        await asyncio.sleep(2)
+    out.seconds = time.monotonic() - t0
+    out.extra["back after s"] = round(time.monotonic() - closed) if out.after <= out.base + 100 else None
+    return out
