@@ -11,8 +11,8 @@ import streamlit as st
 
 from links import classroom
 from server import resources
-from session import state, widgets
-from views.shell import linknote, nav, projector, sidebar, style
+from session import state
+from views.shell import linknote, nav, projector, sidebar, style, widgets
 from views.train import training
 
 st.set_page_config(page_title="Neural network explainer · MNIST", page_icon="✍️", layout="wide")

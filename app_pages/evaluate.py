@@ -5,10 +5,10 @@ import streamlit as st
 
 from nn_core import confident_mistakes, per_class_accuracy
 from server import resources
-from session import example, scores, state, widgets
+from session import example, scores, state
 from ui import charts, pictures, text
 from ui.charts import svg
-from views.shell import nav
+from views.shell import nav, widgets
 
 GALLERY = 24
 PER_ROW = 6

@@ -5,11 +5,11 @@ import streamlit as st
 
 from nn_core import Edit
 from server import resources
-from session import example, state, widgets
+from session import example, state
 from ui import charts, pictures, text
 from ui.numbers import percent
 from views.inside import lab
-from views.shell import nav
+from views.shell import nav, widgets
 
 TEMPERATURES = [0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0]
 MOST_ACTIVE = 5

@@ -15,6 +15,7 @@ from PIL import Image
 from tests.test_app import on_page
 from tests.test_pages import canvas_png, draw, prediction
 from views.draw.png import MAX_DATA_URL, Refused, read_png
+from views.shell import widgets
 
 
 def png_url(width: int, height: int, depth: int = 8, colour: int = 6) -> str:
@@ -91,7 +92,6 @@ def test_a_multiselect_of_values_it_does_not_offer_is_reset_with_a_note():
 def test_a_callback_given_a_value_no_browser_sends_leaves_a_note(monkeypatch):
     import types
 
-    from session import widgets
     from views.train import settings
     fake = types.SimpleNamespace(session_state={"preset": "no-such-preset"})
     monkeypatch.setattr(widgets, "st", fake)
@@ -109,7 +109,6 @@ def test_the_hidden_sizes_box_takes_at_most_200_characters():
 
 # ------------------------------------------------------------------ numbers and names from files
 def test_numbers_from_a_file_are_shown_shortened():
-    from devtools.hostile import with_meta  # noqa: F401  (the builders live there)
     from nn_core.files.header import TooLarge, shown_int
     huge = 10 ** 3999 + 7
     assert shown_int(1234) == "1,234" and shown_int(huge) == "a number of about 4,000 digits"
@@ -141,8 +140,8 @@ def test_a_file_whose_header_declares_a_4000_digit_layer_is_refused_in_a_short_m
 
 
 def test_an_uploaded_float64_model_becomes_float32_with_a_note():
-    from tests.test_app import _upload, fresh
     from nn_core import MLP, dumps_model
+    from tests.test_app import _upload, fresh
     at = fresh()
     at.switch_page("app_pages/train.py").run()
     model = MLP([784, 20, 10], seed=4, dtype=np.float64)

@@ -23,7 +23,8 @@ from ui.charts import NEG, OKABE_ITO, POS
 from ui.numbers import prob, sig
 from views.backprop.focus import Focus, losses
 from views.backprop.svg import svg, text
-from session import widgets
+from views.shell import widgets
+
 
 WIDTH, BOX, GAP = 440, 28, 46
 

@@ -13,11 +13,12 @@ import streamlit as st
 
 from nn_core import MLP
 from server import resources
-from session import example, state, widgets
+from session import example, state
 from ui import images, text
 from ui.numbers import percent, prob, sig
 from views.backprop import svg
 from views.backprop.focus import losses
+from views.shell import widgets
 
 KINDS = {"wrong": "Read wrongly", "unsure": "Unsure", "confident": "Confident", "drawing": "Your drawing"}
 

@@ -11,7 +11,8 @@ import streamlit as st
 
 from links.query import LinkKey, Refused, register
 from server.resources import ASSETS
-from session import widgets
+from views.shell import widgets
+
 
 ON, OFF = {"1", "on", "true", "yes"}, {"0", "off", "false", "no"}
 

@@ -19,9 +19,10 @@ import numpy as np
 from nn_core import dumps_model, load_model
 from nn_core.files.header import TooLarge, shown_int
 from server import resources, uploads
-from session import scores, state, widgets
+from session import scores, state
 from ui import metadata
 from ui.text import quote
+from views.shell import widgets
 
 log = logging.getLogger(__name__)
 UNCHANGED = "The current model is unchanged."

@@ -24,8 +24,8 @@ from links.controls import Control, config_from_widgets, controls, widget_values
 from links.query import read_link
 from nn_core import PRESETS, TrainConfig
 from server import resources
-from session import widgets
 from ui import text
+from views.shell import widgets
 from views.train.augment_preview import show_preview
 from views.train.estimate import estimate_note
 

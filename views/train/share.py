@@ -12,7 +12,7 @@ from links.classroom import DEFAULT_EXPIRY, EXPIRY_DAYS, expiry, expiry_text, ma
 from links.controls import controls
 from links.query import REGISTRY
 from server import resources
-from session import widgets
+from views.shell import widgets
 from views.shell.nav import LESSON
 
 

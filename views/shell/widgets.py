@@ -9,7 +9,8 @@ first and sees the raw value (the preset menu's callback raised KeyError on a pr
 does not exist). So `guarded(callback)` turns a callback's failure on such a value into a
 note, and `keep_valid` checks a value the page itself must trust (a multiselect's entries)
 before its widget is drawn. Each leaves one plain note: above the widget (`keep_valid`) or
-at the top of the next full run (`note`, shown by `show_note` in app.py). The size of what
+at the top of the next full run (`note`, shown by `show_note` in app.py). It lives with the
+shell because every page's parts use it and it draws. The size of what
 may be sent at all is Streamlit's `server.maxWidgetStateSize` (.streamlit/config.toml).
 Leaves out: what each page does with a valid value.
 """
