@@ -45,7 +45,7 @@ def test_a_canvas_picture_of_the_canvas_size_is_decoded():
     ("data:image/jpeg;base64,AAAA", "not a PNG"),
     ("data:image/png;base64," + base64.b64encode(b"GIF89a" + bytes(40)).decode(), "not a PNG"),
     (12, "not a PNG"),
-])
+], ids=["3000px", "280x281", "16-bit", "grey", "too-long", "not-base64", "jpeg", "gif", "not-text"])
 def test_a_picture_that_cannot_be_the_canvas_is_refused_unread(url, why, monkeypatch):
     opened = []
     monkeypatch.setattr(Image, "open", lambda *a, **k: opened.append(a) or (_ for _ in ()).throw(AssertionError))
