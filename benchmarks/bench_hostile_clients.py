@@ -11,7 +11,8 @@ one server; clear_cache and float64 each get a fresh one (they change what the s
 Units, Break it, Robustness and one interaction on the last two, each measured; `close`: 30
 sessions (each draws, uploads a model, opens Evaluate and the Layer map) close, and RSS is
 watched for 3 minutes.
-`near` (not in the default set): 0.9 MB to each kind of widget, just under the app's cap.
+`near` (not in the default set): 0.9 MB to each kind of widget, just under the app's cap;
+`stroke`: 20 real drawings on Draw, send -> finished (what the checks cost a person).
 Also printed: the largest widget states a person's browser sends (to size
 server.maxWidgetStateSize).
 """
@@ -21,6 +22,7 @@ import argparse
 import asyncio
 import os
 import platform
+import statistics
 import time
 from pathlib import Path
 
@@ -39,7 +41,7 @@ def main() -> None:
     print(f"# {time.strftime('%Y-%m-%d %H:%M')} {platform.node()} load {os.getloadavg()[0]:.1f} root {args.root}")
     print("legitimate widget states (bytes):", asyncio.run(hc.legit_sizes("")))
     rows = []
-    if only & {"canvas", "widgets", "near", "put"}:
+    if only & {"canvas", "widgets", "near", "stroke", "put"}:
         with streamlit_server(root=args.root) as (url, proc):
             if "canvas" in only:
                 for px in map(int, args.px.split(",")):
@@ -53,6 +55,10 @@ def main() -> None:
                 for kind in hc.WIDGET_KINDS:
                     rows.append(asyncio.run(hc.big_widget(url, proc.pid, kind, size=900_000)))
                     print(rows[-1].row(), flush=True)
+            if "stroke" in only:  # what the checks cost a person drawing (median of 20 strokes)
+                times = asyncio.run(hc.stroke_times(url))
+                print(f"stroke rerun, send -> finished: median {statistics.median(times):.0f} ms, "
+                      f"min {min(times):.0f}, max {max(times):.0f} (n={len(times)})", flush=True)
             if "put" in only:
                 rows.append(asyncio.run(hc.put_flood(url, proc.pid)))
                 print(rows[-1].row(), flush=True)

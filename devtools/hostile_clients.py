@@ -427,3 +427,18 @@ async def sessions_close(url: str, pid: int, n: int = 30, wait: float = 180, siz
     out.seconds = time.monotonic() - t0
     out.extra["back after s"] = round(time.monotonic() - closed) if out.after <= out.base + 100 else None
     return out
+
+
+async def stroke_times(url: str, strokes: int = 20) -> list[float]:
+    """What the doors cost a person: send -> finished of `strokes` real drawings (ms each)."""
+    s = Session(url, "draw")
+    await s.open(timeout=120)
+    canvas = s.widget(kind="bidi_component", key_prefix="draw.canvas.")
+    times = []
+    for i in range(strokes + 2):
+        s.set_value(canvas, "json_value", dumps(canvas_value(jitter(DIGITS[str(i % 10)], random.Random(i)))))
+        req = await s.wait(await s.interact(canvas), 60)
+        if i >= 2:  # the first two warm the page
+            times.append(req.latency * 1000)
+    await s.close()
+    return times
