@@ -10,13 +10,14 @@ number, not str"), text for a number input (ValueError), a number for a multisel
 
 `install()` (once per process, from server/resources.py) wraps SessionState.
 on_script_will_rerun (where a rerun's incoming values arrive): each incoming value that its
-widget's own deserializer cannot read (as Streamlit would, from the field that is set) is
+widget's own deserializer cannot read (as Streamlit would, from the field that is set), or
+that is larger in entries than any widget here holds (counted before anything is parsed), is
 dropped (the widget keeps its last value) and the session gets a plain note under NOTE_KEY
-(shown at the top of the next full run, session/widgets.py). Values of widgets the server does not know yet pass unchanged
+(shown at the top of the next full run, views/shell/widgets.py). Values of widgets the server does not know yet pass unchanged
 (Streamlit ignores them). This reaches into Streamlit 1.67's session state (private API):
 tests/test_hostile_clients.py sends such values to a real server.
 Leaves out: how large a value may be (server.maxWidgetStateSize) and what pages do with
-valid values (session/widgets.py).
+valid values (views/shell/widgets.py).
 """
 from __future__ import annotations
 
@@ -25,6 +26,12 @@ import threading
 
 log = logging.getLogger(__name__)
 
+# Before any parsing, what no widget of this app holds (a count, no allocation): a multiselect has at
+# most 512 options, a slider 2 values; a long drawing's JSON (40 strokes of 60 points, 227 KB) has
+# 2,524 lists and objects, a 2,000-point selection ~4,000. Under the 1 MB cap a script could still send 300,000 of either: 11.6 s of
+# Streamlit's option look-ups for a multiselect, or 20-40 MB of parsed empty objects.
+MAX_ARRAY = 10_000
+MAX_JSON_CONTAINERS = 50_000
 NOTE_KEY = "widgets.note"
 NOTE = ("This page received a setting that none of its controls can hold (not from this page, or changed on "
         "the way), so that control keeps its last value. Nothing else changed.")
@@ -40,6 +47,12 @@ def fits(state, widget_state) -> bool:
     field = widget_state.WhichOneof("value")
     if meta is None or field is None:
         return True
+    if field.endswith("_array_value") and len(getattr(widget_state, field).data) > MAX_ARRAY:
+        return False
+    if field == "json_value":
+        text = widget_state.json_value
+        if text.count("{") + text.count("[") > MAX_JSON_CONTAINERS:
+            return False
     # The field may differ from meta.value_type: the frontend sends an int number input's value as
     # int_value, which Streamlit registers as double_value. What counts is that it reads.
     try:
