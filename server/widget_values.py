@@ -13,8 +13,8 @@ on_script_will_rerun (where a rerun's incoming values arrive): each incoming val
 widget's own deserializer cannot read (as Streamlit would, from the field that is set), or
 that is larger in entries than any widget here holds (counted before anything is parsed), is
 dropped (the widget keeps its last value) and the session gets a plain note under NOTE_KEY
-(shown at the top of the next full run, views/shell/widgets.py). Values of widgets the server does not know yet pass unchanged
-(Streamlit ignores them). This reaches into Streamlit 1.67's session state (private API):
+(shown at the top of the next full run, views/shell/widgets.py). Values of widgets the server
+does not know yet pass unchanged (Streamlit ignores them). This reaches into Streamlit 1.67's session state (private API):
 tests/test_hostile_clients.py sends such values to a real server.
 Leaves out: how large a value may be (server.maxWidgetStateSize) and what pages do with
 valid values (views/shell/widgets.py).
