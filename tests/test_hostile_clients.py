@@ -74,6 +74,13 @@ def test_a_24_mb_widget_message_is_refused_before_it_is_read(server, kind):
     assert asyncio.run(still_serves()) == []
 
 
+@pytest.mark.parametrize("kind", list(hc.WIDGET_KINDS))
+def test_a_value_just_under_the_cap_costs_little_and_shows_no_traceback(server, kind):
+    url, proc = server
+    out = asyncio.run(hc.big_widget(url, proc.pid, kind, size=900_000))
+    _ok(out)
+
+
 @pytest.mark.parametrize("page, key, field, value", [
     ("break", "lab.scale.1", "string_value", "x"),        # text for a float slider
     ("train", "epochs", "string_value", "x"),             # text for a number input
