@@ -301,7 +301,7 @@ async def send_clear_cache(url: str, n: int) -> list[str]:
 
 
 async def clear_cache_during_training(url: str, pid: int, trainers: int = 5, messages: int = 30,
-                                      query: str = "hidden=16&n_train=5000&epochs=5000") -> Outcome:
+                                      query: str = "hidden=16&epochs=500") -> Outcome:
     """`trainers` sessions press Start (2 train, the others wait in line), then another session
     sends clear_cache `messages` times; how many runs advance at once is watched throughout.
     The runs are of a small network (their own memory stays flat), so what grows is clear_cache's."""
