@@ -12,7 +12,8 @@ Units, Break it, Robustness and one interaction on the last two, each measured; 
 sessions (each draws, uploads a model, opens Evaluate and the Layer map) close, and RSS is
 watched for 3 minutes.
 `near` (not in the default set): 0.9 MB to each kind of widget, just under the app's cap;
-`stroke`: 20 real drawings on Draw, send -> finished (what the checks cost a person).
+`stroke`: 20 real drawings on Draw, send -> finished (what the checks cost a person);
+`strokes-ab`: the same on this checkout and on --root, both up, in alternating rounds.
 Also printed: the largest widget states a person's browser sends (to size
 server.maxWidgetStateSize).
 """
@@ -62,6 +63,17 @@ def main() -> None:
             if "put" in only:
                 rows.append(asyncio.run(hc.put_flood(url, proc.pid)))
                 print(rows[-1].row(), flush=True)
+    if "strokes-ab" in only:  # this checkout against --root, both up, alternating rounds of 10 strokes
+        with streamlit_server(root=args.root) as (other, _), streamlit_server() as (this, _):
+            got = {"--root": [], "this checkout": []}
+            for r in range(4):
+                pair = [("--root", other), ("this checkout", this)]
+                for name, url in (pair if r % 2 == 0 else pair[::-1]):
+                    got[name] += asyncio.run(hc.stroke_times(url, 10))
+            for name, t in got.items():
+                q = statistics.quantiles(t, n=4)
+                print(f"stroke rerun, {name}: median {statistics.median(t):.0f} ms, p25 {q[0]:.0f}, p75 {q[2]:.0f} "
+                      f"(n={len(t)})", flush=True)
     if "clear" in only:
         with streamlit_server(root=args.root) as (url, proc):
             rows.append(asyncio.run(hc.clear_cache_during_training(url, proc.pid)))
