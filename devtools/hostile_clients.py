@@ -337,7 +337,7 @@ async def clear_cache_during_training(url: str, pid: int, trainers: int = 5, mes
     await watch(4)
     before = running_max
     async with Measure(pid, out, tail=1.0):
-        errors, _ = await asyncio.gather(send_clear_cache(url, messages), watch(messages * 0.05 + 8))
+        errors, _ = await asyncio.gather(send_clear_cache(url, messages), watch(messages * 0.05 + 25))  # the line ticks, then new runs show steps
     out.extra.update({"advancing before": before, "advancing at most": running_max})
     out.exceptions += [e for e in errors if e.startswith("exception")]
     for s in ss:
