@@ -8,7 +8,7 @@ makes up, whether or not the page has an uploader. Measured before issue 21: 30 
 `install()` (once per process, from app.py) wraps the runtime's manager:
 - upload URLs (the browser's file_urls_request) are issued only to a session whose page has
   drawn an uploader in the last WINDOW seconds (`allow`, called where the uploader is drawn),
-  at most MAX_FILES at a time;
+  and only the newest MAX_FILES of them are valid;
 - a PUT is kept only for a file id issued to that session and not used yet, while the
   session holds fewer than MAX_FILES files and `max_bytes` in all; anything else is answered
   403 and dropped (Streamlit has read it by then, up to maxUploadSize, and frees it at once);
@@ -55,7 +55,7 @@ class Guard:
         self.manager, self.max_bytes, self.clock = manager, max_bytes, clock
         self._lock = threading.Lock()
         self._allowed: dict[str, float] = {}       # session -> when its uploader was last drawn
-        self._issued: dict[str, set[str]] = {}     # session -> file ids issued and not yet used
+        self._issued: dict[str, list[str]] = {}    # session -> file ids issued and not yet used, oldest first
         self._get_upload_urls, self._add_file = manager.get_upload_urls, manager.add_file
         self.refused = 0
 
@@ -84,17 +84,17 @@ class Guard:
                 log.warning("upload URLs refused: session %s shows no uploader", session_id[:8])
                 self.refused += 1
                 return []
-            issued = self._issued.setdefault(session_id, set())
-            room = max(0, MAX_FILES - len(issued))
-            names = list(file_names)[:room]
+            names = list(file_names)[:MAX_FILES]
         infos = self._get_upload_urls(session_id, names) if names else []
-        with self._lock:
-            self._issued.setdefault(session_id, set()).update(i.file_id for i in infos)
+        with self._lock:  # only the newest MAX_FILES ids stay valid: an upload given up leaves no slot taken
+            issued = self._issued.setdefault(session_id, [])
+            issued += [i.file_id for i in infos]
+            del issued[:-MAX_FILES]
         return infos
 
     def add_file(self, session_id: str, file) -> None:
         with self._lock:
-            issued = self._issued.get(session_id, set())
+            issued = self._issued.get(session_id, [])
             held = self.manager.file_storage.get(session_id, {}) if hasattr(self.manager, "file_storage") else {}
             others = [f for fid, f in held.items() if fid != file.file_id]
             why = ("no uploader asked for this file" if file.file_id not in issued or not self._may_upload(session_id)
@@ -102,7 +102,7 @@ class Guard:
                    else "too many bytes for one session" if sum(len(f.data) for f in others) + len(file.data)
                    > self.max_bytes else None)
             if why is None:
-                issued.discard(file.file_id)
+                issued.remove(file.file_id)
         if why is not None:
             self.refused += 1
             log.warning("upload refused for session %s: %s", session_id[:8], why)

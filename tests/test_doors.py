@@ -278,3 +278,38 @@ def test_the_share_panel_lets_the_teacher_choose_how_long_the_link_works():
     menu.set_value("a day").run()
     assert share_link(at) != term
     assert any("works until" in c.value for c in at.caption)
+
+
+# ------------------------------------------------------------------ uploads
+def test_uploads_are_kept_only_for_issued_ids_of_a_session_showing_an_uploader():
+    from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+    from streamlit.runtime.uploaded_file_manager import UploadedFileRec
+
+    from server.uploads import MAX_FILES, WINDOW, Guard
+    now = [0.0]
+    manager = MemoryUploadedFileManager("/_stcore/upload_file")
+    guard = Guard(manager, max_bytes=3_000, clock=lambda: now[0])
+    manager.get_upload_urls, manager.add_file = guard.get_upload_urls, guard.add_file
+    rec = lambda fid, n=1000, name="m.npz": UploadedFileRec(fid, name, "application/octet-stream", bytes(n))  # noqa: E731
+
+    assert manager.get_upload_urls("s1", ["a.npz"]) == []          # no uploader shown: no URL
+    with pytest.raises(Exception):
+        manager.add_file("s1", rec("made-up"))                     # an id of the script's own making
+    guard.allow("s1")
+    urls = manager.get_upload_urls("s1", ["a", "b", "c"])
+    assert len(urls) == MAX_FILES                                  # at most two at a time
+    manager.add_file("s1", rec(urls[0].file_id, name="a\x00b.npz"))
+    assert manager.get_files("s1", [urls[0].file_id])[0].name == "a b.npz"
+    with pytest.raises(Exception):
+        manager.add_file("s1", rec(urls[0].file_id))               # an id is used once
+    with pytest.raises(Exception):
+        manager.add_file("s1", rec(urls[1].file_id, n=2_500))      # over the session's bytes
+    with pytest.raises(Exception):
+        manager.add_file("s2", rec(urls[1].file_id))               # another session's id
+    newer = manager.get_upload_urls("s1", ["e", "f"])             # an upload given up takes no slot:
+    with pytest.raises(Exception):                                  # the newest two ids are the valid ones
+        manager.add_file("s1", rec(urls[1].file_id))
+    manager.add_file("s1", rec(newer[1].file_id, n=500))
+    now[0] = WINDOW + 1
+    assert manager.get_upload_urls("s1", ["d"]) == []              # the uploader has not been shown for long
+    assert sum(len(f.data) for f in manager.file_storage["s1"].values()) == 1500
