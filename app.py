@@ -18,7 +18,7 @@ from views.train import training
 st.set_page_config(page_title="Neural network explainer · MNIST", page_icon="✍️", layout="wide")
 resources.limit_blas_threads()
 resources.tune_memory()
-resources.guard_doors()  # uploads only through the uploader; closed sessions' memory collected
+resources.guard_doors()  # once per process: uploads only via the uploader, odd widget values dropped, closed sessions collected
 state.init()
 classroom.read_once()  # a teacher's class link: fixed settings, projector mode
 projector.read_once()
