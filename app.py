@@ -12,12 +12,13 @@ import streamlit as st
 from links import classroom
 from server import resources
 from session import state
-from views.shell import nav, projector, sidebar, style
+from views.shell import linknote, nav, projector, sidebar, style, widgets
 from views.train import training
 
 st.set_page_config(page_title="Neural network explainer · MNIST", page_icon="✍️", layout="wide")
 resources.limit_blas_threads()
 resources.tune_memory()
+resources.guard_doors()  # once per process: uploads only via the uploader, odd widget values dropped, closed sessions collected
 state.init()
 classroom.read_once()  # a teacher's class link: fixed settings, projector mode
 projector.read_once()
@@ -42,4 +43,7 @@ with st.sidebar:
     training_fragment()
     sidebar.class_lesson()
 
+widgets.show_note()  # a widget value no browser would send was dropped (server/widget_values.py)
+linknote.read_once(page.url_path)  # Train settings in a link that opens another page: a note
+linknote.show(page.url_path)
 page.run()

@@ -38,14 +38,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(timeout: float = 60, root: Path = ROOT, preexec_fn=None):
-    """root: another checkout to serve (benchmarks compare against one); preexec_fn: e.g. a memory cap."""
+def streamlit_server(timeout: float = 60, root: Path = ROOT, preexec_fn=None, env: dict | None = None):
+    """root: another checkout to serve (benchmarks compare against one); preexec_fn: e.g. a memory cap;
+    env: variables added to the server's environment (e.g. NN_CLASSROOM_KEY_FILE)."""
     port = free_port()
     cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
            "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
     (ROOT / "artifacts").mkdir(exist_ok=True)  # gitignored: absent in a fresh clone
     log = open(ROOT / "artifacts" / f"streamlit-{port}.log", "w")
-    proc = subprocess.Popen(cmd, cwd=root, stdout=log, stderr=subprocess.STDOUT, preexec_fn=preexec_fn)
+    proc = subprocess.Popen(cmd, cwd=root, stdout=log, stderr=subprocess.STDOUT, preexec_fn=preexec_fn,
+                            env={**os.environ, **env} if env else None)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
@@ -59,6 +61,7 @@ def streamlit_server(timeout: float = 60, root: Path = ROOT, preexec_fn=None):
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"streamlit did not start (see {log.name})")
             time.sleep(0.2)
+        proc.log_path = Path(log.name)  # what the server wrote (tests read its log lines)
         yield url, proc
     finally:
         proc.terminate()

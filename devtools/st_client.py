@@ -43,14 +43,22 @@ proto classes):
   finished runs (of their fragment) without use.
 - page_info_changed carries the new query string (URL-bound widgets) for later reruns.
 
-Left out: file uploads, forms' submit semantics, the health and host-config requests the
-frontend makes, reconnecting, and everything the frontend renders.
+- Uploads (`upload`): the frontend asks for URLs with a file_urls_request BackMsg (request_id,
+  file_names, session_id; the session id is new_session.initialize.session_id), the server
+  answers file_urls_response with a file_id and upload_url per name; the file is PUT there as
+  multipart/form-data with the XSRF cookie and the same value in an X-Xsrftoken header; then
+  the uploader's widget state (file_uploader_state_value: name, size, file_id, file_urls) is
+  sent with a rerun. `send_back` sends any other BackMsg (e.g. clear_cache).
+
+Left out: forms' submit semantics, the health and host-config requests the frontend makes,
+reconnecting, and everything the frontend renders.
 """
 from __future__ import annotations
 
 import asyncio
 import json
 import time
+import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from typing import Any
@@ -162,8 +170,13 @@ class Session:
         self.runs: list[Run] = []
         self.errors: list[str] = []          # exceptions in deltas, compile errors, cache misses, drops
         self.bytes_received = 0
+        self.largest_message = 0             # bytes of the largest ForwardMsg received
         self.page_script_hash = ""
+        self.session_id = ""
+        self.cookie: str | None = None
+        self.close_code: int | None = None   # the websocket close code, once the server closed it
         self.closed = False
+        self._file_urls: dict[str, asyncio.Future] = {}
         self._run: Run | None = None
         self._pending: list[Request] = []
         self._cache: dict[str, list] = {}    # hash -> [ForwardMsg bytes, run count, fragment id]
@@ -176,7 +189,7 @@ class Session:
     async def open(self, timeout: float = 60) -> Request:
         """Load the page and wait for its first run to finish; returns that request."""
         url = f"{self.base_url}/{self.page}" + (f"?{self.query}" if self.query else "")
-        cookie = await asyncio.to_thread(_xsrf_cookie, url)
+        cookie = self.cookie = await asyncio.to_thread(_xsrf_cookie, url)
         ws_url = self.base_url.replace("http", "ws", 1) + "/_stcore/stream"
         self._ws = await connect(ws_url, subprotocols=["streamlit", cookie or "PLACEHOLDER_AUTH_TOKEN"],
                                  additional_headers={"Cookie": f"_streamlit_xsrf={cookie}"} if cookie else None,
@@ -223,6 +236,52 @@ class Session:
         else:
             setattr(s, field_name, value)
         self.states[widget.id] = s
+
+    async def send_back(self, msg: BackMsg) -> None:
+        """Send any BackMsg as it is (clear_cache, file_urls_request, ...)."""
+        await self._ws.send(msg.SerializeToString())
+
+    async def upload_urls(self, names: list[str], timeout: float = 30) -> list:
+        """Ask for upload URLs as the uploader does; the server's FileURLs, one per name."""
+        msg = BackMsg()
+        rid = f"r{len(self._file_urls)}-{time.monotonic_ns()}"
+        msg.file_urls_request.request_id = rid
+        msg.file_urls_request.file_names.extend(names)
+        msg.file_urls_request.session_id = self.session_id
+        self._file_urls[rid] = asyncio.get_running_loop().create_future()
+        await self.send_back(msg)
+        return await asyncio.wait_for(self._file_urls[rid], timeout)
+
+    def put_file(self, upload_url: str, name: str, data: bytes, timeout: float = 60) -> int:
+        """PUT one file to an upload URL the way the browser does; the HTTP status (blocking)."""
+        boundary = f"----st{time.monotonic_ns()}"
+        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n"
+                f"Content-Type: application/octet-stream\r\n\r\n").encode("utf-8", "surrogateescape") + data + \
+            f"\r\n--{boundary}--\r\n".encode()
+        req = urllib.request.Request(self.base_url + upload_url, data=body, method="PUT",
+                                     headers={"Content-Type": f"multipart/form-data; boundary={boundary}",
+                                              "X-Xsrftoken": self.cookie or "",
+                                              "Cookie": f"_streamlit_xsrf={self.cookie}" if self.cookie else ""})
+        try:
+            with urllib.request.urlopen(req, timeout=timeout) as r:
+                return r.status
+        except urllib.error.HTTPError as e:
+            return e.code
+        except (urllib.error.URLError, ConnectionError):  # the server closed the connection before reading it all
+            return 0
+
+    async def upload(self, uploader: Element, name: str, data: bytes, timeout: float = 60) -> Request:
+        """Upload one file through an st.file_uploader, as the browser does, and rerun."""
+        (urls,) = await self.upload_urls([name], timeout)
+        status = await asyncio.to_thread(self.put_file, urls.upload_url, name, data, timeout)
+        if status != 204:
+            raise RuntimeError(f"upload refused: HTTP {status}")
+        s = WidgetState(id=uploader.id)
+        info = s.file_uploader_state_value.uploaded_file_info.add()
+        info.name, info.size, info.file_id = name, len(data), urls.file_id
+        info.file_urls.CopyFrom(urls)
+        self.states[uploader.id] = s
+        return await self.wait(await self.interact(uploader), timeout)
 
     async def interact(self, widget: Element) -> Request:
         """Send the rerun the frontend sends after a change to this widget (set_value first)."""
@@ -277,11 +336,14 @@ class Session:
         try:
             async for data in self._ws:
                 self.bytes_received += len(data)
+                self.largest_message = max(self.largest_message, len(data))
                 self._handle(data)
         except Exception as e:
+            self.close_code = getattr(self._ws, "close_code", None)
             if not self.closed:
                 self._dropped(f"connection lost: {type(e).__name__}: {e}")
             return
+        self.close_code = getattr(self._ws, "close_code", None)
         if not self.closed:
             self._dropped("connection closed by the server")
 
@@ -336,6 +398,10 @@ class Session:
                 self._stop_timer(fid)
         elif kind == "session_event" and msg.session_event.HasField("script_compilation_exception"):
             self.errors.append("compile error: " + msg.session_event.script_compilation_exception.message)
+        elif kind == "file_urls_response":
+            fut = self._file_urls.get(msg.file_urls_response.response_id)
+            if fut is not None and not fut.done():
+                fut.set_result(list(msg.file_urls_response.file_urls))
         elif kind == "page_not_found":
             self.errors.append(f"page not found: {msg.page_not_found.page_name}")
 
@@ -345,6 +411,8 @@ class Session:
 
     def _new_run(self, msg: ForwardMsg) -> None:
         ns = msg.new_session
+        if ns.HasField("initialize") and ns.initialize.session_id:
+            self.session_id = ns.initialize.session_id
         self.page_script_hash = ns.page_script_hash
         self._max_age = ns.config.max_cached_message_age or self._max_age
         self._run = Run(msg.metadata.run.script_run_id, list(msg.metadata.run.fragment_ids), time.monotonic())
@@ -400,8 +468,12 @@ class Session:
 
 
 def _xsrf_cookie(url: str) -> str | None:
-    """GET the page as the browser does first; the server sets its XSRF cookie then."""
+    """GET the page as the browser does first, then the health check, where Streamlit 1.67 sets
+    its XSRF cookie (the upload endpoint wants it back, as a cookie and as X-Xsrftoken)."""
     with urllib.request.urlopen(url, timeout=30) as r:
+        r.read()
+    base = url.split("://", 1)[0] + "://" + url.split("://", 1)[1].split("/", 1)[0]
+    with urllib.request.urlopen(base + "/_stcore/health", timeout=30) as r:
         r.read()
         for header in r.headers.get_all("Set-Cookie") or []:
             name, _, rest = header.partition("=")

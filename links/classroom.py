@@ -9,8 +9,18 @@ settings, never a changed lesson. While a lesson is on, its fixed settings have 
 and no link key can change them (a `lr=10` added to the link is reported and ignored);
 the other settings stay the student's to change.
 The key: NN_CLASSROOM_KEY, or `classroom_key` in Streamlit secrets, or a random key kept in
-.streamlit/classroom_key next to the app (made on first use). A deployment whose files
-do not persist (Community Cloud) should set the secret, or links stop working when it restarts.
+.streamlit/classroom_key next to the app (NN_CLASSROOM_KEY_FILE names another file), made on
+first use. It is chosen once per process under a lock, and a new key file is written whole
+to a temporary file first, then linked into place (atomic: two sessions, or two server
+processes, starting together all end up with the one key on disk; measured before issue 21:
+six sessions opening Train on a fresh server signed with an EMPTY key in 3 of 6 rounds, the
+file being created but not yet written). A key shorter than MIN_KEY characters (an empty
+file, a short secret) is refused with a log line; the log says where the key came from.
+A deployment whose files do not persist (Community Cloud) should set the secret, or links
+stop working when it restarts.
+
+Every link carries an expiry (the teacher picks it in the share panel; a term by default,
+at most a year); an expired link gets its own note and the app without the class settings.
 Leaves out: projector mode's looks (projector.py), reading the other link keys (links.py).
 """
 from __future__ import annotations
@@ -23,7 +33,10 @@ import json
 import logging
 import os
 import secrets
-from functools import lru_cache
+import tempfile
+import threading
+import time
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -36,35 +49,99 @@ from server import resources
 from ui.plaintext import quote
 
 log = logging.getLogger(__name__)
+if not log.handlers:  # the deployer must see where the key came from (Streamlit configures only its own loggers)
+    _handler = logging.StreamHandler()
+    _handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    log.addHandler(_handler)
+    log.setLevel(logging.INFO)
+    log.propagate = False
 
 MAX_TOKEN = 1500        # characters: a dozen settings fit in ~400; anything longer is refused unread
 TAG_BYTES = 12          # HMAC-SHA256, truncated: 96 bits
+MIN_KEY = 32            # characters of a key (a made one has 64 hex digits: 256 bits)
 KEY_FILE = Path(__file__).resolve().parent.parent / ".streamlit" / "classroom_key"
+DAY = 24 * 3600
+EXPIRY_DAYS = {"a day": 1, "a week": 7, "a month": 31, "a term": 16 * 7, "a year": 365}  # the share panel's choices
+DEFAULT_EXPIRY = "a term"
+MAX_DAYS = 366
+
+_key_lock = threading.Lock()
+_key_made: list[bytes] = []  # the process's key, once chosen
 
 
-@lru_cache(maxsize=1)
 def _key() -> bytes:
-    env = os.environ.get("NN_CLASSROOM_KEY")
-    if env:
-        return env.encode()
+    """The process's signing key: chosen once, under a lock, never empty or short."""
+    if _key_made:
+        return _key_made[0]
+    with _key_lock:
+        if not _key_made:
+            _key_made.append(_choose_key())
+        return _key_made[0]
+
+
+def _usable(key: object, where: str) -> bytes | None:
+    text = str(key).strip() if key is not None else ""
+    if not text:
+        return None
+    if len(text) < MIN_KEY:
+        log.warning("class-link key in %s refused: %d characters, at least %d needed", where, len(text), MIN_KEY)
+        return None
+    return text.encode()
+
+
+def _choose_key() -> bytes:
+    key = _usable(os.environ.get("NN_CLASSROOM_KEY"), "NN_CLASSROOM_KEY")
+    if key:
+        log.info("class-link key: from the environment (NN_CLASSROOM_KEY)")
+        return key
     try:
         secret = st.secrets.get("classroom_key")
     except Exception:  # no secrets file, or one that does not parse
         secret = None
-    if secret:
-        return str(secret).encode()
+    key = _usable(secret, "the secret classroom_key")
+    if key:
+        log.info("class-link key: from Streamlit secrets (classroom_key)")
+        return key
+    path = Path(os.environ.get("NN_CLASSROOM_KEY_FILE") or KEY_FILE)
     try:
-        if KEY_FILE.exists():
-            return KEY_FILE.read_bytes().strip()
-        KEY_FILE.parent.mkdir(exist_ok=True)
-        key = secrets.token_hex(32).encode()
-        fd = os.open(KEY_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        return _key_file(path)
+    except OSError as e:
+        log.warning("class-link key: cannot keep one in %s (%s); a random key for this process only: "
+                    "class links stop working when the server restarts", path, e.strerror or e)
+        return secrets.token_hex(32).encode()
+
+
+def _key_file(path: Path) -> bytes:
+    """The key in `path`, or a new one written there atomically (temporary file, then link or rename)."""
+    if path.exists():
+        key = _usable(path.read_bytes().decode("ascii", "replace"), str(path))
+        if key:
+            log.info("class-link key: from %s", path)
+            return key
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32).encode()
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".classroom_key.")
+    try:
         with os.fdopen(fd, "wb") as f:
             f.write(key)
-        return key
-    except OSError:
-        log.warning("cannot keep a classroom key in %s; class links last until the server restarts", KEY_FILE)
-        return secrets.token_hex(32).encode()
+            f.flush()
+            os.fsync(f.fileno())
+        if path.exists():  # empty or short: replaced whole
+            os.replace(tmp, path)
+        else:
+            try:
+                os.link(tmp, path)  # fails if another process made one meanwhile: then that one is the key
+            except FileExistsError:
+                other = _usable(path.read_bytes().decode("ascii", "replace"), str(path))
+                if other:
+                    log.info("class-link key: from %s (made by another process just now)", path)
+                    return other
+                os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    log.info("class-link key: made now and kept in %s", path)
+    return key
 
 
 def _b64(data: bytes) -> str:
@@ -79,16 +156,29 @@ def _tag(body: str) -> str:
     return _b64(hmac.new(_key(), body.encode(), hashlib.sha256).digest()[:TAG_BYTES])
 
 
-def make_token(preset: str, fixed: dict[str, str], projector: bool) -> str:
-    """The lesson token: preset, fixed settings (link key -> link text), projector mode; signed."""
-    body = _b64(json.dumps({"preset": preset, "fixed": fixed, "projector": bool(projector)},
+def expiry(days: int, now: float | None = None) -> int:
+    """The end (UTC, seconds since 1970) of the day `days` days from now: a link made twice
+    the same day is the same link."""
+    now = time.time() if now is None else now
+    return (int(now) // DAY + int(days) + 1) * DAY - 1
+
+
+def expiry_text(expires: int) -> str:
+    return datetime.fromtimestamp(expires, timezone.utc).strftime("%-d %B %Y")
+
+
+def make_token(preset: str, fixed: dict[str, str], projector: bool, expires: int | None = None) -> str:
+    """The lesson token: preset, fixed settings (link key -> link text), projector mode and
+    when it expires (default: a term from today); signed."""
+    expires = expiry(EXPIRY_DAYS[DEFAULT_EXPIRY]) if expires is None else int(expires)
+    body = _b64(json.dumps({"preset": preset, "fixed": fixed, "projector": bool(projector), "expires": expires},
                            separators=(",", ":"), sort_keys=True).encode())
     return f"{body}.{_tag(body)}"
 
 
-def read_token(token: str) -> tuple[dict | None, str | None]:
+def read_token(token: str, now: float | None = None) -> tuple[dict | None, str | None]:
     """(lesson, None) or (None, why it is not used). A lesson: preset, fixed {widget key: value},
-    hidden (the link keys it fixes), projector. Never raises."""
+    hidden (the link keys it fixes), projector, expires. Never raises."""
     changed = "This class link was changed after it was made (or made by another server)"
     if not isinstance(token, str) or len(token) > MAX_TOKEN or token.count(".") != 1:
         return None, f"{changed}, so its class settings are not used."
@@ -100,8 +190,12 @@ def read_token(token: str) -> tuple[dict | None, str | None]:
     except (ValueError, binascii.Error, UnicodeDecodeError):
         return None, f"{changed}, so its class settings are not used."
     if not (isinstance(spec, dict) and spec.get("preset") in PRESETS and isinstance(spec.get("fixed"), dict)
-            and isinstance(spec.get("projector"), bool)):
+            and isinstance(spec.get("projector"), bool) and type(spec.get("expires")) is int):
         return None, "This class link is not one this version of the app understands; its class settings are not used."
+    now = time.time() if now is None else now
+    if spec["expires"] < now:
+        return None, (f"This class link expired on {expiry_text(spec['expires'])}, so its class settings are not "
+                      "used. Ask your teacher for a new link.")
     limits = resources.limits()
     keys = {c.key for c in controls(limits)}
     fixed: dict[str, Any] = {}
@@ -113,7 +207,8 @@ def read_token(token: str) -> tuple[dict | None, str | None]:
         except Refused as e:
             return None, f"This class link's {key}={quote(text)} {e} on this server; its class settings are not used."
         fixed[key] = value
-    return {"preset": spec["preset"], "fixed": fixed, "hidden": sorted(fixed), "projector": spec["projector"]}, None
+    return {"preset": spec["preset"], "fixed": fixed, "hidden": sorted(fixed), "projector": spec["projector"],
+            "expires": spec["expires"]}, None
 
 
 # ------------------------------------------------------------------ the session's lesson

@@ -17,7 +17,7 @@ Leaves out: any UI code (a test checks nothing here imports Streamlit or Plotly)
 from nn_core.activations import ACTIVATIONS, Activation, get_activation, softmax, softmax_steps
 from nn_core.config import ConfigError, TrainConfig, check_config, specs
 from nn_core.data import Dataset, as_float, load_dataset, read_idx
-from nn_core.evaluate import accuracy, evaluate
+from nn_core.evaluate import accuracy, evaluate, probabilities, rows_per_chunk
 from nn_core.files.serialize import dumps_model, load_model, load_snapshots, save_model, save_snapshots
 from nn_core.gradcheck import check_gradients, check_weight, rel_error
 from nn_core.history import History, Progress, Snapshot
@@ -37,7 +37,7 @@ from nn_core.trainer import Trainer
 __all__ = [
     "ACTIVATIONS", "Activation", "PRESETS", "ConfigError", "Dataset", "History", "MLP", "Nudge", "Preset", "Progress",
     "Snapshot", "TrainConfig", "Trainer", "accuracy", "as_float", "check_config", "check_gradients",
-    "check_weight", "confident_mistakes", "confusion_matrix", "cross_entropy", "dumps_model", "evaluate",
+    "check_weight", "confident_mistakes", "confusion_matrix", "cross_entropy", "dumps_model", "evaluate", "probabilities", "rows_per_chunk",
     "get_activation", "get_preset", "input_gradient", "labels_to_onehot", "load_dataset", "load_model",
     "load_snapshots", "make_optimizer", "nudge", "per_class_accuracy", "prepare_drawing", "read_idx",
     "rel_error", "save_model", "save_snapshots", "softmax", "softmax_steps", "specs",

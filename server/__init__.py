@@ -6,6 +6,9 @@
   run.py        the background thread that trains one session's run
   samples.py    the fixed 2,000-image test sample that Robustness and the layer map measure on
   memory.py     freed memory given back to the operating system
+  uploads.py    uploads only through the uploader, bounded per session, names cleaned
+  sweeper.py    a slow timer: expired sessions ended, garbage collected when sessions have gone
+  widget_values.py  widget values no browser would send, dropped before Streamlit reads them
 Imports: nn_core only. Nothing here reads a session's state: a session's things are in session/.
 Leaves out: drawing (ui/), pages and their parts (views/).
 """

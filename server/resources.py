@@ -1,30 +1,74 @@
 """Read-only things shared by every session: the dataset and the pretrained default model.
 
-`st.cache_resource` objects are shared by ALL users, so only immutable data lives here:
-the uint8 dataset (its arrays are already read-only) and the default model, whose arrays
-are marked read-only too, so an accidental in-place update fails loudly instead of
-changing the model under everyone's feet. Sessions copy before they modify. The one
-shared mutable object is on purpose: the server-wide count of running trainings.
+Everything here is shared by ALL users, so only immutable data lives here: the uint8
+dataset (its arrays are already read-only) and the default model, whose arrays are marked
+read-only too, so an accidental in-place update fails loudly instead of changing the model
+under everyone's feet. Sessions copy before they modify. The one shared mutable object is
+on purpose: the server-wide training slots and their line.
+
+They are made once per process by `shared` (a lock, then a module-level box), not kept in
+`st.cache_resource`: any client can send Streamlit's `clear_cache` message (the developer
+menu's "Clear cache", hidden here but accepted from a script), which empties every
+st.cache_resource for the whole server. Measured before (issue 21): the training slots were
+recreated empty (4 runs at once with a cap of 2; 7 after three messages) and MNIST, the
+default model and the robustness sets were loaded again each time (210 messages in 40 s:
+RSS 701 -> 1,246 MB). Nothing a client sends can reset what `shared` made; `.clear()` is for
+tests only.
 """
 from __future__ import annotations
 
+import functools
 import os
+import threading
+import time
 from pathlib import Path
+from typing import Callable, TypeVar
 
+import pandas  # noqa: F401  (imported whole before any session draws: see below)
 import streamlit as st
 import threadpoolctl
 
 from nn_core import MLP, Dataset, Snapshot, load_dataset, load_model, load_snapshots
-from server import memory
+from server import memory, sweeper, uploads, widget_values
 from server.limits import Limits, read_limits
 from server.slots import TrainingSlots
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
+# pandas above: Plotly looks pandas up in sys.modules without importing it, so on a fresh server a
+# session drawing a chart while another's first run was still importing pandas got "partially
+# initialized module 'pandas'" (seen with five sessions starting at once). Every session imports
+# this module first, so pandas is whole before any chart.
 DEFAULT_MODEL = ASSETS / "default_model.npz"
 DEFAULT_SNAPSHOTS = ASSETS / "default_snapshots.npz"  # its training run, for the Weights scrubber
+T = TypeVar("T")
 
 
-@st.cache_resource(show_spinner=False)
+def shared(make: Callable[[], T] | None = None, *, ttl: float | None = None):
+    """`make()` once per process (again after `ttl` seconds, if given), under a lock: every
+    session gets the same object. Used as a decorator; the result has `.clear()` for tests."""
+    def wrap(make: Callable[[], T]) -> Callable[[], T]:
+        lock, box = threading.Lock(), []  # box: [(value, made at)]
+
+        @functools.wraps(make)
+        def get() -> T:
+            kept = box[0] if box else None
+            if kept is not None and (ttl is None or time.monotonic() - kept[1] < ttl):
+                return kept[0]
+            with lock:
+                if not box or (ttl is not None and time.monotonic() - box[0][1] >= ttl):
+                    box[:] = [(make(), time.monotonic())]
+                return box[0][0]
+
+        def clear() -> None:
+            with lock:
+                box.clear()
+
+        get.clear = clear
+        return get
+    return wrap(make) if make is not None else wrap
+
+
+@shared
 def limit_blas_threads() -> int:
     """One BLAS thread per server process (NN_BLAS_THREADS overrides), applied once.
 
@@ -37,18 +81,30 @@ def limit_blas_threads() -> int:
     return n
 
 
-@st.cache_resource(show_spinner=False)
+@shared
 def tune_memory() -> bool:
     """glibc settings that let freed arrays go back to the OS (server/memory.py), applied once."""
     return memory.tune_malloc()
 
 
-@st.cache_resource(show_spinner="Loading MNIST…")
+@shared
+def guard_doors() -> bool:
+    """Once per server process: uploads only through the uploader, and bounded (server/uploads.py);
+    widget values of a kind no browser sends dropped (server/widget_values.py); closed sessions'
+    memory collected (server/sweeper.py). False outside a running server."""
+    if st.config.get_option("global.appTest"):  # AppTest: no web server, its own upload manager
+        return False
+    guarded = uploads.install(max_bytes=uploads.MAX_FILES * limits().max_upload_mb * 1024 * 1024) is not None
+    widget_values.install()  # values of a kind no browser sends: dropped before Streamlit reads them
+    return sweeper.start() and guarded
+
+
+@shared
 def dataset() -> Dataset:
     return load_dataset(ASSETS, name="MNIST")
 
 
-@st.cache_resource(show_spinner=False)
+@shared
 def default_model() -> tuple[MLP, dict]:
     model, meta = load_model(DEFAULT_MODEL)
     for p in model.params.values():
@@ -56,7 +112,7 @@ def default_model() -> tuple[MLP, dict]:
     return model, meta
 
 
-@st.cache_resource(show_spinner=False)
+@shared
 def default_snapshots() -> list[Snapshot]:
     """The pretrained model's snapshots (read-only), or [] if the file is absent or does not fit."""
     try:
@@ -65,7 +121,7 @@ def default_snapshots() -> list[Snapshot]:
         return []
 
 
-@st.cache_resource(show_spinner=False)
+@shared
 def limits() -> Limits:
     """The deployer's caps (environment, then secrets, then defaults): a frozen dataclass."""
     try:
@@ -75,7 +131,7 @@ def limits() -> Limits:
     return read_limits(os.environ, secrets)
 
 
-@st.cache_resource(show_spinner=False)
+@shared
 def training_slots() -> TrainingSlots:
     """Shared by every session on purpose: at most limits().max_trainings train at once."""
     return TrainingSlots(limits().max_trainings)

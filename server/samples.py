@@ -2,7 +2,7 @@
 PER_DIGIT images of each digit (2,000 in all), the same for every model and session.
 
 Drawn once per server by a seeded generator (nn_core.inside.layermap.balanced_sample) and kept
-read-only in a shared cache, so every session measures on the same images and a map's
+read-only, once per process (server.resources.shared: no client's clear_cache resets it), so every session measures on the same images and a map's
 points are the same images from one snapshot to the next. Leaves out: what is measured.
 """
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import streamlit as st
 
 from nn_core import as_float
 from nn_core.inside.layermap import balanced_sample
@@ -26,7 +25,7 @@ class Sample:
     y: np.ndarray      # (2000,) labels
 
 
-@st.cache_resource(show_spinner=False)
+@resources.shared
 def test_sample() -> Sample:
     data = resources.dataset()
     index = balanced_sample(data.y_test, PER_DIGIT, seed=0)

@@ -25,7 +25,9 @@ FIRST_PARTY = {"nn_core", "server", "ui", "session", "links", "views", "app_page
 # room -> (first-party rooms it may import, third-party packages it may import)
 ROOMS = {
     "nn_core": ({"nn_core"}, {"numpy", "PIL"}),
-    "server": ({"server", "nn_core"}, {"numpy", "streamlit", "threadpoolctl"}),
+    # pandas: imported whole before any chart (server/resources.py); starlette: Streamlit's web server,
+    # whose HTTPException answers a refused upload (server/uploads.py)
+    "server": ({"server", "nn_core"}, {"numpy", "streamlit", "threadpoolctl", "pandas", "starlette"}),
     "ui": ({"ui", "nn_core"}, {"numpy", "streamlit", "plotly", "PIL"}),
     "session": ({"session", "server", "nn_core"}, {"numpy", "streamlit"}),
     "links": ({"links", "server", "ui", "nn_core"}, {"numpy", "streamlit"}),

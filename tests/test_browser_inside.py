@@ -54,6 +54,29 @@ def test_break_it_switch_off_and_reset(browser, server, screen):
         context.close()
 
 
+def test_break_it_downloads_the_edited_model_and_it_loads_back(browser, server, tmp_path):
+    """The download callable runs outside the session (it used to raise KeyError there and
+    give no file): the file arrives, loads as a model, and holds the edit (units switched off)."""
+    from nn_core import load_model
+    context, page = open_page(browser, server, "/break", "Break it", "desktop")
+    try:
+        page.get_by_test_id("stMain").get_by_role("button", name="Switch off the 5 most active").click()
+        page.wait_for_selector('[data-testid="stMain"] :text("Changes made to the copy")', timeout=30_000)
+        wait_idle(page)
+        with page.expect_download(timeout=60_000) as got:
+            page.get_by_test_id("stMain").get_by_role("button", name="Download the edited model (.npz)").click()
+        path = tmp_path / "edited.npz"
+        got.value.save_as(path)
+        model, meta = load_model(path)
+        assert got.value.suggested_filename.endswith("-edited.npz")
+        zero_rows = [j for j in range(model.layer_sizes[1]) if not model.params["W2"][j].any()]
+        assert len(zero_rows) >= 5  # the five switched-off units send nothing to layer 2
+        assert 0 < meta["metrics"]["test_accuracy"] < 1
+        assert exceptions(page) == 0
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("screen", list(SCREENS))
 @pytest.mark.parametrize("path, title, plots, shown", [
     ("/robustness", "Robustness", 7, "Accuracy against each change"),

@@ -4,9 +4,8 @@ part is named with its file, and placeholders are plain names that str.format ca
 import ast
 import string
 
-import pytest
-
 import numpy as np
+import pytest
 
 from devtools.paths import ROOT
 from nn_core import ACTIVATIONS, PAIRS, Activation

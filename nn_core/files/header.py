@@ -43,12 +43,21 @@ SCORES = {"test_accuracy": ("test accuracy", 0.0, 1.0), "val_accuracy": ("valida
           "steps": ("step count", 0, math.inf)}
 
 
+def shown_int(n: int, digits: int = 15) -> str:
+    """A whole number from a file, for a message: 1,234 as such, a longer one by its size
+    (a header can hold a 4,000-digit size: printed whole, its message was 5,300 characters)."""
+    if abs(n) < 10 ** digits:
+        return f"{n:,}"
+    about = int(abs(n).bit_length() * 0.30103) + 1  # log10(2): digits, without making the digits
+    return f"{'-' if n < 0 else ''}a number of about {about:,} digits"
+
+
 class TooLarge(ValueError):
     """A size over one of the caps; `cap` is its name (max_hidden, ...), `what` says what it counts."""
 
     def __init__(self, name: str, cap: str, what: str, limit: int, found: int):
         self.cap, self.what, self.limit, self.found = cap, what, limit, found
-        super().__init__(f"{name}: {found:,} {what}; at most {limit:,} are allowed ({cap})")
+        super().__init__(f"{name}: {shown_int(found)} {what}; at most {limit:,} are allowed ({cap})")
 
 
 def n_params(layer_sizes) -> int:
@@ -100,7 +109,7 @@ def parse_header(text: str, name: str = "model file", *, max_hidden: int, max_la
         raise ValueError(f"{name}: not an {FORMAT} model file")
     version = meta.get("version")
     if not _is_int(version) or not 1 <= version <= VERSION:
-        shown = version if _is_int(version) else "(not a number)"
+        shown = shown_int(version) if _is_int(version) else "(not a number)"
         raise ValueError(f"{name}: format version {shown} is not supported (this program reads 1..{VERSION})")
     arch = _architecture(meta.get("architecture"), name, max_hidden, max_layers, max_params)
     sha = meta.get("sha256")

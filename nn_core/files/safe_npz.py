@@ -61,7 +61,15 @@ class Member:
 
 
 def mb(n: int) -> str:
+    if n >= 10 ** 15:  # only a forged header says this; its digits are not worth printing
+        return f"about 10^{int(n.bit_length() * 0.30103)} bytes"
     return f"{n / 1e6:,.1f} MB" if n >= 100_000 else f"{n:,} bytes"
+
+
+def _dims(shape: tuple) -> str:
+    """A shape for a message, each size shortened if a header made it absurd."""
+    return "(" + ", ".join(str(d) if abs(d) < 10 ** 15 else f"~10^{int(abs(d).bit_length() * 0.30103)}"
+                           for d in shape) + ")"
 
 
 class NpzArchive:
@@ -216,7 +224,7 @@ class NpzArchive:
         offset = len(NPY_MAGIC) + 2 + width + hlen
         info = self._infos[key]
         if info.file_size != offset + nbytes:
-            self._refuse(f"array {_shown(key)}: its header promises {mb(nbytes)} of data for shape {shape}, "
+            self._refuse(f"array {_shown(key)}: its header promises {mb(nbytes)} of data for shape {_dims(shape)}, "
                          f"its zip entry holds {mb(max(0, info.file_size - offset))}")
         return Member(key, dtype, shape, fortran, nbytes, offset)
 

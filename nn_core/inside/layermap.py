@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from nn_core.evaluate import rows_per_chunk
 from nn_core.model import MLP
 
 
@@ -47,6 +48,13 @@ def layer_outputs(model: MLP, X: np.ndarray) -> dict[str, np.ndarray]:
     """One forward pass of X (m, 784); every mapped layer's values, named as in `layer_names`."""
     _, cache = model.forward(X)  # (m, 784) -> (m, 10), and every Z and A
     return {name: cache[name] for name in layer_names(model)}
+
+
+def layer_output(model: MLP, X: np.ndarray, name: str) -> np.ndarray:
+    """One mapped layer's values for X (m, 784), a chunk of rows at a time (only that layer is kept)."""
+    chunk = rows_per_chunk(model)
+    parts = [model.forward(X[i:i + chunk])[1][name] for i in range(0, len(X), chunk)]  # (c, n) each
+    return np.concatenate(parts) if len(parts) != 1 else parts[0]
 
 
 @dataclass(frozen=True)

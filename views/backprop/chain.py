@@ -23,10 +23,12 @@ from ui.charts import NEG, OKABE_ITO, POS
 from ui.numbers import prob, sig
 from views.backprop.focus import Focus, losses
 from views.backprop.svg import svg, text
+from views.shell import widgets
 
 WIDTH, BOX, GAP = 440, 28, 46
 
 
+@widgets.guarded
 def _clicked() -> None:
     points = st.session_state["backprop.units"].selection.points
     if points:

@@ -18,6 +18,7 @@ from ui import images, text
 from ui.numbers import percent, prob, sig
 from views.backprop import svg
 from views.backprop.focus import losses
+from views.shell import widgets
 
 KINDS = {"wrong": "Read wrongly", "unsure": "Unsure", "confident": "Confident", "drawing": "Your drawing"}
 
@@ -28,6 +29,7 @@ def lesson_start() -> MLP:
     return undo[0].model if undo else state.model()
 
 
+@widgets.guarded
 def _choose_kind(cases: example.Cases) -> None:
     kind = st.session_state["backprop.kind"]
     if kind == "drawing":
@@ -36,6 +38,7 @@ def _choose_kind(cases: example.Cases) -> None:
         example.use_test_image(getattr(cases, kind)[0])
 
 
+@widgets.guarded
 def _choose_case() -> None:
     i = st.session_state["backprop.case"]
     if i is not None:
@@ -85,7 +88,7 @@ def ask_label(ex: example.Example, probs: np.ndarray) -> int | None:
         return int(ex.label)
     st.session_state["backprop.meant"] = example.meant(ex.x)  # kept across pages and test images
     label = st.segmented_control("Which digit did you mean?", list(range(10)), key="backprop.meant",
-                                 on_change=lambda: example.say_meant(ex.x, st.session_state["backprop.meant"]),
+                                 on_change=widgets.guarded(lambda: example.say_meant(ex.x, st.session_state["backprop.meant"])),
                                  help="The loss, and so every gradient, depends on the true digit: for a drawing "
                                       "only you know it.")
     if label is None:

@@ -8,6 +8,14 @@ toolbar has a "Update the app with this drawing" button that sends immediately a
 the pending debounce; this script presses it right after a stroke ends on the canvas.
 If a future version renames the button, strokes are still sent, 200 ms later
 (benchmarks/bench_client.py would show it).
+
+What the canvas sends is a widget value, and a script can send any widget value: the
+canvas package decodes its `data:image/png;base64,...` with Pillow whatever its size
+(a 49 KB PNG of 3000 x 3000 black pixels is 36 MB of RGBA, then float64 copies: +600 MB a
+rerun). So the app never asks the package to decode: `read_png` checks the data URL's
+length and the PNG header (signature, IHDR width and height, bit depth, colour type)
+against this canvas's own size before any pixel is decoded (views/draw/png.py), and anything
+else is refused (`Refused`, a plain sentence); the page then keeps the previous drawing.
 Leaves out: what the drawing becomes (nn_core.prepare_drawing) and clearing it (a new key).
 """
 from __future__ import annotations
@@ -15,6 +23,10 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 from streamlit_drawable_canvas import st_canvas
+
+from views.draw.png import REFUSED, Refused, read_png
+
+__all__ = ["REFUSED", "Refused", "drawing_canvas", "read_png", "send_strokes_on_release"]
 
 SEND_LABEL = "Update the app with this drawing"  # the toolbar button's aria-label in canvas 0.13
 
@@ -39,7 +51,12 @@ def send_strokes_on_release() -> None:
 def drawing_canvas(brush: int, key: str, size: int = 280) -> np.ndarray | None:
     """A size x size canvas; returns what is drawn as RGBA uint8 (size, size, 4), ink in
     every channel (white on black), or None before the canvas has sent anything. A new key
-    is a new, empty canvas."""
-    result = st_canvas(stroke_width=brush, stroke_color="#FFFFFF", background_color="#000000", height=size,
-                       width=size, drawing_mode="freedraw", return_image_data=True, key=key)
-    return result.image_data
+    is a new, empty canvas. Raises Refused for a value that cannot be this canvas's picture."""
+    try:
+        result = st_canvas(stroke_width=brush, stroke_color="#FFFFFF", background_color="#000000", height=size,
+                           width=size, drawing_mode="freedraw", return_image_data=True, key=key)
+    except (AttributeError, TypeError, KeyError, ValueError):  # a value of another shape than the canvas sends
+        raise Refused("it is not a drawing") from None
+    # Read here, not through result.image_data, which would decode a picture of any size.
+    data_url = getattr(result, "_image_data_url", None)
+    return None if data_url is None else read_png(data_url, size)

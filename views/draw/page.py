@@ -82,7 +82,13 @@ def drawing() -> None:
         brush = st.slider("Brush size", 8, 40, 20, key="draw.brush", persist_state="session",
                           help="Stroke width in canvas pixels. The canvas is 280 px wide, ten per MNIST pixel; "
                                "MNIST strokes are about 2–3 MNIST pixels thick, so 15–25 works best.")
-        image = canvas.drawing_canvas(brush, key=f"draw.canvas.{st.session_state['draw.canvas']}", size=CANVAS)
+        try:
+            image, refused = canvas.drawing_canvas(brush, key=f"draw.canvas.{st.session_state['draw.canvas']}",
+                                                   size=CANVAS), None
+        except canvas.Refused as e:  # kept: the previous drawing (the example is not touched)
+            image, refused = None, canvas.REFUSED.format(why=e)
+        if refused:
+            st.warning(refused, icon=":material/block:")
         if st.button("Clear", icon=":material/delete:", on_click=_clear, key="draw.clear",
                      help="Start again with an empty canvas."):
             # A full rerun, not just this fragment: widget state of the replaced canvas (its last
@@ -118,7 +124,7 @@ def drawing() -> None:
             st.info(text.section("draw", "Empty"), icon=":material/draw:")
         preprocessing_section()
         return
-    if steps is None:
+    if steps is None and not refused:
         with c1:
             st.caption(text.section("draw", "Last drawing"))
     _show_forward(ex, c2, c3, then=preprocessing_section)

@@ -15,16 +15,21 @@ from session import example
 from session.scores import TestScores
 from ui import charts, pictures, text
 from ui.charts import svg
+from views.shell import widgets
 
 GALLERY = 24
 PER_ROW = 6
 ANY = "any"
 
 
+@widgets.guarded
 def _on_cell() -> None:
     points = st.session_state["eval.matrix"].selection.points
     if points:
-        st.session_state["eval.true"], st.session_state["eval.pred"] = int(points[0]["y"]), int(points[0]["x"])
+        t, p = int(points[0]["y"]), int(points[0]["x"])
+        if not (0 <= t < 10 and 0 <= p < 10):
+            raise ValueError("not a cell of the matrix")
+        st.session_state["eval.true"], st.session_state["eval.pred"] = t, p
 
 
 def _show_all() -> None:

@@ -15,6 +15,7 @@ from session import example, state
 from ui import charts, pictures, text
 from ui.numbers import percent
 from views.inside import lab
+from views.shell import widgets
 
 TEMPERATURES = [0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0]
 MOST_ACTIVE = 5
@@ -43,12 +44,13 @@ def controls(model: MLP, ex) -> tuple[Edit, object]:
         with tab:
             n = model.layer_sizes[l]
             if l < L:
+                widgets.keep_valid(f"lab.off.{l}", widgets.entries_of(range(n)), [])
                 units = st.multiselect(f"Units of layer {l} switched off", list(range(n)), key=f"lab.off.{l}",
                                        placeholder=f"none of its {n} units",
                                        help=f"Pick units 0 to {n - 1}. A switched-off unit sends nothing to layer "
                                             f"{l + 1}: row j of W{l + 1} is set to 0, as if its activation A{l}[j] were 0.")
                 st.button(f"Switch off the {MOST_ACTIVE} most active", key=f"lab.top.{l}",
-                          on_click=_switch_off_most_active, args=(l,), icon=":material/power_off:",
+                          on_click=widgets.guarded(_switch_off_most_active), args=(l,), icon=":material/power_off:",
                           help=text.section("lab", "Most active"))
                 off += [(l, int(j)) for j in units]
                 st.page_link("app_pages/units.py", label="What does each unit do? The unit explorer",
@@ -111,7 +113,8 @@ def results(model: MLP, ex, edit: Edit, summary) -> None:
                     key="lab.digits", **charts.PLOT)
     st.caption(text.section("lab", "Per digit"))
     sizes = "-".join(map(str, model.layer_sizes))
-    st.download_button("Download the edited model (.npz)", lambda: lab.model_file(res, state.info().get("config") or {}),
+    config = state.info().get("config") or {}  # read here: the download callable runs outside the session
+    st.download_button("Download the edited model (.npz)", lambda: lab.model_file(res, config),
                        file_name=f"mlp-{sizes}-edited.npz", mime="application/octet-stream",
                        icon=":material/download:", on_click="ignore", key="lab.download",
                        help=text.section("lab", "Download"))

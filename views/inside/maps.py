@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from nn_core import MLP, Snapshot
-from nn_core.inside.layermap import Axes, fit_axes, layer_names, layer_outputs
+from nn_core.inside.layermap import Axes, fit_axes, layer_names, layer_output
 from server.samples import test_sample
 from session import per_model
 
@@ -43,14 +43,14 @@ def layer_map(model: MLP, snapshots: list[Snapshot], layer: str) -> LayerMap:
     maps = _maps(model)
     if layer not in maps:
         X = test_sample().X
-        A = layer_outputs(model, X)[layer]  # (2000, n)
+        A = layer_output(model, X, layer)  # (2000, n), a chunk of rows at a time
         axes = fit_axes(A)
         maps[layer] = LayerMap(axes, {-1: axes.project(A)}, {-1: axes.captured(A)})
     lm = maps[layer]
     if lm.ranges is None:
         for i, snap in enumerate(snapshots):
             if i not in lm.points:
-                A = layer_outputs(_snapshot_model(model, snap), test_sample().X)[layer]  # (2000, n)
+                A = layer_output(_snapshot_model(model, snap), test_sample().X, layer)  # (2000, n)
                 lm.points[i], lm.kept[i] = lm.axes.project(A), lm.axes.captured(A)
         every = np.concatenate(list(lm.points.values()))  # (2000 * k, 2)
         lo, hi = np.percentile(every, 0.5, axis=0), np.percentile(every, 99.5, axis=0)
@@ -62,7 +62,7 @@ def layer_map(model: MLP, snapshots: list[Snapshot], layer: str) -> LayerMap:
 def project_one(model: MLP, snapshot: Snapshot | None, layer: str, lm: LayerMap, x: np.ndarray) -> np.ndarray:
     """(2,) where one input x (784,) lands on the map, through the snapshot's weights (or the model's)."""
     net = model if snapshot is None else _snapshot_model(model, snapshot)
-    return lm.axes.project(layer_outputs(net, x.reshape(1, -1))[layer])[0]  # (1, n) -> (2,)
+    return lm.axes.project(layer_output(net, x.reshape(1, -1), layer))[0]  # (1, n) -> (2,)
 
 
 def names(model: MLP) -> dict[str, str]:

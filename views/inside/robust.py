@@ -2,7 +2,7 @@
 
 The curves ("robust.curves", once per model) score part of the fixed sample of
 server/samples.py perturbed at each of CURVES' 38 strengths, one kind at a time (the perturbed
-images are made once per server and shared: `perturbed_sets`): the first
+images are made once per server and shared: `perturbed_sets`, out of the caches a client can clear): the first
 `curve_per_digit(model)` images of each digit, 100 for the default model and fewer (down
 to 20) for a model whose forward pass costs more, so that the ~38 passes stay within about
 CURVE_BUDGET multiply-adds (a few seconds at most on a shared core). The page's own combination of perturbations is scored on the same
@@ -15,7 +15,8 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from nn_core import MLP, Perturbation, as_float, perturb
+from nn_core import MLP, Perturbation, as_float, perturb, probabilities
+from server import resources
 from server.samples import test_sample as sample
 from session import per_model
 
@@ -34,7 +35,7 @@ CURVES = {
 
 
 def accuracy(model: MLP, X: np.ndarray, y: np.ndarray) -> float:
-    return float(np.mean(model.predict(X) == y))
+    return float(np.mean(probabilities(model, X).argmax(axis=1) == y))  # a chunk of rows at a time
 
 
 def curve_per_digit(model: MLP) -> int:
@@ -51,7 +52,7 @@ def curve_rows(per_digit: int) -> np.ndarray:
     return np.sort(np.concatenate([np.flatnonzero(y == d)[:per_digit] for d in range(10)]))
 
 
-@st.cache_resource(show_spinner="Preparing the changed test images…")
+@resources.shared
 def perturbed_sets() -> dict[str, np.ndarray]:
     """{kind: (k, 1000, 784) uint8} the curves' images (100 of each digit) at every strength,
     made once per server and shared read-only by every session and model (38 MB): a model
@@ -74,8 +75,8 @@ def _curves(model: MLP) -> tuple[int, dict[str, np.ndarray]]:
     per = curve_per_digit(model)
     keep = np.flatnonzero(np.isin(curve_rows(100), curve_rows(per)))  # positions within the 1,000
     y = sample().y[curve_rows(per)]
-    sets = perturbed_sets()
     with st.spinner("Measuring accuracy under each perturbation…"):
+        sets = perturbed_sets()  # made once per server (a few seconds, the first time)
         out = {kind: np.array([accuracy(model, as_float(images[keep]), y) for images in sets[kind]])
                for kind in CURVES}
     return len(y), out
@@ -83,4 +84,4 @@ def _curves(model: MLP) -> tuple[int, dict[str, np.ndarray]]:
 
 def on_sample(model: MLP, p: Perturbation) -> np.ndarray:
     """(2000, 10) the sample's probabilities under the combined perturbation p (kept per setting)."""
-    return per_model.get("robust.point", model, lambda: model.forward(perturb(sample().X, p))[0], key=p)  # (2000, 784) -> (2000, 10)
+    return per_model.get("robust.point", model, lambda: probabilities(model, perturb(sample().X, p)), key=p)  # (2000, 784) -> (2000, 10)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from nn_core import MLP
+from nn_core import MLP, rows_per_chunk
 from nn_core.activations import Activation
 from nn_core.inside.unitstats import LayerStats, flat_share, unit_stats
 from server import resources
@@ -21,6 +21,9 @@ from session import per_model
 from ui import text
 
 TOP = 12  # test images kept per unit, most exciting first
+# bytes a row of a chunk costs per hidden unit beyond the forward cache: the running top-12's
+# candidates (float32 values, int64 rows, argpartition's int64 order) and g'(Z)
+UNIT_BYTES = 40
 
 
 def stats(model: MLP) -> dict[int, LayerStats]:
@@ -28,7 +31,8 @@ def stats(model: MLP) -> dict[int, LayerStats]:
     def measure() -> dict[int, LayerStats]:
         data = resources.dataset()
         with st.spinner(f"Measuring every unit on the {len(data.y_test):,} test images…"):
-            return unit_stats(model, data.x_test, data.y_test, test_sample().index, k=TOP)
+            return unit_stats(model, data.x_test, data.y_test, test_sample().index, k=TOP,
+                              chunk=rows_per_chunk(model, per_unit=UNIT_BYTES))
     return per_model.get("units.stats", model, measure)
 
 
@@ -62,7 +66,7 @@ def flat_first_layer(model: MLP, params: dict, key) -> tuple[np.ndarray, int]:
     if key not in shown:
         twin = model if params is model.params else MLP(model.layer_sizes, model.activation, model.init,
                                                         model.seed, model.dtype, params=params)
-        shown[key] = np.flatnonzero(flat_share(twin, data.x_test)[1] >= 1.0)
+        shown[key] = np.flatnonzero(flat_share(twin, data.x_test, chunk=rows_per_chunk(twin))[1] >= 1.0)
     return shown[key], len(data.y_test)
 
 

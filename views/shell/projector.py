@@ -11,6 +11,7 @@ import streamlit as st
 
 from links.query import LinkKey, Refused, register
 from server.resources import ASSETS
+from views.shell import widgets
 
 ON, OFF = {"1", "on", "true", "yes"}, {"0", "off", "false", "no"}
 
@@ -46,6 +47,7 @@ def styles() -> None:
         st.html(f"<style>{_css()}</style>")
 
 
+@widgets.guarded
 def _flip() -> None:
     st.session_state["view.projector"] = st.session_state["view.projector_switch"]
 

@@ -16,7 +16,7 @@ from server import resources
 from server.limits import Limits
 
 
-@st.cache_resource(show_spinner=False, ttl=600)
+@resources.shared(ttl=600)
 def speed() -> float:
     """This server's speed relative to the cost model's machine (2.0 = twice as slow)."""
     return calibrate()

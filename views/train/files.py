@@ -3,22 +3,29 @@
 An upload is held to the deployer's caps (server/limits.py) before anything of it is built:
 the loader gets them as its budget, and a file over one is refused with a message that
 names the cap. A refused file changes nothing: the model, the run and the drawing stay.
+A float64 model is converted to the app's compute dtype (float32) as it is adopted, with a
+note: every page then costs what a float32 model costs (measured before issue 21: three
+sessions opening Evaluate with the largest float64 model took the server to 1,271 MB).
 """
 from __future__ import annotations
 
 import logging
 
+import numpy as np
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from nn_core import dumps_model, load_model
-from nn_core.files.header import TooLarge
-from server import resources
+from nn_core.files.header import TooLarge, shown_int
+from server import resources, uploads
 from session import scores, state
 from ui import metadata
 from ui.text import quote
+from views.shell import widgets
 
 log = logging.getLogger(__name__)
 UNCHANGED = "The current model is unchanged."
+COMPUTE_DTYPE = np.float32  # what the app trains and computes in
 
 
 def model_bytes() -> bytes:
@@ -32,15 +39,22 @@ def check_upload(data: bytes, limits) -> tuple:
         model, meta = load_model(data, max_hidden=limits.max_hidden, max_layers=limits.max_layers,
                                  max_params=limits.max_params)
     except TooLarge as e:
-        raise ValueError(f"this server allows at most {e.limit:,} {e.what}; the file has {e.found:,}") from None
+        raise ValueError(f"this server allows at most {e.limit:,} {e.what}; the file has {shown_int(e.found)}") from None
     except ValueError as e:
         raise ValueError(str(e).removeprefix("uploaded file: ")) from None
     if model.layer_sizes[0] != 784 or model.layer_sizes[-1] != 10:
         raise ValueError(f"it maps {model.layer_sizes[0]} inputs to {model.layer_sizes[-1]} classes; "
                          "MNIST needs 784 inputs and 10 classes")
+    if model.dtype != COMPUTE_DTYPE:
+        was = model.dtype.name
+        model = model.astype(COMPUTE_DTYPE)
+        meta = {**meta, "notes": list(meta.get("notes", [])) + [
+            f"The file's weights are {was}; the app computes in {model.dtype.name}, so they were rounded to "
+            f"{model.dtype.name} (about 7 significant digits)."]}
     return model, meta
 
 
+@widgets.guarded
 def _on_upload() -> None:
     f = st.session_state.get("upload.model")
     st.session_state["upload.error"] = st.session_state["upload.ok"] = None
@@ -72,6 +86,9 @@ def download_and_upload() -> None:
                        mime="application/octet-stream", icon=":material/download:", on_click="ignore",
                        help="Weights plus a JSON header (architecture, settings, scores). Load it here later, "
                             "or with `python -m nn_core evaluate FILE`.")
+    ctx = get_script_run_ctx()
+    if ctx is not None:
+        uploads.allow(ctx.session_id)  # this session shows an uploader: it may upload (server/uploads.py)
     st.file_uploader("Upload a model (.npz)", type=["npz"], key="upload.model", on_change=_on_upload,
                      help=f"A model saved by this app or by `python -m nn_core train --save`. At most "
                           f"{limits.max_upload_mb} MB, {limits.max_layers} hidden layers of at most "

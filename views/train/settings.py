@@ -25,12 +25,15 @@ from links.query import read_link
 from nn_core import PRESETS, TrainConfig
 from server import resources
 from ui import text
+from views.shell import widgets
 from views.train.augment_preview import show_preview
 from views.train.estimate import estimate_note
 
 DEFAULT_PRESET = "fast"
+MAX_SIZES_TEXT = 200  # characters of the hidden-sizes box (8 layers of 4 digits need 40); a link's are cut there too
 
 
+@widgets.guarded
 def _apply_preset() -> None:
     """on_change of the preset menu: every setting from the preset, and the preset in the link."""
     name = st.session_state["preset"]
@@ -65,7 +68,7 @@ def read_link_once() -> None:
 def _widget(c: Control, default: Any, container) -> None:
     kw = {"key": c.key, "help": c.help, "bind": "query-params"}
     if c.widget == "sizes":
-        container.text_input(c.label, value=default, **kw)
+        container.text_input(c.label, value=default, max_chars=MAX_SIZES_TEXT, **kw)
     elif c.widget == "select":
         container.selectbox(c.label, c.options, index=c.options.index(default), format_func=c.label_of, **kw)
     elif c.widget == "steps":

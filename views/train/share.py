@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from links.classroom import make_token
+from links.classroom import DEFAULT_EXPIRY, EXPIRY_DAYS, expiry, expiry_text, make_token
 from links.controls import controls
 from links.query import REGISTRY
 from server import resources
+from views.shell import widgets
 from views.shell.nav import LESSON
 
 
@@ -29,6 +30,7 @@ def share_panel() -> None:
     limits = resources.limits()
     options = [c.key for c in controls(limits)]
     label = {c.key: c.label for c in controls(limits)}
+    widgets.keep_valid("train.share.fixed", widgets.entries_of(options), [])
     st.multiselect("Fix and hide these settings", options, key="train.share.fixed", format_func=label.get,
                    help="Students who open the link get these settings at their current values here, without "
                         "their controls; every other setting stays theirs to change.")
@@ -38,12 +40,18 @@ def share_panel() -> None:
                         help="The page the link opens; the class settings hold on every page.")
     st.toggle("Projector mode", key="train.share.projector",
               help="The link opens with larger text and thicker lines, for the screen at the front.")
+    lasts = st.selectbox("The link works for", list(EXPIRY_DAYS), index=list(EXPIRY_DAYS).index(DEFAULT_EXPIRY),
+                         key="train.share.expiry",
+                         help="After that day students who open it get the app without the class settings, and a "
+                              "note that the link has expired. Make a new link then.")
+    expires = expiry(EXPIRY_DAYS.get(lasts, EXPIRY_DAYS[DEFAULT_EXPIRY]))
     preset = st.session_state.get("preset") or "fast"
     fixed = {k: REGISTRY[k].write(st.session_state[k], limits) for k in st.session_state["train.share.fixed"]
              if k in st.session_state}
-    token = make_token(preset, fixed, st.session_state["train.share.projector"])
+    token = make_token(preset, fixed, st.session_state["train.share.projector"], expires)
     link = f"{_base_url()}/{page.url}?lesson={token}"
     st.code(link, language=None, wrap_lines=True)
     shown = ", ".join(f"{label[k].lower()} {v}" for k, v in fixed.items()) or "no setting"
-    st.caption(f"Preset {preset}; fixed and hidden: {shown}. Copy the link with the button at its right. "
+    st.caption(f"Preset {preset}; fixed and hidden: {shown}; works until {expiry_text(expires)} (UTC). "
+               "Copy the link with the button at its right. "
                "A student who edits the link gets the app without the class settings, never different ones.")
