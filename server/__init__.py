@@ -5,6 +5,7 @@
   slots.py      the server-wide training slots and the line of sessions waiting for one
   run.py        the background thread that trains one session's run
   samples.py    the fixed 2,000-image test sample that Robustness and the layer map measure on
+  poll.py       the class poll: answers counted per class and question (anonymous, bounded)
   memory.py     freed memory given back to the operating system
   uploads.py    uploads only through the uploader, bounded per session, names cleaned
   sweeper.py    a slow timer: expired sessions ended, garbage collected when sessions have gone
