@@ -27,8 +27,8 @@ import streamlit as st
 
 from nn_core import MLP, PAIRS, Pair, TrainConfig, Trainer
 from nn_core.history import downsample, ema
-from server import resources
-from session import state
+from server import budget, resources
+from session import holdings, state
 
 MAX_RUNS = 6                # runs a session keeps
 RUNS_BYTES = 48 * 2**20     # and no more than this in their weights (a session's share)
@@ -135,13 +135,20 @@ def train_pair(name: str, report: Callable[[float, str], None]) -> tuple[list[Ke
     why = busy()
     if why:
         return [], why
+    data = resources.dataset()
+    n_train = [min(c.n_train or len(data.y_train), len(data.y_train)) for c in pair.configs()]
+    held, work = max((budget.run_bytes(c.layer_sizes, c.batch_size, c.optimizer, c.max_snapshots, n)
+                      for c, n in zip(pair.configs(), n_train)), key=sum)
+    refusal = holdings.admit(held + work, "pair")  # one run at a time, each kept when it ends
+    if refusal is not None:
+        return [], holdings.refused(refusal, "the pair did not train")
     slots, sid = resources.training_slots(), st.session_state["session.id"]
     if not slots.acquire(sid, 4.0):
         return [], ("Every training slot on this server is in use right now (so that the app stays quick for "
                     "everyone). Try again in a minute, or start a run on the Train page to wait in line.")
     done: list[KeptRun] = []
+    holdings.reserve(work)
     try:
-        data = resources.dataset()
         for i, (config, label) in enumerate(zip(pair.configs(), pair.labels)):
             t = Trainer(config, data, time_limit=30.0)
             while not t.done:
@@ -152,4 +159,5 @@ def train_pair(name: str, report: Callable[[float, str], None]) -> tuple[list[Ke
             done.append(keep(t, label, pair=name))
     finally:
         slots.release(sid)
+        holdings.release()
     return done, ""

@@ -27,6 +27,7 @@ nav.goto        a page a callback asked for; app.py switches to it on the next r
 draw.*, backprop.*, eval.*, weights.*, train.chart.*   each page's own widgets and state
 lab.*, robust.*, layermap.*, units.*  the pages that look inside (lab.result: views/inside/lab.py)
 runs.kept, runs.next_id  the ended runs kept for the Compare page (session/runs.py)
+memory.notes    what the server took back from this session when short of memory (session/holdings.py)
 
 Pages write only their own keys. What several pages share changes only here (a new model:
 `use_default_model`, `adopt_trained`, `adopt_uploaded`; a step on some examples:
@@ -48,9 +49,10 @@ import streamlit as st
 
 from nn_core import MLP, Snapshot, Trainer, make_optimizer
 from nn_core.optimizers import Optimizer
-from server import resources
-from session import per_model, scores
+from server import budget, resources
+from session import holdings, per_model, scores
 
+budget.parts(holdings.measure, holdings.STEPS)  # what a session holds and gives back, for the server's budget
 MAX_UNDO = 20  # gradient steps that Undo can take back
 UNDO_BYTES = 48 * 2**20  # and no more than this in old weights and optimizer state (a session's share)
 
@@ -90,6 +92,7 @@ DEFAULTS = {  # a value, or a factory called once per session (each session its 
     "draw.canvas": 0,           # bumped by Clear: a new canvas key is an empty canvas
     "runs.kept": list,          # ended runs kept to compare (session/runs.py), oldest first
     "runs.next_id": 1,
+    "memory.notes": list,       # what this session gave back when the server was short of memory (session/holdings.py)
 }
 
 

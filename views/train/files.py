@@ -6,6 +6,9 @@ names the cap. A refused file changes nothing: the model, the run and the drawin
 A float64 model is converted to the app's compute dtype (float32) as it is adopted, with a
 note: every page then costs what a float32 model costs (measured before issue 21: three
 sessions opening Evaluate with the largest float64 model took the server to 1,271 MB).
+An upload must also fit in the server's memory budget (session/holdings.py): when it does
+not, the student reads why and what to do. Once read, the file leaves Streamlit's upload
+manager (the model is what the session keeps): 4.8 MB a session for the largest model.
 """
 from __future__ import annotations
 
@@ -17,8 +20,8 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from nn_core import dumps_model, load_model
 from nn_core.files.header import TooLarge, shown_int
-from server import resources, uploads
-from session import scores, state
+from server import budget, resources, uploads
+from session import holdings, scores, state
 from ui import metadata
 from ui.text import quote
 from views.shell import widgets
@@ -28,9 +31,8 @@ UNCHANGED = "The current model is unchanged."
 COMPUTE_DTYPE = np.float32  # what the app trains and computes in
 
 
-def model_bytes() -> bytes:
-    info = state.info()
-    return dumps_model(state.model(), info.get("config") or {}, info.get("metrics") or {})
+def model_bytes(model, info: dict) -> bytes:
+    return dumps_model(model, info.get("config") or {}, info.get("metrics") or {})
 
 
 def check_upload(data: bytes, limits) -> tuple:
@@ -58,15 +60,30 @@ def check_upload(data: bytes, limits) -> tuple:
 def _on_upload() -> None:
     f = st.session_state.get("upload.model")
     st.session_state["upload.error"] = st.session_state["upload.ok"] = None
-    if f is None:
+    if f is None or not hasattr(f, "getvalue"):  # nothing, or a file already read and dropped
         return
     name, limits = metadata.file_name(f.name), resources.limits()
     if f.size > limits.max_upload_mb * 1024 * 1024:
         st.session_state["upload.error"] = (f"{quote(name)} is {f.size / 1e6:.1f} MB; model files here are at most "
                                             f"{limits.max_upload_mb} MB. {UNCHANGED}")
         return
+    with budget.working():  # reading a model and scoring it: one of the server's few work slots
+        _read_upload(f, name, limits)
+
+
+def _read_upload(f, name: str, limits) -> None:
+    refusal = holdings.admit(2 * f.size, "upload")  # the file's arrays while it is read, then the model
+    if refusal is not None:
+        uploads.drop(f.file_id)
+        st.session_state["upload.error"] = holdings.refused(
+            refusal, f"{quote(name)} was not loaded", "A model with fewer or narrower hidden layers needs less.") + \
+            f" {UNCHANGED}"
+        return
     try:
-        model, meta = check_upload(f.getvalue(), limits)
+        data = f.getvalue()
+        uploads.drop(f.file_id)  # read: the server need not keep the file (the model is what it keeps)
+        model, meta = check_upload(data, limits)
+        del data
     except ValueError as e:
         st.session_state["upload.error"] = f"Could not use {quote(name)}: {e}. {UNCHANGED}"
         return
@@ -82,7 +99,10 @@ def _on_upload() -> None:
 def download_and_upload() -> None:
     name = "-".join(map(str, state.model().layer_sizes))
     limits = resources.limits()
-    st.download_button("Download the current model (.npz)", model_bytes(), file_name=f"mlp-{name}.npz",
+    model, info = state.model(), state.info()
+    # Made when clicked (Streamlit runs the function then): the file's bytes are not kept in the
+    # server's memory for every session that shows this page (4.8 MB for the largest model).
+    st.download_button("Download the current model (.npz)", lambda: model_bytes(model, info), file_name=f"mlp-{name}.npz",
                        mime="application/octet-stream", icon=":material/download:", on_click="ignore",
                        help="Weights plus a JSON header (architecture, settings, scores). Load it here later, "
                             "or with `python -m nn_core evaluate FILE`.")

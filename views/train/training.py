@@ -6,7 +6,9 @@ active, whichever page is open. The fragment in app.py calls `tick()` every TICK
 while a run is active: it tells the run someone is watching, refreshes the sidebar, and
 when the thread has ended publishes the result (the finished model, the divergence, the
 time limit, a lost slot) and reruns the page. A run holds one of the server's training
-slots (server/limits.py) and stops after the server's limit per run, keeping its model.
+slots (server/limits.py) and stops after the server's limit per run, keeping its model. It
+must fit in the server's memory budget too (server/budget.py): a run that does not is refused
+with a message before anything changes, and a running one reserves its batches' memory.
 With BACKGROUND off (the AppTests), each tick trains one chunk itself instead, so a test
 knows exactly how far a run got.
 Leaves out: the settings widgets and the link (settings.py).
@@ -20,9 +22,9 @@ import streamlit as st
 
 from nn_core import PRESETS, TrainConfig, Trainer
 from nn_core.estimate import run_seconds
-from server import memory, resources
+from server import budget, memory, resources
 from server.run import Run, seconds_left
-from session import runs, state
+from session import holdings, runs, state
 from views.train.estimate import duration, speed
 from views.train.settings import DEFAULT_PRESET, hyperparameter_widgets  # noqa: F401 (the Train page's settings column)
 
@@ -45,12 +47,30 @@ def _seconds(config: TrainConfig) -> float:
     return min(cap, run_seconds(config, len(data.y_train), len(data.y_val), speed()))
 
 
+def _memory(config: TrainConfig) -> tuple[int, int]:
+    """(held, work) bytes of a run of `config` on this server (server/budget.py)."""
+    n_train = min(config.n_train or len(resources.dataset().y_train), len(resources.dataset().y_train))
+    return budget.run_bytes(config.layer_sizes, config.batch_size, config.optimizer, config.max_snapshots, n_train)
+
+
+def _too_big(cost: int) -> bool:
+    """The run does not fit in the server's memory now: say why (train.error) and return True."""
+    refusal = holdings.admit(cost, "run")
+    if refusal is None:
+        return False
+    st.session_state["train.error"] = holdings.refused(
+        refusal, "this run did not start", "A smaller network, or a smaller batch (a full batch needs the most), "
+                                           "needs less.")
+    return True
+
+
 def _go(t: Trainer) -> bool:
     """Run t: in the background (a new Run) or by the ticks; False if no slot is free (or someone waits)."""
     slots, sid = resources.training_slots(), st.session_state["session.id"]
     run = Run(t, slots, sid, _lock()) if BACKGROUND else None
     if not (run.start() if run else slots.acquire(sid, seconds_left(t))):
         return False
+    holdings.reserve(_memory(t.config)[1])  # its batches, until the run stops
     st.session_state["train.run"] = run
     st.session_state["train.running"] = True
     st.session_state["train.error"] = None
@@ -97,20 +117,24 @@ def _halt(release: bool = True) -> None:
         run.stop(wait=2.0)
     st.session_state["train.run"] = None
     st.session_state["train.running"] = False
+    holdings.release()
     if release:
         resources.training_slots().release(st.session_state["session.id"])
 
 
 def start(config: TrainConfig) -> None:
     slots, sid = resources.training_slots(), st.session_state["session.id"]
+    n_params = sum(a * b + b for a, b in zip(config.layer_sizes[:-1], config.layer_sizes[1:]))
+    config = dataclasses.replace(config, max_snapshots=resources.limits().max_snapshots(n_params))
+    if _too_big(sum(_memory(config))):  # before anything changes: a paused run stays
+        leave_line()
+        return
     seconds = _seconds(config)
     if not slots.acquire(sid, seconds):  # before anything changes: a paused run stays while waiting
         _join_line("start", config, seconds)
         return
     st.session_state["train.queued"] = None
     _halt(release=False)  # a paused run is discarded; the slot just taken is kept for the new one
-    n_params = sum(a * b + b for a, b in zip(config.layer_sizes[:-1], config.layer_sizes[1:]))
-    config = dataclasses.replace(config, max_snapshots=resources.limits().max_snapshots(n_params))
     with _lock():
         t = Trainer(config, resources.dataset(), time_limit=60 * resources.limits().max_run_minutes)
         st.session_state["train.trainer"] = t
@@ -130,6 +154,8 @@ def pause() -> None:
 
 def resume() -> None:
     t = state.trainer()
+    if t is not None and not t.done and _too_big(_memory(t.config)[1]):  # it holds the rest already
+        return
     if t is not None and not t.done and not _go(t):
         _join_line("resume", None, seconds_left(t))
 
