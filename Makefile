@@ -1,17 +1,19 @@
 # Two commands on a fresh machine (Python >= 3.11 and make):
 #   make run    set up .venv (only what changed) and start the dashboard
 #   make test   the same plus the test tools, then the whole suite
+#   make serve REPLICAS=4   four copies behind HAProxy (a school's deployment on one machine)
 # Also: make quick (the suite without the browser and slow tests, under a minute),
 #       make bench (the benchmarks), make clean (remove the venv).
 # Another interpreter: make test PYTHON=python3.12 VENV=.venv-3.12
 PYTHON ?= python3
 VENV ?= .venv
 PORT ?= 8501
+REPLICAS ?= 2
 PY := $(VENV)/bin/python
 # The interpreter's version is part of the stamp: a venv of another Python is rebuilt.
 PYVER := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
 
-.PHONY: run test quick bench clean check-python
+.PHONY: run serve test quick bench clean check-python
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null || \
@@ -35,6 +37,10 @@ $(VENV)/.stamp-test: requirements.txt requirements-dev.txt $(VENV)/.stamp-run
 
 run: $(VENV)/.stamp-run
 	$(PY) -m streamlit run app.py --server.port $(PORT)
+
+# N copies behind HAProxy, the class poll in Redis (Debian's haproxy and redis-server): deploy/serve.py
+serve: $(VENV)/.stamp-run
+	$(PY) -m deploy.serve --replicas $(REPLICAS) --port $(PORT)
 
 test: $(VENV)/.stamp-test
 	$(PY) -m pytest
