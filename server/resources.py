@@ -106,11 +106,20 @@ def guard_doors() -> bool:
         return False
     guarded = uploads.install(max_bytes=uploads.MAX_FILES * limits().max_upload_mb * 1024 * 1024) is not None
     widget_values.install()  # values of a kind no browser sends: dropped before Streamlit reads them
+    poll.configure(os.environ.get("NN_POLL_REDIS_URL") or _secret("poll_redis_url"))  # shared by every copy, if set
     budget.install(limits().memory_mb, shared_values)
     admission.install(limits().full_lag_ms)
     reconnects.install()
     health.install(figures)
     return sweeper.start() and guarded
+
+
+def _secret(name: str) -> str | None:
+    try:
+        value = st.secrets.get(name)
+    except Exception:  # no secrets file, or one that does not parse
+        return None
+    return str(value) if value else None
 
 
 def figures() -> dict:

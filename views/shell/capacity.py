@@ -22,8 +22,8 @@ FULL_TEXT = ("So many students are using this server that a new visitor would sl
              "press Try again. Your teacher can also open another copy of the app.")
 RETRY_SECONDS = 30
 FRESH = ("The connection to the server was lost, and the server you are on now did not have your session (the one "
-         "you were on may have stopped). This is a fresh session: drawings, runs and uploads from before are gone. "
-         "Your class link still applies.")
+         "you were on may have stopped). This is a fresh session: drawings, runs and uploads from before are gone; "
+         "a class link you opened still applies.")
 
 
 def _session_id() -> str | None:
