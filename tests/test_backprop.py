@@ -290,3 +290,29 @@ def test_adams_step_shown_for_a_tiny_gradient_is_the_step_taken():
     real = float(at.session_state["model.current"].params["W2"][j, k]) - w0
     # 3 significant digits shown; a float32 weight below 1 is rounded to within 6e-8
     assert abs(number(shown) - real) <= half_ulp(shown) + 1e-7, (shown, real)
+
+
+def test_one_forward_pass_of_the_example_per_run(monkeypatch):
+    """Every section reads the page's one forward pass (its probabilities, cache and
+    gradients) instead of running the network again on the same model and digit."""
+    at = fresh()
+    seen = []
+    forward = MLP.forward
+
+    def counted(self, X, *args, **kwargs):
+        seen.append((self, np.array(X, copy=True)))
+        return forward(self, X, *args, **kwargs)
+
+    def same_pass() -> int:
+        """Forward passes of the shown model's weights (or an unchanged copy) on the example."""
+        model, x = at.session_state["model.current"], at.session_state["example.x"].reshape(1, -1)
+        return sum(1 for m, X in seen if X.shape == x.shape and np.array_equal(X, x) and m.dtype == model.dtype
+                   and all(np.array_equal(p, model.params[k]) for k, p in m.params.items()))
+
+    monkeypatch.setattr(MLP, "forward", counted)
+    at.switch_page("app_pages/backprop.py").run()  # the first visit
+    assert not at.exception and same_pass() == 1, same_pass()
+    for rule in ("sgd", "adam"):  # a rerun, with another rule (the questions take a trial step)
+        seen.clear()
+        at.selectbox(key="backprop.rule").set_value(rule).run()
+        assert not at.exception and same_pass() == 1, (rule, same_pass())
