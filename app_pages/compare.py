@@ -8,6 +8,7 @@ from session import example, runs, state
 from ui import charts, pictures, text
 from ui.charts import svg
 from ui.numbers import percent
+from views.compare import pairs as pair_view
 from views.draw import forward as forward_view
 from views.shell import nav
 
@@ -20,28 +21,8 @@ text.show("compare", "Intro")
 # ------------------------------------------------------------------ teaching pairs (before the widgets they set)
 st.header("Teaching pairs")
 st.caption(text.section("compare", "Pairs"))
-busy = runs.busy()
-pressed = None
-for col, pair in zip(st.columns(len(PAIRS)), PAIRS.values()):
-    a = pair.configs()[0]
-    differs = f"{FIELDS[pair.field].label or pair.field}: {pair.labels[0]} vs {pair.labels[1]}"
-    if col.button(pair.title, key=f"compare.pair.{pair.name}", icon=":material/compare_arrows:", width="stretch",
-                  disabled=bool(busy), help=f"{pair.question} Trains two runs of "
-                  f"{'-'.join(map(str, a.layer_sizes))} that differ only in {differs}."):
-        pressed = pair.name
-    col.caption(pair.question)
-if busy:
-    st.info(busy, icon=":material/hourglass_top:")
-if pressed:
-    bar = st.progress(0.0, text="Starting…")
-    new, why = runs.train_pair(pressed, lambda f, s: bar.progress(min(1.0, max(0.0, f)), text=s))
-    bar.empty()
-    st.session_state["compare.error"] = why or None
-    if new:  # show the pair on every view below
-        st.session_state["compare.shown"] = [r.id for r in new]
-        st.session_state["compare.a"], st.session_state["compare.b"] = new[0].id, new[1].id
-if st.session_state.get("compare.error"):
-    st.warning(st.session_state["compare.error"], icon=":material/warning:")
+pair_view.chosen()  # a pair that has ended since the page was last drawn: its two runs on every view
+pair_view.buttons()  # trained in the background, in the line (session/pairs.py)
 
 kept = runs.kept()
 if not kept:

@@ -25,15 +25,18 @@ with settings:
             share.share_panel()
 
 t, running, waiting = state.trainer(), state.running(), state.queued()
+pair = training.pair_busy()  # a teaching pair (Compare) holds the session's slot
 paused = t is not None and not running and not t.done and t.step_count > 0
 with controls:
     b = st.columns([1, 1, 1, 1, 2.6])
-    b[0].button("Start", type="primary", icon=":material/play_arrow:", disabled=config is None or running or waiting,
+    b[0].button("Start", type="primary", icon=":material/play_arrow:",
+                disabled=config is None or running or waiting or bool(pair),
                 on_click=training.start, args=(config,), width="stretch",
                 help="Start a new run with the settings below (a paused run is discarded).")
     b[1].button("Pause", icon=":material/pause:", disabled=not running, on_click=training.pause, width="stretch",
                 help="Stop after the current chunk; nothing is lost.")
-    b[2].button("Resume", icon=":material/resume:", disabled=not paused or waiting, on_click=training.resume, width="stretch",
+    b[2].button("Resume", icon=":material/resume:", disabled=not paused or waiting or bool(pair),
+                on_click=training.resume, width="stretch",
                 help="Carry on exactly where the run was paused.")
     b[3].button("Reset", icon=":material/restart_alt:", disabled=t is None or running, on_click=training.reset,
                 width="stretch", help="Throw the current run away (the model other pages show is kept).")
@@ -42,6 +45,8 @@ with main:
     if paused:
         st.button("Use the paused model now", icon=":material/input:", on_click=training.use_paused_model,
                   help="Make the paused model the one every page shows, without finishing the run.")
+    if pair:
+        st.info(pair, icon=":material/hourglass_top:")
     if waiting:
         @st.fragment(run_every=training.LINE_SECONDS)
         def line_view() -> None:
