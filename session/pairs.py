@@ -54,11 +54,6 @@ class PairJob:
         """0 or 1: the run training now (1 once both are done)."""
         return 0 if not self.trainers[0].done else 1
 
-    def fraction(self) -> float:
-        """Of the pair's steps, the fraction taken."""
-        done = sum(t.step_count for t in self.trainers)
-        return done / max(1, sum(t.total_steps for t in self.trainers))
-
 
 def job() -> PairJob | None:
     return st.session_state.get("pairs.job")

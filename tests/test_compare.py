@@ -220,7 +220,8 @@ def test_train_waits_for_the_pair_and_a_cancelled_pair_leaves_nothing(compare):
                                                  PAIRS["sgd-adam"].configs()), (1.0, 1.0), queued=True)
     button(compare, "Start").click().run()  # a pair began after the page was drawn: Start is refused
     assert compare.session_state["train.trainer"] is None and not compare.session_state["train.running"]
-    assert "A teaching pair is training" in texts(compare.error)
+    assert "A teaching pair is waiting in line for a training slot on the Compare page" in texts(compare.error)
+    assert "Your settings and any paused run are kept." in texts(compare.error)
     compare.switch_page(PAGE).run()
     button(compare, "Cancel the pair").click().run()
     assert resources.training_slots().in_use() == 0 and compare.session_state["pairs.job"] is None

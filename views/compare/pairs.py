@@ -67,7 +67,7 @@ def progress() -> None:
     i = j.current()
     p = j.trainers[i].progress()
     left = j.seconds_left()
-    st.progress(min(1.0, j.fraction()), text=f"{j.pair.title}: run {i + 1} of 2 ({j.pair.labels[i]}), step "
+    st.progress(min(1.0, p.fraction), text=f"{j.pair.title}: run {i + 1} of 2 ({j.pair.labels[i]}), step "
                 f"{p.step:,} of {p.total_steps:,} · about {duration(left)} of training left")
     st.caption(text.section("compare", "Pair training"))
 

@@ -95,20 +95,22 @@ def _halt(release: bool = True) -> None:
         resources.training_slots().release(st.session_state["session.id"])
 
 
-PAIR_BUSY = ("A teaching pair is training on the Compare page (this session trains one thing at a time): your run "
-             "can start as soon as it ends, in a moment. Nothing has changed here.")
+PAIR_BUSY = ("A teaching pair is {doing} on the Compare page, and this session trains one thing at a time: your "
+             "run can start as soon as the pair ends (or is cancelled there).")
 
 
 def pair_busy() -> str:
     """Why Start and Resume wait ("" when they need not): the session's teaching pair holds its slot."""
-    return PAIR_BUSY if pairs.active() else ""
+    if not pairs.active():
+        return ""
+    return PAIR_BUSY.format(doing="waiting in line for a training slot" if pairs.waiting() else "training")
 
 
 def _refused_for_a_pair() -> bool:
-    if pairs.active():  # (a script can press a disabled button: the callback checks too)
-        st.session_state["train.error"] = PAIR_BUSY
-        return True
-    return False
+    why = pair_busy()  # (the page disables Start and Resume; a press sent before that is refused here)
+    if why:
+        st.session_state["train.error"] = why + " Your settings and any paused run are kept."
+    return bool(why)
 
 
 def start(config: TrainConfig) -> None:
