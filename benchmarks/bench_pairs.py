@@ -44,8 +44,8 @@ def main() -> None:
     print("|---|---|---|---|---|")
     for (name, label), r in rows.items():
         ratio = statistics.median(a / e for e, a in r)
-        print(f"| {name} | {label} | {statistics.median(e for e, _ in r):.2f} | {statistics.median(a for _, a in r):.2f} "
-              f"| {ratio:.2f} |")
+        estimate, actual = statistics.median(e for e, _ in r), statistics.median(a for _, a in r)
+        print(f"| {name} | {label} | {estimate:.2f} | {actual:.2f} | {ratio:.2f} |")
 
 
 if __name__ == "__main__":

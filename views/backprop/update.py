@@ -83,7 +83,8 @@ def show(model: MLP, cache, grads, focus: Focus, s: Settings) -> None:
                   rf"v = {q['b2']:g} \times {_paren(q['v0'])} + {1 - q['b2']:.3g} \times {_paren(q['g'])}^2 = {n(q['v'])}",
                   rf"\hat m = \frac{{{n(q['m'])}}}{{1 - {q['b1']:g}^{{{t}}}}} = {n(q['mh'])},\quad "
                   rf"\hat v = \frac{{{n(q['v'])}}}{{1 - {q['b2']:g}^{{{t}}}}} = {n(q['vh'])}",
-                  rf"\Delta {W} = -{a} \times \frac{{{n(q['mh'])}}}{{\sqrt{{{n(q['vh'])}}} + {_power(q['eps'])}}} = {n(q['delta'])}"]
+                  rf"\Delta {W} = -{a} \times \frac{{{n(q['mh'])}}}{{\sqrt{{{n(q['vh'])}}} + {_power(q['eps'])}}} = "
+                  rf"{n(q['delta'])}"]
     before, after, d = change(q["w"], q["w"] + q["delta"], tex=True)
     lines.append(rf"{W}:\ {before} \rightarrow {after}")
     st.latex(gathered(*lines))
