@@ -158,8 +158,8 @@ def test_a_pair_trains_in_a_background_thread_at_low_priority_telling_the_line_i
 
 
 def test_a_pair_waits_in_line_and_starts_on_its_turn_losing_nothing(compare):
-    train_pair(compare, "SGD vs Adam")
-    before = list(compare.session_state["runs.kept"])
+    compare.session_state["runs.kept"] = before = [_run(1, MLP((784, 16, 10))), _run(2, None)]  # kept earlier
+    compare.session_state["runs.next_id"] = 3
     slots = resources.training_slots()
     others = []
     while slots.acquire(f"another session {len(others)}", 20.0):  # every slot taken, for 20 s more
