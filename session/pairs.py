@@ -40,7 +40,11 @@ class PairJob:
     estimates: tuple[float, float]        # each run's estimated seconds before it starts
     run: Run | None = None                # the thread training them, once the session holds a slot
     queued: bool = False                  # waiting in line for a slot
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    kept: list[int] = field(default_factory=list)  # ids of the runs kept so far, when both have ended
+    lock: threading.Lock = field(default_factory=threading.Lock)   # held while a chunk trains (run.py)
+    # Two script runs of one session can overlap (Streamlit's fast reruns): one starts the
+    # thread, one keeps the runs.
+    guard: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def pair(self) -> Pair:
@@ -115,12 +119,13 @@ def cancel() -> None:
 
 def _go(j: PairJob) -> bool:
     """Train the pair's runs in the background on this session's slot; False if no slot is free."""
-    run = j.run or Run(j.trainers, resources.training_slots(), st.session_state["session.id"], j.lock,
-                       estimates=j.estimates)
-    if not run.start():
-        return False
-    j.run, j.queued = run, False
-    return True
+    sid = st.session_state["session.id"]
+    with j.guard:
+        run = j.run or Run(j.trainers, resources.training_slots(), sid, j.lock, estimates=j.estimates)
+        if not run.start():
+            return False
+        j.run, j.queued = run, False
+        return True
 
 
 def _join_line(j: PairJob) -> None:
@@ -152,8 +157,10 @@ def tick() -> None:
     if run.alive:
         return
     if run.done:
-        kept = [runs.keep(t, label, pair=j.name) for t, label in zip(j.trainers, j.pair.labels)]
-        st.session_state["pairs.done"] = tuple(r.id for r in kept)
+        with j.guard:  # each run is kept once, even by overlapping reruns
+            for t, label in list(zip(j.trainers, j.pair.labels))[len(j.kept):]:
+                j.kept.append(runs.keep(t, label, pair=j.name).id)
+        st.session_state["pairs.done"] = tuple(j.kept)
         st.session_state["pairs.note"] = None
     elif run.why in ("unseen", "slot"):  # the slot lapsed while the tab slept: go on now, or in line
         if not run.start():
