@@ -298,7 +298,7 @@ def _finish_training(page, hidden: int) -> None:
 def test_two_sessions_train_draw_and_upload_without_seeing_each_other(server, browser, tmp_path):
     from playwright.sync_api import expect
 
-    from nn_core import MLP, save_model
+    from nn_core import MLP, load_model, save_model
     pages = []
     for hidden in (16, 24):  # both start before either finishes: two trainings at once
         context = browser.new_context(viewport={"width": 1400, "height": 900})
@@ -326,6 +326,12 @@ def test_two_sessions_train_draw_and_upload_without_seeing_each_other(server, br
     bob.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(tmp_path / "bobs-model.npz"))
     expect(bob.get_by_test_id("stSidebar")).to_contain_text("bobs-model.npz", timeout=15_000)
     expect(bob.get_by_test_id("stSidebar")).to_contain_text("784-12-10")
+    bob.get_by_test_id("stMain").get_by_text("Save or load a model").click()  # the expander
+    with bob.expect_download(timeout=30_000) as download:  # built when pressed, in a worker thread
+        bob.get_by_role("button", name="Download the current model (.npz)").click()
+    mine, _ = load_model(download.value.path())
+    assert mine.layer_sizes == (784, 12, 10) and mine.activation == "tanh" and download.value.suggested_filename == \
+        "mlp-784-12-10.npz"
     alice.get_by_test_id("stSidebarNav").get_by_role("link", name="Weights", exact=True).click()
     alice.get_by_test_id("stMain").get_by_text("What the network learned").wait_for()
     wait_idle(alice)

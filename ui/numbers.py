@@ -9,6 +9,8 @@ breaks the arithmetic on screen.
   percent(p)    the same as a percentage ("39.4 %", "99.99104 %"; "100 %" only for exactly 1)
   decimals_for  the decimals that show a change: before 0.310000 -> after 0.310745
   fixed(v, d)   v with d decimals
+  duration(s)   seconds the way a person says them ("40 s", "12 min", "3.5 h")
+  ordinal(n)    1st, 2nd, 3rd, 11th, 21st
 Text uses the minus sign "−"; LaTeX (tex=True) a plain "-" and "2.41\\text{e-}8".
 Leaves out: where numbers go (views/backprop/equations.py, views/backprop/).
 """
@@ -121,3 +123,18 @@ def change(before: float, after: float, scale: float = 1.0, probability: bool = 
         return sig(b, tex) + unit, sig(a, tex) + unit, signed(d, tex) + unit
     return (fixed(b, places, tex) + unit, fixed(a, places, tex) + unit,
             (fixed(d, places, tex, signed=True) if d else "0") + unit)
+
+
+def duration(seconds: float) -> str:
+    """40 s, 12 min, 3.5 h: the unit a person would use."""
+    if seconds < 90:
+        return f"{max(1, round(seconds))} s"
+    if seconds < 90 * 60:
+        return f"{round(seconds / 60)} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, ..., 11th, 12th, 13th, 21st."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"

@@ -6,7 +6,7 @@ import math
 import streamlit as st
 
 from links import classroom
-from session import state
+from session import pairs, state
 from ui import metadata
 
 
@@ -28,6 +28,13 @@ def current_model() -> None:
 def training_status() -> None:
     t = state.trainer()
     st.markdown("#### Training")
+    pair = pairs.job()
+    if pair is not None:  # a teaching pair holds the session's slot: Train's run waits for it
+        i = pair.current()
+        doing = "waiting in line for a training slot" if pair.queued else \
+            f"run {i + 1} of 2, step {pair.trainers[i].step_count:,} of {pair.trainers[i].total_steps:,}"
+        st.caption(f"Teaching pair “{pair.pair.title}”: {doing} (see the Compare page).")
+        return
     if state.queued():
         st.caption("Waiting in line for a training slot; the run starts by itself (see the Train page).")
         return

@@ -6,16 +6,19 @@ names the cap. A refused file changes nothing: the model, the run and the drawin
 A float64 model is converted to the app's compute dtype (float32) as it is adopted, with a
 note: every page then costs what a float32 model costs (measured before issue 21: three
 sessions opening Evaluate with the largest float64 model took the server to 1,271 MB).
+An accepted one is scored on the test set once (session/scores.py keeps it for Evaluate).
+The download's bytes are built when its button is pressed, not on every rerun of Train.
 """
 from __future__ import annotations
 
 import logging
+from typing import Callable
 
 import numpy as np
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from nn_core import dumps_model, load_model
+from nn_core import MLP, dumps_model, load_model
 from nn_core.files.header import TooLarge, shown_int
 from server import resources, uploads
 from session import scores, state
@@ -28,9 +31,12 @@ UNCHANGED = "The current model is unchanged."
 COMPUTE_DTYPE = np.float32  # what the app trains and computes in
 
 
-def model_bytes() -> bytes:
-    info = state.info()
-    return dumps_model(state.model(), info.get("config") or {}, info.get("metrics") or {})
+def model_file(model: MLP, info: dict) -> Callable[[], bytes]:
+    """What the download button calls when it is pressed, and only then: the .npz of `model`.
+    Streamlit runs it in a worker thread, outside the session, so it holds the model and its
+    header itself (until the session's next full run replaces the button)."""
+    config, metrics = info.get("config") or {}, info.get("metrics") or {}
+    return lambda: dumps_model(model, config, metrics)
 
 
 def check_upload(data: bytes, limits) -> tuple:
@@ -80,9 +86,11 @@ def _on_upload() -> None:
 
 
 def download_and_upload() -> None:
-    name = "-".join(map(str, state.model().layer_sizes))
+    model = state.model()
+    name = "-".join(map(str, model.layer_sizes))
     limits = resources.limits()
-    st.download_button("Download the current model (.npz)", model_bytes(), file_name=f"mlp-{name}.npz",
+    st.download_button("Download the current model (.npz)", model_file(model, state.info()),
+                       file_name=f"mlp-{name}.npz",
                        mime="application/octet-stream", icon=":material/download:", on_click="ignore",
                        help="Weights plus a JSON header (architecture, settings, scores). Load it here later, "
                             "or with `python -m nn_core evaluate FILE`.")
