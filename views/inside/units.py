@@ -15,6 +15,7 @@ from nn_core.inside.unitstats import LayerStats, unit_stats
 from server import resources
 from server.samples import test_sample
 from session import per_model
+from ui.numbers import percent
 
 TOP = 12  # test images kept per unit, most exciting first
 
@@ -30,7 +31,7 @@ def stats(model: MLP) -> dict[int, LayerStats]:
 
 def verdict(activation: str, flat: float) -> tuple[str, str]:
     """(short label: dead, saturated or alive; what it means, to follow "unit j is LABEL: ") for a unit whose slope g'(Z) is flat on `flat` of the images."""
-    share = f"{flat:.1%}"
+    share = percent(flat)
     if flat >= 1.0:
         if activation in ("relu",):
             return "dead", ("Z ≤ 0 on every test image, so A = 0 and g'(Z) = 0 always. It sends nothing on "
@@ -38,7 +39,7 @@ def verdict(activation: str, flat: float) -> tuple[str, str]:
         return "saturated", (f"its {activation} is flat on every test image, so no gradient flows back through "
                              "it and it barely learns.")
     if activation == "relu":
-        return "alive", f"active (Z > 0) on {1 - flat:.1%} of the test images, off (Z ≤ 0) on {share}."
+        return "alive", f"active (Z > 0) on {percent(1 - flat)} of the test images, off (Z ≤ 0) on {share}."
     if activation == "leaky_relu":
         return "alive", f"on its negative side (slope {0.01:g}) on {share} of the test images, active on the rest."
     return "alive", f"saturated (flat {activation}) on {share} of the test images, responsive on the rest."
