@@ -16,6 +16,9 @@ import numpy as np
 import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
+from nn_core.preprocess import CANVAS
+from ui import colors
+
 SEND_LABEL = "Update the app with this drawing"  # the toolbar button's aria-label in canvas 0.13
 
 _SCRIPT = """<script>
@@ -36,10 +39,10 @@ def send_strokes_on_release() -> None:
     st.html(_SCRIPT, unsafe_allow_javascript=True)
 
 
-def drawing_canvas(brush: int, key: str, size: int = 280) -> np.ndarray | None:
+def drawing_canvas(brush: int, key: str, size: int = CANVAS) -> np.ndarray | None:
     """A size x size canvas; returns what is drawn as RGBA uint8 (size, size, 4), ink in
     every channel (white on black), or None before the canvas has sent anything. A new key
     is a new, empty canvas."""
-    result = st_canvas(stroke_width=brush, stroke_color="#FFFFFF", background_color="#000000", height=size,
+    result = st_canvas(stroke_width=brush, stroke_color=colors.CANVAS_INK, background_color=colors.CANVAS_BG, height=size,
                        width=size, drawing_mode="freedraw", return_image_data=True, key=key)
     return result.image_data
