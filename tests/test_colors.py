@@ -3,6 +3,7 @@ colour-blind readers, marks and text are readable on a projector, every colour a
 comes from it, and Home shows what each one means."""
 import re
 import tomllib
+from urllib.parse import unquote
 
 import numpy as np
 import pytest
@@ -90,7 +91,7 @@ def test_css_takes_its_colours_from_the_colour_module():
 
 def test_every_legend_entry_has_its_words_and_a_swatch():
     words = [text.section("home", part) for part, _ in colors.LEGEND]
-    html = pictures.colour_legend(words)
+    html = unquote(pictures.colour_legend(words))  # swatches are SVG data: URIs
     assert html.count("<li ") == len(colors.LEGEND) == len(words) and "<script" not in html
     for _, kind in colors.LEGEND:
         for c in re.findall(r"#[0-9A-F]{6}", str(kind)):

@@ -220,7 +220,7 @@ def html(markup: str) -> None:
 
 
 def _swatch(kind: tuple) -> str:
-    """A 44 x 18 SVG of one legend entry's colours (colors.LEGEND)."""
+    """A 44 x 18 picture of one legend entry's colours (colors.LEGEND), as an SVG <img>."""
     body = []
     if kind[0] == "bars":
         w = 36 / len(kind[1])
@@ -250,8 +250,10 @@ def _swatch(kind: tuple) -> str:
         for i, (c, shape) in enumerate(kind[1]):
             x = 8 + 14 * i
             body.append(shapes[shape].format(x=x, x0=x - 5, x1=x + 5, c=c))
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="44" height="18" viewBox="0 0 44 18" aria-hidden="true" '
-            f'focusable="false" style="flex:none;margin-top:2px">{"".join(body)}</svg>')
+    drawing = f'<svg xmlns="http://www.w3.org/2000/svg" width="44" height="18" viewBox="0 0 44 18">{"".join(body)}</svg>'
+    # an <img> (st.html drops inline SVG); decorative: the words beside it say what it shows
+    return f'<img src="{svg_uri(drawing)}" alt="" width="44" height="18" style="flex:none;margin-top:3px">'
+
 
 
 def colour_legend(words: list[str]) -> str:

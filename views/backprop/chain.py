@@ -18,7 +18,7 @@ import numpy as np
 import streamlit as st
 
 from nn_core import MLP
-from ui import charts, colors
+from ui import charts, colors, text
 from ui.charts.svg import drawing, label
 from ui.numbers import prob, sig
 from views.backprop.focus import Focus, losses
@@ -85,6 +85,7 @@ def units_chart(cache, grads, focus: Focus) -> None:
     layout["margin"] = {"l": 10, "r": 10, "t": 40, "b": 10}
     st.plotly_chart(charts.spec.figure([trace], layout), key="backprop.units", on_select=_clicked,
                     selection_mode="points", **charts.PLOT)
+    st.caption(text.fill("backprop", "Units chart", j=j))
 
 
 @dataclass

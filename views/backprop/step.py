@@ -102,10 +102,11 @@ def result(model: MLP, selected_unit: int | None) -> None:
     c = st.columns(3)
     jb, ja, jd = change(J0.mean(), J1.mean())
     # (Streamlit reads a delta's direction from an ASCII minus)
-    c[0].metric("Loss J" + (" (mean)" if m > 1 else ""), ja, delta=jd.replace("−", "-"), delta_color="inverse",
+    c[0].metric("Loss J" + (" (mean)" if m > 1 else ""), ja, delta=jd.replace("−", "-"), delta_color="off",
                 help=f"Before: {jb}.")
     pb, pa, pd = change(P0[0, y[0]], P1[0, y[0]], 100, probability=True)
-    c[1].metric(f"Probability of {y[0]}" + (" (first example)" if m > 1 else ""), f"{pa} %", delta=f"{pd.replace('−', '-')} points",
+    c[1].metric(f"Probability of {y[0]}" + (" (first example)" if m > 1 else ""), f"{pa} %",
+                delta=f"{pd.replace('−', '-')} points", delta_color="off",
                 help=f"Before: {pb} %.")
     c[2].metric("Presses to undo", len(undo), help=f"Up to {state.MAX_UNDO} presses are kept.")
     with st.container(key="backprop.table"):

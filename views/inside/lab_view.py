@@ -85,7 +85,7 @@ def results(model: MLP, ex, edit: Edit, summary) -> None:
     st.header("Before → after")
     c1, c2 = st.columns(2)
     c1.metric("Test accuracy before", f"{was} %")
-    c2.metric("Test accuracy after", f"{now} %", delta=f"{points.replace('−', '-')} points",
+    c2.metric("Test accuracy after", f"{now} %", delta=None if points == "0" else f"{points.replace('−', '-')} points", delta_color="off",
               help="Change from the model as it was, in percentage points.")
     st.caption(text.fill("lab", "Accuracy", n=len(data.y_test)))
     if edit.is_identity:

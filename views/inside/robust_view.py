@@ -63,7 +63,8 @@ def example_and_sample(model: MLP, ex, p: Perturbation, sample) -> tuple[np.ndar
     m1, m2 = st.columns(2)
     was, now, points = change(clean, changed, 100, probability=True)
     m1.metric("Sample accuracy, changed", f"{now} %",
-              delta=None if p.is_identity else f"{points.replace('−', '-')} points",  # (Streamlit reads an ASCII minus)
+              delta=None if p.is_identity else f"{points.replace('−', '-')} points",
+              delta_color="off",  # the arrow says which way: blue and red mean a sign, green a true digit
               help="Change from the same images unchanged, in percentage points.")
     m2.metric("Sample accuracy, unchanged", f"{was} %")
     st.caption(text.fill("robust", "Sample accuracy", n=n))
