@@ -106,8 +106,8 @@ def grey(image: np.ndarray, size: int | None = 140, box: tuple[int, int, int, in
 
 
 def digit_card(image: np.ndarray, probs: np.ndarray, true: int, scale: int = 4) -> Image.Image:
-    """A test digit above its ten predicted probabilities: the true digit's bar green (TRUE),
-    the (wrong) predicted digit's bar black (INK: the network's answer), the others light grey."""
+    """A test digit above its ten predicted probabilities: the true digit's bar and number green
+    (TRUE), the (wrong) predicted digit's bar black (INK: the network's answer), the others light grey."""
     side = 28 * scale
     bar_h, label_h = 44, 14
     card = Image.new("RGB", (side, side + bar_h + label_h + 4), "white")
@@ -121,7 +121,7 @@ def digit_card(image: np.ndarray, probs: np.ndarray, true: int, scale: int = 4) 
         color = colors.TRUE if k == true else colors.INK if k == pred else colors.CONTEXT
         x0 = k * w + 1
         draw.rectangle([x0, base - max(1.0, p * bar_h), x0 + w - 3, base], fill=color)
-        draw.text((x0 + w / 2 - 3, base + 1), str(k), fill=colors.INK, font=font)
+        draw.text((x0 + w / 2 - 3, base + 1), str(k), fill=colors.TRUE if k == true else colors.INK, font=font)
     return card
 
 
