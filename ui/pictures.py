@@ -73,7 +73,7 @@ def digit_sheet(images: np.ndarray, labels: list[str], cols: int, scale: int = 4
     n = len(images)
     rows = int(np.ceil(n / cols))
     cell = 28 * scale + gap
-    sheet = Image.new("RGB", (cols * cell - gap, rows * cell - gap), "white")
+    sheet = Image.new("RGB", (cols * cell - gap, rows * cell - gap), colors.PAPER)
     font = ImageFont.load_default(size=9 * scale)
     draw = ImageDraw.Draw(sheet)
     for i, (img, text) in enumerate(zip(images, labels)):
@@ -110,7 +110,7 @@ def digit_card(image: np.ndarray, probs: np.ndarray, true: int, scale: int = 4) 
     (TRUE), the (wrong) predicted digit's bar black (INK: the network's answer), the others light grey."""
     side = 28 * scale
     bar_h, label_h = 44, 14
-    card = Image.new("RGB", (side, side + bar_h + label_h + 4), "white")
+    card = Image.new("RGB", (side, side + bar_h + label_h + 4), colors.PAPER)
     card.paste(Image.fromarray(np.asarray(image, np.uint8)).resize((side, side), Image.Resampling.NEAREST), (0, 0))
     draw = ImageDraw.Draw(card)
     font = ImageFont.load_default(size=11)

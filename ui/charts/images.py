@@ -117,7 +117,7 @@ def confusion(cm: np.ndarray, selected: tuple[int, int] | None = None, height: i
     top = float(np.log10(1 + max(int(counts.max()), 1)))
     ticks = [v for v in (0, 1, 10, 100, 1000, 10000) if v <= counts.max()]
     squares = {"type": "scatter", "x": p, "y": t, "mode": "markers+text", "text": [str(c) if c else "" for c in counts],
-               "textfont": {"color": ["white" if lv > 0.55 * top else colors.INK for lv in level], "size": 13},
+               "textfont": {"color": [colors.PAPER if lv > 0.55 * top else colors.INK for lv in level], "size": 13},
                "customdata": counts, "showlegend": False,
                "hovertemplate": "true %{y}, predicted %{x}: %{customdata} images<extra></extra>",
                "marker": {"symbol": "square", "size": 40, "color": level, "cmin": 0, "cmax": top,
