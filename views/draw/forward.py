@@ -45,7 +45,7 @@ def prediction(probs: np.ndarray, label: int | None = None) -> None:
 def probabilities(probs: np.ndarray, label: int | None = None) -> None:
     probs = np.ravel(probs)
     k = int(np.argmax(probs))
-    labels = [percent(float(p)) if p >= 0.01 else "" for p in probs]
+    labels = [percent(float(p), 2) if p >= 0.01 else "" for p in probs]
     chart = svg.bars(probs, "Probabilities A = softmax(Z)", "digit", "probability", labels=DIGITS, marked=k,
                      true=() if label is None else label,
                      y_range=(0, 1.12), value_labels=labels, name="P", item="digit",
@@ -131,7 +131,7 @@ def _output_layer(model: MLP, cache: dict[str, np.ndarray]) -> None:
         svg.bars(e, "2. exponentiate", "digit", "e^(z − max z)", labels=DIGITS, marked=k, value_labels=three[2],
                  name="e^(z − max z)", item="digit", summary=f"Digit {k} is 1."),
         svg.bars(probs, f"3. normalise: A{L}", "digit", f"A{L}", labels=DIGITS, marked=k, y_range=(0, 1.12),
-                 value_labels=[percent(float(p)) if p >= 0.01 else "" for p in probs], name=f"A{L}", item="digit",
+                 value_labels=[percent(float(p), 2) if p >= 0.01 else "" for p in probs], name=f"A{L}", item="digit",
                  summary=f"Digit {k} at {percent(float(probs[k]))}.")])
         + svg.table("The output layer, digit by digit", ["digit", f"Z{L}", "z − max z", "e^(z − max z)", f"A{L}"],
                     [[d, *(t[i] for t in three), percent(float(probs[i]))] for i, d in enumerate(DIGITS)]))
