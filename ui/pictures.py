@@ -251,8 +251,9 @@ def _swatch(kind: tuple) -> str:
             x = 8 + 14 * i
             body.append(shapes[shape].format(x=x, x0=x - 5, x1=x + 5, c=c))
     drawing = f'<svg xmlns="http://www.w3.org/2000/svg" width="44" height="18" viewBox="0 0 44 18">{"".join(body)}</svg>'
-    # an <img> (st.html drops inline SVG); decorative: the words beside it say what it shows
-    return f'<img src="{svg_uri(drawing)}" alt="" width="44" height="18" style="flex:none;margin-top:3px">'
+    # an <img> (st.html drops inline SVG); hidden from screen readers: the words beside it say it all
+    return (f'<img src="{svg_uri(drawing)}" alt="colour sample" aria-hidden="true" width="44" height="18" '
+            'style="flex:none;margin-top:3px">')
 
 
 
