@@ -72,7 +72,7 @@ BEFORE = {"color": "#8C8C8C", "pattern": ""}      # plain, 3.4:1
 AFTER = {"color": INK, "pattern": "/"}            # hatched
 NOW = {"color": DATA}                             # filled bars
 INIT = {"color": INK, "dash": "dash"}             # a dashed outline
-LAYER_GREYS = ["#000000", "#555555", "#767676", "#8C8C8C", "#A3A3A3"]  # per-layer lines, each labelled at its end
+LAYER_GREYS = ["#000000", "#404040", "#5E5E5E", "#767676", "#8C8C8C"]  # per-layer lines (all >= 3:1), each labelled at its end
 
 # ---------------------------------------------------------------- categorical: one page each
 RUNS = ["#000000", "#AA4499", "#6E6E00"]  # Compare: black, purple, olive (then again, with other dashes)
@@ -95,7 +95,7 @@ APART = [(POSITIVE, NEGATIVE), (SELECTED, POSITIVE), (SELECTED, NEGATIVE), (SELE
          (DATA, NEGATIVE), (BEFORE["color"], AFTER["color"]), (RUNS[0], RUNS[1]), (RUNS[0], RUNS[2]),
          (RUNS[1], RUNS[2])]
 # Colours of lines and marks a reader must see on white (>= 3:1); text colours (>= 4.5:1)
-MARKS = [POSITIVE, NEGATIVE, SELECTED, TRUE, INK, DATA, BEFORE["color"], *RUNS, *LAYER_GREYS[:4]]
+MARKS = [POSITIVE, NEGATIVE, SELECTED, TRUE, INK, DATA, BEFORE["color"], *RUNS, *LAYER_GREYS]
 TEXTS = [INK, TRUE, FAINT_TEXT, AXIS, CONTROL]
 
 
