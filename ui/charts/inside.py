@@ -31,7 +31,8 @@ def with_point(x: np.ndarray, y: np.ndarray, at: tuple[float, float], title: str
              "text": shown(y), "hovertemplate": "%{x:.3g}: %{text}<extra></extra>"},
             {"type": "scatter", "x": [float(at[0])], "y": [float(at[1])], "name": point_name, "mode": "markers",
              "marker": {"size": 15, "color": colors.SELECTED, "symbol": "diamond", "line": {"width": 1.5, "color": colors.INK}},
-             "text": shown(at[1]), "hovertemplate": f"{point_name}: %{{x:.3g}}, %{{text}}<extra></extra>"}]
+             "text": shown(at[1]), "cliponaxis": False,  # whole, even at 100 % on the axis's edge
+             "hovertemplate": f"{point_name}: %{{x:.3g}}, %{{text}}<extra></extra>"}]
     layout = axes(base_layout(title, height, showlegend=False), xtitle, ytitle, live=True,
                   **({"range": list(y_range)} if y_range else {}), **({"tickformat": tickformat} if percent else {}))
     layout["margin"]["b"] = 10
