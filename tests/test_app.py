@@ -12,6 +12,7 @@ import views.train.training
 from devtools.apptest import derived
 from devtools.paths import ROOT
 from nn_core import MLP, dumps_model
+from ui.numbers import percent
 
 PAGES = ["app_pages/home.py", "app_pages/train.py", "app_pages/weights.py", "app_pages/draw.py", "app_pages/backprop.py", "app_pages/evaluate.py",
          "app_pages/lab.py", "app_pages/robust.py", "app_pages/layermap.py",
@@ -118,7 +119,7 @@ def test_training_runs_chunk_by_chunk_and_publishes_the_model(one_step_ticks):
     model = at.session_state["model.current"]
     assert model.layer_sizes == (784, 16, 10) and model is not trainer.model
     val = trainer.history.val_acc[-1]
-    assert f"Training finished: validation accuracy {val:.2%}" in texts(at.success)
+    assert f"Training finished: validation accuracy {percent(val)}" in texts(at.success)
     assert "test accuracy is on the Evaluate page" in texts(at.success)
     titles = [f["layout"]["title"]["text"] for f in figures(at)]
     assert {"Loss J (cross-entropy)", "Accuracy", "Weights and gradients, RMS per weight"} <= set(titles)

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from nn_core.preprocess import CANVAS
 from tests.test_app import on_page
 from tests.test_pages import canvas_png, draw, prediction
 from views.draw.png import MAX_DATA_URL, Refused, read_png
@@ -32,14 +33,14 @@ def png_url(width: int, height: int, depth: int = 8, colour: int = 6) -> str:
 
 def test_a_canvas_picture_of_the_canvas_size_is_decoded():
     image, url = canvas_png([[(60, 60), (200, 200)]])
-    assert np.array_equal(read_png(url, 280), image)
+    assert np.array_equal(read_png(url, CANVAS), image)
 
 
 @pytest.mark.parametrize("url, why", [
     (png_url(3000, 3000), "3,000 × 3,000 pixels"),
-    (png_url(280, 281), "280 × 281 pixels"),
-    (png_url(280, 280, depth=16), "8-bit"),
-    (png_url(280, 280, colour=0), "8-bit"),
+    (png_url(CANVAS, CANVAS + 1), f"{CANVAS} × {CANVAS + 1} pixels"),
+    (png_url(CANVAS, CANVAS, depth=16), "8-bit"),
+    (png_url(CANVAS, CANVAS, colour=0), "8-bit"),
     ("data:image/png;base64," + "A" * (MAX_DATA_URL + 10), "characters long"),
     ("data:image/png;base64,!!!!", "base64"),
     ("data:image/jpeg;base64,AAAA", "not a PNG"),
@@ -50,15 +51,15 @@ def test_a_picture_that_cannot_be_the_canvas_is_refused_unread(url, why, monkeyp
     opened = []
     monkeypatch.setattr(Image, "open", lambda *a, **k: opened.append(a) or (_ for _ in ()).throw(AssertionError))
     with pytest.raises(Refused, match=why):
-        read_png(url, 280)
+        read_png(url, CANVAS)
     assert opened == []  # refused from the header: no pixel decoded
 
 
 def test_a_truncated_png_of_the_right_size_is_refused_plainly():
-    url = png_url(280, 280)
+    url = png_url(CANVAS, CANVAS)
     raw = base64.b64decode(url.split(",", 1)[1])
     with pytest.raises(Refused, match="could not be read"):
-        read_png("data:image/png;base64," + base64.b64encode(raw[:60]).decode(), 280)
+        read_png("data:image/png;base64," + base64.b64encode(raw[:60]).decode(), CANVAS)
 
 
 def test_the_draw_page_refuses_a_canvas_bomb_and_keeps_the_last_drawing():

@@ -8,6 +8,7 @@ import pytest
 from devtools.handdrawn import load_set, render
 from devtools.paths import ASSETS
 from nn_core import load_model, prepare_drawing
+from nn_core.preprocess import CANVAS
 
 DRAWN = load_set()
 
@@ -31,12 +32,12 @@ def test_every_digit_can_be_drawn_on_the_canvas():
 def test_the_offline_render_is_the_strokes_at_their_width():
     d = next(d for d in DRAWN if d.id == "1a")  # one straight stroke
     img = render(d)
-    assert img.shape == (280, 280) and img.dtype == np.uint8
+    assert img.shape == (CANVAS, CANVAS) and img.dtype == np.uint8
     (x0, y0), (x1, y1) = d.strokes[0][0], d.strokes[0][-1]
     ys, xs = np.nonzero(img > 127)
     # round caps: the ink reaches brush/2 beyond each end point
-    assert ys.min() == pytest.approx(min(y0, y1) * 280 - d.brush / 2, abs=2)
-    assert ys.max() == pytest.approx(max(y0, y1) * 280 + d.brush / 2, abs=2)
+    assert ys.min() == pytest.approx(min(y0, y1) * CANVAS - d.brush / 2, abs=2)
+    assert ys.max() == pytest.approx(max(y0, y1) * CANVAS + d.brush / 2, abs=2)
     widths = (img[100:180] > 127).sum(axis=1)  # the stick's width across its middle
     assert np.median(widths) == pytest.approx(d.brush, abs=2)
     for d in DRAWN:

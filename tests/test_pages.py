@@ -15,6 +15,8 @@ from test_app import button, decode, figures, fresh
 from devtools.apptest import derived
 from devtools.paths import ASSETS
 from nn_core import MLP, load_dataset, load_model, prepare_drawing
+from nn_core.preprocess import CANVAS
+from ui.numbers import percent
 
 DIGITS = {  # strokes on a 280x280 canvas, as canvas pixels
     "1": [[(140, 40), (140, 240)]],
@@ -25,7 +27,7 @@ DIGITS = {  # strokes on a 280x280 canvas, as canvas pixels
 
 def canvas_png(strokes, offset=(0, 0), scale=1.0, width=20) -> tuple[np.ndarray, str]:
     """What the canvas sends: a 280x280 RGBA PNG, white strokes on black, as a data URL."""
-    img = Image.new("RGBA", (280, 280), (0, 0, 0, 255))
+    img = Image.new("RGBA", (CANVAS, CANVAS), (0, 0, 0, 255))
     draw = ImageDraw.Draw(img)
     for stroke in strokes:
         pts = [(offset[0] + x * scale, offset[1] + y * scale) for x, y in stroke]
@@ -244,7 +246,7 @@ def test_evaluate_confusion_matrix_covers_the_test_set(model, test_set):
     assert cm.sum() == len(y_test) == 10_000
     pred = model.predict(x_test.reshape(len(x_test), -1).astype(np.float32) / 255)
     assert np.trace(cm) == (pred == y_test).sum()
-    assert metric(at, "Test accuracy") == f"{(pred == y_test).mean():.2%}"
+    assert metric(at, "Test accuracy") == percent((pred == y_test).mean())
     assert any("the 100 squares' counts sum to 10,000, the test-set size" in c for c in captions(at))
     assert metric(at, "Mistakes") == f"{10_000 - np.trace(cm):,} of 10,000"
 
@@ -292,4 +294,4 @@ def test_evaluate_scores_the_model_shown_after_a_step(test_set):
     at.switch_page("app_pages/evaluate.py").run()
     stepped = at.session_state["model.current"]
     pred = stepped.predict(x_test.reshape(len(x_test), -1).astype(np.float32) / 255)
-    assert metric(at, "Test accuracy") == f"{(pred == y_test).mean():.2%}" != f"{first.accuracy:.2%}"
+    assert metric(at, "Test accuracy") == percent((pred == y_test).mean()) != percent(first.accuracy)

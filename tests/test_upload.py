@@ -10,6 +10,7 @@ from test_pages import DIGITS, draw, light_charts, page_html
 
 from devtools.hostile import ACCEPTED, BIG_OK, GOOD, MODEL_CASES, OVER_APP_CAPS, with_meta
 from nn_core import MLP, dumps_model
+from ui.numbers import percent
 
 CAPPED = re.compile(r"(units in a hidden layer|hidden layers|weights and biases)$")
 APP_CASES = {**MODEL_CASES, **OVER_APP_CAPS,
@@ -93,7 +94,7 @@ def test_a_claimed_test_accuracy_is_measured_instead():
     _upload(at, "boast.npz", with_meta(GOOD, metrics={"test_accuracy": 0.99}))
     acc = at.session_state["model.info"]["metrics"]["test_accuracy"]
     assert acc < 0.5                                           # untrained weights read about one digit in ten
-    assert f"Test accuracy {acc:.2%}" in texts(at.sidebar.caption)
+    assert f"Test accuracy {percent(acc)}" in texts(at.sidebar.caption)
     assert f"The file says its test accuracy is 99.00%; measured here it is {acc:.2%}" in texts(at.text)
 
 

@@ -40,7 +40,7 @@ def gradient_map(model: MLP, x: np.ndarray, grads: dict, label: int) -> None:
              images.tile(images.diverging(g.reshape(28, 28), vmax), "dJ/dx = dZ1 W1ᵀ", "the gradient of the loss "
                          "with respect to each pixel: red where more ink would lower the loss, blue where it would raise it",
                          size=140)]
-    st.markdown(images.row(tiles, images.legend(vmax, "∂J/∂x")), unsafe_allow_html=True)
+    st.markdown(images.row(tiles, images.legend(vmax, "∂J/∂x", text.section("backprop", "Pixel legend"))), unsafe_allow_html=True)
     st.caption(text.fill("backprop", "Pixel map", label=label, top=", ".join(
         f"{i} (row {i // 28}, col {i % 28}: {sig(g[i])})" for i in top)))
 
@@ -70,7 +70,7 @@ def nudge_view(model: MLP, x: np.ndarray, cache: dict, label: int) -> None:
                          "the nudged input", size=120),
              images.tile(images.diverging(d.reshape(28, 28), vmax), f"change ({changed} pixels)",
                          "the change: blue pixels brighter, red darker", size=120)]
-    st.markdown(images.row(tiles, images.legend(vmax, "brightness change")), unsafe_allow_html=True)
+    st.markdown(images.row(tiles, images.legend(vmax, "brightness change", text.section("backprop", "Change legend"))), unsafe_allow_html=True)
     part = "Nudge reached" if r.reached else "Nudge not reached"
     st.caption(text.fill("backprop", part, k=target, steps=f"{r.steps} step{'s' if r.steps != 1 else ''}", changed=changed, per=per, step=STEP,
                          total=sig(total), ink=sig(float(np.abs(x).sum())), p0=percent(r.probs_before[target]),

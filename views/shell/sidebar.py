@@ -8,6 +8,7 @@ import streamlit as st
 from links import classroom
 from session import pairs, state
 from ui import metadata
+from ui.numbers import percent
 
 
 def _duration(seconds: float) -> str:
@@ -22,7 +23,7 @@ def current_model() -> None:
     metadata.show_name(info["name"])  # perhaps a stranger's file name: plain text, never Markdown
     st.markdown(f"`{'-'.join(map(str, m.layer_sizes))}` · {m.activation} · {m.n_params:,} parameters")
     acc = info.get("metrics", {}).get("test_accuracy")
-    st.caption(f"Test accuracy {acc:.2%} · {info['source']}" if acc is not None else info["source"])
+    st.caption(f"Test accuracy {percent(acc)} · {info['source']}" if acc is not None else info["source"])
 
 
 def training_status() -> None:
@@ -45,7 +46,7 @@ def training_status() -> None:
     label = {"ready": "ready", "running": "running" if state.running() else "paused",
              "done": "finished", "diverged": "stopped: diverged", "stopped": "stopped: time limit"}[p.status]
     st.progress(p.fraction, text=f"{label} · step {p.step:,}/{p.total_steps:,}")
-    val = f" · validation {t.history.val_acc[-1]:.2%}" if t.history.val_acc else ""
+    val = f" · validation {percent(t.history.val_acc[-1])}" if t.history.val_acc else ""
     eta = f" · about {_duration(p.eta)} left" if state.running() else ""
     st.caption(f"epoch {p.current_epoch}/{p.epochs}{val}{eta}")
 

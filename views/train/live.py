@@ -10,6 +10,7 @@ import streamlit as st
 
 from session import state
 from ui import charts, text
+from ui.numbers import percent
 from views.train import curves, training
 
 
@@ -77,7 +78,7 @@ def _live_view() -> None:
     m = st.columns(4)
     m[0].metric("Loss (last batch)", f"{H.step_loss[-1]:.3g}" if H.n_steps else "–",
                 help="Cross-entropy of the most recent mini-batch.")
-    m[1].metric("Validation accuracy", f"{H.val_acc[-1]:.2%}" if H.val_acc else "after epoch 1",
+    m[1].metric("Validation accuracy", percent(H.val_acc[-1]) if H.val_acc else "after epoch 1",
                 help="On the 5,000 held-out images, after the last finished epoch.")
     m[2].metric("Epoch", f"{p.current_epoch} / {p.epochs}",
                 help=f"Passes over the training set; {t.steps_per_epoch:,} steps each.")

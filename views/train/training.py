@@ -20,11 +20,11 @@ import threading
 
 import streamlit as st
 
-from nn_core import PRESETS, TrainConfig, Trainer
+from nn_core import PRESETS, TrainConfig, Trainer, n_params
 from server import estimate, memory, resources
 from server.run import Run, seconds_left
 from session import pairs, runs, state
-from ui.numbers import duration, ordinal
+from ui.numbers import duration, ordinal, percent
 from views.train.settings import DEFAULT_PRESET, hyperparameter_widgets  # noqa: F401 (the Train page's settings column)
 
 BACKGROUND = True     # train in a thread (run.py); off: each tick trains CHUNK_SECONDS itself
@@ -123,8 +123,7 @@ def start(config: TrainConfig) -> None:
         return
     st.session_state["train.queued"] = None
     _halt(release=False)  # a paused run is discarded; the slot just taken is kept for the new one
-    n_params = sum(a * b + b for a, b in zip(config.layer_sizes[:-1], config.layer_sizes[1:]))
-    config = dataclasses.replace(config, max_snapshots=resources.limits().max_snapshots(n_params))
+    config = dataclasses.replace(config, max_snapshots=resources.limits().max_snapshots(n_params(config.layer_sizes)))
     with _lock():
         t = Trainer(config, resources.dataset(), time_limit=60 * resources.limits().max_run_minutes)
         st.session_state["train.trainer"] = t
@@ -248,7 +247,7 @@ def tick() -> None:
         state.adopt_trained(t, _run_name(t))
         runs.keep(t, _run_name(t), model=state.model())  # the published copy: no second one
         val = state.info()["metrics"]["val_accuracy"]
-        acc = f"validation accuracy {val:.2%}" if val is not None else "no validation score yet"
+        acc = f"validation accuracy {percent(val)}" if val is not None else "no validation score yet"
         st.session_state["train.notice"] = (
             f"Training finished: {acc} after {duration(t.elapsed)} of training. This model is now the one "
             "every page shows; its test accuracy is on the Evaluate page (the test images stay unseen while "
