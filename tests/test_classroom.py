@@ -1,7 +1,7 @@
 """Class links (links/classroom.py), projector mode (views/shell/projector.py) and the lesson's order (views/shell/nav.py)."""
 import pytest
-from test_app import button, fresh, texts
 
+from devtools.apptest import button, fresh, texts
 from links import classroom
 from links.controls import controls
 from server.limits import Limits

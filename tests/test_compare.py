@@ -8,8 +8,8 @@ import re
 
 import numpy as np
 import pytest
-from test_app import button, decode, figures, fresh, on_page, one_step_ticks, tiny_training  # noqa: F401 (a fixture)
 
+from devtools.apptest import button, decode, figures, fresh, on_page, tiny_training
 from nn_core import MLP, PAIRS, TrainConfig
 from session.runs import KeptRun, within_budget
 
