@@ -83,6 +83,7 @@ FIRST_POINT = """() => {
 
 @pytest.mark.parametrize("screen", list(SCREENS))
 def test_layer_map_selection_shows_an_average_image(browser, server, screen):
+    from playwright.sync_api import expect
     context, page = open_page(browser, server, "/map", screen)
     try:
         plot = page.locator('.st-key-layermap-map .js-plotly-plot .nsewdrag').first
@@ -109,7 +110,9 @@ def test_layer_map_selection_shows_an_average_image(browser, server, screen):
         page.mouse.click(x, y)  # (a CDP touch tap does not reach Plotly's WebGL click handler; a real tap: unverified)
         page.get_by_test_id("stMain").get_by_text(re.compile(r"Test image #[\d,]+, a \d\.")).wait_for(timeout=30_000)
         wait_idle(page)
-        assert page.get_by_test_id("stMain").get_by_role("button", name=re.compile(r"Open test image #")).count() == 1
+        # (the browser draws the button a little after the script ends: wait for it, then count)
+        expect(page.get_by_test_id("stMain").get_by_role("button", name=re.compile(r"Open test image #"))).to_have_count(
+            1, timeout=30_000)
         assert exceptions(page) == 0
     finally:
         context.close()
