@@ -1,4 +1,5 @@
-"""scripts/build_mnist_assets.py rebuilds the bundled files byte for byte, from IDX or mnist.npz."""
+"""scripts/build_mnist_assets.py rebuilds the bundled files byte for byte, from IDX or mnist.npz (run as
+`python -m scripts.build_mnist_assets`, as its docstring says: the project root is then on the path)."""
 import subprocess
 import sys
 
@@ -13,7 +14,7 @@ NAMES = ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-image
 
 
 def build(source, out):
-    return subprocess.run([sys.executable, "scripts/build_mnist_assets.py", str(source), "--out", str(out)],
+    return subprocess.run([sys.executable, "-m", "scripts.build_mnist_assets", str(source), "--out", str(out)],
                           cwd=ROOT, capture_output=True, text=True, timeout=300)
 
 
