@@ -5,7 +5,8 @@ training fragment lives here, not on the Train page, so a run keeps going while 
 looks at other pages: while a run is active it ticks every TICK_SECONDS, tells the run
 (a background thread, server/run.py) that the page is still open, refreshes the sidebar's
 progress and publishes the result when the run ends. While the session waits in line for a
-training slot it ticks every LINE_SECONDS to keep its place and start the run on its turn.
+training slot it ticks every LINE_SECONDS to keep its place and start the run on its turn. A
+teaching pair (Compare) is watched the same way (views/train/training.tick_seconds).
 """
 import streamlit as st
 
@@ -32,8 +33,7 @@ style.apply()
 projector.styles()  # larger text for a projector, when switched on (the switch is at each page's foot)
 
 
-@st.fragment(run_every=training.TICK_SECONDS if state.running() else
-             training.LINE_SECONDS if state.queued() else None)
+@st.fragment(run_every=training.tick_seconds())
 def training_fragment() -> None:
     training.tick()
     sidebar.training_status()

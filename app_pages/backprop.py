@@ -83,7 +83,7 @@ with st.container(key="backprop.view.batch"):
 with st.container(key="backprop.view.pixels"):
     st.header("8. One layer further: the pixels")
     text.show("backprop", "Pixels")
-    pixels.show(model, ex.x, probs[0], label)
+    pixels.show(model, ex.x, cache, grads, label)
 
 with st.container(key="backprop.view.check"):
     st.header("9. Is the calculus right? A gradient check")

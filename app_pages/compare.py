@@ -12,7 +12,9 @@ st.title("Compare runs: what did one setting change?", anchor=False)
 text.show("compare", "Intro")
 
 st.header("Teaching pairs")  # before the widgets a finished pair sets
-pairs.section()
+st.caption(text.section("compare", "Pairs"))
+pairs.chosen()  # a pair that has ended since the page was last drawn: its two runs on every view
+pairs.buttons()  # trained in the background, in the line (session/pairs.py)
 
 kept = runs.kept()
 if not kept:

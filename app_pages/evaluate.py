@@ -4,6 +4,7 @@ import streamlit as st
 
 from session import scores, state
 from ui import text
+from ui.numbers import percent
 from views.inside import evaluate_view
 from views.shell import nav
 
@@ -12,7 +13,7 @@ r = scores.on_test_set(state.model())
 st.title("How good is it? The test set")
 text.show("evaluate", "Intro")
 m1, m2, m3 = st.columns(3)
-m1.metric("Test accuracy", f"{r.accuracy:.2%}", help="Share of the test images whose most probable digit is right.")
+m1.metric("Test accuracy", percent(r.accuracy), help="Share of the test images whose most probable digit is right.")
 m2.metric("Mistakes", f"{r.n - r.correct:,} of {r.n:,}")
 m3.metric("Test loss J", f"{r.loss:.4f}", help="Mean cross-entropy −log(probability of the true digit).")
 

@@ -2,9 +2,10 @@
 import numpy as np
 import streamlit as st
 
+from nn_core import n_params
 from server import resources
 from session import state
-from ui import pictures, text
+from ui import colors, pictures, text
 from views.shell import nav
 
 model, data = state.model(), resources.dataset()
@@ -29,9 +30,9 @@ with right:
     st.latex(r"\begin{gathered}J = -\frac{1}{m}\sum_{i=1}^{m} \log A^{[L]}_{i,\,y_i}\\ dZ^{[L]} = \frac{1}{m}\left(A^{[L]} - Y\right)"
              r"\\ W \leftarrow W - \alpha\, dW\end{gathered}")  # as on Backprop and Train
 
-rows = [{"layer": f"{l}", "W shape": f"{model.params[f'W{l}'].shape[0]} × {model.params[f'W{l}'].shape[1]}",
-         "weights": model.params[f"W{l}"].size, "biases": model.params[f"b{l}"].size,
-         "parameters": model.params[f"W{l}"].size + model.params[f"b{l}"].size} for l in range(1, model.L + 1)]
+sizes = model.layer_sizes
+rows = [{"layer": f"{l}", "W shape": f"{sizes[l - 1]} × {sizes[l]}", "weights": sizes[l - 1] * sizes[l],
+         "biases": sizes[l], "parameters": n_params(sizes[l - 1:l + 1])} for l in range(1, model.L + 1)]
 st.table(rows)
 st.caption(text.fill("home", "Parameters", n=model.n_params))
 
@@ -53,6 +54,10 @@ with right:
     train = counts["train"]
     st.caption(text.fill("home", "Counts", most=int(train.argmax()), most_n=int(train.max()),
                          least=int(train.argmin()), least_n=int(train.min())))
+
+st.header("How to read the colours")
+text.show("home", "Colours")
+pictures.html(pictures.colour_legend([text.section("home", part) for part, _ in colors.LEGEND]))
 
 st.header("The lesson, page by page")
 text.show("home", "Lesson")

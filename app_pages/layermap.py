@@ -6,6 +6,7 @@ import streamlit as st
 from server import samples
 from session import example, state
 from ui import charts, text
+from ui.numbers import percent
 from views.inside import maps, maps_view
 from views.shell import nav
 
@@ -45,8 +46,8 @@ event = st.plotly_chart(charts.layer_map(P, sample.y, f"{layer}, {when}", marked
                                          marked_name="your digit" if ex is not None and ex.source == "drawing"
                                          else "current example", ranges=lm.ranges, ids=sample.index, drag=drag),
                         key="layermap.map", on_select="rerun", selection_mode=("points", "box", "lasso"), **charts.PLOT)
-st.caption(text.fill("layermap", "Map", n=len(sample.y), layer=names[layer], when=when, kept=lm.kept[i],
-                     fitted=lm.kept[-1]))
+st.caption(text.fill("layermap", "Map", n=len(sample.y), layer=names[layer], when=when, kept=percent(lm.kept[i], 2),
+                     fitted=percent(lm.kept[-1], 2)))
 if ex is not None:
     st.caption(text.fill("layermap", "Marked", name=ex.name))
 text.show("layermap", "PCA")

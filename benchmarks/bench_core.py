@@ -69,14 +69,15 @@ class MinimalLoop:
                 continue
             a = self.adam
             a["t"] += 1
-            lr_t = lr * np.sqrt(1 - 0.999 ** a["t"]) / (1 - 0.9 ** a["t"])
+            lr_t = lr * np.sqrt(1 - 0.999 ** a["t"]) / (1 - 0.9 ** a["t"])  # both corrections as scalars:
+            eps_t = 1e-8 * np.sqrt(1 - 0.999 ** a["t"])                       # Adam's formula exactly
             for k, g in grads.items():
                 mk, sk = a["m"][k], a["s"][k]
                 mk *= 0.9
                 mk += 0.1 * g
                 sk *= 0.999
                 sk += 0.001 * (g * g)
-                P[k] -= lr_t * mk / (np.sqrt(sk) + 1e-8)
+                P[k] -= lr_t * mk / (np.sqrt(sk) + eps_t)
 
 
 class TorchLoop:

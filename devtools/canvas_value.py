@@ -26,6 +26,8 @@ import random
 
 from PIL import Image, ImageDraw
 
+from nn_core.preprocess import CANVAS
+
 Stroke = list[tuple[float, float]]
 
 # One or two strokes per digit, in canvas fractions (x right, y down), written as a student would.
@@ -82,7 +84,7 @@ def _fabric_path(points: list[tuple[float, float]], brush: int, color: str) -> d
             "path": cmds}
 
 
-def png_data_url(strokes: list[Stroke], size: int = 280, brush: int = 20, color: str = "#FFFFFF",
+def png_data_url(strokes: list[Stroke], size: int = CANVAS, brush: int = 20, color: str = "#FFFFFF",
                  background: str = "#000000", scale: int = 2) -> str:
     """The canvas as the browser exports it: size x size RGBA PNG, opaque, antialiased strokes."""
     big = Image.new("RGBA", (size * scale, size * scale), background)
@@ -99,7 +101,7 @@ def png_data_url(strokes: list[Stroke], size: int = 280, brush: int = 20, color:
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-def canvas_value(strokes: list[Stroke], size: int = 280, brush: int = 20, color: str = "#FFFFFF",
+def canvas_value(strokes: list[Stroke], size: int = CANVAS, brush: int = 20, color: str = "#FFFFFF",
                  background: str = "#000000") -> dict:
     """The widget value of a canvas holding these strokes (send it as json.dumps(...) in json_value)."""
     objects = [_fabric_path([(x * size, y * size) for x, y in s], brush, color) for s in strokes]

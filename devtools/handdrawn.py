@@ -24,9 +24,10 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from devtools.paths import TEST_DATA
+from nn_core import preprocess
 
 SET = TEST_DATA / "handdrawn.json"
-CANVAS = 280      # px: the Draw page's canvas side
+CANVAS = preprocess.CANVAS  # px: the Draw page's canvas side
 SUPERSAMPLE = 4   # draw this much larger, then shrink with a box filter: antialiased edges like the browser's
 LOWER_CANVAS = '[class*="st-key-draw-canvas-"] canvas.lower-canvas'  # fabric's finished strokes (in a shadow root)
 
@@ -84,7 +85,7 @@ def decode_png(data_url: str) -> np.ndarray:
 
 
 def canvas_pixels(page) -> np.ndarray:
-    """What the browser drew: fabric's lower canvas, (280, 280, 4) uint8."""
+    """What the browser drew: fabric's lower canvas, (CANVAS, CANVAS, 4) uint8."""
     return decode_png(page.locator(LOWER_CANVAS).last.evaluate("c => c.toDataURL('image/png')"))
 
 

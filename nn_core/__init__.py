@@ -27,7 +27,7 @@ from nn_core.inside.saliency import Nudge, input_gradient, nudge
 from nn_core.inside.selective import DONT_KNOW, answers, coverage_curve
 from nn_core.losses import cross_entropy, labels_to_onehot
 from nn_core.metrics import confident_mistakes, confusion_matrix, per_class_accuracy
-from nn_core.model import MLP
+from nn_core.model import MLP, n_params
 from nn_core.optimizers import make_optimizer
 from nn_core.pairs import PAIRS, Pair
 from nn_core.preprocess import prepare_drawing
@@ -39,7 +39,7 @@ __all__ = [
     "Snapshot", "TrainConfig", "Trainer", "accuracy", "as_float", "check_config", "check_gradients",
     "check_weight", "confident_mistakes", "confusion_matrix", "cross_entropy", "dumps_model", "evaluate", "probabilities", "rows_per_chunk",
     "get_activation", "get_preset", "input_gradient", "labels_to_onehot", "load_dataset", "load_model",
-    "load_snapshots", "make_optimizer", "nudge", "per_class_accuracy", "prepare_drawing", "read_idx",
+    "load_snapshots", "make_optimizer", "n_params", "nudge", "per_class_accuracy", "prepare_drawing", "read_idx",
     "rel_error", "save_model", "save_snapshots", "softmax", "softmax_steps", "specs",
     # looking inside: edited copies, perturbations, answering only when sure
     "DONT_KNOW", "Edit", "Perturbation", "answers", "coverage_curve", "edited", "perturb",

@@ -32,6 +32,7 @@ from nn_core.evaluate import accuracy, evaluate
 from nn_core.fields import Spec, parse_text
 from nn_core.files.serialize import MAX_PARAMS, load_model, save_model, save_snapshots
 from nn_core.metrics import confusion_matrix, per_class_accuracy
+from nn_core.model import n_params
 from nn_core.presets import PRESETS, get_preset
 from nn_core.trainer import Trainer
 
@@ -147,7 +148,7 @@ def _bar(fraction: float, width: int = 30) -> str:
 
 def cmd_train(args) -> dict:
     config = config_from(args)
-    n = sum(a * b + b for a, b in zip(config.layer_sizes[:-1], config.layer_sizes[1:]))
+    n = n_params(config.layer_sizes)
     if args.save and n > MAX_PARAMS:  # checked before training: a file the loaders would refuse
         raise ValueError(f"this network has {n:,} weights and biases; model files hold at most {MAX_PARAMS:,} "
                          "(what `evaluate`, `predict` and the app read): train a smaller one, or leave out --save")

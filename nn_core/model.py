@@ -27,6 +27,13 @@ import numpy as np
 from nn_core.activations import get_activation, softmax
 from nn_core.losses import cross_entropy, labels_to_onehot
 
+
+def n_params(layer_sizes: Sequence[int]) -> int:
+    """THE parameter count: weights and biases of an MLP with these layer sizes, sum over l of
+    n[l-1]·n[l] + n[l] (Python ints: no overflow, whatever a file's header claims). One layer's
+    count is n_params((n_in, n_out))."""
+    return sum(int(a) * int(b) + int(b) for a, b in zip(layer_sizes[:-1], layer_sizes[1:]))
+
 INITS = ("he", "xavier", "uniform")
 
 
@@ -83,7 +90,7 @@ class MLP:
 
     @property
     def n_params(self) -> int:
-        return int(sum(p.size for p in self.params.values()))
+        return n_params(self.layer_sizes)
 
     def shapes(self) -> dict[str, tuple[int, ...]]:
         """W[l]: (n[l-1], n[l]) and b[l]: (n[l],), from the layer sizes."""

@@ -3,7 +3,8 @@
     SGD:       W <- W - lr * dW
     momentum:  v <- mu * v + dW;            W <- W - lr * v
     Adam:      m <- b1 m + (1-b1) dW;  s <- b2 s + (1-b2) dW^2
-               W <- W - lr * m_hat / (sqrt(s_hat) + eps),  m_hat, s_hat bias-corrected
+               m_hat = m / (1-b1^t);  s_hat = s / (1-b2^t)   (bias corrections, t = 1, 2, ...)
+               W <- W - lr * m_hat / (sqrt(s_hat) + eps)     (Kingma & Ba 2015, Algorithm 1)
 L2 regularisation adds lam * W to each weight gradient (not to biases): the gradient of
 (lam/2) ||W||^2. Optimizer state is keyed like the parameters. Updates are in place, so
 a caller that needs the old values (undo, snapshots) copies first.
@@ -94,12 +95,18 @@ class Adam(Optimizer):
         self.beta1, self.beta2, self.eps = beta1, beta2, eps
         self.m: dict[str, np.ndarray] = {}
         self.s: dict[str, np.ndarray] = {}
+        self._rate, self._eps = math.sqrt(1 - beta2) / (1 - beta1), eps * math.sqrt(1 - beta2)  # step t's (see update)
 
     def update(self, params, grads, lr):
-        # Both bias corrections folded into the step size: lr_t = lr * sqrt(1-b2^t) / (1-b1^t),
-        # so m and s need no corrected copies.
+        # The bias corrections of step t as scalars, so that m and s need no corrected copies:
+        #   lr m_hat / (sqrt(s_hat) + eps) = lr (c1 / c2) m / (sqrt(s) + eps / c2),
+        # with c1 = 1 / (1 - b1^t) and c2 = 1 / sqrt(1 - b2^t): the formula as written, exactly.
+        # (Folding only the rate, lr c1 / c2, and keeping eps would make the effective eps
+        # eps c2: 31x eps at t = 1, which changes the step of a gradient near eps.)
         t = self.t + 1
-        super().update(params, grads, lr * math.sqrt(1 - self.beta2 ** t) / (1 - self.beta1 ** t))
+        self._rate = 1 / (1 - self.beta1 ** t) * math.sqrt(1 - self.beta2 ** t)  # c1 / c2
+        self._eps = self.eps * math.sqrt(1 - self.beta2 ** t)                     # eps / c2
+        super().update(params, grads, lr)
 
     def _step(self, key, P, g, lr, tmp=None):
         if key not in self.m:
@@ -112,9 +119,9 @@ class Adam(Optimizer):
         np.multiply(g, g, out=tmp)
         s += np.multiply(tmp, 1 - self.beta2, out=tmp)    # s <- b2 s + (1 - b2) g^2
         np.sqrt(s, out=tmp)
-        tmp += self.eps
+        tmp += self._eps
         np.divide(m, tmp, out=tmp)
-        P -= np.multiply(tmp, lr, out=tmp)                # W <- W - lr m / (sqrt(s) + eps)
+        P -= np.multiply(tmp, lr * self._rate, out=tmp)   # W <- W - lr m_hat / (sqrt(s_hat) + eps)
 
     def _averages(self):
         return [*self.m.values(), *self.s.values()]

@@ -14,8 +14,10 @@ lr-too-high   What does a learning rate that is too large do? At alpha = 1.5 eac
               overshoots: the loss jumps about and stays high (validation ~30 % after
               three epochs, against ~93 % at 0.1); at 2 it explodes within four steps.
 
-Each run takes about half a second of one core (bench: benchmarks/bench_compare.py).
-Leaves out: training them (trainer.py) and showing them (session/runs.py, the Compare page).
+Each run takes about half a second of one core (benchmarks/README.md; its estimate against the
+real time: benchmarks/bench_pairs.py).
+Leaves out: training them (trainer.py; in the app, in the background: session/pairs.py) and
+showing them (session/runs.py, the Compare page).
 """
 from __future__ import annotations
 

@@ -19,6 +19,7 @@ import numpy as np
 from PIL import Image
 
 SIZE, BOX, CENTRE = 28, 20, 14  # MNIST field, digit box, centre-of-mass target
+CANVAS = 280                     # px: the side of the Draw page's canvas, ten per MNIST pixel (any size works here)
 INK_THRESHOLD = 0.1              # grey level (0..1) that counts as ink for the bounding box
 
 

@@ -24,9 +24,10 @@ from pathlib import Path
 import numpy as np
 
 from devtools.paths import ROOT
+from nn_core.preprocess import CANVAS
 
 OUT = ROOT / "tests" / "data" / "handdrawn.json"
-SPACING = 5 / 280   # canvas fraction between resampled points
+SPACING = 5 / CANVAS   # canvas fraction between resampled points
 WOBBLE = 0.010      # canvas fraction: amplitude of the hand's smooth wobble
 
 
@@ -198,7 +199,7 @@ def build() -> dict:
         digits.append({"id": id_, "digit": int(glyph[0]), "brush": brush, "style": STYLE[glyph],
                        "strokes": place(glyph, cx, cy, h, wf, slant, rot, seed)})
     digits.sort(key=lambda d: d["id"])
-    return {"canvas": 280, "units": "fractions of the canvas side, x to the right, y down",
+    return {"canvas": CANVAS, "units": "fractions of the canvas side, x to the right, y down",
             "made": "authored as point lists by scripts/author_handdrawn.py on 2026-12-01; frozen before tuning",
             "digits": digits}
 

@@ -13,6 +13,10 @@ model; `test` scores saved models on the test set, to be run once the choice is 
     python -m scripts.search_preset train --name c1 --hidden 512 256 --epochs 16 --shift 2 --rotate 10 ...
     python -m scripts.search_preset test --names c1 c2 ...
     python -m scripts.search_preset race --against best --batch-size 256 ...  # time it beside `best`
+
+A candidate is a preset (`--preset`, default `best`) with any of TrainConfig's fields changed:
+the options are derived from the config's specs exactly as `python -m nn_core train`'s are
+(nn_core/cli.py), so a new hyperparameter is an option here too, checked the same way.
 """
 from __future__ import annotations
 
@@ -26,17 +30,16 @@ from pathlib import Path
 import numpy as np
 
 from devtools.paths import ROOT
-from nn_core import MLP, TrainConfig, Trainer, accuracy, evaluate, load_dataset, load_model, save_model
+from nn_core import MLP, PRESETS, TrainConfig, Trainer, accuracy, evaluate, load_dataset, load_model, save_model
+from nn_core.cli import add_config_arguments, config_from
 
 LOG = ROOT / "benchmarks" / "preset_search.jsonl"
 MODELS = Path(os.environ.get("SEARCH_MODELS", "/tmp/preset_search"))
-AUGMENT = ("shift", "rotate", "scale", "elastic", "elastic_sigma", "thickness", "dropout")
 
 
 def config_of(args) -> TrainConfig:
-    return TrainConfig(hidden=tuple(args.hidden), optimizer=args.optimizer, lr=args.lr, schedule=args.schedule,
-                       l2=args.l2, batch_size=args.batch_size, epochs=args.epochs, seed=args.seed,
-                       **{k: getattr(args, k) for k in AUGMENT})
+    """The preset's config with every option given (the CLI's rule, nn_core/cli.py)."""
+    return config_from(args)
 
 
 def train(config: TrainConfig, data) -> tuple[MLP, dict]:
@@ -74,7 +77,6 @@ def cmd_race(args) -> None:
     that the machine's load falls on both alike; each one's `elapsed` counts only its own turns."""
     import threadpoolctl
     threadpoolctl.threadpool_limits(args.threads, user_api="blas")
-    from nn_core import PRESETS
     config = config_of(args)
     data = load_dataset(ROOT / "assets")
     base = PRESETS[args.against].config
@@ -101,30 +103,26 @@ def cmd_test(args) -> None:
         print(f"{name}: val {meta['metrics']['val_accuracy']:.4f} test {acc:.4f}")
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="python -m scripts.search_preset", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="command", required=True)
     t = sub.add_parser("train")
     t.add_argument("--name", required=True)
     t.add_argument("--note", default="")
     r = sub.add_parser("race", help="time a candidate against a preset, taking turns")
-    r.add_argument("--against", default="best")
+    r.add_argument("--against", default="best", choices=list(PRESETS))
     for sp in (t, r):
-        sp.add_argument("--hidden", type=int, nargs="+", default=[512, 256])
-        sp.add_argument("--optimizer", default="adam")
-        sp.add_argument("--lr", type=float, default=1e-3)
-        sp.add_argument("--schedule", default="cosine")
-        sp.add_argument("--l2", type=float, default=0.0)
-        sp.add_argument("--batch-size", type=int, default=128)
-        sp.add_argument("--epochs", type=int, default=12)
-        sp.add_argument("--seed", type=int, default=0)
-        sp.add_argument("--dropout", type=float, default=0.0)
-        for name in ("shift", "rotate", "scale", "elastic", "thickness"):
-            sp.add_argument(f"--{name}", type=float, default=0.0)
-        sp.add_argument("--elastic-sigma", type=float, default=4.0)
+        sp.add_argument("--preset", default="best", choices=list(PRESETS), help="the candidate's starting settings")
+        add_config_arguments(sp)  # one option per TrainConfig field, from its spec
         sp.add_argument("--threads", type=int, default=1, help="BLAS threads (1 as the app and tests; the CLI uses all)")
     s = sub.add_parser("test")
     s.add_argument("--names", nargs="+", required=True)
+    return ap
+
+
+def main() -> None:
+    ap = parser()
     args = ap.parse_args()
     print(f"{time.strftime('%Y-%m-%d %H:%M')} · {platform.machine()} · {os.cpu_count()} cores · "
           f"Python {platform.python_version()} · NumPy {np.__version__}")

@@ -3,7 +3,8 @@
   resources.py  the read-only dataset and pretrained model, loaded once per process
   limits.py     the deployer's caps (environment, secrets, defaults)
   slots.py      the server-wide training slots and the line of sessions waiting for one
-  run.py        the background thread that trains one session's run
+  run.py        the background thread that trains one session's run (or its teaching pair)
+  estimate.py   a run's estimated training time on this server (the cost model at its speed)
   samples.py    the fixed 2,000-image test sample that Robustness and the layer map measure on
   poll.py       the class poll: answers counted per class and question (anonymous, bounded)
   memory.py     freed memory given back to the operating system

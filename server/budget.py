@@ -122,10 +122,11 @@ def run_bytes(layer_sizes, batch_size: int, optimizer: str, max_snapshots: int, 
     one step allocates and frees (the forward cache and gradients of a chunk of at most CHUNK rows:
     about 2 x 784 + 7 x (the units of every later layer) numbers a row, measured with tracemalloc
     in tests/test_budget.py; at least one evaluation chunk)."""
+    from nn_core import n_params
     from nn_core.evaluate import CHUNK_BYTES
     from nn_core.trainer import CHUNK
     n = list(layer_sizes)
-    P = sum(a * b + b for a, b in zip(n[:-1], n[1:])) * itemsize
+    P = n_params(n) * itemsize
     held = P * (2 + OPTIMIZER_COPIES.get(optimizer, 2) + max(1, max_snapshots)) + 8 * n_train + 2 * MB
     rows = min(batch_size or n_train, CHUNK)
     work = max(rows * itemsize * (2 * n[0] + 7 * sum(n[1:])), CHUNK_BYTES)

@@ -17,7 +17,7 @@ import logging
 import os
 from dataclasses import dataclass, fields
 
-from nn_core.files.header import n_params
+from nn_core import n_params
 
 log = logging.getLogger(__name__)
 

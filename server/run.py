@@ -14,8 +14,10 @@ when no tick of the session's page has called `seen` for `lease` seconds: a clos
 stops its run, as the slot lease always did. Whoever watches reads `why` once `alive` is
 False. The thread frees the slot when it ends by itself; whoever stops it frees it (and
 may already have taken it again for the next run, which the old thread must not undo).
-The thread runs at a lower priority than the server's others (`lower_priority`).
-Leaves out: what the page shows about it (training.py, the Train page).
+The thread runs at a lower priority than the server's others (`lower_priority`). A run may
+hold several trainers, trained one after the other on the one slot (a teaching pair,
+session/pairs.py); the line is told the time they all still need.
+Leaves out: what the pages show about it (views/train/training.py, views/compare/pairs.py).
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ import os
 import sys
 import threading
 import time
+from typing import Sequence
 
 from nn_core import Trainer
 from server.slots import LEASE_SECONDS, TrainingSlots
@@ -47,25 +50,48 @@ def lower_priority(nice: int | None = None) -> bool:
         return False
 
 
-def seconds_left(t: Trainer) -> float:
-    """The training time a run still needs: its ETA, at most what its time limit leaves (before
-    its first step, when there is no ETA yet, what the limit leaves)."""
+def seconds_left(t: Trainer, estimate: float | None = None) -> float:
+    """The training time a run still needs: its ETA, at most what its time limit leaves. Before
+    its first step, when there is no ETA yet: `estimate` (the cost model's, nn_core/estimate.py)
+    if given, else what the limit leaves. 0 once it is done."""
+    if t.done:
+        return 0.0
     p = t.progress()
-    left = p.eta if math.isfinite(p.eta) else math.inf
+    left = p.eta if math.isfinite(p.eta) else estimate if estimate is not None and not p.step else math.inf
     if t.time_limit is not None:
         left = min(left, max(0.0, t.time_limit - t.elapsed))
     return left if math.isfinite(left) else 0.0
 
 
 class Run:
-    def __init__(self, trainer: Trainer, slots: TrainingSlots, session: str, lock: threading.Lock,
-                 chunk: float = CHUNK_SECONDS, lease: float = LEASE_SECONDS, clock=time.monotonic):
-        self.trainer, self.slots, self.session, self.lock = trainer, slots, session, lock
+    """Trains one trainer, or several one after the other on the same slot (a teaching pair),
+    in a background thread. `estimates`: each trainer's estimated seconds, what the line is
+    told for a trainer that has not taken a step yet."""
+
+    def __init__(self, trainer: Trainer | Sequence[Trainer], slots: TrainingSlots, session: str,
+                 lock: threading.Lock, chunk: float = CHUNK_SECONDS, lease: float = LEASE_SECONDS,
+                 clock=time.monotonic, estimates: Sequence[float] | None = None):
+        self.trainers = [trainer] if isinstance(trainer, Trainer) else list(trainer)
+        self.estimates = list(estimates) if estimates is not None else [None] * len(self.trainers)
+        self.slots, self.session, self.lock = slots, session, lock
         self.chunk, self.lease, self.clock = chunk, lease, clock
         self.why = ""  # "stopped", "done", "slot" (taken by others), "unseen" (no tick for `lease` s)
         self.last_seen = clock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+
+    @property
+    def trainer(self) -> Trainer:
+        """The trainer being trained now (the first not done; the last once all are)."""
+        return next((t for t in self.trainers if not t.done), self.trainers[-1])
+
+    @property
+    def done(self) -> bool:
+        return all(t.done for t in self.trainers)
+
+    def seconds_left(self) -> float:
+        """What the run still needs: the current trainer's time left and the estimates of the rest."""
+        return sum(seconds_left(t, e) for t, e in zip(self.trainers, self.estimates))
 
     @property
     def alive(self) -> bool:
@@ -75,7 +101,7 @@ class Run:
         """Take a training slot and train in the background; False if the server is busy."""
         if self.alive:
             return True
-        if not self.slots.acquire(self.session, seconds_left(self.trainer)):
+        if not self.slots.acquire(self.session, self.seconds_left()):
             return False
         self.why, self.last_seen = "", self.clock()
         self._stop.clear()
@@ -98,11 +124,11 @@ class Run:
     def _reason_to_end(self) -> str:
         if self._stop.is_set():
             return "stopped"
-        if self.trainer.done:
+        if self.done:
             return "done"
         if self.clock() - self.last_seen > self.lease:
             return "unseen"
-        if not self.slots.renew(self.session, seconds_left(self.trainer)):
+        if not self.slots.renew(self.session, self.seconds_left()):
             return "slot"
         if self._stop.is_set():  # stopped while renewing: give back what renew may have taken again
             self.slots.release(self.session)

@@ -10,30 +10,25 @@ History (downsampled to CURVE_POINTS), so a kept run does not keep its trainer a
 runs.kept     list of KeptRun, oldest first
 runs.next_id  the id the next kept run gets (ids never repeat within a session)
 
-Teaching pairs train inside the page's own script run (`train_pair`), one after the other,
-in a server training slot like any run, reporting progress through a callback; they are
-short (about a second each on one core). They refuse to start while the session's own run
-holds or waits for its slot.
+Teaching pairs train in the background like any run, in the line (session/pairs.py); both of
+their runs are kept here when they end.
 Leaves out: how the runs are drawn (ui/charts/compare.py) and worded (assets/text/compare.md).
 """
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import streamlit as st
 
-from nn_core import MLP, PAIRS, Pair, TrainConfig, Trainer
+from nn_core import MLP, PAIRS, TrainConfig, Trainer
 from nn_core.history import downsample, ema
-from server import budget, resources
-from session import holdings, state
+from session import state
 
 MAX_RUNS = 6                # runs a session keeps
 RUNS_BYTES = 48 * 2**20     # and no more than this in their weights (a session's share)
 CURVE_POINTS = 400          # points kept of each per-step curve
-PAIR_CHUNK = 0.25           # seconds of training between two progress reports
 
 
 @dataclass(frozen=True)
@@ -116,48 +111,3 @@ def show_everywhere(run_id: int) -> None:
     if run is not None and run.model is not None:
         name = f"{run.name} ({PAIRS[run.pair].title})" if run.pair else run.name
         state.adopt_kept(run.model, name, run.config.to_dict(), run.final_val_acc)
-
-
-# ------------------------------------------------------------------ teaching pairs
-def busy() -> str:
-    """Why a pair cannot train now ("" if it can): the session's own run holds its slot."""
-    if state.running():
-        return "Your run on the Train page is training: pause it there (or let it finish) first."
-    if state.queued():
-        return "Your run on the Train page is waiting for a training slot: cancel it there first."
-    return ""
-
-
-def train_pair(name: str, report: Callable[[float, str], None]) -> tuple[list[KeptRun], str]:
-    """Train the pair's two runs one after the other and keep them. Returns the kept runs and
-    a message ("" if both ran): the server's slots were all taken, or the session was busy."""
-    pair: Pair = PAIRS[name]
-    why = busy()
-    if why:
-        return [], why
-    data = resources.dataset()
-    n_train = [min(c.n_train or len(data.y_train), len(data.y_train)) for c in pair.configs()]
-    held, work = max((budget.run_bytes(c.layer_sizes, c.batch_size, c.optimizer, c.max_snapshots, n)
-                      for c, n in zip(pair.configs(), n_train)), key=sum)
-    refusal = holdings.admit(held + work, "pair")  # one run at a time, each kept when it ends
-    if refusal is not None:
-        return [], holdings.refused(refusal, "the pair did not train")
-    slots, sid = resources.training_slots(), st.session_state["session.id"]
-    if not slots.acquire(sid, 4.0):
-        return [], ("Every training slot on this server is in use right now (so that the app stays quick for "
-                    "everyone). Try again in a minute, or start a run on the Train page to wait in line.")
-    done: list[KeptRun] = []
-    holdings.reserve(work)
-    try:
-        for i, (config, label) in enumerate(zip(pair.configs(), pair.labels)):
-            t = Trainer(config, data, time_limit=30.0)
-            while not t.done:
-                t.run_for(PAIR_CHUNK)
-                slots.renew(sid, 2.0)
-                report((i + t.progress().fraction) / 2, f"Run {i + 1} of 2 ({label}): step {t.step_count:,} of "
-                                                        f"{t.total_steps:,}")
-            done.append(keep(t, label, pair=name))
-    finally:
-        slots.release(sid)
-        holdings.release()
-    return done, ""

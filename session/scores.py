@@ -2,8 +2,9 @@
 
 One forward pass over the test set gives the loss and every probability; the confusion
 matrix and the accuracy follow from them. The result is kept in the session
-("model.test_scores") for the model it belongs to, so the Evaluate page and a finished
-training run share one pass. Leaves out: the validation set (the trainer scores it).
+("model.test_scores", session/per_model.py) for the model it belongs to, so the Evaluate page
+shares one pass with a finished training run or an upload's check of its claimed score.
+Leaves out: the validation set (the trainer scores it).
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from nn_core import MLP, accuracy, confusion_matrix, evaluate
+from nn_core import MLP, confusion_matrix, evaluate
 from server import resources
 from session import per_model
 
@@ -54,13 +55,12 @@ def _score(model: MLP, spinner: bool) -> TestScores:
 
 def measured(model: MLP, metrics: dict) -> tuple[dict, list[str]]:
     """The file's scores with its test accuracy and loss replaced by what the model scores here
-    (a file can claim anything), and a note if the claim was off."""
-    data = resources.dataset()
-    loss, probs = evaluate(model, data.x_test, data.y_test)  # chunks sized to the model
-    acc = accuracy(probs, data.y_test)
+    (a file can claim anything), and a note if the claim was off. The pass over the test set
+    is kept for the model (`on_test_set`): the Evaluate page does not score it again."""
+    test = on_test_set(model, spinner=False)
     claimed = metrics.get("test_accuracy")
     notes = []
-    if claimed is not None and abs(claimed - acc) >= 0.0005:
-        notes.append(f"The file says its test accuracy is {claimed:.2%}; measured here it is {acc:.2%}, "
+    if claimed is not None and abs(claimed - test.accuracy) >= 0.0005:
+        notes.append(f"The file says its test accuracy is {claimed:.2%}; measured here it is {test.accuracy:.2%}, "
                      "which is what the app shows.")
-    return {**metrics, "test_accuracy": acc, "test_loss": loss}, notes
+    return {**metrics, "test_accuracy": test.accuracy, "test_loss": test.loss}, notes

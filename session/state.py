@@ -27,13 +27,14 @@ nav.goto        a page a callback asked for; app.py switches to it on the next r
 draw.*, backprop.*, eval.*, weights.*, train.chart.*   each page's own widgets and state
 lab.*, robust.*, layermap.*, units.*  the pages that look inside (lab.result: views/inside/lab.py)
 runs.kept, runs.next_id  the ended runs kept for the Compare page (session/runs.py)
+pairs.job, pairs.done, pairs.note  a teaching pair training in the background (session/pairs.py)
 memory.notes    what the server took back from this session when short of memory (session/holdings.py)
 
 Pages write only their own keys. What several pages share changes only here (a new model:
 `use_default_model`, `adopt_trained`, `adopt_uploaded`; a step on some examples:
 `apply_step`, `undo_step`; a page switch asked for in a callback: `request_page`), in
-session/example.py (the example shown), session/scores.py (the test-set scores) and session/runs.py (the
-runs kept to compare).
+session/example.py (the example shown), session/scores.py (the test-set scores), session/runs.py (the
+runs kept to compare) and session/pairs.py (a teaching pair in training).
 Training never replaces model.current until it finishes; then `adopt_trained` does.
 Leaves out: the training controls and tick (views/train/training.py).
 """
@@ -92,6 +93,9 @@ DEFAULTS = {  # a value, or a factory called once per session (each session its 
     "draw.canvas": 0,           # bumped by Clear: a new canvas key is an empty canvas
     "runs.kept": list,          # ended runs kept to compare (session/runs.py), oldest first
     "runs.next_id": 1,
+    "pairs.job": None,          # a teaching pair training or waiting in line (session/pairs.py), or None
+    "pairs.done": None,         # the ids of the last pair's kept runs, until Compare shows them
+    "pairs.note": None,         # why the last pair did not start or finish, or None
     "memory.notes": list,       # what this session gave back when the server was short of memory (session/holdings.py)
 }
 

@@ -9,18 +9,15 @@ import time
 
 import numpy as np
 import pytest
-from test_app import button, fresh
-from test_pages import DIGITS, captions, draw, metric, open_backprop, open_draw, use_model
 
-from devtools.paths import ASSETS
+from devtools.apptest import DIGITS, button, captions, draw, fresh, metric, open_backprop, open_draw, use_model
 from devtools.shown import adds_up, half_ulp, html_tables, index, multiplies, number, table
-from nn_core import MLP, dumps_model, load_dataset
+from nn_core import MLP, dumps_model
 
 
 @pytest.fixture(scope="module")
-def test_set():
-    data = load_dataset(ASSETS)
-    return data.x_test, data.y_test
+def test_set(mnist):
+    return mnist.x_test, mnist.y_test
 
 
 def html(at) -> str:
@@ -265,3 +262,54 @@ def test_home_backprop_and_train_write_j_dz_and_the_update_alike():
     assert at.select_slider(key="lr").label == "Learning rate α"
     for path in [*(ROOT / "app_pages").glob("*.py"), *(ROOT / "ui").rglob("*.py"), *(ROOT / "assets" / "text").glob("*.md")]:
         assert "η" not in path.read_text(encoding="utf-8"), path
+
+
+def test_adams_step_shown_for_a_tiny_gradient_is_the_step_taken():
+    """Where |g| is near ε, how ε enters the step decides its size: the lesson's Δ (and the
+    weight's after value) must be the core's, not a formula that differs from it there."""
+    at = open_backprop()
+    at.segmented_control(key="backprop.kind").set_value("confident").run()
+    model, x = at.session_state["model.current"], at.session_state["example.x"].reshape(1, -1)
+    probs, cache = model.forward(x)
+    k, j = int(probs[0].argmin()), int(cache["A1"][0].argmax())  # the least likely digit, the most active unit
+    g = float(cache["A1"][0, j] * probs[0, k])  # dW2[j, k] = A1[j] (A2[k] − 0)
+    assert model.L == 2 and 0 < g < 1e-7, g      # tiny: of the order of ε = 1e-8
+    at.number_input(key="backprop.unit").set_value(j)
+    at.selectbox(key="backprop.digit").set_value(k)
+    at.select_slider(key="backprop.lr").set_value(1.0)  # a step float32 weights can show
+    at.selectbox(key="backprop.rule").set_value("adam").run()
+    tex = next(l.value for l in at.latex if r"\leftarrow" in l.value and r"\hat m" in l.value)
+    delta = re.search(r"\\Delta W\^\{\[2\]\}_\{(\d+),(\d+)\} = .* = ([^\s\\]+(?:\\text\{e-\}\d+)?)\\\\", tex + r"\\")
+    assert (int(delta.group(1)), int(delta.group(2))) == (j, k), delta.groups()
+    shown = delta.group(3)
+    w0 = float(model.params["W2"][j, k])
+    button(at, "1 step").click().run()
+    real = float(at.session_state["model.current"].params["W2"][j, k]) - w0
+    # 3 significant digits shown; a float32 weight below 1 is rounded to within 6e-8
+    assert abs(number(shown) - real) <= half_ulp(shown) + 1e-7, (shown, real)
+
+
+def test_one_forward_pass_of_the_example_per_run(monkeypatch):
+    """Every section reads the page's one forward pass (its probabilities, cache and
+    gradients) instead of running the network again on the same model and digit."""
+    at = fresh()
+    seen = []
+    forward = MLP.forward
+
+    def counted(self, X, *args, **kwargs):
+        seen.append((self, np.array(X, copy=True)))
+        return forward(self, X, *args, **kwargs)
+
+    def same_pass() -> int:
+        """Forward passes of the shown model's weights (or an unchanged copy) on the example."""
+        model, x = at.session_state["model.current"], at.session_state["example.x"].reshape(1, -1)
+        return sum(1 for m, X in seen if X.shape == x.shape and np.array_equal(X, x) and m.dtype == model.dtype
+                   and all(np.array_equal(p, model.params[k]) for k, p in m.params.items()))
+
+    monkeypatch.setattr(MLP, "forward", counted)
+    at.switch_page("app_pages/backprop.py").run()  # the first visit
+    assert not at.exception and same_pass() == 1, same_pass()
+    for rule in ("sgd", "adam"):  # a rerun, with another rule (the questions take a trial step)
+        seen.clear()
+        at.selectbox(key="backprop.rule").set_value(rule).run()
+        assert not at.exception and same_pass() == 1, (rule, same_pass())

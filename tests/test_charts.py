@@ -6,7 +6,7 @@ import plotly.utils
 import pytest
 
 from nn_core import ACTIVATIONS, MLP, TrainConfig, Trainer
-from ui import charts
+from ui import charts, colors
 from ui.charts import spec
 from views.train import curves
 
@@ -44,8 +44,11 @@ def test_training_curves_are_valid_and_live_ones_cannot_zoom(history):
             assert fig.layout.xaxis.fixedrange is live and fig.layout.yaxis.fixedrange is live
             assert fig.layout.title.text and fig.layout.xaxis.title.text == "epoch"
             assert all(tr.name for tr in fig.data)  # every line has a legend entry
-    names = [tr.name for tr in charts.training_curves(history.history, history.steps_per_epoch, True)["norms"].data]
-    assert names == ["W1 weights", "W2 weights", "W3 weights", "dW1 gradient", "dW2 gradient", "dW3 gradient"]
+    norms = charts.training_curves(history.history, history.steps_per_epoch, True)["norms"]
+    assert [tr.name for tr in norms.data] == ["W1 weights", "W2 weights", "W3 weights", "dW1 gradient",
+                                              "dW2 gradient", "dW3 gradient"]
+    # layers are told apart by a label at each line's end, not by a colour that means something else
+    assert [a.text for a in norms.layout.annotations] == ["W1", "W2", "W3", "dW1", "dW2", "dW3"]
 
 
 def test_weight_pictures_use_a_diverging_scale_centred_on_zero_with_a_colour_bar():
@@ -53,10 +56,10 @@ def test_weight_pictures_use_a_diverging_scale_centred_on_zero_with_a_colour_bar
     for fig in (charts.templates(W["W1"]), charts.matrix(W["W2"], "W2", "in", "out")):
         hm = fig.data[0]
         assert hm.zmid == 0 and hm.zmin == -hm.zmax
-        scale = charts.DIVERGING  # as sent to the browser (not a name plotly.js would reinterpret)
+        scale = colors.DIVERGING  # as sent to the browser (not a name plotly.js would reinterpret)
         assert fig.to_plotly_json()["data"][0]["colorscale"] == scale
-        assert scale[0][1] == "rgb(103,0,31)" and scale[-1][1] == "rgb(5,48,97)"  # red negative, blue positive
-        assert scale[len(scale) // 2] == [0.5, "rgb(247,247,247)"]  # zero is (near) white
+        assert scale[0][1] == "#67001F" and scale[-1][1] == "#053061"  # red negative, blue positive
+        assert scale[len(scale) // 2] == [0.5, "#F7F7F7"]  # zero is (near) white
         assert hm.showscale is not False and hm.colorbar.title.text
 
 
@@ -77,7 +80,7 @@ def test_named_templates_are_one_trace_each_in_place_with_the_name_in_the_hover_
     fig = charts.templates(W, cols=4, labels=names, zmax=2.0)
     axis = fig.layout.coloraxis
     assert len(fig.data) == 6 and (axis.cmin, axis.cmax, axis.cmid) == (-2.0, 2.0, 0) and axis.colorbar.title.text
-    assert fig.to_plotly_json()["layout"]["coloraxis"]["colorscale"] == charts.DIVERGING
+    assert fig.to_plotly_json()["layout"]["coloraxis"]["colorscale"] == colors.DIVERGING
     for i, (trace, name) in enumerate(zip(fig.data, names)):
         np.testing.assert_array_equal(np.asarray(trace.z), W[:, i].reshape(28, 28))
         assert (trace.x0, trace.y0) == ((i % 4) * 29, (i // 4) * 29) and trace.customdata is None
@@ -103,11 +106,14 @@ def test_ema_is_a_bias_corrected_moving_average():
     assert y[49] == 0 and 0.09 < y[50] < 0.11 and y[-1] > 0.999
 
 
-def test_bars_are_coloured_by_sign_with_the_highlight_in_orange():
+def test_bars_are_coloured_by_sign_with_the_one_you_selected_in_orange():
     b = np.array([0.5, -0.25, 0.0, 2.0, -1.0], np.float32)
-    fig = charts.bars(b, "b1", "unit", "bias", diverging=True, highlight=3)
+    fig = charts.bars(b, "b1", "unit", "bias", diverging=True, selected=3)
     np.testing.assert_array_equal(np.asarray(fig.data[0].y), b)
-    assert list(fig.data[0].marker.color) == [charts.POS, charts.NEG, charts.POS, charts.OKABE_ITO[1], charts.NEG]
+    P, N = colors.POSITIVE, colors.NEGATIVE
+    assert list(fig.data[0].marker.color) == [P, N, P, colors.SELECTED, N]
+    with pytest.raises(ValueError, match="sign"):  # a signed bar is never recoloured to mark it
+        charts.bars(b, "b1", "unit", "bias", diverging=True, marked=3)
     assert fig.layout.xaxis.title.text == "unit" and fig.layout.yaxis.title.text == "bias"
 
 
@@ -116,7 +122,9 @@ def test_histograms_share_their_bins_and_each_sums_to_one():
     fig = charts.histograms(W, W * 0.5, "W1", now_name="after epoch 3")
     before, now = fig.data
     assert (before.name, now.name) == ("at initialisation", "after epoch 3")
-    np.testing.assert_array_equal(before.x, now.x)  # the same bin centres
+    # before and after by style: a dashed outline over filled bars, on the same bins
+    assert before.mode == "lines" and before.line.shape == "hv" and before.line.dash == "dash" and now.type == "bar"
+    np.testing.assert_allclose(np.asarray(before.x[:-1]) + now.width / 2, now.x)  # left edges -> the same bin centres
     assert sum(before.y) == pytest.approx(1) and sum(now.y) == pytest.approx(1)
     assert max(before.y) > max(now.y)  # the narrower start is more peaked
     lo, hi = min(now.x) - now.width / 2, max(now.x) + now.width / 2
@@ -156,7 +164,7 @@ def test_confusion_chart_is_clickable_squares_with_counts_and_a_log_colour_bar()
     assert squares.text[2] == "3" and squares.text[1] == ""  # empty cells show no "0"
     bar = squares.marker.colorbar
     assert list(bar.ticktext) == ["0", "1", "10"] and np.allclose(bar.tickvals, np.log10([1, 2, 11]))
-    assert (frame.y[0], frame.x[0]) == (2, 1) and frame.marker.color == charts.OKABE_ITO[3]
+    assert (frame.y[0], frame.x[0]) == (2, 1) and frame.marker.color == colors.SELECTED  # the cell you chose
     assert fig.layout.yaxis.range[0] > fig.layout.yaxis.range[1]  # row 0 at the top
 
 
@@ -174,23 +182,24 @@ def test_compare_bars_put_before_and_after_side_by_side():
     assert (before.name, after.name) == ("before", "after") and list(before.x) == [str(i) for i in range(10)]
     np.testing.assert_allclose(before.y, p0)
     np.testing.assert_allclose(after.y, p1)
-    assert before.marker.color == charts.OKABE_ITO[1] and after.marker.color == charts.OKABE_ITO[0]
+    assert (before.marker.pattern.shape, after.marker.pattern.shape) == ("", "/")  # told apart by pattern
+    assert before.marker.color == colors.BEFORE["color"] and after.marker.color == colors.AFTER["color"]
 
 
 def test_bars_with_labels_and_a_range():
-    fig = charts.bars(np.arange(10) - 5.0, "t", "x", "y", labels=[str(i) for i in range(10)], highlight=[1, 2],
+    fig = charts.bars(np.arange(10) - 5.0, "t", "x", "y", labels=[str(i) for i in range(10)], marked=[1, 2],
                       y_range=(-5, 5))
-    colors = fig.data[0].marker.color
-    assert colors[1] == colors[2] == charts.OKABE_ITO[1] and colors[0] == colors[3]
+    shown = fig.data[0].marker.color
+    assert shown[1] == shown[2] == colors.INK and shown[0] == shown[3] == colors.DATA
     assert tuple(fig.layout.yaxis.range) == (-5, 5) and fig.layout.xaxis.type == "category"
 
 
 def test_bar_panels_put_each_panel_on_its_own_axes():
     fig = charts.bar_panels([{"values": [1, -2], "title": "a", "xtitle": "x", "ytitle": "y", "diverging": True},
-                             {"values": [0.2, 0.8], "title": "b", "xtitle": "x", "ytitle": "p", "highlight": 1,
+                             {"values": [0.2, 0.8], "title": "b", "xtitle": "x", "ytitle": "p", "marked": 1,
                               "y_range": (0, 1), "labels": ["0", "1"]}])
     left, right = fig.data
     assert (left.xaxis, left.yaxis, right.xaxis, right.yaxis) == ("x", "y", "x2", "y2")
     assert fig.layout.xaxis.domain[1] < fig.layout.xaxis2.domain[0]
-    assert list(left.marker.color) == [charts.POS, charts.NEG] and right.marker.color[1] == charts.OKABE_ITO[1]
+    assert list(left.marker.color) == [colors.POSITIVE, colors.NEGATIVE] and right.marker.color[1] == colors.INK
     assert tuple(fig.layout.yaxis2.range) == (0, 1) and [a.text for a in fig.layout.annotations] == ["<b>a</b>", "<b>b</b>"]

@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests.test_app import on_page
-from tests.test_pages import canvas_png, draw, prediction
+from devtools.apptest import canvas_png, draw, fresh, on_page, prediction, share_link, train_page, upload_model
+from nn_core.preprocess import CANVAS
 from views.draw.png import MAX_DATA_URL, Refused, read_png
 from views.shell import widgets
 
@@ -32,14 +32,14 @@ def png_url(width: int, height: int, depth: int = 8, colour: int = 6) -> str:
 
 def test_a_canvas_picture_of_the_canvas_size_is_decoded():
     image, url = canvas_png([[(60, 60), (200, 200)]])
-    assert np.array_equal(read_png(url, 280), image)
+    assert np.array_equal(read_png(url, CANVAS), image)
 
 
 @pytest.mark.parametrize("url, why", [
     (png_url(3000, 3000), "3,000 × 3,000 pixels"),
-    (png_url(280, 281), "280 × 281 pixels"),
-    (png_url(280, 280, depth=16), "8-bit"),
-    (png_url(280, 280, colour=0), "8-bit"),
+    (png_url(CANVAS, CANVAS + 1), f"{CANVAS} × {CANVAS + 1} pixels"),
+    (png_url(CANVAS, CANVAS, depth=16), "8-bit"),
+    (png_url(CANVAS, CANVAS, colour=0), "8-bit"),
     ("data:image/png;base64," + "A" * (MAX_DATA_URL + 10), "characters long"),
     ("data:image/png;base64,!!!!", "base64"),
     ("data:image/jpeg;base64,AAAA", "not a PNG"),
@@ -50,15 +50,15 @@ def test_a_picture_that_cannot_be_the_canvas_is_refused_unread(url, why, monkeyp
     opened = []
     monkeypatch.setattr(Image, "open", lambda *a, **k: opened.append(a) or (_ for _ in ()).throw(AssertionError))
     with pytest.raises(Refused, match=why):
-        read_png(url, 280)
+        read_png(url, CANVAS)
     assert opened == []  # refused from the header: no pixel decoded
 
 
 def test_a_truncated_png_of_the_right_size_is_refused_plainly():
-    url = png_url(280, 280)
+    url = png_url(CANVAS, CANVAS)
     raw = base64.b64decode(url.split(",", 1)[1])
     with pytest.raises(Refused, match="could not be read"):
-        read_png("data:image/png;base64," + base64.b64encode(raw[:60]).decode(), 280)
+        read_png("data:image/png;base64," + base64.b64encode(raw[:60]).decode(), CANVAS)
 
 
 def test_the_draw_page_refuses_a_canvas_bomb_and_keeps_the_last_drawing():
@@ -101,7 +101,6 @@ def test_a_callback_given_a_value_no_browser_sends_leaves_a_note(monkeypatch):
 
 
 def test_the_hidden_sizes_box_takes_at_most_200_characters():
-    from tests.test_classroom import train_page
     at = train_page()
     box = next(t for t in at.text_input if t.key == "hidden")
     assert box.proto.max_chars == 200
@@ -140,11 +139,10 @@ def test_a_file_whose_header_declares_a_4000_digit_layer_is_refused_in_a_short_m
 
 def test_an_uploaded_float64_model_becomes_float32_with_a_note():
     from nn_core import MLP, dumps_model
-    from tests.test_app import _upload, fresh
     at = fresh()
     at.switch_page("app_pages/train.py").run()
     model = MLP([784, 20, 10], seed=4, dtype=np.float64)
-    _upload(at, "sixty-four.npz", dumps_model(model))
+    upload_model(at, "sixty-four.npz", dumps_model(model))
     current = at.session_state["model.current"]
     assert current.dtype == np.float32 and all(p.dtype == np.float32 for p in current.params.values())
     assert np.allclose(current.params["W1"], model.params["W1"], rtol=1e-6)
@@ -159,7 +157,6 @@ def test_upload_names_lose_their_control_characters():
 
 # ------------------------------------------------------------------ link keys on other pages
 def test_train_settings_in_a_link_to_another_page_get_a_note():
-    from tests.test_app import fresh
     at = fresh({"lr": "10", "hidden": "512,512"})  # opens Home
     assert not at.exception
     assert any("settings of the Train page" in i.value and "lr=" in i.value for i in at.info)
@@ -269,7 +266,6 @@ def test_an_expired_class_link_gets_its_own_note():
 
 
 def test_the_share_panel_lets_the_teacher_choose_how_long_the_link_works():
-    from tests.test_classroom import share_link, train_page
     at = train_page()
     menu = next(s for s in at.selectbox if s.key == "train.share.expiry")
     assert menu.value == "a term"

@@ -8,6 +8,7 @@ import pytest
 
 from devtools.shown import COLORBOX, UNDERSET, adds_up, close, half_ulp, index, multiplies, number, table
 from nn_core import ACTIVATIONS, MLP
+from ui import colors
 from views.backprop import equations as E
 from views.backprop import focus as F
 
@@ -173,8 +174,8 @@ def test_the_selected_unit_is_highlighted_wherever_it_appears(net):
     eqs = by_name(model, cache, grads, focus)
     for name in ("Z1", "A1", "dZ1", "slope1"):
         marked = [r[0] for r in table(eqs[name].tex)[1] if r[0].startswith(r"\colorbox")]
-        assert marked == [rf"\colorbox{{#ffe0a3}}{{${j}$}}"], name
-    assert rf"\colorbox{{#ffe0a3}}{{$\underset{{{j}}}" in eqs["db1"].tex
+        assert marked == [rf"\colorbox{{{colors.SELECTED_BG}}}{{${j}$}}"], name
+    assert rf"\colorbox{{{colors.SELECTED_BG}}}{{$\underset{{{j}}}" in eqs["db1"].tex
     assert any(r[0].startswith(r"\colorbox") and str(j) in r[0] for r in table(eqs["dW2"].tex)[1])  # row j of dW2
     head, rows, _ = table(eqs["dW1"].tex)  # column j of dW1, header and every row
     k = next(k for k, c in enumerate(head[0]) if c.endswith(f"_{{{j}}}$}}"))

@@ -117,7 +117,8 @@ def test_model_loader_accepts_or_explains(data):
 
 
 # ------------------------------------------------------------------ the model header (nn_core/files/header.py)
-from nn_core.files.header import CURVES, SCORES, clean_metadata, n_params, parse_header
+from nn_core import n_params
+from nn_core.files.header import CURVES, SCORES, clean_metadata, parse_header
 
 CAPS = {"max_hidden": 512, "max_layers": 4, "max_params": 1_195_018}
 json_values = st.recursive(

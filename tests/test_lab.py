@@ -3,18 +3,17 @@ restores it; the numbers shown are the edited copy's own; the session's model an
 shared pretrained model never change; every layer of a deep model gets its controls."""
 import numpy as np
 import pytest
-from test_app import button, decode, figures, fresh, on_page
-from test_pages import use_model
 
-from devtools.apptest import derived
+from devtools.apptest import button, decode, derived, figures, fresh, on_page, use_model
 from devtools.paths import ASSETS
 from nn_core import MLP, Edit, accuracy, edited, evaluate, load_model
+from ui.numbers import change
 
 PAGE = "app_pages/lab.py"
 
 
 def accuracies(at) -> tuple[float, float]:
-    shown = {m.label: float(m.value.rstrip("%")) / 100 for m in at.metric}
+    shown = {m.label: float(m.value.rstrip(" %")) / 100 for m in at.metric}
     return shown["Test accuracy after"], shown["Test accuracy before"]
 
 
@@ -31,12 +30,15 @@ def lab():
 def test_switching_units_off_changes_the_accuracy_and_reset_restores_it(lab, mnist):
     after, before = accuracies(lab)
     model = lab.session_state["model.current"]
-    assert after == before == pytest.approx(accuracy(evaluate(model, mnist.x_test, mnist.y_test)[1], mnist.y_test), abs=5e-5)
+    base = accuracy(evaluate(model, mnist.x_test, mnist.y_test)[1], mnist.y_test)
+    assert after == before == pytest.approx(base, abs=5e-5)
     lab.multiselect(key="lab.off.1").set_value(list(range(64))).run()
     after, same_before = accuracies(lab)
     expected = accuracy(evaluate(edited(model, Edit(off=tuple((1, j) for j in range(64)))), mnist.x_test, mnist.y_test)[1],
                         mnist.y_test)
-    assert after == pytest.approx(expected, abs=5e-5) and after < before - 0.02 and same_before == before
+    shown = {m.label: m.value for m in lab.metric}["Test accuracy after"]
+    assert shown == f"{change(base, expected, 100, probability=True)[1]} %"  # as printed, at its decimals
+    assert after < before - 0.02 and same_before == before
     assert "layer 1: 64 units switched off (0–63)" in " ".join(m.value for m in lab.markdown)
     button(lab, "Reset: undo every change").click().run()
     assert accuracies(lab) == (before, before)

@@ -4,12 +4,11 @@ marked where its own activations project, a selection is read back to the right 
 and every layer of a deep model can be mapped."""
 import numpy as np
 import pytest
-from test_app import decode, figures, fresh
-from test_pages import use_model
 
-from devtools.apptest import derived
+from devtools.apptest import decode, derived, figures, fresh, use_model
 from nn_core import MLP, as_float
 from nn_core.inside.layermap import balanced_sample
+from ui.numbers import percent
 from views.inside import maps
 
 PAGE = "app_pages/layermap.py"
@@ -52,7 +51,7 @@ def test_points_are_the_activations_on_the_top_two_principal_directions(sample):
         sign = np.sign(P[:, j] @ ref[order, j])
         np.testing.assert_allclose(P[:, j], sign * ref[order, j], rtol=1e-3, atol=1e-3)
     kept = (values[::-1][:2].sum() / values.sum())
-    assert f"keep {kept:.0%} of the spread" in " ".join(c.value for c in at.caption).replace("\n", " ")
+    assert f"keep {percent(kept, 2)} of the spread" in " ".join(c.value for c in at.caption).replace("\n", " ")
 
 
 def test_snapshots_share_the_axes_and_move_the_points():

@@ -10,10 +10,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from ui import pictures
+from ui import colors, pictures
 from ui.charts import svg
-from ui.charts.spec import NEG, OKABE_ITO, POS
-from views.draw.forward import pct
+from ui.colors import NEGATIVE as NEG
+from ui.colors import POSITIVE as POS
+from ui.colors import SELECTED
+from ui.numbers import percent
 
 
 def drawing(chart: str) -> str:
@@ -41,10 +43,10 @@ def test_nice_ticks_cover_the_range_in_round_steps(lo, hi):
 
 def test_a_bar_chart_draws_its_values_by_sign_and_carries_them_for_the_read_out():
     v = np.array([0.5, -1.0, 0.25, 0.0, -0.125], np.float32)
-    chart = svg.bars(v, "Z1: sums", "unit", "Z1", diverging=True, highlight=[2], name="Z1", summary="2 positive.")
+    chart = svg.bars(v, "Z1: sums", "unit", "Z1", diverging=True, selected=[2], name="Z1", summary="2 positive.")
     heights = bar_heights(chart)
-    assert sorted(heights) == sorted({POS, NEG, OKABE_ITO[1]})
-    assert len(heights[POS]) == 1 and len(heights[NEG]) == 2 and len(heights[OKABE_ITO[1]]) == 1  # 0.0: no bar
+    assert sorted(heights) == sorted({POS, NEG, SELECTED})
+    assert len(heights[POS]) == 1 and len(heights[NEG]) == 2 and len(heights[SELECTED]) == 1  # 0.0: no bar
     # heights are proportional to |value|: 1.0 is twice 0.5, eight times 0.125
     assert max(heights[NEG]) == pytest.approx(2 * max(heights[POS]), rel=0.02)
     assert max(heights[NEG]) == pytest.approx(8 * min(heights[NEG]), rel=0.05)
@@ -57,9 +59,9 @@ def test_a_bar_chart_draws_its_values_by_sign_and_carries_them_for_the_read_out(
 def test_value_labels_skip_bars_too_short_to_see_and_categories_are_all_labelled():
     p = np.array([0.97, 0.02, 0.001] + [0.009 / 7] * 7)
     chart = svg.bars(p, "P", "digit", "probability", labels=[str(i) for i in range(10)], y_range=(0, 1.12),
-                     value_labels=[pct(x) for x in p], item="digit")
+                     value_labels=[percent(x, 2) for x in p], item="digit")
     text = drawing(chart)
-    assert "97.0%" in text and "2.0%" in text and "0.1%" not in text  # 0.001 is < 1 % of the axis
+    assert "97.0 %" in text and "2.0 %" in text and "0.10 %" not in text  # 0.001 is < 1 % of the axis
     assert all(f">{d}</text>" in text for d in range(10))
     assert 'data-labels="0 1 2 3 4 5 6 7 8 9"' in chart
 
@@ -71,11 +73,11 @@ def test_a_hidden_table_says_the_numbers_as_plain_text():
     assert not svg.table("c", ["a"], [["1"]], hidden=False).startswith("<div")
 
 
-@pytest.mark.parametrize("p, shown", [(0.0, "0%"), (1.0, "100%"), (0.97312, "97.3%"), (0.99991, "99.99%"),
-                                      (0.999999, "99.9999%"), (0.9999999, ">99.9999%"), (0.00049, "0.05%"), (1e-12, "<0.0001%"),
-                                      (1 - 1e-12, ">99.9999%")])
-def test_a_percentage_never_rounds_to_0_or_100_unless_it_is(p, shown):
-    assert pct(p) == shown
+def test_the_probabilities_chart_marks_the_answer_black_and_the_true_digit_green():
+    p = np.array([0.02, 0.9, 0.08] + [0.0] * 7)
+    heights = bar_heights(svg.bars(p, "P", "digit", "probability", labels=[str(i) for i in range(10)], marked=1, true=2))
+    assert set(heights) == {colors.INK, colors.TRUE, colors.CONTEXT}  # the rest light grey beside the green
+    assert len(heights[colors.INK]) == len(heights[colors.TRUE]) == 1
 
 
 def test_the_diverging_palette_runs_red_white_blue_and_a_mosaic_keeps_every_weight_in_its_tile(rng):

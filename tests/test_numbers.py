@@ -36,6 +36,48 @@ def test_percent_is_100_only_for_one():
         assert percent(p) != "100 %" and not percent(p).startswith("100"), percent(p)
 
 
+def _percent_value(s: str) -> float:
+    return number(s.removesuffix(" %").removeprefix("> "))
+
+
+EDGES = [0.0, 1.0, 0.5, 0.995, 0.996, 0.9995, 0.99999994, 1 - 1e-9, 1 - 1e-12, 1 - 1e-13, 1 - 1e-15,
+         float(np.nextafter(1.0, 0.0)), 0.005, 0.004, 5e-5, 5e-6, 1e-12, 5e-324, float(np.float32(1) - np.float32(6e-8))]
+
+
+@pytest.mark.parametrize("digits", [2, 3])
+@pytest.mark.parametrize("p", EDGES)
+def test_percent_says_0_and_100_only_when_exact_and_stays_close(p, digits):
+    """The one probability formatter: "100 %" only for exactly 1 and "0 %" only for exactly 0,
+    however close p gets (a confident mistake at 0.996 printed as "100%" with :.0%), and the
+    printed value is p to the digits shown."""
+    s = percent(p, digits)
+    assert s.endswith(" %")
+    if p in (0.0, 1.0):
+        assert s == ("0 %" if p == 0 else "100 %")
+        return
+    v = _percent_value(s)
+    assert 0 < v < 100, (p, s)
+    assert s not in ("0 %", "100 %") and not s.startswith(("100.", "0.000 ")) and s != "100.0 %"
+    assert abs(v - 100 * p) <= max(1e-9, 100 * min(p, 1 - p) * 0.06), (p, s)  # within its shown precision
+
+
+def test_percent_of_many_random_probabilities_and_their_complements():
+    rng = np.random.default_rng(0)
+    for p in np.concatenate([rng.random(3000), 1 - rng.random(3000) ** 8, rng.random(3000) ** 8]):
+        s = percent(float(p))
+        if p not in (0.0, 1.0):
+            assert 0 < _percent_value(s) < 100, (p, s)
+
+
+def test_prob_says_0_and_1_only_when_exact():
+    for p in EDGES:
+        s = prob(p)
+        if p in (0.0, 1.0):
+            assert s == str(int(p))
+        else:
+            assert 0 < number(s.removeprefix("> ")) < 1 and s not in ("0", "1"), (p, s)
+
+
 def test_before_after_and_change_add_up_as_printed():
     rng = np.random.default_rng(0)
     for _ in range(2000):

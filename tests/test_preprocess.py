@@ -4,10 +4,10 @@ import pytest
 
 from devtools.paths import ASSETS
 from nn_core import as_float, load_model, prepare_drawing
-from nn_core.preprocess import centre_of_mass
+from nn_core.preprocess import CANVAS, centre_of_mass
 
 
-def _canvas_with(digit: np.ndarray, top: int, left: int, zoom: int, size: int = 280) -> np.ndarray:
+def _canvas_with(digit: np.ndarray, top: int, left: int, zoom: int, size: int = CANVAS) -> np.ndarray:
     """An MNIST digit drawn big somewhere on a black canvas (RGBA, like the dashboard's)."""
     big = np.kron(digit, np.ones((zoom, zoom), np.uint8))
     canvas = np.zeros((size, size, 4), np.uint8)
@@ -45,7 +45,7 @@ def test_recovers_real_digits_and_the_network_reads_them(mnist):
     xs, diffs = [], []
     for i in range(100):
         zoom = int(rng.integers(4, 10))
-        top, left = (int(v) for v in rng.integers(0, 280 - 28 * zoom + 1, 2))
+        top, left = (int(v) for v in rng.integers(0, CANVAS - 28 * zoom + 1, 2))
         x = prepare_drawing(_canvas_with(mnist.x_test[i], top, left, zoom))["x"]
         xs.append(x)
         diffs.append(np.abs(x - as_float(mnist.x_test[i:i + 1])[0]).mean())
@@ -58,13 +58,13 @@ def test_recovers_real_digits_and_the_network_reads_them(mnist):
 def test_each_step_can_be_switched_off(mnist):
     canvas = _canvas_with(mnist.x_test[3], 200, 200, 2)  # small digit in a corner
     naive = prepare_drawing(canvas, crop=False, fit_box=False, centre=False)
-    assert naive["cropped"].shape == (280, 280) and naive["scaled"].shape == (28, 28)
+    assert naive["cropped"].shape == (CANVAS, CANVAS) and naive["scaled"].shape == (28, 28)
     cy, cx = centre_of_mass(naive["centred"])
     assert cy > 20 and cx > 20  # the digit stays tiny, in the corner
     no_centre = prepare_drawing(canvas, centre=False)
     assert no_centre["shift"] == (0, 0) and np.array_equal(no_centre["centred"], no_centre["boxed"])
     no_crop = prepare_drawing(canvas, crop=False)
-    assert no_crop["cropped"].shape == (280, 280)
+    assert no_crop["cropped"].shape == (CANVAS, CANVAS)
 
 
 def test_ink_conventions_all_give_the_same_digit(mnist):
@@ -82,8 +82,8 @@ def test_ink_conventions_all_give_the_same_digit(mnist):
         np.testing.assert_allclose(prepare_drawing(variant)["x"], expected, atol=1 / 255)
 
 
-@pytest.mark.parametrize("blank", [np.zeros((280, 280, 4), np.uint8), np.full((50, 60), 255, np.uint8),
-                                   np.zeros((10, 10)), np.zeros((280, 280, 4), np.uint8) + [0, 0, 0, 255]])
+@pytest.mark.parametrize("blank", [np.zeros((CANVAS, CANVAS, 4), np.uint8), np.full((50, 60), 255, np.uint8),
+                                   np.zeros((10, 10)), np.zeros((CANVAS, CANVAS, 4), np.uint8) + [0, 0, 0, 255]])
 def test_empty_canvas_returns_none(blank):
     assert prepare_drawing(blank) is None
 
@@ -103,11 +103,11 @@ def test_bad_images_are_value_errors(bad, match):
 
 
 def test_a_single_dot_and_a_thin_line_still_work():
-    dot = np.zeros((280, 280), np.uint8)
+    dot = np.zeros((CANVAS, CANVAS), np.uint8)
     dot[100:104, 100:104] = 255
     s = prepare_drawing(dot)
     assert s is not None and s["centred"].max() > 0.5
-    line = np.zeros((280, 280), np.uint8)
+    line = np.zeros((CANVAS, CANVAS), np.uint8)
     line[20:260, 140:143] = 255
     s = prepare_drawing(line)
     assert s["scaled"].shape[0] == 20 and s["scaled"].shape[1] >= 1
@@ -117,7 +117,7 @@ def test_the_step_pictures_handle_a_one_pixel_wide_stroke():
     """A stroke at the very edge of the canvas has a 1-pixel bounding box; drawing that box
     on the small step picture used to fail (x1 < x0)."""
     from ui.pictures import grey
-    image = np.zeros((280, 280))
+    image = np.zeros((CANVAS, CANVAS))
     image[50:150, 0] = 1.0
     steps = prepare_drawing(image)
     assert steps["bbox"] == (50, 150, 0, 1)

@@ -3,12 +3,11 @@ forward pass; the sample accuracy shown is the perturbed sample's; the curves fa
 noise grows; the threshold curve is monotone and its operating point matches the counts."""
 import numpy as np
 import pytest
-from test_app import decode, figures, fresh, on_page
-from test_pages import use_model
 
-from devtools.apptest import derived
+from devtools.apptest import decode, derived, figures, fresh, on_page, use_model
 from nn_core import MLP, Perturbation, perturb
 from nn_core.inside.layermap import balanced_sample
+from ui.numbers import change, percent
 
 PAGE = "app_pages/robust.py"
 
@@ -39,7 +38,8 @@ def test_changes_reach_the_example_and_the_sample(page, mnist):
     changed = np.mean(model.predict(perturb(X, Perturbation(rotation=30, noise=0.5))) == mnist.y_test[idx])
     clean = np.mean(model.predict(X) == mnist.y_test[idx])
     shown = metrics(at)
-    assert shown["Sample accuracy, changed"] == f"{changed:.1%}" and shown["Sample accuracy, unchanged"] == f"{clean:.1%}"
+    was, now, _ = change(clean, changed, 100, probability=True)  # before, after and change at shared decimals
+    assert shown["Sample accuracy, changed"] == f"{now} %" and shown["Sample accuracy, unchanged"] == f"{was} %"
     assert changed < clean - 0.2
     f = next(f for f in figures(at) if f["layout"]["yaxis"]["title"]["text"] == "probability")
     x = at.session_state["example.x"].reshape(1, -1)
@@ -70,7 +70,7 @@ def test_threshold_curve_is_monotone_and_the_point_matches_the_counts(page, mnis
     shown = metrics(at)
     assert shown['"I don\'t know"'] == f"{10_000 - kept.sum():,}"
     assert point == pytest.approx((kept.mean(), right), abs=1e-6)
-    assert shown["Answered (coverage)"] == f"{kept.mean():.1%}" and shown["Accuracy on the answered"] == f"{right:.2%}"
+    assert shown["Answered (coverage)"] == percent(kept.mean()) and shown["Accuracy on the answered"] == percent(right)
     assert right > test.accuracy
 
 
@@ -92,6 +92,6 @@ def test_a_deep_sigmoid_model_works():
     shown = metrics(at)
     assert len([f for f in figures(at) if f["layout"]["title"]["text"] in ("Noise", "Rotation")]) == 2
     sure = derived(at, "model.test_scores").probs.max(1) >= 1.0  # an untrained network is never certain
-    assert shown["Answered (coverage)"] == f"{sure.mean():.1%}"
+    assert shown["Answered (coverage)"] == percent(sure.mean())
     if not sure.any():
         assert shown["Accuracy on the answered"] == "none answered"

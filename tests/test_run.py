@@ -4,11 +4,11 @@ import threading
 import time
 
 import pytest
-from test_app import button, fresh, texts, tiny_training
 
+from devtools.apptest import button, fresh, texts, tiny_training
 from nn_core import TrainConfig, Trainer
 from server import resources
-from server.run import Run
+from server.run import Run, seconds_left
 from server.slots import TrainingSlots
 
 
@@ -71,6 +71,37 @@ def test_a_run_that_loses_its_slot_to_another_session_stops(small_mnist):
         assert slots.acquire("b")
     _wait(lambda: not run.alive)
     assert run.why == "slot" and slots.in_use() == 1 and slots.acquire("b")
+
+
+def test_a_run_of_two_trainers_trains_them_in_turn_on_one_slot_telling_the_line_what_is_left(small_mnist):
+    """A teaching pair: one slot, one thread, the second trainer after the first; before a trainer's
+    first step the line hears its estimate, then its ETA."""
+    told = []
+    slots, (a, b) = TrainingSlots(1), (_trainer(small_mnist), _trainer(small_mnist, epochs=3))
+    renew = slots.renew
+    slots.renew = lambda sid, seconds=0.0: told.append((a.step_count, b.step_count, seconds)) or renew(sid, seconds)
+    run = Run([a, b], slots, "a", threading.Lock(), chunk=0.01, estimates=[7.0, 11.0])
+    assert run.seconds_left() == 18.0 and run.trainer is a
+    assert run.start() and slots.wait_seconds("b") == 0.0
+    _wait(lambda: not run.alive)
+    assert a.status == b.status == "done" and run.why == "done" and slots.in_use() == 0 and run.trainer is b
+    assert told[0] == (0, 0, 18.0)                                   # nothing trained yet: both estimates
+    in_b = [s for sa, sb, s in told if sa == a.total_steps and sb == 0]
+    assert in_b and in_b[0] == 11.0                                  # the first done: the second's estimate
+    assert all(s < 18.0 for sa, sb, s in told if 0 < sa < a.total_steps)  # a's ETA (a few ms) + 11 s
+    assert b.step_count == b.total_steps == 30 and a.step_count == 20
+
+
+def test_seconds_left_is_the_eta_once_running_and_the_estimate_before(small_mnist):
+    t = _trainer(small_mnist)
+    assert seconds_left(t, 5.0) == 5.0 and seconds_left(t) == 0.0  # no ETA, no limit: nothing to say
+    t.time_limit = 3.0
+    assert seconds_left(t, 5.0) == 3.0 and seconds_left(t) == 3.0  # at most what the limit leaves
+    t.step(5)
+    p = t.progress()
+    assert seconds_left(t, 5.0) == pytest.approx(min(p.eta, 3.0 - t.elapsed))
+    t.step(100)
+    assert t.done and seconds_left(t, 5.0) == 0.0
 
 
 @pytest.fixture

@@ -41,3 +41,16 @@ def test_nudge_reads_the_target_after_moving_few_pixels(net):
 def test_nudge_refuses_nonsense(net, kwargs):
     with pytest.raises(ValueError):
         nudge(net, np.zeros(784), **kwargs)
+
+
+def test_a_forward_pass_already_run_gives_the_same_gradient_and_nudge(net):
+    """The Backprop page hands its one forward pass in: same numbers, one pass per step."""
+    x = np.random.default_rng(2).random(784) * 0.5
+    probs, cache = net.forward(x[None])
+    target = (int(probs[0].argmax()) + 3) % 10
+    np.testing.assert_array_equal(input_gradient(net, x[None], np.array([4]), cache),
+                                  input_gradient(net, x[None], np.array([4])))
+    a, b = nudge(net, x, target, max_steps=200), nudge(net, x, target, max_steps=200, cache=cache)
+    assert a.steps == b.steps > 0 and a.reached
+    np.testing.assert_array_equal(a.x, b.x)
+    np.testing.assert_array_equal(a.probs_after, b.probs_after)

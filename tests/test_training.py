@@ -26,6 +26,36 @@ def test_sgd_momentum_adam_follow_their_formulas():
     np.testing.assert_allclose(P["W1"], [-0.01], rtol=1e-6)
 
 
+def reference_adam(W: np.ndarray, gradients: list[np.ndarray], lr: float, l2: float = 0.0,
+                   beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8) -> np.ndarray:
+    """Adam as Kingma and Ba write it (Algorithm 1, 2015), in float64, one step at a time."""
+    W, m, v = W.astype(np.float64), 0.0, 0.0
+    for t, dW in enumerate(gradients, start=1):
+        g = dW + l2 * W
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g * g
+        m_hat, v_hat = m / (1 - beta1 ** t), v / (1 - beta2 ** t)
+        W = W - lr * m_hat / (np.sqrt(v_hat) + eps)
+    return W
+
+
+@pytest.mark.parametrize("l2", [0.0, 1e-3])
+def test_adam_is_the_reference_adam_for_large_and_tiny_gradients(l2):
+    """Gradients from 1 down to 1e-11, where ε = 1e-8 decides the step's size: ε is added to
+    √v̂ as written (folding the bias correction into α instead makes the effective ε
+    ε/√(1 − β2ᵗ), 31x larger at the first step)."""
+    rng = np.random.default_rng(0)
+    scale = 10.0 ** -np.arange(12)                                        # (12,) 1 ... 1e-11
+    gradients = [rng.standard_normal(12) * scale for _ in range(60)]       # 60 steps: one flush on the way
+    W0 = rng.standard_normal(12)
+    P = {"W1": W0.copy()}
+    opt = Adam(l2=l2)
+    for g in gradients:
+        opt.update(P, {"dW1": g}, 0.01)
+    expected = reference_adam(W0, gradients, 0.01, l2)
+    np.testing.assert_allclose(P["W1"] - W0, expected - W0, rtol=1e-9, atol=0)
+
+
 @pytest.mark.parametrize("name", OPTIMIZERS)
 def test_each_parameter_step_uses_the_lr_it_is_given(name):
     """update() hands the step size to each parameter's step; none keeps its own (Adam did)."""

@@ -2,9 +2,9 @@
 
 A weight template, a gradient or a change of the 784 weights of one unit is 784 numbers:
 sent as a 28x28 PNG (about 1 KB) that the browser enlarges with `image-rendering:
-pixelated`, not as a heatmap with a hover string per pixel. Signed values use RdBu
-(red negative, white zero, blue positive, centred on zero, as ui/charts), inputs are white
-ink on black. Tiles are laid out in a wrapping row, so four across on a desktop become two
+pixelated`, not as a heatmap with a hover string per pixel. Signed values use the diverging
+scale of ui/colors.py (red negative, white zero, blue positive, centred on zero, as every chart),
+inputs are white ink on black. Tiles are laid out in a wrapping row, so four across on a desktop become two
 on a phone. Every picture has alt text; every signed row of tiles a legend with its range.
 Leaves out: interactive charts (ui/charts/) and the pictures other pages draw (ui/pictures.py).
 """
@@ -15,23 +15,15 @@ import io
 from html import escape
 
 import numpy as np
-import plotly.colors
 from PIL import Image
 
+from ui import colors
 from ui.numbers import sig
-
-# RdBu from ColorBrewer (the charts' DIVERGING), as 256 colours: index 0 is -max, 255 is +max.
-_STOPS = np.array([plotly.colors.hex_to_rgb(c) if c.startswith("#") else plotly.colors.unlabel_rgb(c)
-                   for c in plotly.colors.diverging.RdBu], np.float64)
-_LUT = np.stack([np.interp(np.linspace(0, 1, 256), np.linspace(0, 1, len(_STOPS)), _STOPS[:, k])
-                 for k in range(3)], axis=1).round().astype(np.uint8)  # (256, 3)
 
 
 def diverging(a: np.ndarray, vmax: float) -> np.ndarray:
     """Signed values -> RGB uint8 (h, w, 3): red below 0, white at 0, blue above, |a| <= vmax."""
-    a = np.nan_to_num(np.asarray(a, np.float64))
-    t = np.clip(a / (vmax or 1.0), -1, 1) * 127.5 + 127.5
-    return _LUT[np.round(t).astype(np.uint8)]
+    return colors.diverging_rgb(a, vmax)
 
 
 def ink(a: np.ndarray) -> np.ndarray:
@@ -52,9 +44,11 @@ def vmax_of(*arrays: np.ndarray) -> float:
     return float(max((np.abs(a).max() for a in arrays if np.size(a)), default=0.0)) or 1.0
 
 
-def tile(rgb: np.ndarray, caption: str, alt: str, size: int = 96, frame: bool = False) -> str:
-    """One picture with a caption under it (plain text: escaped)."""
-    border = "3px solid #D55E00" if frame else "1px solid #bbb"
+def tile(rgb: np.ndarray, caption: str, alt: str, size: int = 96, selected: bool = False, marked: bool = False) -> str:
+    """One picture with a caption under it (plain text: escaped); framed orange if it is the one
+    you selected, black if the page points it out (a result), else a thin grey line."""
+    border = f"3px solid {colors.SELECTED if selected else colors.INK}" if selected or marked else \
+        f"1px solid {colors.CONTEXT}"
     return (f'<figure style="margin:0;width:{size + 8}px;text-align:center">'
             f'<img src="{png(rgb)}" alt="{escape(alt)}" width="{size}" height="{size}" '
             f'style="image-rendering:pixelated;object-fit:fill;max-width:none;border:{border};display:block;margin:0 auto">'
@@ -68,11 +62,14 @@ def row(tiles: list[str], legend_html: str = "") -> str:
             (f'<div style="flex-basis:100%">{legend_html}</div>' if legend_html else "") + "</div>")
 
 
-def legend(vmax: float, what: str) -> str:
-    """A colour bar for signed tiles: -vmax red, 0 white, +vmax blue, with its numbers."""
-    stops = ", ".join(f"rgb({r},{g},{b}) {100 * k / 10:.0f}%" for k, (r, g, b) in enumerate(_LUT[::255 // 10][:11]))
-    return (f'<div role="img" aria-label="colour scale for {escape(what)}: red {escape(sig(-vmax))}, '
-            f'white 0, blue {escape(sig(vmax))}" style="max-width:320px;font-size:0.8rem">'
-            f'<div style="height:10px;border:1px solid #999;background:linear-gradient(to right, {stops})"></div>'
-            f'<div style="display:flex;justify-content:space-between"><span>{escape(sig(-vmax))}</span>'
-            f'<span>0 ({escape(what)})</span><span>+{escape(sig(vmax))}</span></div></div>')
+def legend(vmax: float, what: str, note: str = "") -> str:
+    """A colour bar for signed tiles: -vmax red, 0 white, +vmax blue, with its numbers; note:
+    what the sign means here, under it (e.g. for a gradient: a step moves blue weights down)."""
+    stops = ", ".join(f"{c} {100 * t:.0f}%" for t, c in colors.gradient_stops())
+    bar = (f'<div role="img" aria-label="colour scale for {escape(what)}: red {escape(sig(-vmax))}, '
+           f'white 0, blue {escape(sig(vmax))}">'
+           f'<div style="height:10px;border:1px solid {colors.EDGE};background:linear-gradient(to right, {stops})"></div>'
+           f'<div style="display:flex;justify-content:space-between"><span>{escape(sig(-vmax))}</span>'
+           f'<span>0 ({escape(what)})</span><span>+{escape(sig(vmax))}</span></div></div>')
+    return (f'<div style="max-width:320px;font-size:0.8rem">{bar}'
+            + (f'<div style="line-height:1.25;margin-top:2px">{escape(note)}</div>' if note else "") + "</div>")

@@ -6,9 +6,12 @@ breaks the arithmetic on screen.
                 more digits ("0.99991", never "1"); tiny values as "2.41e-8"
   prob(p)       a probability: 3 significant digits of p or of 1 - p, whichever is smaller,
                 so 0.9999104 stays 0.9999104 and 1 - p can be read off it
-  percent(p)    the same as a percentage ("39.4 %", "99.99104 %"; "100 %" only for exactly 1)
+  percent(p)    the same as a percentage ("39.4 %", "99.99104 %"; "100 %" only for exactly 1,
+                "0 %" only for exactly 0): every probability, accuracy and share a page shows
   decimals_for  the decimals that show a change: before 0.310000 -> after 0.310745
   fixed(v, d)   v with d decimals
+  duration(s)   seconds the way a person says them ("40 s", "12 min", "3.5 h")
+  ordinal(n)    1st, 2nd, 3rd, 11th, 21st
 Text uses the minus sign "−"; LaTeX (tex=True) a plain "-" and "2.41\\text{e-}8".
 Leaves out: where numbers go (views/backprop/equations.py, views/backprop/).
 """
@@ -68,22 +71,38 @@ def prob_decimals(p: float, digits: int = SIG) -> int:
     return max(_decimals(small, digits), digits)
 
 
+def _off_the_ends(p: float, scale: float, decimals: int) -> str:
+    """p * scale with `decimals` or more decimals, as few as keep it off 0 and off `scale`
+    (a p within 1e-12 of 1 that still rounds to 1 is written "> 0.999999999999")."""
+    for d in range(decimals, 13):
+        s = f"{p * scale:.{d}f}"
+        if 0 < float(s) < scale:
+            return s
+    return f"> {scale - scale * 1e-12:.{12 if scale == 1 else 10}f}"
+
+
 def prob(p: float, tex: bool = False) -> str:
+    """A probability: 3 significant digits of p or of 1 - p, whichever is smaller; "1" and "0"
+    only for exactly 1 and 0."""
     p = float(p)
-    if p in (0.0, 1.0):
-        return str(int(p))
+    if not 0 < p < 1:
+        return str(int(p)) if p in (0.0, 1.0) else sig(p, tex)
     if p < 1e-3:
         return _sci(p, SIG, tex)
-    return f"{p:.{prob_decimals(p)}f}"
+    return _off_the_ends(p, 1, prob_decimals(p))
 
 
-def percent(p: float) -> str:
+def percent(p: float, digits: int = SIG) -> str:
+    """THE way a probability or any other share is shown as a percentage (accuracies, coverage):
+    `digits` significant digits of p or of 1 - p, whichever is smaller, so 99.99104 % shows how
+    far it is from 100; "100 %" only for exactly 1 and "0 %" only for exactly 0. digits=2 for
+    labels on bars ("97.3 %")."""
     p = float(p)
-    if p in (0.0, 1.0):
-        return f"{int(p * 100)} %"
+    if not 0 < p < 1:
+        return f"{int(p * 100)} %" if p in (0.0, 1.0) else f"{sig(p * 100)} %"
     if p < 1e-5:
-        return f"{_sci(p * 100, SIG, False)} %"
-    return f"{p * 100:.{max(prob_decimals(p) - 2, 1)}f} %"
+        return f"{_sci(p * 100, digits, False)} %"
+    return f"{_off_the_ends(p, 100, max(prob_decimals(p, digits) - 2, digits - 2))} %"
 
 
 def decimals_for(*values: float, change: float | None = None, digits: int = SIG) -> int:
@@ -121,3 +140,18 @@ def change(before: float, after: float, scale: float = 1.0, probability: bool = 
         return sig(b, tex) + unit, sig(a, tex) + unit, signed(d, tex) + unit
     return (fixed(b, places, tex) + unit, fixed(a, places, tex) + unit,
             (fixed(d, places, tex, signed=True) if d else "0") + unit)
+
+
+def duration(seconds: float) -> str:
+    """40 s, 12 min, 3.5 h: the unit a person would use."""
+    if seconds < 90:
+        return f"{max(1, round(seconds))} s"
+    if seconds < 90 * 60:
+        return f"{round(seconds / 60)} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, ..., 11th, 12th, 13th, 21st."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"

@@ -24,7 +24,7 @@ _SCRIPT = """<script>
   const tip = document.createElement("div");
   tip.setAttribute("aria-hidden", "true");
   tip.style.cssText = "position:fixed;z-index:1000;pointer-events:none;display:none;padding:3px 7px;" +
-    "border-radius:4px;background:#262730;color:#fff;font:13px/1.3 sans-serif;white-space:nowrap";
+    "border-radius:4px;background:var(--nn-ink);color:var(--nn-paper);font:13px/1.3 sans-serif;white-space:nowrap";
   document.body.appendChild(tip);
   const num = (s) => (s || "").split(" ");
   function text(el, e) {

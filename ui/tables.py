@@ -1,5 +1,5 @@
-"""Plain HTML tables for numbers a student compares: right-aligned tabular digits, a
-highlighted row (the true digit, the selected unit), narrow enough for a phone.
+"""Plain HTML tables for numbers a student compares: right-aligned tabular digits, marked
+rows (the true digit on green, the selected unit on orange: ui/colors.py), narrow enough for a phone.
 
 Cells are plain text (escaped) unless passed as `Html`, e.g. a thumbnail picture.
 Leaves out: tables inside equations (ui/tex.py builds those in LaTeX).
@@ -9,7 +9,7 @@ from __future__ import annotations
 from html import escape
 from typing import Sequence
 
-from ui.tex import HL
+from ui import colors
 
 
 class Html(str):
@@ -23,18 +23,20 @@ def _cell(c, tag: str, align: str) -> str:
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence], highlight: Sequence[int] = (), caption: str = "",
-          align: str | None = None) -> str:
-    """header and rows of cells; align: one letter per column, l or r (default: first left,
-    the rest right)."""
+          align: str | None = None, true: Sequence[int] = ()) -> str:
+    """header and rows of cells; highlight: rows of the one you selected (orange), true: the
+    true digit's rows (green); align: one letter per column, l or r (default: first left, the
+    rest right)."""
     align = align or "l" + "r" * (len(header) - 1)
     sides = {"l": "left", "r": "right", "c": "center"}
     head = "".join(_cell(h, "th", sides[a]) for h, a in zip(header, align))
     body = []
     for k, row in enumerate(rows):
-        style = f' style="background:{HL};font-weight:600"' if k in highlight else ""
+        band = colors.SELECTED_BG if k in highlight else colors.TRUE_BG if k in true else None
+        style = f' style="background:{band};font-weight:600"' if band else ""
         body.append(f"<tr{style}>" + "".join(_cell(c, "td", sides[a]) for c, a in zip(row, align)) + "</tr>")
     cap = f'<caption style="caption-side:top;text-align:left;font-weight:600">{escape(caption)}</caption>' \
         if caption else ""
     return ('<table style="border-collapse:collapse;font-variant-numeric:tabular-nums;font-size:0.95rem;'
-            f'margin-bottom:0.5rem">{cap}<thead><tr style="border-bottom:1px solid #888">{head}</tr></thead>'
+            f'margin-bottom:0.5rem">{cap}<thead><tr style="border-bottom:1px solid {colors.EDGE}">{head}</tr></thead>'
             f'<tbody>{"".join(body)}</tbody></table>')

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Iterable, Sequence
 
+from ui.colors import SELECTED_BG as HL  # behind the selected unit's entries (the one you selected)
 from ui.numbers import prob, sig
 
-HL = "#ffe0a3"   # background of the selected unit's entries; dark text on it has a contrast above 12:1
 TIMES = r"\times "
 
 
@@ -28,7 +28,7 @@ def p(v: float) -> str:
 
 
 def hl(cell: str, on: bool = True) -> str:
-    """A cell on a light orange background: the selected unit, pixel or digit."""
+    """A cell on the selected background (light orange): the selected unit, pixel or digit."""
     return rf"\colorbox{{{HL}}}{{${cell}$}}" if on and cell else cell
 
 

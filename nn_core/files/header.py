@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from nn_core.activations import ACTIVATIONS
 from nn_core.config import check_config
-from nn_core.model import INITS
+from nn_core.model import INITS, n_params
 
 FORMAT = "nn_core.mlp"
 VERSION = 1
@@ -58,11 +58,6 @@ class TooLarge(ValueError):
     def __init__(self, name: str, cap: str, what: str, limit: int, found: int):
         self.cap, self.what, self.limit, self.found = cap, what, limit, found
         super().__init__(f"{name}: {shown_int(found)} {what}; at most {limit:,} are allowed ({cap})")
-
-
-def n_params(layer_sizes) -> int:
-    """Weights and biases of an MLP with these layer sizes (Python ints: no overflow)."""
-    return sum(a * b + b for a, b in zip(layer_sizes[:-1], layer_sizes[1:]))
 
 
 def _is_int(v) -> bool:

@@ -19,10 +19,16 @@ import numpy as np
 from nn_core.model import MLP
 
 
-def input_gradient(model: MLP, X: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """dJ/dX (m, 784) of the mean cross-entropy of X (m, 784) with labels y (m,)."""
-    _, cache = model.forward(X)
-    grads = model.backward(cache, y)
+def input_gradient(model: MLP, X: np.ndarray, y: np.ndarray, cache: dict | None = None) -> np.ndarray:
+    """dJ/dX (m, 784) of the mean cross-entropy of X (m, 784) with labels y (m,). cache: the
+    forward pass of X if it has run already (then only the backward pass runs)."""
+    if cache is None:
+        _, cache = model.forward(X)
+    return pixel_gradient(model, model.backward(cache, y))
+
+
+def pixel_gradient(model: MLP, grads: dict[str, np.ndarray]) -> np.ndarray:
+    """dJ/dX (m, 784) from the gradients of a backward pass: dZ1 W1^T."""
     return grads["dZ1"] @ model.params["W1"].T  # (m, n1) @ (n1, 784) -> (m, 784)
 
 
@@ -43,10 +49,11 @@ class Nudge:
 
 
 def nudge(model: MLP, x: np.ndarray, target: int, step: float = 0.25, pixels: int = 8,
-          max_steps: int = 40) -> Nudge:
+          max_steps: int = 40, cache: dict | None = None) -> Nudge:
     """Move `pixels` pixels per step by `step` (clipped to [0, 1]) against dJ_target/dx, the
     ones with the largest |gradient| that can still move that way, until the network reads
-    `target` or `max_steps` steps are spent."""
+    `target` or `max_steps` steps are spent. cache: the forward pass of x (1, 784), if it has
+    run already. One forward pass per step: its cache gives the next step's gradient."""
     if not 0 <= int(target) < model.layer_sizes[-1]:
         raise ValueError(f"target must be a class 0..{model.layer_sizes[-1] - 1}, got {target}")
     if step <= 0 or pixels < 1 or max_steps < 0:
@@ -54,10 +61,12 @@ def nudge(model: MLP, x: np.ndarray, target: int, step: float = 0.25, pixels: in
     x0 = np.asarray(x, np.float64).reshape(1, -1)
     xt = x0.astype(model.dtype)
     y = np.array([int(target)])
-    before = model.forward(xt)[0][0]
+    if cache is None:
+        _, cache = model.forward(xt)
+    before = cache[f"A{model.L}"][0]
     probs, steps = before, 0
     while int(probs.argmax()) != target and steps < max_steps:
-        g = input_gradient(model, xt, y)[0]  # (784,)
+        g = input_gradient(model, xt, y, cache)[0]  # (784,)
         movable = ((g > 0) & (xt[0] > 0)) | ((g < 0) & (xt[0] < 1))  # can still go against the gradient
         if not movable.any():
             break
@@ -66,6 +75,7 @@ def nudge(model: MLP, x: np.ndarray, target: int, step: float = 0.25, pixels: in
         chosen = chosen[strength[chosen] > 0]
         xt = xt.copy()
         xt[0, chosen] = np.clip(xt[0, chosen] - step * np.sign(g[chosen]), 0, 1)
-        probs = model.forward(xt)[0][0]
+        probs, cache = model.forward(xt)
+        probs = probs[0]
         steps += 1
     return Nudge(xt[0].astype(np.float32), int(target), steps, int(probs.argmax()) == target, before, probs)

@@ -1,15 +1,15 @@
 """Heatmaps: weight templates as one mosaic, matrices, a 28x28 input, the confusion matrix.
 
-Weights and gradients use the diverging RdBu, always centred on zero and always with a
-colour bar. Leaves out: static PNG/SVG pictures that need no Plotly (ui/pictures.py).
+Weights and gradients use the diverging scale (ui/colors.py: red negative, blue positive),
+always centred on zero and always with a colour bar; pixels white on black; counts grey. Leaves out: static PNG/SVG pictures that need no Plotly (ui/pictures.py).
 """
 from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
 
-from ui import thin
-from ui.charts.spec import DIVERGING, GREYS, OKABE_ITO, SEQUENTIAL, base_layout, colorbar_spec, figure, image_layout
+from ui import colors, thin
+from ui.charts.spec import base_layout, colorbar_spec, figure, image_layout
 
 
 def _mosaic(tiles: np.ndarray, cols: int, gap: int = 1) -> np.ndarray:
@@ -42,7 +42,7 @@ def templates(W: np.ndarray, cols: int | None = None, title: str = "", colorbar:
     else:
         z = _mosaic(tiles, cols)
         idx = _mosaic(np.broadcast_to(np.arange(H, dtype=np.float32)[:, None, None], (H, 28, 28)), cols)
-        data = [{"type": "heatmap", "z": z, "colorscale": DIVERGING, "zmid": 0, "zmin": -zmax, "zmax": zmax,
+        data = [{"type": "heatmap", "z": z, "colorscale": colors.DIVERGING, "zmid": 0, "zmin": -zmax, "zmax": zmax,
                  "customdata": (np.nan_to_num(idx) + first_unit).astype(np.uint16),  # gutters: no hover (hoverongaps)
                  "hovertemplate": "unit %{customdata}<br>value %{z:.4f}<extra></extra>", "hoverongaps": False,
                  "colorbar": colorbar_spec(colorbar)}]
@@ -52,7 +52,7 @@ def templates(W: np.ndarray, cols: int | None = None, title: str = "", colorbar:
     layout["xaxis"]["range"], layout["yaxis"]["range"] = [-0.5, cols * 29 - 1.5], [rows * 29 - 1.5, -0.5]
     layout["yaxis"].pop("autorange", None)
     if labels is not None:
-        layout["coloraxis"] = {"colorscale": DIVERGING, "cmid": 0, "cmin": -zmax, "cmax": zmax,
+        layout["coloraxis"] = {"colorscale": colors.DIVERGING, "cmid": 0, "cmin": -zmax, "cmax": zmax,
                                "colorbar": colorbar_spec(colorbar)}
     return figure(data, layout)
 
@@ -65,7 +65,7 @@ def matrix(W: np.ndarray, title: str, xtitle: str, ytitle: str, colorbar: str = 
     is not pooled."""
     P, kr, kc = thin.pool_max_abs(W)
     zmax = float(np.abs(P).max()) or 1.0
-    trace = {"type": "heatmap", "z": P, "colorscale": DIVERGING, "zmid": 0,
+    trace = {"type": "heatmap", "z": P, "colorscale": colors.DIVERGING, "zmid": 0,
              "zmin": -zmax, "zmax": zmax, "colorbar": colorbar_spec(colorbar),
              "hovertemplate": f"{ytitle} %{{y}}, {xtitle} %{{x}}<br>%{{z:.4f}}<extra></extra>"}
     if kr > 1 or kc > 1:  # cell (i, j) covers rows i*kr.., columns j*kc..: name them by their units
@@ -97,7 +97,7 @@ def pixels(image: np.ndarray, title: str = "", height: int = 300) -> go.Figure:
     """A 28x28 input as a heatmap (hover shows each pixel's index in x and its value)."""
     a = np.asarray(image, np.float32)
     idx = np.arange(a.size).reshape(a.shape)
-    trace = {"type": "heatmap", "z": a, "colorscale": GREYS, "zmin": 0, "zmax": 1, "customdata": idx,
+    trace = {"type": "heatmap", "z": a, "colorscale": colors.PIXELS, "zmin": 0, "zmax": 1, "customdata": idx,
              "hovertemplate": "x[%{customdata}] = %{z:.3f}<extra>row %{y}, col %{x}</extra>",
              "colorbar": colorbar_spec("pixel value")}
     layout = base_layout(title, height)
@@ -108,7 +108,7 @@ def pixels(image: np.ndarray, title: str = "", height: int = 300) -> go.Figure:
 def confusion(cm: np.ndarray, selected: tuple[int, int] | None = None, height: int = 520) -> go.Figure:
     """The confusion matrix as clickable squares (a scatter, because Streamlit's selection
     events do not fire for heatmaps). Colour is log-scaled so single mistakes still show;
-    the text is the count; a chosen cell gets an orange frame."""
+    the text is the count; the cell you chose gets an orange frame."""
     cm = np.asarray(cm)
     C = cm.shape[0]
     t, p = np.divmod(np.arange(C * C), C)
@@ -117,11 +117,11 @@ def confusion(cm: np.ndarray, selected: tuple[int, int] | None = None, height: i
     top = float(np.log10(1 + max(int(counts.max()), 1)))
     ticks = [v for v in (0, 1, 10, 100, 1000, 10000) if v <= counts.max()]
     squares = {"type": "scatter", "x": p, "y": t, "mode": "markers+text", "text": [str(c) if c else "" for c in counts],
-               "textfont": {"color": ["white" if lv > 0.6 * top else "#222" for lv in level], "size": 13},
+               "textfont": {"color": [colors.PAPER if lv > 0.55 * top else colors.INK for lv in level], "size": 13},
                "customdata": counts, "showlegend": False,
                "hovertemplate": "true %{y}, predicted %{x}: %{customdata} images<extra></extra>",
                "marker": {"symbol": "square", "size": 40, "color": level, "cmin": 0, "cmax": top,
-                          "colorscale": SEQUENTIAL, "line": {"width": 0},
+                          "colorscale": colors.COUNTS, "line": {"width": 0},
                           "colorbar": {**colorbar_spec("images (log scale)"),
                                        "tickvals": [float(np.log10(1 + v)) for v in ticks],
                                        "ticktext": [f"{v:,}" for v in ticks]}}}
@@ -129,7 +129,7 @@ def confusion(cm: np.ndarray, selected: tuple[int, int] | None = None, height: i
     if selected is not None:
         data.append({"type": "scatter", "x": [selected[1]], "y": [selected[0]], "mode": "markers", "showlegend": False,
                      "hoverinfo": "skip", "marker": {"symbol": "square-open", "size": 44,
-                                                     "color": OKABE_ITO[3], "line": {"width": 4}}})
+                                                     "color": colors.SELECTED, "line": {"width": 4}}})
     layout = base_layout("", height, showlegend=False, clickmode="event+select", dragmode=False, hovermode="closest")
     layout["xaxis"] = {"title": {"text": "predicted digit"}, "tickvals": list(range(C)), "range": [-0.6, C - 0.4],
                        "fixedrange": True, "side": "top", "showgrid": False, "zeroline": False}

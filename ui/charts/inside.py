@@ -3,8 +3,9 @@ against coverage under a confidence threshold (each with its operating point), a
 hidden-layer map (one scatter trace per digit).
 
 Few points each (a curve is ~10-100 points, a map ~2,000): cheap to send and to redraw.
-Lines and points use Okabe-Ito; the map's ten digits use Okabe-Ito's eight colours plus
-two greys told apart by marker symbol as well, and a legend names every digit.
+Colours by meaning (ui/colors.py): a measured curve grey, the operating point (where your
+slider is) orange, a mean black; the map's ten digits have colours of their own (the Layer
+map only), each with its marker symbol too, and a legend names every digit.
 Leaves out: bars (bars.py) and images (images.py).
 """
 from __future__ import annotations
@@ -12,14 +13,8 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.charts.spec import OKABE_ITO, axes, base_layout, figure
-
-# Ten digits: Okabe-Ito's eight, then two more; each digit also has its own marker symbol,
-# so no two digits depend on colour alone.
-DIGIT_COLORS = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000", "#F0E442",
-                "#882255", "#999999"]
-DIGIT_SYMBOLS = ["circle", "square", "diamond", "triangle-up", "triangle-down", "cross", "x", "star",
-                 "pentagon", "hexagon"]
+from ui import colors, numbers
+from ui.charts.spec import axes, base_layout, figure
 
 
 def with_point(x: np.ndarray, y: np.ndarray, at: tuple[float, float], title: str, xtitle: str, ytitle: str,
@@ -27,13 +22,15 @@ def with_point(x: np.ndarray, y: np.ndarray, at: tuple[float, float], title: str
                percent: bool = True, tickformat: str = ".0%") -> go.Figure:
     """A measured curve (markers at the measured strengths) and one highlighted operating point
     (no legend: the caption names the diamond; a legend below cost the x axis its title)."""
-    fmt = ".1%" if percent else ".3f"
+    shown = (lambda v: [numbers.percent(a) for a in np.ravel(v)]) if percent else \
+        (lambda v: [numbers.sig(a) for a in np.ravel(v)])  # a few points: one string each
     data = [{"type": "scatter", "x": np.asarray(x, np.float32), "y": np.asarray(y, np.float32), "name": "measured",
-             "mode": "lines+markers", "line": {"color": OKABE_ITO[0], "width": 2.5}, "marker": {"size": 7},
-             "hovertemplate": f"%{{x:.3g}}: %{{y:{fmt}}}<extra></extra>"},
+             "mode": "lines+markers", "line": {"color": colors.DATA, "width": 2.5}, "marker": {"size": 7},
+             "text": shown(y), "hovertemplate": "%{x:.3g}: %{text}<extra></extra>"},
             {"type": "scatter", "x": [float(at[0])], "y": [float(at[1])], "name": point_name, "mode": "markers",
-             "marker": {"size": 14, "color": OKABE_ITO[3], "symbol": "diamond", "line": {"width": 1, "color": "#222"}},
-             "hovertemplate": f"{point_name}: %{{x:.3g}}, %{{y:{fmt}}}<extra></extra>"}]
+             "marker": {"size": 15, "color": colors.SELECTED, "symbol": "diamond", "line": {"width": 1.5, "color": colors.INK}},
+             "text": shown(at[1]), "cliponaxis": False,  # whole, even at 100 % on the axis's edge
+             "hovertemplate": f"{point_name}: %{{x:.3g}}, %{{text}}<extra></extra>"}]
     layout = axes(base_layout(title, height, showlegend=False), xtitle, ytitle, live=True,
                   **({"range": list(y_range)} if y_range else {}), **({"tickformat": tickformat} if percent else {}))
     layout["margin"]["b"] = 10
@@ -55,13 +52,13 @@ def layer_map(P: np.ndarray, labels: np.ndarray, title: str, marked: np.ndarray 
         pick = labels == d
         data.append({"type": "scattergl", "x": P[pick, 0], "y": P[pick, 1], "name": str(d), "mode": "markers",
                      "customdata": ids[pick].astype(np.int32),
-                     "marker": {"size": 6, "color": DIGIT_COLORS[d], "symbol": DIGIT_SYMBOLS[d], "opacity": 0.75},
+                     "marker": {"size": 6, "color": colors.DIGITS[d], "symbol": colors.DIGIT_SYMBOLS[d], "opacity": 0.75},
                      "hovertemplate": f"digit {d}, test image #%{{customdata}}<extra></extra>"})
     if marked is not None:
         data.append({"type": "scatter", "x": [float(marked[0])], "y": [float(marked[1])], "name": marked_name,
                      "mode": "markers+text", "text": [marked_name], "textposition": "top center",
-                     "textfont": {"size": 14, "color": "#111"},
-                     "marker": {"size": 22, "symbol": "star", "color": "#FFFFFF", "line": {"width": 3, "color": "#111"}},
+                     "textfont": {"size": 14, "color": colors.INK},
+                     "marker": {"size": 22, "symbol": "star", "color": colors.PAPER, "line": {"width": 3, "color": colors.INK}},
                      "hovertemplate": f"{marked_name}<extra></extra>"})
     layout = axes(base_layout(title, height, hovermode="closest", uirevision="map"), "PC 1", "PC 2", live=False)
     # the page's own control, since the mode bar is hidden. Streamlit (1.67) turns a click into a
@@ -81,10 +78,10 @@ def quantile_boxes(box: np.ndarray, means: np.ndarray, title: str, ytitle: str, 
     C = len(box)
     x = [str(d) for d in range(C)]
     data = [{"type": "box", "x": x, "lowerfence": box[:, 0], "q1": box[:, 1], "median": box[:, 2], "q3": box[:, 3],
-             "upperfence": box[:, 4], "name": "5th–95th percentile", "fillcolor": "rgba(0,114,178,0.25)",
-             "line": {"color": OKABE_ITO[0]}, "hoverinfo": "y"},
+             "upperfence": box[:, 4], "name": "5th–95th percentile", "fillcolor": colors.CONTEXT,
+             "line": {"color": colors.DATA}, "hoverinfo": "y"},
             {"type": "scatter", "x": x, "y": np.asarray(means, np.float32), "mode": "markers", "name": "mean",
-             "marker": {"symbol": "diamond", "size": 9, "color": OKABE_ITO[3]},
+             "marker": {"symbol": "diamond", "size": 9, "color": colors.INK},
              "hovertemplate": "digit %{x}: mean %{y:.3f}<extra></extra>"}]
     layout = axes(base_layout(title, height, showlegend=False), "true digit", ytitle, live=True)
     layout["xaxis"]["type"] = "category"

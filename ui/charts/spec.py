@@ -1,4 +1,4 @@
-"""What every chart shares: the palettes, the layout helpers, and how a figure is built.
+"""What every chart shares: the layout helpers, and how a figure is built (colours: ui/colors.py).
 
 Figures are written as plain dicts and wrapped without Plotly's per-property validation
 (`figure`): validating four live charts cost ~0.4 s of Python per redraw, which starved
@@ -7,17 +7,8 @@ Leaves out: the charts themselves (lines.py, bars.py, images.py).
 """
 from __future__ import annotations
 
-import plotly.colors
 import plotly.graph_objects as go
 
-OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000", "#F0E442"]
-# ColorBrewer RdBu as an explicit list: red negative, white zero, blue positive. (Passed by
-# name without Python-side validation, "RdBu" would reach plotly.js, whose own "RdBu" runs
-# the other way with a grey middle.)
-DIVERGING = plotly.colors.make_colorscale(plotly.colors.diverging.RdBu)
-SEQUENTIAL = plotly.colors.make_colorscale(plotly.colors.sequential.Blues)  # ColorBrewer, colour-blind safe
-GREYS = [[0.0, "#000000"], [1.0, "#ffffff"]]  # the canvas's own colours: ink white on black
-POS, NEG = "#2166AC", "#B2182B"             # the ends of RdBu, for bars coloured by sign
 FONT = {"size": 14}
 VALIDATE = False  # tests switch this on
 # How pages hand a figure to st.plotly_chart: full width, no mode bar.

@@ -1,4 +1,4 @@
-"""Bar charts as SVG images, for views redrawn on every stroke (the Draw page).
+"""Bar charts as SVG: the one builder of light bar charts (Draw, Compare, Backprop).
 
 Why not Plotly there: in Streamlit 1.67 a st.plotly_chart whose figure changes gets a new
 element id (the id hashes the figure), and the frontend keys the chart by that id, so every
@@ -13,22 +13,27 @@ per colour (a few bytes a bar), the values in the image's `data-values` for the 
 optional value labels on short charts, its title as page text above it (panels are separate
 figures that wrap onto new lines on a phone, so titles cannot overlap), alt text with a
 summary, and a visually hidden table of the key numbers.
+
+Also horizontal signed bars with a note per row (`signed_rows`, Backprop) and the two
+helpers a hand-made diagram is drawn with (`drawing`, `label`: the chain-rule picture).
+Colours by meaning (ui/colors.py): blue and red only for sign, orange the one you selected,
+green the true digit, black what the page points out, grey plain values.
 Leaves out: interaction beyond the read-out (no zoom, no selection), and images (ui/pictures.py).
 """
 from __future__ import annotations
 
 import math
 from html import escape
+from typing import Sequence
 from urllib.parse import quote
 
 import numpy as np
 
-from ui.charts.spec import NEG, OKABE_ITO, POS
+from ui import colors
 
 W, H = 420, 260                      # the drawing's size; the image scales to its column's width
 LEFT, RIGHT, TOP, BOTTOM = 56, 8, 36, 44
-AXIS, TEXT, GRID = "#555555", "#262730", "#e3e3e8"   # text 14.6:1 on white, ticks 7.5:1
-HIGHLIGHT = OKABE_ITO[1]
+FONT = "font-family:'Source Sans Pro',sans-serif"
 
 
 def nice_ticks(lo: float, hi: float, n: int = 4) -> list[float]:
@@ -51,11 +56,12 @@ def tick_label(v: float) -> str:
 
 
 def bars(values, title: str, xtitle: str, ytitle: str, labels: list[str] | None = None,
-         diverging: bool = False, highlight=(), y_range: tuple[float, float] | None = None,
+         diverging: bool = False, marked=(), selected=(), true=(), y_range: tuple[float, float] | None = None,
          value_labels: list[str] | None = None, name: str = "", item: str = "unit", summary: str = "",
          width: int = W) -> str:
     """An SVG bar chart (HTML string). labels: one per bar (categories, all shown), else bars are
-    numbered from 0. diverging: blue positive, red negative; highlight: indices drawn orange.
+    numbered from 0. diverging: blue positive, red negative; marked, selected, true: indices drawn
+    black, orange, green (colors.bar_colors).
     value_labels: a text per bar written on it ("" for none; for ten bars or so). name and
     item word the read-out ("digit 3: P = 0.97"); summary ends the chart's accessible name.
     width: of the viewBox; near the width it is shown at, so its text is about 13 px."""
@@ -72,11 +78,9 @@ def bars(values, title: str, xtitle: str, ytitle: str, labels: list[str] | None 
     ypos = lambda val: y1 - (val - lo) * sy  # noqa: E731
     slot = (x1 - x0) / n
     bw = max(slot * (0.8 if n <= 32 else 0.9), 0.6)
-    hl = {int(i) for i in np.atleast_1d(highlight)} if highlight is not None else set()
     paths: dict[str, list[str]] = {}
     base = ypos(min(max(0.0, lo), hi))
-    for i, val in enumerate(v):
-        color = HIGHLIGHT if i in hl else (POS if val >= 0 else NEG) if diverging else OKABE_ITO[0]
+    for i, (val, color) in enumerate(zip(v, colors.bar_colors(v, diverging, marked, selected, true))):
         top = ypos(min(max(val, lo), hi))
         yy, hh = min(top, base), abs(top - base)
         if hh < 0.05:  # nothing to see (a silent unit): no path, its value is still in data-values
@@ -85,11 +89,11 @@ def bars(values, title: str, xtitle: str, ytitle: str, labels: list[str] | None 
     parts = [f'<rect x="{x0}" y="{y0}" width="{x1 - x0}" height="{y1 - y0}" fill="none"/>']
     for t in nice_ticks(lo, hi):
         y = ypos(t)
-        parts.append(f'<line x1="{x0}" x2="{x1}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}"/>'
+        parts.append(f'<line x1="{x0}" x2="{x1}" y1="{y:.1f}" y2="{y:.1f}" stroke="{colors.GRID}"/>'
                      f'<text x="{x0 - 5}" y="{y + 4:.1f}" text-anchor="end">{tick_label(t)}</text>')
     parts += [f'<path fill="{c}" d="{"".join(d)}"/>' for c, d in paths.items()]
     if lo < 0 < hi:
-        parts.append(f'<line x1="{x0}" x2="{x1}" y1="{base:.1f}" y2="{base:.1f}" stroke="{AXIS}"/>')
+        parts.append(f'<line x1="{x0}" x2="{x1}" y1="{base:.1f}" y2="{base:.1f}" stroke="{colors.AXIS}"/>')
     big = max(abs(lo), abs(hi))
     for i, (val, s) in enumerate(zip(v, value_labels or [])):
         if s and abs(val) >= 0.01 * big:  # no labels on bars too short to see (the table has them all)
@@ -106,7 +110,7 @@ def bars(values, title: str, xtitle: str, ytitle: str, labels: list[str] | None 
     parts.append(f'<text x="{(x0 + x1) / 2}" y="{H - 6}" text-anchor="middle">{escape(xtitle)}</text>'
                  f'<text transform="translate(13 {(y0 + y1) / 2}) rotate(-90)" text-anchor="middle">{escape(ytitle)}</text>')
     drawing = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {H}" font-size="13" '
-               f'font-family="Source Sans Pro, Helvetica, Arial, sans-serif" fill="{TEXT}">{"".join(parts)}</svg>')
+               f'font-family="Source Sans Pro, Helvetica, Arial, sans-serif" fill="{colors.INK}">{"".join(parts)}</svg>')
     data = " ".join(f"{x:.4g}" for x in v)
     cats = f' data-labels="{escape(" ".join(map(str, labels)))}"' if labels is not None else ""
     return (f'<figure class="nn-chart"><div class="nn-chart-title">{escape(title)}</div>'
@@ -137,3 +141,44 @@ def table(caption: str, header: list[str], rows: list[list], hidden: bool = True
     table = f"<table><caption>{escape(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
     # (a wrapper is hidden, not the table: a table ignores width: 1px and would widen the page)
     return f'<div class="nn-sr-only">{table}</div>' if hidden else table
+
+
+def drawing(width: int, height: int, body: list[str], label: str, max_width: int = 560) -> str:
+    """A hand-made SVG picture as page markup, scaling to its column (viewBox) so it never runs
+    off a phone; role="img" and an aria-label that says its numbers."""
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+            f'aria-label="{escape(label)}" style="width:100%;max-width:{max_width}px;height:auto;{FONT}">'
+            f'<title>{escape(label)}</title>' + "".join(body) + "</svg>")
+
+
+def label(x: float, y: float, s: str, size: float = 14, anchor: str = "start", color: str = colors.INK,
+          weight: str = "normal") -> str:
+    """A text of a drawing (escaped)."""
+    return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" fill="{color}" '
+            f'font-weight="{weight}">{escape(s)}</text>')
+
+
+def signed_rows(values: Sequence[float], names: Sequence[str], notes: Sequence[str], title: str,
+                true: Sequence[int] = (), selected: Sequence[int] = (), unit: float | None = None) -> str:
+    """One horizontal bar per entry from a centre line: right (blue) for positive, left (red)
+    for negative; `notes` (e.g. "raise by 0.606") in a column on the right; the true digit's
+    row on a green band, a selected row on an orange one (both bold). Narrow (380 wide) so its
+    text stays readable on a phone; `title` is its accessible name."""
+    n, row, width = len(values), 26, 380
+    centre, half = 160, 82
+    top = max((abs(v) for v in values), default=0.0) if unit is None else unit
+    top = top or 1.0
+    body = [f'<line x1="{centre}" y1="4" x2="{centre}" y2="{n * row + 4}" stroke="{colors.AXIS}" stroke-width="1.5"/>']
+    for k, (v, name, note) in enumerate(zip(values, names, notes)):
+        y = 4 + k * row
+        w = half * min(abs(v) / top, 1.0)
+        x = centre if v >= 0 else centre - w
+        band = colors.SELECTED_BG if k in selected else colors.TRUE_BG if k in true else None
+        if band:
+            body.append(f'<rect x="0" y="{y + 1}" width="{width}" height="{row - 2}" fill="{band}"/>')
+        body.append(f'<rect x="{x:.1f}" y="{y + 5}" width="{max(w, 1.5):.1f}" height="{row - 10}" '
+                    f'fill="{colors.POSITIVE if v >= 0 else colors.NEGATIVE}"/>')
+        bold = "bold" if band else "normal"
+        body.append(label(6, y + row - 8, name, 14, weight=bold))
+        body.append(label(centre + half + 10, y + row - 8, note, 13.5, weight=bold))
+    return drawing(width, n * row + 8, body, title)

@@ -86,7 +86,7 @@ def show(model: MLP, ex: example.Example, label: int, focus: Focus, s: step.Sett
     grads = model.backward(cache, y)
     L = model.L
     st.markdown(images.row([images.tile(images.ink(X[i].reshape(28, 28)), f"{i + 1}: label {y[i]}", f"{names[i]}, a {y[i]}",
-                                        size=64, frame=i == 0) for i in range(m)]), unsafe_allow_html=True)
+                                        size=64, selected=i == 0) for i in range(m)]), unsafe_allow_html=True)
     J, dz, dw = equations(model, cache, grads, y, focus)
     st.latex(J)
     st.caption(text.fill("backprop", "Batch J", m=m))
@@ -110,8 +110,8 @@ def _pictures(model: MLP, grads, focus: Focus, X: np.ndarray, m: int) -> None:
     tiles = [images.tile(images.diverging(per[i].reshape(28, 28), vmax), f"{i + 1}: x × {sig(delta[i])}",
                          f"example {i + 1}'s gradient for {name} {unit}", size=72) for i in range(m)]
     tiles.append(images.tile(images.diverging(avg.reshape(28, 28), vmax), f"average = dW1[:, {unit}]",
-                             f"the batch's gradient for {name} {unit}: the average", size=72, frame=True))
-    st.markdown(images.row(tiles, images.legend(vmax, "gradient")), unsafe_allow_html=True)
+                             f"the batch's gradient for {name} {unit}: the average", size=72, marked=True))
+    st.markdown(images.row(tiles, images.legend(vmax, "gradient", text.section("backprop", "Gradient legend"))), unsafe_allow_html=True)
     silent = int(np.count_nonzero(delta == 0))
     st.caption(text.fill("backprop", "Batch pictures", m=m, unit=unit, name=name) +
                (" " + text.fill("backprop", "Batch silent", unit=unit, silent=silent, m=m) if silent else ""))

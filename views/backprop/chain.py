@@ -18,11 +18,10 @@ import numpy as np
 import streamlit as st
 
 from nn_core import MLP
-from ui import charts
-from ui.charts import NEG, OKABE_ITO, POS
+from ui import charts, colors, text
+from ui.charts.svg import drawing, label
 from ui.numbers import prob, sig
 from views.backprop.focus import Focus, losses
-from views.backprop.svg import svg, text
 from views.shell import widgets
 
 WIDTH, BOX, GAP = 440, 28, 46
@@ -75,12 +74,12 @@ def units_chart(cache, grads, focus: Focus) -> None:
     """Layer 1's errors dZ1, one marker per unit; clicking one selects it."""
     dZ, A = grads["dZ1"][0], cache["A1"][0]
     H = dZ.size
-    colors = np.where(dZ >= 0, POS, NEG).tolist()
+    fill = np.where(dZ >= 0, colors.POSITIVE, colors.NEGATIVE).tolist()  # the sign of dZ1
     sizes = np.full(H, 7 if H > 128 else 9)
     j = focus.unit
-    colors[j], sizes[j] = OKABE_ITO[1], 16
+    fill[j], sizes[j] = colors.SELECTED, 16  # the unit you selected
     trace = {"type": "scatter", "mode": "markers", "x": np.arange(H), "y": dZ.astype(np.float32),
-             "customdata": A.astype(np.float32), "marker": {"color": colors, "size": sizes, "line": {"width": 0}},
+             "customdata": A.astype(np.float32), "marker": {"color": fill, "size": sizes, "line": {"width": 0}},
              "hovertemplate": "unit %{x}: dZ1 = %{y:.3g}, A1 = %{customdata:.3g}<extra></extra>"}
     layout = charts.spec.axes(charts.spec.base_layout("Layer 1's errors dZ1 on this digit: click a unit", 260,
                                                       showlegend=False, clickmode="event+select", hovermode="closest"),
@@ -88,6 +87,7 @@ def units_chart(cache, grads, focus: Focus) -> None:
     layout["margin"] = {"l": 10, "r": 10, "t": 40, "b": 10}
     st.plotly_chart(charts.spec.figure([trace], layout), key="backprop.units", on_select=_clicked,
                     selection_mode="points", **charts.PLOT)
+    st.caption(text.fill("backprop", "Units chart", j=j))
 
 
 @dataclass
@@ -138,31 +138,34 @@ def picture(model: MLP, cache, grads, focus: Focus) -> str:
                  "; ".join(f"{r.box}, {r.grad}" for r in rungs))
 
 
-def _draw(rungs: list[Rung], label: str) -> str:
-    """Boxes down the left with the forward operations between them (blue, arrows down);
-    gradients on the right with the local derivatives between them (red, arrows up)."""
+def _draw(rungs: list[Rung], title: str) -> str:
+    """Boxes down the left with the forward operations between them (solid arrows down);
+    gradients on the right with the local derivatives between them (dashed arrows up). Black
+    and grey only: blue and red mean a sign everywhere else."""
     body, y = [], 6
     left, bw, right = 6, 176, 200
     for n, r in enumerate(rungs):
-        body.append(f'<rect x="{left}" y="{y}" width="{bw}" height="{BOX}" rx="6" fill="#f3f6fb" stroke="{POS}"/>')
-        body.append(text(left + 8, y + 19, r.box, 14, weight="bold"))
+        body.append(f'<rect x="{left}" y="{y}" width="{bw}" height="{BOX}" rx="6" fill="{colors.PANEL}" '
+                    f'stroke="{colors.EDGE}"/>')
+        body.append(label(left + 8, y + 19, r.box, 14, weight="bold"))
         if r.grad:
-            body.append(text(right, y + 19, r.grad, 14, color=NEG, weight="bold"))
+            body.append(label(right, y + 19, r.grad, 14, weight="bold"))
         if r.note:
-            body.append(text(right, y + BOX + 13, r.note, 11.5, color="#333"))
+            body.append(label(right, y + BOX + 13, r.note, 11.5, color=colors.FAINT_TEXT))
         if n + 1 < len(rungs):
             y0, y1 = y + BOX, y + BOX + GAP
             ax = left + 18
-            body.append(f'<line x1="{ax}" y1="{y0}" x2="{ax}" y2="{y1 - 6}" stroke="{POS}" stroke-width="2"/>')
-            body.append(f'<path d="M{ax - 5},{y1 - 8} L{ax + 5},{y1 - 8} L{ax},{y1} z" fill="{POS}"/>')
+            body.append(f'<line x1="{ax}" y1="{y0}" x2="{ax}" y2="{y1 - 6}" stroke="{colors.INK}" stroke-width="2"/>')
+            body.append(f'<path d="M{ax - 5},{y1 - 8} L{ax + 5},{y1 - 8} L{ax},{y1} z" fill="{colors.INK}"/>')
             first, _, rest = r.op.partition(", ")
-            body.append(text(ax + 10, y0 + 20, first, 12.5, color=POS))
+            body.append(label(ax + 10, y0 + 20, first, 12.5))
             if rest:
-                body.append(text(ax + 10, y0 + 35, rest, 11, color=POS))
+                body.append(label(ax + 10, y0 + 35, rest, 11))
             if r.local:
                 bx = right - 10
-                body.append(f'<line x1="{bx}" y1="{y1}" x2="{bx}" y2="{y0 + 6}" stroke="{NEG}" stroke-width="2"/>')
-                body.append(f'<path d="M{bx - 5},{y0 + 8} L{bx + 5},{y0 + 8} L{bx},{y0} z" fill="{NEG}"/>')
-                body.append(text(right, y0 + 34, r.local, 12.5, color=NEG))
+                body.append(f'<line x1="{bx}" y1="{y1}" x2="{bx}" y2="{y0 + 6}" stroke="{colors.INK}" stroke-width="2" '
+                            'stroke-dasharray="5 3"/>')
+                body.append(f'<path d="M{bx - 5},{y0 + 8} L{bx + 5},{y0 + 8} L{bx},{y0} z" fill="{colors.INK}"/>')
+                body.append(label(right, y0 + 34, r.local, 12.5, color=colors.FAINT_TEXT))
         y += BOX + GAP
-    return svg(WIDTH, y - GAP + 8, body, label, max_width=600)
+    return drawing(WIDTH, y - GAP + 8, body, title, max_width=600)

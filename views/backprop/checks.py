@@ -27,7 +27,7 @@ def questions(model: MLP, cache, grads, focus: Focus, s: Settings, x: np.ndarray
     silent = _silent(model, cache, grads, focus)
     if silent is not None:
         qs.append(silent)
-    qs.append(_flips(model, focus, s, x))
+    qs.append(_flips(model, cache, grads, focus, s, x))
     return qs
 
 
@@ -79,14 +79,14 @@ def _silent(model: MLP, cache, grads, focus: Focus) -> Question | None:
     return Question("backprop.q.silent", prompt, tuple(f"unit {j}" for j in choices), choices.index(low), why)
 
 
-def _flips(model: MLP, focus: Focus, s: Settings, x: np.ndarray) -> Question:
-    """Answered by taking the step on a copy, with the same rule state the real press uses."""
-    X, y = x.reshape(1, -1), np.array([focus.label])
+def _flips(model: MLP, cache, grads, focus: Focus, s: Settings, x: np.ndarray) -> Question:
+    """Answered by taking the step on a copy, with the same rule state the real press uses,
+    from the page's gradients (the copy's before the step are the same numbers)."""
+    X = x.reshape(1, -1)
     trial = model.copy()
     opt = state.next_optimizer(s.rule, s.l2)  # the state the real press will go on from
-    _, cache = trial.forward(X)
-    opt.update(trial.params, trial.backward(cache, y), s.lr)
-    p0, p1 = model.forward(X)[0][0], trial.forward(X)[0][0]
+    opt.update(trial.params, grads, s.lr)
+    p0, p1 = cache[f"A{model.L}"][0], trial.forward(X)[0][0]
     right = int(p1.argmax()) == focus.label
     was = int(p0.argmax()) == focus.label
     prompt = (f"After one press of **1 step** (α = {s.lr:g}), will the network read this digit as {focus.label}?")

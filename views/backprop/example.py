@@ -15,8 +15,8 @@ from nn_core import MLP
 from server import resources
 from session import example, state
 from ui import images, text
+from ui.charts import svg
 from ui.numbers import percent, prob, sig
-from views.backprop import svg
 from views.backprop.focus import losses
 from views.shell import widgets
 
@@ -75,7 +75,7 @@ def pick() -> example.Example:
         data = resources.dataset()
         tiles = [images.tile(images.ink(data.x_test[i].reshape(28, 28) / 255), f"#{i}: {data.y_test[i]}→"
                              f"{int(cases.probs[i].argmax())}", f"test image {i}, a {data.y_test[i]}",
-                             size=56, frame=i == ex.index) for i in pool]
+                             size=56, selected=i == ex.index) for i in pool]
         st.markdown(images.row(tiles), unsafe_allow_html=True)
     elif ex.source == "test":
         st.caption(text.fill("backprop", "Other test image", index=ex.index))
@@ -117,8 +117,8 @@ def wants(probs: np.ndarray, dZ: np.ndarray, label: int) -> None:
     push = -np.asarray(dZ, np.float64)  # (10,) the direction of steepest descent for each logit
     notes = [f"raise by {sig(v)}" if v > 0 else f"lower by {sig(-v)}" if v < 0 else "no push" for v in push]
     names = [f"{k}{' (true)' if k == label else ''}" for k in range(10)]
-    st.markdown(svg.signed_bars(push, names, notes, "What this example asks of each score: " + "; ".join(
-        f"{k}: {note}" for k, note in enumerate(notes)), highlight=[label]), unsafe_allow_html=True)
+    st.markdown(svg.signed_rows(push, names, notes, "What this example asks of each score: " + "; ".join(
+        f"{k}: {note}" for k, note in enumerate(notes)), true=[label]), unsafe_allow_html=True)
     wrong = [k for k in np.argsort(-probs) if k != label][0]
     st.caption(text.fill("backprop", "Wants caption", label=label, up=sig(push[label]), wrong=int(wrong),
                          down=sig(-push[wrong]), p_true=prob(probs[label])))

@@ -13,7 +13,8 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from nn_core import MLP, input_gradient, nudge
+from nn_core import MLP, nudge
+from nn_core.inside.saliency import pixel_gradient
 from ui import images, text
 from ui.numbers import percent, sig
 
@@ -23,28 +24,30 @@ MAX_STEPS = 40
 
 
 @st.fragment
-def show(model: MLP, x: np.ndarray, probs: np.ndarray, label: int) -> None:
-    """The section, as a fragment: another target digit reruns only it."""
-    gradient_map(model, x, label)
-    nudge_view(model, x, probs, label)
+def show(model: MLP, x: np.ndarray, cache: dict, grads: dict, label: int) -> None:
+    """The section, as a fragment: another target digit reruns only it. cache, grads: the
+    page's forward and backward pass of x (1, 784) with its label (no second pass here)."""
+    gradient_map(model, x, grads, label)
+    nudge_view(model, x, cache, label)
 
 
-def gradient_map(model: MLP, x: np.ndarray, label: int) -> None:
+def gradient_map(model: MLP, x: np.ndarray, grads: dict, label: int) -> None:
     """x: (784,). The map of dJ/dx beside the input."""
-    g = input_gradient(model, x.reshape(1, -1), np.array([label]))[0]  # (784,)
+    g = pixel_gradient(model, grads)[0]  # (1, n1) @ (n1, 784) -> (784,)
     vmax = images.vmax_of(g)
     top = np.argsort(-np.abs(g), kind="stable")[:3]
     tiles = [images.tile(images.ink(x.reshape(28, 28)), "the input x", "the input digit", size=140),
              images.tile(images.diverging(g.reshape(28, 28), vmax), "dJ/dx = dZ1 W1ᵀ", "the gradient of the loss "
                          "with respect to each pixel: red where more ink would lower the loss, blue where it would raise it",
                          size=140)]
-    st.markdown(images.row(tiles, images.legend(vmax, "∂J/∂x")), unsafe_allow_html=True)
+    st.markdown(images.row(tiles, images.legend(vmax, "∂J/∂x", text.section("backprop", "Pixel legend"))), unsafe_allow_html=True)
     st.caption(text.fill("backprop", "Pixel map", label=label, top=", ".join(
         f"{i} (row {i // 28}, col {i % 28}: {sig(g[i])})" for i in top)))
 
 
-def nudge_view(model: MLP, x: np.ndarray, probs: np.ndarray, label: int) -> None:
+def nudge_view(model: MLP, x: np.ndarray, cache: dict, label: int) -> None:
     """Controls for the target digit and pixels per step, then before / after / change."""
+    probs = cache[f"A{model.L}"][0]  # (10,)
     predicted = int(probs.argmax())
     decoy = next(int(k) for k in np.argsort(-probs) if k not in (predicted, label))  # a wrong digit it might read
     c1, c2 = st.columns([3, 1])
@@ -58,7 +61,7 @@ def nudge_view(model: MLP, x: np.ndarray, probs: np.ndarray, label: int) -> None
     if target == predicted:
         st.info(text.fill("backprop", "Nudge already", k=target), icon=":material/info:")
         return
-    r = nudge(model, x, int(target), step=STEP, pixels=int(per), max_steps=MAX_STEPS)
+    r = nudge(model, x, int(target), step=STEP, pixels=int(per), max_steps=MAX_STEPS, cache=cache)
     d = r.change(x)
     changed, total = r.pixels_changed(x), float(np.abs(d).sum())
     vmax = images.vmax_of(d)
@@ -67,7 +70,7 @@ def nudge_view(model: MLP, x: np.ndarray, probs: np.ndarray, label: int) -> None
                          "the nudged input", size=120),
              images.tile(images.diverging(d.reshape(28, 28), vmax), f"change ({changed} pixels)",
                          "the change: blue pixels brighter, red darker", size=120)]
-    st.markdown(images.row(tiles, images.legend(vmax, "brightness change")), unsafe_allow_html=True)
+    st.markdown(images.row(tiles, images.legend(vmax, "brightness change", text.section("backprop", "Change legend"))), unsafe_allow_html=True)
     part = "Nudge reached" if r.reached else "Nudge not reached"
     st.caption(text.fill("backprop", part, k=target, steps=f"{r.steps} step{'s' if r.steps != 1 else ''}", changed=changed, per=per, step=STEP,
                          total=sig(total), ink=sig(float(np.abs(x).sum())), p0=percent(r.probs_before[target]),

@@ -102,20 +102,21 @@ def result(model: MLP, selected_unit: int | None) -> None:
     c = st.columns(3)
     jb, ja, jd = change(J0.mean(), J1.mean())
     # (Streamlit reads a delta's direction from an ASCII minus)
-    c[0].metric("Loss J" + (" (mean)" if m > 1 else ""), ja, delta=jd.replace("−", "-"), delta_color="inverse",
+    c[0].metric("Loss J" + (" (mean)" if m > 1 else ""), ja, delta=jd.replace("−", "-"), delta_color="off",
                 help=f"Before: {jb}.")
     pb, pa, pd = change(P0[0, y[0]], P1[0, y[0]], 100, probability=True)
-    c[1].metric(f"Probability of {y[0]}" + (" (first example)" if m > 1 else ""), f"{pa} %", delta=f"{pd.replace('−', '-')} points",
+    c[1].metric(f"Probability of {y[0]}" + (" (first example)" if m > 1 else ""), f"{pa} %",
+                delta=f"{pd.replace('−', '-')} points", delta_color="off",
                 help=f"Before: {pb} %.")
     c[2].metric("Presses to undo", len(undo), help=f"Up to {state.MAX_UNDO} presses are kept.")
     with st.container(key="backprop.table"):
         if m == 1:
             left, right = st.columns(2)
             left.markdown(tables.table(["digit", "before %", "after %", "change (points)"],
-                                       _probability_rows(P0[0], P1[0]), highlight=[int(y[0])],
+                                       _probability_rows(P0[0], P1[0]), true=[int(y[0])],
                                        caption=f"Probabilities A{L}"), unsafe_allow_html=True)
             right.markdown(tables.table(["digit", f"Z{L} before", f"Z{L} after", "change"],
-                                        _logit_rows(C0[f"Z{L}"][0], C1[f"Z{L}"][0]), highlight=[int(y[0])],
+                                        _logit_rows(C0[f"Z{L}"][0], C1[f"Z{L}"][0]), true=[int(y[0])],
                                         caption=f"Scores (logits) Z{L}"), unsafe_allow_html=True)
         else:
             rows = [[f"{k + 1}: {y[k]}", *change(P0[k, y[k]], P1[k, y[k]], 100, probability=True)] for k in range(m)]
@@ -136,11 +137,11 @@ def _moved(before: MLP, after: MLP, selected_unit: int | None, rule: str) -> Non
     st.markdown(f"**First-layer weights that moved most** ({name}s {', '.join(map(str, units))})")
     rel = float(norms[units[0]] / (np.linalg.norm(W0[:, units[0]]) or 1))
     tiles = [images.tile(images.diverging(W0[:, j].reshape(28, 28), wmax), f"{name} {j}: W1 before",
-                         f"weights of {name} {j} before the step", size=84, frame=j == selected_unit) for j in units]
+                         f"weights of {name} {j} before the step", size=84, selected=j == selected_unit) for j in units]
     st.markdown(images.row(tiles, images.legend(wmax, "weight")), unsafe_allow_html=True)
     tiles = [images.tile(images.diverging(delta[:, j].reshape(28, 28), dmax), f"{name} {j}: change",
-                         f"change of the weights of {name} {j}", size=84, frame=j == selected_unit) for j in units]
-    st.markdown(images.row(tiles, images.legend(dmax, "change")), unsafe_allow_html=True)
+                         f"change of the weights of {name} {j}", size=84, selected=j == selected_unit) for j in units]
+    st.markdown(images.row(tiles, images.legend(dmax, "change", text.section("backprop", "Weight change legend"))), unsafe_allow_html=True)
     st.caption(text.fill("backprop", f"Moved {rule}", unit=units[0], rel=percent(rel)))
 
 

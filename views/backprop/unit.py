@@ -32,7 +32,7 @@ def card(model: MLP, cache, grads, focus: Focus) -> None:
              images.tile(images.ink(cache["A0"][0].reshape(28, 28)), "the input x", "the input digit", size=112),
              images.tile(images.diverging(grads["dW1"][:, j].reshape(28, 28), gmax), f"dW1[:, {j}] = x · {sig(dZ)}",
                          f"the gradient of unit {j}'s weights: the input times dZ1[{j}]", size=112)]
-    st.markdown(images.row(tiles, images.legend(wmax, "weight") + images.legend(gmax, "gradient")),
+    st.markdown(images.row(tiles, images.legend(wmax, "weight") + images.legend(gmax, "gradient", text.section("backprop", "Gradient legend"))),
                 unsafe_allow_html=True)
     rows = [["bias b1[j]", sig(b1[j])], ["weighted sum Z1[j]", sig(Z)], [f"activation A1[j] = {model.activation}(Z1[j])", sig(A)],
             ["slope g′(Z1[j])", sig(slope)], ["error arriving dA1[j]", sig(dA)], ["its error dZ1[j] = dA1[j] · g′", sig(dZ)]]

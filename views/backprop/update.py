@@ -6,8 +6,9 @@ will do to the last weight on the path, W[L][j, k], under the rule chosen on the
   Adam       m ← β1·m + (1 − β1)·g;  v ← β2·v + (1 − β2)·g²;  m̂ = m/(1 − β1ᵗ);  v̂ = v/(1 − β2ᵗ)
              W ← W − α·m̂/(√v̂ + ε)
 with g = dW, or dW + λ·W under an L2 penalty (whose loss J + λ/2·Σ‖W‖² is shown too).
-The state (v, m, v, t) is the one the next press goes on from (ui/state.next_optimizer),
-so the numbers here are the ones the step will produce. Leaves out: the rule's widgets
+The state (v, m, v, t) is the one the next press goes on from (session/state.next_optimizer),
+and the formula is the core's (nn_core/optimizers.py, ε added to √v̂ as written), so the
+numbers here are the ones the step will produce, down to gradients as small as ε. Leaves out: the rule's widgets
 (views/backprop/step.py).
 """
 from __future__ import annotations
@@ -82,12 +83,19 @@ def show(model: MLP, cache, grads, focus: Focus, s: Settings) -> None:
                   rf"v = {q['b2']:g} \times {_paren(q['v0'])} + {1 - q['b2']:.3g} \times {_paren(q['g'])}^2 = {n(q['v'])}",
                   rf"\hat m = \frac{{{n(q['m'])}}}{{1 - {q['b1']:g}^{{{t}}}}} = {n(q['mh'])},\quad "
                   rf"\hat v = \frac{{{n(q['v'])}}}{{1 - {q['b2']:g}^{{{t}}}}} = {n(q['vh'])}",
-                  rf"\Delta {W} = -{a} \times \frac{{{n(q['mh'])}}}{{\sqrt{{{n(q['vh'])}}} + 10^{{-8}}}} = {n(q['delta'])}"]
+                  rf"\Delta {W} = -{a} \times \frac{{{n(q['mh'])}}}{{\sqrt{{{n(q['vh'])}}} + {_power(q['eps'])}}} = "
+                  rf"{n(q['delta'])}"]
     before, after, d = change(q["w"], q["w"] + q["delta"], tex=True)
     lines.append(rf"{W}:\ {before} \rightarrow {after}")
     st.latex(gathered(*lines))
     st.caption(text.fill("backprop", f"Update {s.rule}", rule=RULES[s.rule], t=q["t"], L=L, a=q["a"], b=q["b"])
                + (" " + text.section("backprop", "Update l2") if s.l2 else ""))
+
+
+def _power(v: float) -> str:
+    """ε as the core uses it: 1e-08 -> 10^{-8} (other values: 3 significant digits)."""
+    e = round(np.log10(v))
+    return rf"10^{{{e}}}" if v == 10.0 ** e else n(v)
 
 
 def _paren(v: float) -> str:

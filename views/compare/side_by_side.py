@@ -45,9 +45,10 @@ def section(kept: list, run_name) -> None:
         st.markdown(f"{ex.name.capitalize()}: " + " · ".join(reads) + "." + truth)
         st.page_link("app_pages/draw.py", label="Draw another digit, or pick a test image", icon=":material/draw:")
     st.plotly_chart(charts.compare_bars(probs[0], probs[1], "Probability of each digit", "digit", "probability",
-                                        names=("A", "B"), height=260, colors=(charts.OKABE_ITO[0], charts.OKABE_ITO[1])),
+                                        names=("A", "B"), height=260,
+                                        styles=(charts.compare.run_style(0), charts.compare.run_style(1))),
                     key="compare.chart.probs", **charts.PLOT)
-    st.caption(text.section("compare", "Side by side probabilities") + " A is blue, B orange (hatched).")
+    st.caption(text.section("compare", "Side by side probabilities"))
     for i, col in enumerate(st.columns(2)):
         m, cache = models[i], passes[i][1]
         with col:

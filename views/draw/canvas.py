@@ -24,6 +24,8 @@ import numpy as np
 import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
+from nn_core.preprocess import CANVAS
+from ui import colors
 from views.draw.png import REFUSED, Refused, read_png
 
 __all__ = ["REFUSED", "Refused", "drawing_canvas", "read_png", "send_strokes_on_release"]
@@ -48,13 +50,13 @@ def send_strokes_on_release() -> None:
     st.html(_SCRIPT, unsafe_allow_javascript=True)
 
 
-def drawing_canvas(brush: int, key: str, size: int = 280) -> np.ndarray | None:
+def drawing_canvas(brush: int, key: str, size: int = CANVAS) -> np.ndarray | None:
     """A size x size canvas; returns what is drawn as RGBA uint8 (size, size, 4), ink in
     every channel (white on black), or None before the canvas has sent anything. A new key
     is a new, empty canvas. Raises Refused for a value that cannot be this canvas's picture."""
     try:
-        result = st_canvas(stroke_width=brush, stroke_color="#FFFFFF", background_color="#000000", height=size,
-                           width=size, drawing_mode="freedraw", return_image_data=True, key=key)
+        result = st_canvas(stroke_width=brush, stroke_color=colors.CANVAS_INK, background_color=colors.CANVAS_BG,
+                           height=size, width=size, drawing_mode="freedraw", return_image_data=True, key=key)
     except (AttributeError, TypeError, KeyError, ValueError):  # a value of another shape than the canvas sends
         raise Refused("it is not a drawing") from None
     # Read here, not through result.image_data, which would decode a picture of any size.

@@ -16,24 +16,14 @@ import streamlit as st
 
 from nn_core import MLP, softmax_steps
 from session import state
-from ui import pictures, text
+from ui import colors, pictures, text
 from ui.charts import svg
+from ui.numbers import percent
 from ui.pictures import html
 
 TOP_UNITS = 8
 DIGITS = [str(i) for i in range(10)]
 TILE = 84  # px: a unit's 28x28 picture on screen, three screen pixels per weight
-
-
-def pct(p: float) -> str:
-    """A probability as a percentage that never rounds to 100 % (or 0 %) unless it is exactly that."""
-    if p in (0.0, 1.0):
-        return f"{p:.0%}"
-    for digits in (1, 2, 3, 4):
-        s = f"{p * 100:.{digits}f}"
-        if 0 < float(s) < 100:
-            return f"{s}%"
-    return "<0.0001%" if p < 0.5 else ">99.9999%"
 
 
 def prediction(probs: np.ndarray, label: int | None = None) -> None:
@@ -42,24 +32,25 @@ def prediction(probs: np.ndarray, label: int | None = None) -> None:
     k = int(probs.argmax())
     verdict = ""
     if label is not None:
-        verdict, color = ("correct", "#007A5A") if k == label else (f"wrong: it is a {label}", "#B84A00")
+        verdict, color = ("correct", colors.TRUE) if k == label else (f"wrong: it is a {label}", colors.INK)
         verdict = f'<div class="verdict" style="font-size:1.2rem;font-weight:600;color:{color}">{verdict}</div>'
     with st.container(key="prediction"):
         st.markdown(f'<div class="nn-prediction" role="status" aria-live="polite" aria-atomic="true">'
                     f'<span class="reads">The network reads</span>'
                     f'<div class="predicted-digit">{k}</div>'
-                    f'<div class="confidence">{pct(float(probs[k]))} sure</div>{verdict}</div>',
+                    f'<div class="confidence">{percent(float(probs[k]))} sure</div>{verdict}</div>',
                     unsafe_allow_html=True)
 
 
 def probabilities(probs: np.ndarray, label: int | None = None) -> None:
     probs = np.ravel(probs)
     k = int(np.argmax(probs))
-    labels = [pct(float(p)) if p >= 0.01 else "" for p in probs]
-    chart = svg.bars(probs, "Probabilities A = softmax(Z)", "digit", "probability", labels=DIGITS, highlight=k,
+    labels = [percent(float(p), 2) if p >= 0.01 else "" for p in probs]
+    chart = svg.bars(probs, "Probabilities A = softmax(Z)", "digit", "probability", labels=DIGITS, marked=k,
+                     true=() if label is None else label,
                      y_range=(0, 1.12), value_labels=labels, name="P", item="digit",
-                     summary=f"Largest: digit {k} at {pct(float(probs[k]))}.", width=340)
-    rows = [[d, pct(float(p))] for d, p in zip(DIGITS, probs)]
+                     summary=f"Largest: digit {k} at {percent(float(probs[k]))}.", width=340)
+    rows = [[d, percent(float(p))] for d, p in zip(DIGITS, probs)]
     html(chart + svg.table("Probability of each digit", ["digit", "probability"], rows))
     st.caption(text.section("draw", "Probabilities") if label is None else
                text.fill("draw", "Probabilities labelled", label=label))
@@ -92,7 +83,7 @@ def _hidden_layer(model: MLP, cache: dict[str, np.ndarray], l: int) -> None:
     html(svg.panels([
         svg.bars(Z, f"Z{l} = A{l - 1} W{l} + b{l}: weighted sums", unit, f"Z{l}", diverging=True, name=f"Z{l}",
                  summary=f"{facts['positive']} of {n} positive."),
-        svg.bars(A, f"A{l} = {g}(Z{l}): activations", unit, f"A{l}", highlight=top, name=f"A{l}",
+        svg.bars(A, f"A{l} = {g}(Z{l}): activations", unit, f"A{l}", marked=top, name=f"A{l}",
                  summary=f"Largest: unit {int(top[0])}, {A[top[0]]:.3g}.")])
         + svg.table(f"The {len(top)} units of layer {l} with the largest A{l}", ["unit", f"Z{l}", f"A{l}"],
                     [[int(j), f"{Z[j]:.3g}", f"{A[j]:.3g}"] for j in top]))
@@ -117,7 +108,7 @@ def _top_units(model: MLP, cache: dict[str, np.ndarray], top: np.ndarray) -> Non
         cards.append(f'<figure class="nn-unit">{img}<figcaption><b>unit {j}</b><br>A1 = {A1[j]:.3g}'
                      f'</figcaption></figure>')
     st.markdown(f"**The {len(top)} most active units: template (top), template × your pixels (bottom)**")
-    html(f'<div class="nn-units">{"".join(cards)}</div>' + pictures.colorbar(zmax, "weight (× pixel)", width=280))
+    html(f'<div class="nn-units">{"".join(cards)}</div>' + pictures.colorbar(zmax, "weight (× pixel)", width=300))
     st.caption(text.section("draw", "Templates"))
     if st.button(f"Open unit {int(top[0])}, the most active, in the Units explorer", key="draw.open_unit",
                  icon=":material/open_in_new:", on_click=state.open_unit, args=(1, int(top[0])),
@@ -137,11 +128,11 @@ def _output_layer(model: MLP, cache: dict[str, np.ndarray]) -> None:
                  name=f"Z{L}", item="digit", summary=f"Largest: digit {k}."),
         svg.bars(shifted, "1. shift: z − max z", "digit", "z − max z", labels=DIGITS, diverging=True,
                  value_labels=three[1], name="z − max z", item="digit", summary=f"Digit {k} is 0, the others negative."),
-        svg.bars(e, "2. exponentiate", "digit", "e^(z − max z)", labels=DIGITS, highlight=k, value_labels=three[2],
+        svg.bars(e, "2. exponentiate", "digit", "e^(z − max z)", labels=DIGITS, marked=k, value_labels=three[2],
                  name="e^(z − max z)", item="digit", summary=f"Digit {k} is 1."),
-        svg.bars(probs, f"3. normalise: A{L}", "digit", f"A{L}", labels=DIGITS, highlight=k, y_range=(0, 1.12),
-                 value_labels=[pct(float(p)) if p >= 0.01 else "" for p in probs], name=f"A{L}", item="digit",
-                 summary=f"Digit {k} at {pct(float(probs[k]))}.")])
+        svg.bars(probs, f"3. normalise: A{L}", "digit", f"A{L}", labels=DIGITS, marked=k, y_range=(0, 1.12),
+                 value_labels=[percent(float(p), 2) if p >= 0.01 else "" for p in probs], name=f"A{L}", item="digit",
+                 summary=f"Digit {k} at {percent(float(probs[k]))}.")])
         + svg.table("The output layer, digit by digit", ["digit", f"Z{L}", "z − max z", "e^(z − max z)", f"A{L}"],
-                    [[d, *(t[i] for t in three), pct(float(probs[i]))] for i, d in enumerate(DIGITS)]))
+                    [[d, *(t[i] for t in three), percent(float(probs[i]))] for i, d in enumerate(DIGITS)]))
     st.caption(text.fill("draw", "Output", L=L, prev=L - 1, sum=float(np.ravel(steps["sum"])[0])))

@@ -12,6 +12,7 @@ import numpy as np
 import streamlit as st
 
 from nn_core import prepare_drawing
+from nn_core.preprocess import CANVAS
 from server import resources
 from session import example, state
 from ui import pictures, questions, text
@@ -19,8 +20,6 @@ from ui.pictures import html
 from views.draw import canvas
 from views.draw import forward as forward_view
 from views.draw import questions as draw_questions
-
-CANVAS = 280  # px, ten canvas pixels per MNIST pixel
 
 
 def _clear() -> None:
@@ -80,7 +79,7 @@ def drawing() -> None:
     with c1:
         st.markdown(text.section("draw", "Canvas"))
         brush = st.slider("Brush size", 8, 40, 20, key="draw.brush", persist_state="session",
-                          help="Stroke width in canvas pixels. The canvas is 280 px wide, ten per MNIST pixel; "
+                          help=f"Stroke width in canvas pixels. The canvas is {CANVAS} px wide, ten per MNIST pixel; "
                                "MNIST strokes are about 2–3 MNIST pixels thick, so 15–25 works best.")
         try:
             image, refused = canvas.drawing_canvas(brush, key=f"draw.canvas.{st.session_state['draw.canvas']}",

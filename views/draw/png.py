@@ -20,7 +20,7 @@ from PIL import Image
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 PREFIX = "data:image/png;base64,"
-# A 280 x 280 RGBA PNG the browser makes is 5-60 KB (a canvas full of noise would be 314 KB);
+# A CANVAS x CANVAS RGBA PNG the browser makes is 5-60 KB (a canvas full of noise would be 314 KB);
 # more than this many base64 characters cannot be this canvas's picture.
 MAX_DATA_URL = 600_000
 REFUSED = "That drawing could not be used ({why}); your last drawing is still shown. Draw again, or press Clear."

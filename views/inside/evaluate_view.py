@@ -15,6 +15,7 @@ from session import example
 from session.scores import TestScores
 from ui import charts, pictures, text
 from ui.charts import svg
+from ui.numbers import percent
 from views.shell import widgets
 
 GALLERY = 24
@@ -57,11 +58,11 @@ def matrix_and_digits(r: TestScores) -> None:
         acc = per_class_accuracy(cm)
         hardest, y_min = int(np.nanargmin(acc)), max(0.0, float(np.nanmin(acc)) - 0.05)
         st.plotly_chart(charts.bars(acc, "", "true digit", "fraction correct", labels=[str(i) for i in range(10)],
-                                    highlight=hardest, y_range=(y_min, 1.0), height=420), key="eval.per_class",
+                                    marked=hardest, y_range=(y_min, 1.0), height=420), key="eval.per_class",
                         alt=f"Accuracy per true digit; the hardest is {hardest}", **charts.PLOT)
         st.html(svg.table("Share of the test images of each digit read correctly", ["digit", "accuracy"],
-                          [[str(d), f"{a:.2%}"] for d, a in enumerate(acc)]))
-        st.caption(text.fill("evaluate", "Per digit chart", hardest=hardest, y_min=y_min))
+                          [[str(d), percent(a)] for d, a in enumerate(acc)]))
+        st.caption(text.fill("evaluate", "Per digit chart", hardest=hardest, y_min=percent(y_min, 2)))
 
 
 def gallery(r: TestScores) -> None:
@@ -96,9 +97,9 @@ def gallery(r: TestScores) -> None:
                     p = probs[i]
                     with col:
                         st.image(pictures.digit_card(data.x_test[i], p, y), width="stretch",  # shrinks with its column
-                                 alt=f"Test image #{i:,}: a handwritten {y}, read as {int(p.argmax())} ({p.max():.0%} sure); "
+                                 alt=f"Test image #{i:,}: a handwritten {y}, read as {int(p.argmax())} ({percent(p.max())} sure); "
                                      f"below it, bars of the ten probabilities",
-                                 caption=f"#{i:,}: a {y}, read as {int(p.argmax())} ({p.max():.0%}); P({y}) = {p[y]:.1%}")
+                                 caption=f"#{i:,}: a {y}, read as {int(p.argmax())} ({percent(p.max())}); P({y}) = {percent(p[y])}")
                         st.button("Draw", key=f"eval.draw.{i}", on_click=example.open_test_image,
                                   args=(i, "app_pages/draw.py"), icon=":material/draw:", width="stretch",
                                   help=f"Open test image #{i} on the Draw page: its layers one by one.")

@@ -13,7 +13,7 @@ from nn_core import MLP, Edit
 from server import resources
 from session import example, state
 from ui import charts, pictures, text
-from ui.numbers import percent
+from ui.numbers import change, percent
 from views.inside import lab
 from views.shell import widgets
 
@@ -82,11 +82,12 @@ def results(model: MLP, ex, edit: Edit, summary) -> None:
     data, L = resources.dataset(), model.L
     base = lab.before()
     res = lab.result(edit)
-    summary.markdown(f"Test accuracy **{base.accuracy:.2%} → {res.accuracy:.2%}**")
+    was, now, points = change(base.accuracy, res.accuracy, 100, probability=True)
+    summary.markdown(f"Test accuracy **{was} % → {now} %**")
     st.header("Before → after")
     c1, c2 = st.columns(2)
-    c1.metric("Test accuracy before", f"{base.accuracy:.2%}")
-    c2.metric("Test accuracy after", f"{res.accuracy:.2%}", delta=f"{(res.accuracy - base.accuracy) * 100:+.2f} points",
+    c1.metric("Test accuracy before", f"{was} %")
+    c2.metric("Test accuracy after", f"{now} %", delta=None if points == "0" else f"{points.replace('−', '-')} points", delta_color="off",
               help="Change from the model as it was, in percentage points.")
     st.caption(text.fill("lab", "Accuracy", n=len(data.y_test)))
     if edit.is_identity:

@@ -38,7 +38,7 @@ def selection(event, sample) -> None:
         with mix:
             counts = np.bincount(sample.y[rows], minlength=10)
             st.plotly_chart(charts.bars(counts, "", "true digit", "images selected", labels=[str(d) for d in range(10)],
-                                        highlight=int(counts.argmax()), height=240), key="layermap.mix", **charts.PLOT)
+                                        marked=int(counts.argmax()), height=240), key="layermap.mix", **charts.PLOT)
         with members:
             few = rows[np.linspace(0, len(rows) - 1, min(12, len(rows))).astype(int)]  # spread over the selection
             images = np.round(sample.X[few].reshape(-1, 28, 28) * 255).astype(np.uint8)

@@ -13,6 +13,7 @@ from nn_core import DONT_KNOW, MLP, Perturbation, answers, coverage_curve, pertu
 from server import resources, samples
 from session import scores
 from ui import charts, pictures, text
+from ui.numbers import change, percent
 from views.inside import robust
 
 THRESHOLDS = np.linspace(0, 1, 201)
@@ -52,7 +53,7 @@ def example_and_sample(model: MLP, ex, p: Perturbation, sample) -> tuple[np.ndar
             alt=f"The current example ({ex.name}) as it is, left, and changed, right")
     k0, k1 = int(p_before.argmax()), int(p_after.argmax())
     truth = f" (it is a {ex.label})" if ex.label is not None else ""
-    c.markdown(f"Reads **{k0}** ({p_before[k0]:.0%}) → **{k1}** ({p_after[k1]:.0%}){truth}")
+    c.markdown(f"Reads **{k0}** ({percent(p_before[k0])}) → **{k1}** ({percent(p_after[k1])}){truth}")
     st.plotly_chart(charts.compare_bars(p_before, p_after, "", "digit", "probability", names=("as it is", "changed"),
                                         height=250), key="robust.probs", **charts.PLOT)
     st.caption(text.fill("robust", "Example", name=ex.name, L=model.L))
@@ -60,10 +61,12 @@ def example_and_sample(model: MLP, ex, p: Perturbation, sample) -> tuple[np.ndar
     clean = robust.accuracy(model, sample.X, sample.y)
     changed = float(np.mean(probs_changed.argmax(axis=1) == sample.y))
     m1, m2 = st.columns(2)
-    m1.metric("Sample accuracy, changed", f"{changed:.1%}",
-              delta=None if p.is_identity else f"{(changed - clean) * 100:+.1f} points",
+    was, now, points = change(clean, changed, 100, probability=True)
+    m1.metric("Sample accuracy, changed", f"{now} %",
+              delta=None if p.is_identity else f"{points.replace('−', '-')} points",
+              delta_color="off",  # the arrow says which way: blue and red mean a sign, green a true digit
               help="Change from the same images unchanged, in percentage points.")
-    m2.metric("Sample accuracy, unchanged", f"{clean:.1%}")
+    m2.metric("Sample accuracy, unchanged", f"{was} %")
     st.caption(text.fill("robust", "Sample accuracy", n=n))
     return p_after, probs_changed
 
@@ -95,14 +98,14 @@ def threshold(model: MLP, p: Perturbation, p_after: np.ndarray, probs_changed: n
     left, right = st.columns([2, 3], gap="large")
     with left:
         N = len(data.y_test)
-        st.metric("Answered (coverage)", f"{curve.coverage[i]:.1%}", help=f"{curve.answered[i]:,} of the {N:,} test images.")
-        acc_text = "none answered" if np.isnan(curve.accuracy[i]) else f"{curve.accuracy[i]:.2%}"
-        st.metric("Accuracy on the answered", acc_text, help=f"All {N:,}, always answering: {test.accuracy:.2%}.")
+        st.metric("Answered (coverage)", percent(curve.coverage[i]), help=f"{curve.answered[i]:,} of the {N:,} test images.")
+        acc_text = "none answered" if np.isnan(curve.accuracy[i]) else percent(curve.accuracy[i])
+        st.metric("Accuracy on the answered", acc_text, help=f"All {N:,}, always answering: {percent(test.accuracy)}.")
         st.metric('"I don\'t know"', f"{N - curve.answered[i]:,}", help="Test images below the threshold.")
         st.metric("Mistakes left", f"{curve.mistakes[i]:,}", help=f"Always answering: {N - test.correct:,}.")
         ans = int(answers(p_after.reshape(1, -1), t)[0])
         st.markdown(f"The changed example: **{'I don’t know' if ans == DONT_KNOW else ans}** "
-                    f"(p_max = {p_after.max():.1%})")
+                    f"(p_max = {percent(p_after.max())})")
     with right:
         ok = ~np.isnan(curve.accuracy)
         st.plotly_chart(charts.with_point(curve.coverage[ok], curve.accuracy[ok], (curve.coverage[i], curve.accuracy[i]),
@@ -112,7 +115,7 @@ def threshold(model: MLP, p: Perturbation, p_after: np.ndarray, probs_changed: n
                         key="robust.coverage", **charts.PLOT)
         st.caption(text.fill("robust", "Coverage chart", n=N))
     changed_curve = coverage_curve(probs_changed, sample.y, [t])
-    acc_changed = "none" if np.isnan(changed_curve.accuracy[0]) else f"{changed_curve.accuracy[0]:.1%}"
+    acc_changed = "none" if np.isnan(changed_curve.accuracy[0]) else percent(changed_curve.accuracy[0])
     if not p.is_identity:
-        st.markdown(text.fill("robust", "Changed threshold", n=n, coverage=float(changed_curve.coverage[0]),
+        st.markdown(text.fill("robust", "Changed threshold", n=n, coverage=percent(changed_curve.coverage[0]),
                               accuracy=acc_changed, dont_know=int(n - changed_curve.answered[0])))

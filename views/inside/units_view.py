@@ -26,9 +26,8 @@ def four_views(model: MLP, stats, l: int, j: int) -> None:
                                              height=300), key="units.incoming", **charts.PLOT)
             st.caption(text.fill("units", "Incoming first", j=j, bias=b))
         else:
-            strongest = np.argsort(-np.abs(W))[:5]
             st.plotly_chart(charts.bars(W, "", f"unit of layer {l - 1}", f"weight W{l}", diverging=True,
-                                        highlight=strongest, height=280), key="units.incoming", **charts.PLOT)
+                                        height=280), key="units.incoming", **charts.PLOT)
             st.caption(text.fill("units", "Incoming deeper", n=len(W), l=l, prev=l - 1, j=j, bias=b))
     with right:
         st.header("What excites it most")

@@ -6,8 +6,9 @@ import math
 import streamlit as st
 
 from links import classroom
-from session import state
+from session import pairs, state
 from ui import metadata
+from ui.numbers import percent
 
 
 def _duration(seconds: float) -> str:
@@ -22,12 +23,19 @@ def current_model() -> None:
     metadata.show_name(info["name"])  # perhaps a stranger's file name: plain text, never Markdown
     st.markdown(f"`{'-'.join(map(str, m.layer_sizes))}` · {m.activation} · {m.n_params:,} parameters")
     acc = info.get("metrics", {}).get("test_accuracy")
-    st.caption(f"Test accuracy {acc:.2%} · {info['source']}" if acc is not None else info["source"])
+    st.caption(f"Test accuracy {percent(acc)} · {info['source']}" if acc is not None else info["source"])
 
 
 def training_status() -> None:
     t = state.trainer()
     st.markdown("#### Training")
+    pair = pairs.job()
+    if pair is not None:  # a teaching pair holds the session's slot: Train's run waits for it
+        i = pair.current()
+        doing = "waiting in line for a training slot" if pair.queued else \
+            f"run {i + 1} of 2, step {pair.trainers[i].step_count:,} of {pair.trainers[i].total_steps:,}"
+        st.caption(f"Teaching pair “{pair.pair.title}”: {doing} (see the Compare page).")
+        return
     if state.queued():
         st.caption("Waiting in line for a training slot; the run starts by itself (see the Train page).")
         return
@@ -38,7 +46,7 @@ def training_status() -> None:
     label = {"ready": "ready", "running": "running" if state.running() else "paused",
              "done": "finished", "diverged": "stopped: diverged", "stopped": "stopped: time limit"}[p.status]
     st.progress(p.fraction, text=f"{label} · step {p.step:,}/{p.total_steps:,}")
-    val = f" · validation {t.history.val_acc[-1]:.2%}" if t.history.val_acc else ""
+    val = f" · validation {percent(t.history.val_acc[-1])}" if t.history.val_acc else ""
     eta = f" · about {_duration(p.eta)} left" if state.running() else ""
     st.caption(f"epoch {p.current_epoch}/{p.epochs}{val}{eta}")
 

@@ -2,8 +2,9 @@
 visually hidden text alternatives, the light charts, and the phone layout of Draw; and a
 script that makes regions scrolling sideways (long equations) reachable with the keyboard.
 
-Colours and fonts of the theme itself are in .streamlit/config.toml. Leaves out: the style
-of single elements (set where they are made).
+The colours CSS uses come from ui/colors.py as custom properties (--nn-ink, ...); the theme's
+own colours and fonts are in .streamlit/config.toml. Leaves out: the style of single elements
+(set where they are made).
 """
 from __future__ import annotations
 
@@ -12,12 +13,14 @@ from pathlib import Path
 
 import streamlit as st
 
+from ui import colors
+
 CSS = Path(__file__).resolve().parents[2] / "assets" / "app.css"
 
 
 @lru_cache(maxsize=1)
 def _css() -> str:
-    return CSS.read_text(encoding="utf-8")
+    return colors.css_variables() + CSS.read_text(encoding="utf-8")
 
 
 # A region that scrolls sideways (a long equation) must be reachable with the keyboard: the

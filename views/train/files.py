@@ -9,16 +9,19 @@ sessions opening Evaluate with the largest float64 model took the server to 1,27
 An upload must also fit in the server's memory budget (session/holdings.py): when it does
 not, the student reads why and what to do. Once read, the file leaves Streamlit's upload
 manager (the model is what the session keeps): 4.8 MB a session for the largest model.
+An accepted one is scored on the test set once (session/scores.py keeps it for Evaluate).
+The download's bytes are built when its button is pressed, not on every rerun of Train.
 """
 from __future__ import annotations
 
 import logging
+from typing import Callable
 
 import numpy as np
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from nn_core import dumps_model, load_model
+from nn_core import MLP, dumps_model, load_model
 from nn_core.files.header import TooLarge, shown_int
 from server import budget, resources, uploads
 from session import holdings, scores, state
@@ -31,8 +34,12 @@ UNCHANGED = "The current model is unchanged."
 COMPUTE_DTYPE = np.float32  # what the app trains and computes in
 
 
-def model_bytes(model, info: dict) -> bytes:
-    return dumps_model(model, info.get("config") or {}, info.get("metrics") or {})
+def model_file(model: MLP, info: dict) -> Callable[[], bytes]:
+    """What the download button calls when it is pressed, and only then: the .npz of `model`.
+    Streamlit runs it in a worker thread, outside the session, so it holds the model and its
+    header itself (until the session's next full run replaces the button)."""
+    config, metrics = info.get("config") or {}, info.get("metrics") or {}
+    return lambda: dumps_model(model, config, metrics)
 
 
 def check_upload(data: bytes, limits) -> tuple:
@@ -97,12 +104,11 @@ def _read_upload(f, name: str, limits) -> None:
 
 
 def download_and_upload() -> None:
-    name = "-".join(map(str, state.model().layer_sizes))
+    model = state.model()
+    name = "-".join(map(str, model.layer_sizes))
     limits = resources.limits()
-    model, info = state.model(), state.info()
-    # Made when clicked (Streamlit runs the function then): the file's bytes are not kept in the
-    # server's memory for every session that shows this page (4.8 MB for the largest model).
-    st.download_button("Download the current model (.npz)", lambda: model_bytes(model, info), file_name=f"mlp-{name}.npz",
+    st.download_button("Download the current model (.npz)", model_file(model, state.info()),
+                       file_name=f"mlp-{name}.npz",
                        mime="application/octet-stream", icon=":material/download:", on_click="ignore",
                        help="Weights plus a JSON header (architecture, settings, scores). Load it here later, "
                             "or with `python -m nn_core evaluate FILE`.")

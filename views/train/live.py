@@ -10,6 +10,7 @@ import streamlit as st
 
 from session import state
 from ui import charts, text
+from ui.numbers import percent
 from views.train import curves, training
 
 
@@ -17,13 +18,16 @@ def buttons(config) -> None:
     """Start, Pause, Resume, Reset (in the current container); `config`: the settings' TrainConfig or None."""
     t, running, waiting = state.trainer(), state.running(), state.queued()
     paused = t is not None and not running and not t.done and t.step_count > 0
+    pair = training.pair_busy()  # a teaching pair (Compare) holds the session's slot
     b = st.columns([1, 1, 1, 1, 2.6])
-    b[0].button("Start", type="primary", icon=":material/play_arrow:", disabled=config is None or running or waiting,
+    b[0].button("Start", type="primary", icon=":material/play_arrow:",
+                disabled=config is None or running or waiting or bool(pair),
                 on_click=training.start, args=(config,), width="stretch",
                 help="Start a new run with the settings below (a paused run is discarded).")
     b[1].button("Pause", icon=":material/pause:", disabled=not running, on_click=training.pause, width="stretch",
                 help="Stop after the current chunk; nothing is lost.")
-    b[2].button("Resume", icon=":material/resume:", disabled=not paused or waiting, on_click=training.resume, width="stretch",
+    b[2].button("Resume", icon=":material/resume:", disabled=not paused or waiting or bool(pair),
+                on_click=training.resume, width="stretch",
                 help="Carry on exactly where the run was paused.")
     b[3].button("Reset", icon=":material/restart_alt:", disabled=t is None or running, on_click=training.reset,
                 width="stretch", help="Throw the current run away (the model other pages show is kept).")
@@ -37,9 +41,12 @@ def messages() -> None:
     """Use a paused model, the line for a slot, the run's error or notice."""
     t, running, waiting = state.trainer(), state.running(), state.queued()
     paused = t is not None and not running and not t.done and t.step_count > 0
+    pair = training.pair_busy()
     if paused:
         st.button("Use the paused model now", icon=":material/input:", on_click=training.use_paused_model,
                   help="Make the paused model the one every page shows, without finishing the run.")
+    if pair:
+        st.info(pair, icon=":material/hourglass_top:")
     if waiting:
         st.fragment(_line_view, run_every=training.LINE_SECONDS)()
         st.button("Cancel", icon=":material/close:", on_click=training.leave_line, key="train.cancel_wait",
@@ -71,7 +78,7 @@ def _live_view() -> None:
     m = st.columns(4)
     m[0].metric("Loss (last batch)", f"{H.step_loss[-1]:.3g}" if H.n_steps else "–",
                 help="Cross-entropy of the most recent mini-batch.")
-    m[1].metric("Validation accuracy", f"{H.val_acc[-1]:.2%}" if H.val_acc else "after epoch 1",
+    m[1].metric("Validation accuracy", percent(H.val_acc[-1]) if H.val_acc else "after epoch 1",
                 help="On the 5,000 held-out images, after the last finished epoch.")
     m[2].metric("Epoch", f"{p.current_epoch} / {p.epochs}",
                 help=f"Passes over the training set; {t.steps_per_epoch:,} steps each.")

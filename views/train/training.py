@@ -8,7 +8,9 @@ when the thread has ended publishes the result (the finished model, the divergen
 time limit, a lost slot) and reruns the page. A run holds one of the server's training
 slots (server/limits.py) and stops after the server's limit per run, keeping its model. It
 must fit in the server's memory budget too (server/budget.py): a run that does not is refused
-with a message before anything changes, and a running one reserves its batches' memory.
+with a message before anything changes, and a running one reserves its batches' memory. The
+same tick watches a teaching pair (session/pairs.py), which holds the session's slot while
+it trains: Start and Resume wait for it.
 With BACKGROUND off (the AppTests), each tick trains one chunk itself instead, so a test
 knows exactly how far a run got.
 Leaves out: the settings widgets and the link (settings.py).
@@ -20,12 +22,11 @@ import threading
 
 import streamlit as st
 
-from nn_core import PRESETS, TrainConfig, Trainer
-from nn_core.estimate import run_seconds
-from server import budget, memory, resources
+from nn_core import PRESETS, TrainConfig, Trainer, n_params
+from server import budget, estimate, memory, resources
 from server.run import Run, seconds_left
-from session import holdings, runs, state
-from views.train.estimate import duration, speed
+from session import holdings, pairs, runs, state
+from ui.numbers import duration, ordinal, percent
 from views.train.settings import DEFAULT_PRESET, hyperparameter_widgets  # noqa: F401 (the Train page's settings column)
 
 BACKGROUND = True     # train in a thread (run.py); off: each tick trains CHUNK_SECONDS itself
@@ -42,9 +43,7 @@ def _lock() -> threading.Lock:
 
 def _seconds(config: TrainConfig) -> float:
     """A run's estimated training time, at most the server's limit per run."""
-    data = resources.dataset()
-    cap = 60.0 * resources.limits().max_run_minutes
-    return min(cap, run_seconds(config, len(data.y_train), len(data.y_val), speed()))
+    return estimate.seconds(config, 60.0 * resources.limits().max_run_minutes)
 
 
 def _memory(config: TrainConfig) -> tuple[int, int]:
@@ -67,7 +66,7 @@ def _too_big(cost: int) -> bool:
 def _go(t: Trainer) -> bool:
     """Run t: in the background (a new Run) or by the ticks; False if no slot is free (or someone waits)."""
     slots, sid = resources.training_slots(), st.session_state["session.id"]
-    run = Run(t, slots, sid, _lock()) if BACKGROUND else None
+    run = Run(t, slots, sid, _lock(), estimates=[_seconds(t.config)]) if BACKGROUND else None
     if not (run.start() if run else slots.acquire(sid, seconds_left(t))):
         return False
     holdings.reserve(_memory(t.config)[1])  # its batches, until the run stops
@@ -83,12 +82,6 @@ def _join_line(action: str, config: TrainConfig | None, seconds: float) -> None:
     st.session_state["train.error"] = None
     st.session_state["train.notice"] = None
     resources.training_slots().wait(st.session_state["session.id"], seconds)
-
-
-def ordinal(n: int) -> str:
-    """1st, 2nd, 3rd, 4th, ..., 11th, 12th, 13th, 21st."""
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
 
 
 def line_note() -> str:
@@ -107,7 +100,8 @@ def line_note() -> str:
 def leave_line() -> None:
     """Cancel: give up the place in line (the settings and any paused run are kept)."""
     st.session_state["train.queued"] = None
-    resources.training_slots().leave(st.session_state["session.id"])
+    if not pairs.active():  # the session's place in line (or slot) is its teaching pair's
+        resources.training_slots().leave(st.session_state["session.id"])
 
 
 def _halt(release: bool = True) -> None:
@@ -117,15 +111,36 @@ def _halt(release: bool = True) -> None:
         run.stop(wait=2.0)
     st.session_state["train.run"] = None
     st.session_state["train.running"] = False
+    if pairs.active():  # the pair holds the session's slot and its memory reservation
+        return
     holdings.release()
     if release:
         resources.training_slots().release(st.session_state["session.id"])
 
 
+PAIR_BUSY = ("A teaching pair is {doing} on the Compare page, and this session trains one thing at a time: your "
+             "run can start as soon as the pair ends (or is cancelled there).")
+
+
+def pair_busy() -> str:
+    """Why Start and Resume wait ("" when they need not): the session's teaching pair holds its slot."""
+    if not pairs.active():
+        return ""
+    return PAIR_BUSY.format(doing="waiting in line for a training slot" if pairs.waiting() else "training")
+
+
+def _refused_for_a_pair() -> bool:
+    why = pair_busy()  # (the page disables Start and Resume; a press sent before that is refused here)
+    if why:
+        st.session_state["train.error"] = why + " Your settings and any paused run are kept."
+    return bool(why)
+
+
 def start(config: TrainConfig) -> None:
+    if _refused_for_a_pair():
+        return
     slots, sid = resources.training_slots(), st.session_state["session.id"]
-    n_params = sum(a * b + b for a, b in zip(config.layer_sizes[:-1], config.layer_sizes[1:]))
-    config = dataclasses.replace(config, max_snapshots=resources.limits().max_snapshots(n_params))
+    config = dataclasses.replace(config, max_snapshots=resources.limits().max_snapshots(n_params(config.layer_sizes)))
     if _too_big(sum(_memory(config))):  # before anything changes: a paused run stays
         leave_line()
         return
@@ -153,6 +168,8 @@ def pause() -> None:
 
 
 def resume() -> None:
+    if _refused_for_a_pair():
+        return
     t = state.trainer()
     if t is not None and not t.done and _too_big(_memory(t.config)[1]):  # it holds the rest already
         return
@@ -217,8 +234,19 @@ def _take_turn() -> None:
     st.rerun()  # the page shows the run (and the fragment ticks at the running pace)
 
 
+def tick_seconds() -> float | None:
+    """How often app.py's fragment ticks: while a run or a teaching pair trains, while either
+    waits in line, or not at all."""
+    if state.running() or pairs.training():
+        return TICK_SECONDS
+    if state.queued() or pairs.waiting():
+        return LINE_SECONDS
+    return None
+
+
 def tick() -> None:
     """Watch the active run; when it has ended, publish the result and rerun the page."""
+    pairs.tick()  # a teaching pair (session/pairs.py): the session's one other kind of run
     if state.queued():
         _take_turn()
         return
@@ -247,7 +275,7 @@ def tick() -> None:
         state.adopt_trained(t, _run_name(t))
         runs.keep(t, _run_name(t), model=state.model())  # the published copy: no second one
         val = state.info()["metrics"]["val_accuracy"]
-        acc = f"validation accuracy {val:.2%}" if val is not None else "no validation score yet"
+        acc = f"validation accuracy {percent(val)}" if val is not None else "no validation score yet"
         st.session_state["train.notice"] = (
             f"Training finished: {acc} after {duration(t.elapsed)} of training. This model is now the one "
             "every page shows; its test accuracy is on the Evaluate page (the test images stay unseen while "
