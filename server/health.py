@@ -60,7 +60,7 @@ class Provider:
             gauge("nn_memory_bytes", m.get(kind, 0), kind=kind)
         for part, v in sorted(m.get("held_by_part", {}).items()):
             gauge("nn_memory_held_bytes", v, part=part)
-        for part in ("undo", "runs", "caches"):
+        for part in ("garbage", "undo", "runs", "caches"):
             gauge("nn_memory_given_back_bytes", m.get("given_back", {}).get(part, 0), part=part)
         for what in ("upload", "run", "pair"):
             gauge("nn_memory_refused", m.get("refused", {}).get(what, 0), what=what)
