@@ -188,6 +188,10 @@ def test_twenty_sessions_and_a_browser_stick_to_their_copy_and_survive_one_copy(
     assert n_other > 0 and n_victim > 0
     _taken_back(deployment, loop, victim)
 
+    async def close_all():
+        await asyncio.gather(*(me["session"].close() for me in students), return_exceptions=True)
+    loop(close_all())
+
 
 def _taken_back(deployment, loop, victim: int) -> None:
     """The killed copy, started again, is back in the proxy after its health check and gets sessions."""
