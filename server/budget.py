@@ -272,8 +272,8 @@ class Budget:
                 return None
         self.refused[what] += 1
         n = len(list(self._sessions()))
-        log.warning("memory: refused a %s of %.0f MB: %.0f MB free of a %.0f MB budget (RSS %.0f MB, %d sessions)",
-                    what, cost / MB, max(0, room) / MB, self.total / MB, self._rss() / MB, n)
+        log.warning("memory: refused %s of %.0f MB: %.0f MB free of a %.0f MB budget (RSS %.0f MB, %d sessions)",
+                    "an upload" if what == "upload" else f"a {what}", cost / MB, max(0, room) / MB, self.total / MB, self._rss() / MB, n)
         return Refusal(what, cost, max(0, room), self.total, n)
 
     # -------------------------------------------------- giving back
