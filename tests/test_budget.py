@@ -149,3 +149,15 @@ def test_a_refusal_reads_plainly():
     from session.holdings import refused
     text = refused(budget.Refusal("upload", 5 * MB, 0, 400 * MB, 30), "your model was not loaded")
     assert "short of memory" in text and "30 sessions" in text and "about 5 MB" in text and "none is free" in text
+
+
+def test_a_pair_that_does_not_fit_is_refused_before_anything_changes(monkeypatch):
+    """The Compare page's pair buttons ask the budget first (session/pairs.py): no room, no pair."""
+    from devtools.apptest import button, on_page
+    at = on_page("app_pages/compare.py")
+    monkeypatch.setattr(budget, "current", lambda: Budget(400 * MB, "test", rss=lambda: 351 * MB))
+    button(at, "ReLU vs sigmoid").click().run()
+    assert not at.exception, at.exception
+    assert at.session_state["pairs.job"] is None and at.session_state["runs.kept"] == []
+    said = " ".join(w.value for w in at.warning)
+    assert "short of memory" in said and "the pair did not train" in said, said
