@@ -2,6 +2,7 @@
 #   make run    set up .venv (only what changed) and start the dashboard
 #   make test   the same plus the test tools, then the whole suite, in two steps:
 #               make test-core (everything but the browser) and make test-browser
+#   make serve REPLICAS=4   four copies behind HAProxy (a school's deployment on one machine)
 # Also: make quick (the suite without the browser and slow tests, under a minute),
 #       make bench (the benchmarks), make clean (remove the venv).
 # Another interpreter: make test PYTHON=python3.12 VENV=.venv-3.12
@@ -13,6 +14,7 @@
 PYTHON ?= python3
 VENV ?= .venv
 PORT ?= 8501
+REPLICAS ?= 2
 JOBS ?= 2
 BROWSER_JOBS ?= 2
 # Test processes (pytest and its workers, the Streamlit servers, the CLI's subprocesses) keep
@@ -25,7 +27,7 @@ PY := $(VENV)/bin/python
 # The interpreter's version is part of the stamp: a venv of another Python is rebuilt.
 PYVER := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
 
-.PHONY: run test test-core test-browser quick bench clean check-python
+.PHONY: run serve test test-core test-browser quick bench clean check-python
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null || \
@@ -49,6 +51,10 @@ $(VENV)/.stamp-test: requirements.txt requirements-dev.txt $(VENV)/.stamp-run
 
 run: $(VENV)/.stamp-run
 	$(PY) -m streamlit run app.py --server.port $(PORT)
+
+# N copies behind HAProxy, the class poll in Redis (Debian's haproxy and redis-server): deploy/serve.py
+serve: $(VENV)/.stamp-run
+	$(PY) -m deploy.serve --replicas $(REPLICAS) --port $(PORT)
 
 # Every test: the two steps below, one after the other (a failing step stops the run; `make -k
 # test` goes on to the next).

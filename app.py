@@ -11,15 +11,16 @@ teaching pair (Compare) is watched the same way (views/train/training.tick_secon
 import streamlit as st
 
 from links import classroom
-from server import resources
+from server import budget, resources
 from session import state
-from views.shell import linknote, nav, projector, sidebar, style, widgets
+from views.shell import capacity, linknote, nav, projector, sidebar, style, widgets
 from views.train import training
 
 st.set_page_config(page_title="Neural network explainer · MNIST", page_icon="✍️", layout="wide")
 resources.limit_blas_threads()
 resources.tune_memory()
-resources.guard_doors()  # once per process: uploads only via the uploader, odd widget values dropped, closed sessions collected
+resources.guard_doors()  # once per process: uploads only via the uploader, odd widget values dropped, closed sessions collected, the memory budget
+capacity.gate()  # a new session while the server is full: "try again in a minute", and nothing else
 state.init()
 classroom.read_once()  # a teacher's class link: fixed settings, projector mode
 projector.read_once()
@@ -44,6 +45,8 @@ with st.sidebar:
     sidebar.class_lesson()
 
 widgets.show_note()  # a widget value no browser would send was dropped (server/widget_values.py)
+capacity.notes()  # memory this session gave back; a fresh session after a reconnect
 linknote.read_once(page.url_path)  # Train settings in a link that opens another page: a note
 linknote.show(page.url_path)
-page.run()
+with budget.working():  # a few page runs at once in the process, so their temporaries stay bounded (server/budget.py)
+    page.run()

@@ -50,8 +50,13 @@ proto classes):
   the uploader's widget state (file_uploader_state_value: name, size, file_id, file_urls) is
   sent with a rerun. `send_back` sends any other BackMsg (e.g. clear_cache).
 
+- Behind a proxy with sticky sessions (deploy/serve.py), every request carries the cookies the
+  proxy set (`cookies`); `reconnect` connects again as the frontend does after a dropped
+  connection: the same cookies, the old session's id as the third subprotocol entry, then the
+  page's run (a server that still has the session resumes it; another starts a fresh one).
+
 Left out: forms' submit semantics, the health and host-config requests the frontend makes,
-reconnecting, and everything the frontend renders.
+and everything the frontend renders.
 """
 from __future__ import annotations
 
@@ -173,7 +178,10 @@ class Session:
         self.largest_message = 0             # bytes of the largest ForwardMsg received
         self.page_script_hash = ""
         self.session_id = ""
-        self.cookie: str | None = None
+        self.cookie: str | None = None         # the XSRF cookie's value (also sent as X-Xsrftoken)
+        self.cookies: dict[str, str] = {}      # every cookie the server (or a proxy in front) set
+        self.served_by: str | None = None     # a proxy's X-Served-By header on the page, if any
+        self.reconnects = 0
         self.close_code: int | None = None   # the websocket close code, once the server closed it
         self.closed = False
         self._file_urls: dict[str, asyncio.Future] = {}
@@ -186,18 +194,42 @@ class Session:
         self._reader: asyncio.Task | None = None
 
     # ------------------------------------------------------------------ connection
-    async def open(self, timeout: float = 60) -> Request:
-        """Load the page and wait for its first run to finish; returns that request."""
+    async def open(self, timeout: float = 60, resume: str | None = None) -> Request:
+        """Load the page and wait for its first run to finish; returns that request. `resume`: the
+        id of a session to ask the server for (as the frontend does when it reconnects)."""
         url = f"{self.base_url}/{self.page}" + (f"?{self.query}" if self.query else "")
-        cookie = self.cookie = await asyncio.to_thread(_xsrf_cookie, url)
+        self.cookies, self.served_by = await asyncio.to_thread(_get_cookies, url, self.cookies)
+        cookie = self.cookie = self.cookies.get("_streamlit_xsrf")
         ws_url = self.base_url.replace("http", "ws", 1) + "/_stcore/stream"
-        self._ws = await connect(ws_url, subprotocols=["streamlit", cookie or "PLACEHOLDER_AUTH_TOKEN"],
-                                 additional_headers={"Cookie": f"_streamlit_xsrf={cookie}"} if cookie else None,
+        protocols = ["streamlit", cookie or "PLACEHOLDER_AUTH_TOKEN"] + ([resume] if resume else [])
+        self._ws = await connect(ws_url, subprotocols=protocols,
+                                 additional_headers={"Cookie": self._cookie_header()} if self.cookies else None,
                                  origin=self.base_url, max_size=None, open_timeout=timeout)
+        self.closed = False
         self._reader = asyncio.create_task(self._read())
         req = await self._send_rerun(fragment_id="", page_name=self.page)
         await self.wait(req, timeout)
         return req
+
+    async def reconnect(self, timeout: float = 60, every: float = 0.5) -> Request:
+        """After the connection dropped: connect again as the frontend does (the same cookies, the
+        old session's id), retrying until `timeout`; then the page's run, as after a reload."""
+        old, deadline = self.session_id, time.monotonic() + timeout
+        for _, task in self._timers.values():
+            task.cancel()
+        self._timers.clear()
+        while True:
+            try:
+                req = await self.open(timeout=max(1.0, deadline - time.monotonic()), resume=old)
+                self.reconnects += 1
+                return req
+            except Exception:
+                if time.monotonic() > deadline:
+                    raise
+                await asyncio.sleep(every)
+
+    def _cookie_header(self) -> str:
+        return "; ".join(f"{k}={v}" for k, v in self.cookies.items())
 
     async def close(self) -> None:
         self.closed = True
@@ -261,7 +293,7 @@ class Session:
         req = urllib.request.Request(self.base_url + upload_url, data=body, method="PUT",
                                      headers={"Content-Type": f"multipart/form-data; boundary={boundary}",
                                               "X-Xsrftoken": self.cookie or "",
-                                              "Cookie": f"_streamlit_xsrf={self.cookie}" if self.cookie else ""})
+                                              "Cookie": self._cookie_header()})
         try:
             with urllib.request.urlopen(req, timeout=timeout) as r:
                 return r.status
@@ -467,19 +499,27 @@ class Session:
                     req.done.set_exception(RuntimeError(f"run ended with {run.status}"))
 
 
-def _xsrf_cookie(url: str) -> str | None:
+def _get_cookies(url: str, cookies: dict[str, str] | None = None) -> tuple[dict[str, str], str | None]:
     """GET the page as the browser does first, then the health check, where Streamlit 1.67 sets
-    its XSRF cookie (the upload endpoint wants it back, as a cookie and as X-Xsrftoken)."""
-    with urllib.request.urlopen(url, timeout=30) as r:
-        r.read()
+    its XSRF cookie (the upload endpoint wants it back, as a cookie and as X-Xsrftoken). Keeps
+    every cookie set on the way (a proxy's sticky-session cookie too) and sends them back.
+    Returns the cookies and the page's X-Served-By header (a proxy's, if any)."""
+    jar = dict(cookies or {})
     base = url.split("://", 1)[0] + "://" + url.split("://", 1)[1].split("/", 1)[0]
-    with urllib.request.urlopen(base + "/_stcore/health", timeout=30) as r:
-        r.read()
-        for header in r.headers.get_all("Set-Cookie") or []:
-            name, _, rest = header.partition("=")
-            if name.strip() == "_streamlit_xsrf":
-                return rest.split(";", 1)[0]
-    return None
+    served = None
+    for i, u in enumerate((url, base + "/_stcore/health")):
+        req = urllib.request.Request(u, headers={"Cookie": "; ".join(f"{k}={v}" for k, v in jar.items())} if jar else {})
+        with urllib.request.urlopen(req, timeout=30) as r:
+            r.read()
+            served = r.headers.get("X-Served-By") if i == 0 else served
+            for header in r.headers.get_all("Set-Cookie") or []:
+                name, _, rest = header.partition("=")
+                jar[name.strip()] = rest.split(";", 1)[0]
+    return jar, served
+
+
+def _xsrf_cookie(url: str) -> str | None:
+    return _get_cookies(url)[0].get("_streamlit_xsrf")
 
 
 def dumps(value: Any) -> str:

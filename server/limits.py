@@ -32,6 +32,8 @@ class Limits:
     snapshot_mb: int = 24          # parameter snapshots kept per training run, in MB
     max_run_minutes: int = 5       # training time of one run; then it stops, keeping its model
     max_params: int = 0            # weights and biases of an uploaded model; 0: the most max_hidden/max_layers allow
+    memory_mb: int = 0             # the server's memory budget (server/budget.py); 0: the container's limit, if any
+    full_lag_ms: int = 1000        # a new session is told the class is full while work waits longer than this (admission.py)
 
     def __post_init__(self):
         if self.max_params == 0:  # 1,195,018 for 4 hidden layers of 512

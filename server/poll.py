@@ -11,15 +11,17 @@ Everything is anonymous, bounded and short-lived:
     TTL_SECONDS      a class is forgotten this long after its last answer
 
 `PollStore` is the interface the pages use (views/ and the teacher's view); `MemoryStore` is
-the in-process default. A deployment with several server processes sets a shared store (a
-Redis implementation of the same interface) with `use(store)` at start-up, so answers sent
-through every copy are counted together. A store that cannot be reached says so through
-`available()`: the pages then say the poll is paused and carry on.
+the in-process default. A deployment with several server processes sets a shared store
+(server/poll_redis.py's RedisStore, when NN_POLL_REDIS_URL or the secret `poll_redis_url` is
+set: `configure`, called at start-up and by the first `store()`), so answers sent through every
+copy are counted together. A store that cannot be reached says so through `available()`: the
+pages then say the poll is paused and carry on (an answer sent meanwhile raises `Paused`).
 Leaves out: which questions exist and their right answers (the pages), and who may see the
 counts (a teacher's signed link, links/classroom.py).
 """
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections import OrderedDict
@@ -35,6 +37,10 @@ TTL_SECONDS = 4 * 3600
 
 class PollError(ValueError):
     """An answer the poll does not take (an id too long, a choice out of range, a class full)."""
+
+
+class Paused(PollError):
+    """The shared store cannot be reached: the answer was not counted (`available()` is False)."""
 
 
 def check(class_id: str, question: str, student: str, choice: int, n_choices: int) -> None:
@@ -150,15 +156,30 @@ class MemoryStore:
 
 _store: PollStore = MemoryStore()
 _store_lock = threading.Lock()
+_configured = False
+
+
+def configure(url: str | None = None) -> PollStore:
+    """Once per process: a Redis store when a URL is given (or NN_POLL_REDIS_URL is set), else the
+    in-memory one. Later calls change nothing."""
+    global _configured
+    with _store_lock:
+        if not _configured:
+            _configured = True
+            url = url or os.environ.get("NN_POLL_REDIS_URL")
+            if url:
+                from server.poll_redis import RedisStore
+                globals()["_store"] = RedisStore(url)
+        return _store
 
 
 def store() -> PollStore:
-    """The process's poll store (in memory unless a deployment set another with `use`)."""
-    return _store
+    """The process's poll store (in memory unless a deployment set a shared one)."""
+    return _store if _configured else configure()
 
 
 def use(new: PollStore) -> None:
     """Make `new` the process's poll store (at start-up, e.g. a shared store for several copies)."""
-    global _store
+    global _store, _configured
     with _store_lock:
-        _store = new
+        _store, _configured = new, True

@@ -29,7 +29,7 @@ import streamlit as st
 import threadpoolctl
 
 from nn_core import MLP, Dataset, Snapshot, load_dataset, load_model, load_snapshots
-from server import memory, sweeper, uploads, widget_values
+from server import admission, budget, health, memory, poll, reconnects, sweeper, uploads, widget_values
 from server.limits import Limits, read_limits
 from server.slots import TrainingSlots
 
@@ -41,6 +41,7 @@ ASSETS = Path(__file__).resolve().parent.parent / "assets"
 DEFAULT_MODEL = ASSETS / "default_model.npz"
 DEFAULT_SNAPSHOTS = ASSETS / "default_snapshots.npz"  # its training run, for the Weights scrubber
 T = TypeVar("T")
+_BOXES: list[list] = []  # every shared() box: what the whole process holds (the budget counts it for no session)
 
 
 def shared(make: Callable[[], T] | None = None, *, ttl: float | None = None):
@@ -48,6 +49,7 @@ def shared(make: Callable[[], T] | None = None, *, ttl: float | None = None):
     session gets the same object. Used as a decorator; the result has `.clear()` for tests."""
     def wrap(make: Callable[[], T]) -> Callable[[], T]:
         lock, box = threading.Lock(), []  # box: [(value, made at)]
+        _BOXES.append(box)
 
         @functools.wraps(make)
         def get() -> T:
@@ -66,6 +68,11 @@ def shared(make: Callable[[], T] | None = None, *, ttl: float | None = None):
         get.clear = clear
         return get
     return wrap(make) if make is not None else wrap
+
+
+def shared_values() -> list:
+    """Everything made by `shared` so far (the dataset, the pretrained model, the fixed samples...)."""
+    return [box[0][0] for box in list(_BOXES) if box]
 
 
 @shared
@@ -91,12 +98,37 @@ def tune_memory() -> bool:
 def guard_doors() -> bool:
     """Once per server process: uploads only through the uploader, and bounded (server/uploads.py);
     widget values of a kind no browser sends dropped (server/widget_values.py); closed sessions'
-    memory collected (server/sweeper.py). False outside a running server."""
+    memory collected (server/sweeper.py); the memory budget (server/budget.py), the clocks that
+    turn new sessions away when the server is behind (server/admission.py), fresh sessions after a
+    reconnect noticed (server/reconnects.py), and the numbers at /_stcore/metrics (server/health.py).
+    False outside a running server."""
     if st.config.get_option("global.appTest"):  # AppTest: no web server, its own upload manager
         return False
     guarded = uploads.install(max_bytes=uploads.MAX_FILES * limits().max_upload_mb * 1024 * 1024) is not None
     widget_values.install()  # values of a kind no browser sends: dropped before Streamlit reads them
+    poll.configure(os.environ.get("NN_POLL_REDIS_URL") or _secret("poll_redis_url"))  # shared by every copy, if set
+    budget.install(limits().memory_mb, shared_values)
+    admission.install(limits().full_lag_ms)
+    reconnects.install()
+    health.install(figures)
     return sweeper.start() and guarded
+
+
+def _secret(name: str) -> str | None:
+    try:
+        value = st.secrets.get(name)
+    except Exception:  # no secrets file, or one that does not parse
+        return None
+    return str(value) if value else None
+
+
+def figures() -> dict:
+    """The server's numbers (server/health.py serves them): memory, sessions, how far behind, the poll."""
+    b, m = budget.current(), admission.monitor()
+    memory_figures = b.figures() if b is not None else {}
+    return {"memory": memory_figures,
+            "admission": {**(m.figures() if m is not None else {}), "live": memory_figures.get("sessions", 0)},
+            "poll_available": int(poll.store().available())}
 
 
 @shared

@@ -26,7 +26,7 @@ import logging
 import threading
 import time
 
-from server import memory, uploads
+from server import admission, memory, uploads
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +80,9 @@ def sweep_once(rt, known: set[str]) -> set[str]:
     guard = uploads.guard()
     for sid in (guard.sessions() if guard else set()) - alive:
         uploads.forget(sid)
+    m = admission.monitor()
+    if m is not None:
+        m.forget(alive)
     gone = known - alive
     if gone:
         t0 = time.monotonic()

@@ -14,7 +14,7 @@ makes up, whether or not the page has an uploader. Measured before issue 21: 30 
   403 and dropped (Streamlit has read it by then, up to maxUploadSize, and frees it at once);
 - a file's name is cleaned of control characters before anything shows it.
 The uploader replaces its file (the new one is sent before the old one is deleted), so
-MAX_FILES = 2. Leaves out: what a file may contain (nn_core/files), closed sessions' files
+MAX_FILES = 2. A file read by the Train page is dropped at once (`drop`). Leaves out: what a file may contain (nn_core/files), closed sessions' files
 (server/sweeper.py).
 """
 from __future__ import annotations
@@ -145,3 +145,16 @@ def allow(session_id: str) -> None:
 def forget(session_id: str) -> None:
     if _guard is not None:
         _guard.forget(session_id)
+
+
+def drop(file_id: str) -> None:
+    """In a session's script: forget a file it has read (the uploader's value becomes a deleted
+    file; the bytes are freed now, not when the session ends)."""
+    try:
+        from streamlit.runtime import Runtime
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+        ctx = get_script_run_ctx()
+        if ctx is not None:
+            Runtime.instance().uploaded_file_mgr.remove_file(ctx.session_id, file_id)
+    except Exception:  # AppTest, scripts: nothing kept
+        log.debug("could not drop upload %s", file_id, exc_info=True)

@@ -12,6 +12,9 @@ loses its slot (a tab in the background) carries on when one is free: nothing is
 
 A session trains one thing at a time, on its one slot: a pair is refused while the session's
 own run (Train) is active or waiting, and Train's Start waits until the pair has ended.
+A pair must fit in the server's memory budget (server/budget.py): the larger of its two runs
+(they train one after the other) is admitted before anything is made, else the button is
+refused with a message; while it trains it reserves that run's batches.
 
 pairs.job    the PairJob training or waiting, or None
 pairs.done   ids of the last pair's two kept runs, until the Compare page has shown them
@@ -26,9 +29,9 @@ from dataclasses import dataclass, field
 import streamlit as st
 
 from nn_core import PAIRS, Pair, Trainer
-from server import estimate, memory, resources
+from server import budget, estimate, memory, resources
 from server.run import Run
-from session import runs, state
+from session import holdings, runs, state
 
 TIME_LIMIT = 30.0  # seconds of training per run of a pair at most (each takes about one on a free core)
 
@@ -96,11 +99,21 @@ def start(name: str) -> None:
     if why:
         return
     data, configs = resources.dataset(), PAIRS[name].configs()
+    refusal = holdings.admit(sum(_memory(configs, len(data.y_train))), "pair")  # before anything is made
+    if refusal is not None:
+        st.session_state["pairs.note"] = holdings.refused(refusal, "the pair did not train")
+        return
     trainers = tuple(Trainer(c, data, time_limit=TIME_LIMIT) for c in configs)
     j = PairJob(name, trainers, tuple(estimate.seconds(c, TIME_LIMIT) for c in configs))
     st.session_state["pairs.job"], st.session_state["pairs.done"] = j, None
     if not _go(j):
         _join_line(j)
+
+
+def _memory(configs, n_data: int) -> tuple[int, int]:
+    """(held, work) bytes of the larger of the pair's runs (server/budget.py)."""
+    return max((budget.run_bytes(c.layer_sizes, c.batch_size, c.optimizer, c.max_snapshots,
+                                 min(c.n_train or n_data, n_data)) for c in configs), key=sum)
 
 
 def cancel() -> None:
@@ -114,6 +127,7 @@ def cancel() -> None:
         slots.release(sid)
     slots.leave(sid)
     st.session_state["pairs.job"] = None
+    holdings.release()
     memory.release()
 
 
@@ -125,7 +139,9 @@ def _go(j: PairJob) -> bool:
         if not run.start():
             return False
         j.run, j.queued = run, False
-        return True
+    n_data = len(resources.dataset().y_train)
+    holdings.reserve(_memory([t.config for t in j.trainers], n_data)[1])  # its batches, until it ends
+    return True
 
 
 def _join_line(j: PairJob) -> None:
@@ -169,6 +185,7 @@ def tick() -> None:
     else:  # an error in the app: say so; the runs so far are not kept
         st.session_state["pairs.note"] = f"The teaching pair stopped because of an error in the app ({run.why})."
     st.session_state["pairs.job"] = None
+    holdings.release()
     del j, run  # st.rerun raises: a traceback kept by the runtime must not keep the trainers alive
     memory.release()
     st.rerun()

@@ -8,8 +8,10 @@ An entry is returned only for the very model (and key) it was computed for; a ne
 replaces the entry of that name, so each name keeps one variant. When the shown model
 changes (session/state.py), `drop_all` empties the dict: nothing derived from the old model
 keeps it alive, whichever page computed it. There is no list of names to keep up to date.
-Entries are recomputable, so a server short of memory may drop them too (`drop_all`) and the
-pages compute them again when next shown; `nbytes` says what they hold.
+Entries are recomputable, so a server short of memory may drop them too (session/holdings.py)
+and the pages compute them again when next shown; `nbytes` says what they hold. Computing one
+takes one of the server's few work slots (server/budget.py `working`), so thirty sessions
+opening a page together hold the temporaries of two passes, not thirty.
 Leaves out: what is computed (the pages' parts in views/, and session/scores.py).
 """
 from __future__ import annotations
@@ -18,6 +20,8 @@ from typing import Any, Callable, TypeVar
 
 import numpy as np
 import streamlit as st
+
+from server import budget
 
 KEY = "model.derived"
 T = TypeVar("T")
@@ -35,7 +39,8 @@ def get(name: str, model: Any, compute: Callable[[], T], key: Any = None) -> T:
     kept = cache.get(name)
     if kept is not None and kept[0] is model and kept[1] == key:
         return kept[2]
-    value = compute()
+    with budget.working():  # a few passes at once in the whole server, however many sessions ask
+        value = compute()
     cache[name] = (model, key, value)
     return value
 

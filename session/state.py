@@ -28,6 +28,7 @@ draw.*, backprop.*, eval.*, weights.*, train.chart.*   each page's own widgets a
 lab.*, robust.*, layermap.*, units.*  the pages that look inside (lab.result: views/inside/lab.py)
 runs.kept, runs.next_id  the ended runs kept for the Compare page (session/runs.py)
 pairs.job, pairs.done, pairs.note  a teaching pair training in the background (session/pairs.py)
+memory.notes    what the server took back from this session when short of memory (session/holdings.py)
 
 Pages write only their own keys. What several pages share changes only here (a new model:
 `use_default_model`, `adopt_trained`, `adopt_uploaded`; a step on some examples:
@@ -49,9 +50,10 @@ import streamlit as st
 
 from nn_core import MLP, Snapshot, Trainer, make_optimizer
 from nn_core.optimizers import Optimizer
-from server import resources
-from session import per_model, scores
+from server import budget, resources
+from session import holdings, per_model, scores
 
+budget.parts(holdings.measure, holdings.STEPS)  # what a session holds and gives back, for the server's budget
 MAX_UNDO = 20  # gradient steps that Undo can take back
 UNDO_BYTES = 48 * 2**20  # and no more than this in old weights and optimizer state (a session's share)
 
@@ -94,6 +96,7 @@ DEFAULTS = {  # a value, or a factory called once per session (each session its 
     "pairs.job": None,          # a teaching pair training or waiting in line (session/pairs.py), or None
     "pairs.done": None,         # the ids of the last pair's kept runs, until Compare shows them
     "pairs.note": None,         # why the last pair did not start or finish, or None
+    "memory.notes": list,       # what this session gave back when the server was short of memory (session/holdings.py)
 }
 
 

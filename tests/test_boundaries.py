@@ -28,7 +28,7 @@ ROOMS = {
     "nn_core": ({"nn_core"}, {"numpy", "PIL"}),
     # pandas: imported whole before any chart (server/resources.py); starlette: Streamlit's web server,
     # whose HTTPException answers a refused upload (server/uploads.py)
-    "server": ({"server", "nn_core"}, {"numpy", "streamlit", "threadpoolctl", "pandas", "starlette"}),
+    "server": ({"server", "nn_core"}, {"numpy", "streamlit", "threadpoolctl", "pandas", "starlette", "redis"}),
     "ui": ({"ui", "nn_core"}, {"numpy", "streamlit", "plotly", "PIL"}),
     "session": ({"session", "server", "nn_core"}, {"numpy", "streamlit"}),
     "links": ({"links", "server", "ui", "nn_core"}, {"numpy", "streamlit"}),

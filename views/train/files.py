@@ -6,6 +6,9 @@ names the cap. A refused file changes nothing: the model, the run and the drawin
 A float64 model is converted to the app's compute dtype (float32) as it is adopted, with a
 note: every page then costs what a float32 model costs (measured before issue 21: three
 sessions opening Evaluate with the largest float64 model took the server to 1,271 MB).
+An upload must also fit in the server's memory budget (session/holdings.py): when it does
+not, the student reads why and what to do. Once read, the file leaves Streamlit's upload
+manager (the model is what the session keeps): 4.8 MB a session for the largest model.
 An accepted one is scored on the test set once (session/scores.py keeps it for Evaluate).
 The download's bytes are built when its button is pressed, not on every rerun of Train.
 """
@@ -20,8 +23,8 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from nn_core import MLP, dumps_model, load_model
 from nn_core.files.header import TooLarge, shown_int
-from server import resources, uploads
-from session import scores, state
+from server import budget, resources, uploads
+from session import holdings, scores, state
 from ui import metadata
 from ui.text import quote
 from views.shell import widgets
@@ -64,15 +67,30 @@ def check_upload(data: bytes, limits) -> tuple:
 def _on_upload() -> None:
     f = st.session_state.get("upload.model")
     st.session_state["upload.error"] = st.session_state["upload.ok"] = None
-    if f is None:
+    if f is None or not hasattr(f, "getvalue"):  # nothing, or a file already read and dropped
         return
     name, limits = metadata.file_name(f.name), resources.limits()
     if f.size > limits.max_upload_mb * 1024 * 1024:
         st.session_state["upload.error"] = (f"{quote(name)} is {f.size / 1e6:.1f} MB; model files here are at most "
                                             f"{limits.max_upload_mb} MB. {UNCHANGED}")
         return
+    with budget.working():  # reading a model and scoring it: one of the server's few work slots
+        _read_upload(f, name, limits)
+
+
+def _read_upload(f, name: str, limits) -> None:
+    refusal = holdings.admit(2 * f.size, "upload")  # the file's arrays while it is read, then the model
+    if refusal is not None:
+        uploads.drop(f.file_id)
+        st.session_state["upload.error"] = holdings.refused(
+            refusal, f"{quote(name)} was not loaded", "A model with fewer or narrower hidden layers needs less.") + \
+            f" {UNCHANGED}"
+        return
     try:
-        model, meta = check_upload(f.getvalue(), limits)
+        data = f.getvalue()
+        uploads.drop(f.file_id)  # read: the server need not keep the file (the model is what it keeps)
+        model, meta = check_upload(data, limits)
+        del data
     except ValueError as e:
         st.session_state["upload.error"] = f"Could not use {quote(name)}: {e}. {UNCHANGED}"
         return

@@ -6,7 +6,9 @@ active, whichever page is open. The fragment in app.py calls `tick()` every TICK
 while a run is active: it tells the run someone is watching, refreshes the sidebar, and
 when the thread has ended publishes the result (the finished model, the divergence, the
 time limit, a lost slot) and reruns the page. A run holds one of the server's training
-slots (server/limits.py) and stops after the server's limit per run, keeping its model. The
+slots (server/limits.py) and stops after the server's limit per run, keeping its model. It
+must fit in the server's memory budget too (server/budget.py): a run that does not is refused
+with a message before anything changes, and a running one reserves its batches' memory. The
 same tick watches a teaching pair (session/pairs.py), which holds the session's slot while
 it trains: Start and Resume wait for it.
 With BACKGROUND off (the AppTests), each tick trains one chunk itself instead, so a test
@@ -21,9 +23,9 @@ import threading
 import streamlit as st
 
 from nn_core import PRESETS, TrainConfig, Trainer, n_params
-from server import estimate, memory, resources
+from server import budget, estimate, memory, resources
 from server.run import Run, seconds_left
-from session import pairs, runs, state
+from session import holdings, pairs, runs, state
 from ui.numbers import duration, ordinal, percent
 from views.train.settings import DEFAULT_PRESET, hyperparameter_widgets  # noqa: F401 (the Train page's settings column)
 
@@ -44,12 +46,30 @@ def _seconds(config: TrainConfig) -> float:
     return estimate.seconds(config, 60.0 * resources.limits().max_run_minutes)
 
 
+def _memory(config: TrainConfig) -> tuple[int, int]:
+    """(held, work) bytes of a run of `config` on this server (server/budget.py)."""
+    n_train = min(config.n_train or len(resources.dataset().y_train), len(resources.dataset().y_train))
+    return budget.run_bytes(config.layer_sizes, config.batch_size, config.optimizer, config.max_snapshots, n_train)
+
+
+def _too_big(cost: int) -> bool:
+    """The run does not fit in the server's memory now: say why (train.error) and return True."""
+    refusal = holdings.admit(cost, "run")
+    if refusal is None:
+        return False
+    st.session_state["train.error"] = holdings.refused(
+        refusal, "this run did not start", "A smaller network, or a smaller batch (a full batch needs the most), "
+                                           "needs less.")
+    return True
+
+
 def _go(t: Trainer) -> bool:
     """Run t: in the background (a new Run) or by the ticks; False if no slot is free (or someone waits)."""
     slots, sid = resources.training_slots(), st.session_state["session.id"]
     run = Run(t, slots, sid, _lock(), estimates=[_seconds(t.config)]) if BACKGROUND else None
     if not (run.start() if run else slots.acquire(sid, seconds_left(t))):
         return False
+    holdings.reserve(_memory(t.config)[1])  # its batches, until the run stops
     st.session_state["train.run"] = run
     st.session_state["train.running"] = True
     st.session_state["train.error"] = None
@@ -91,7 +111,10 @@ def _halt(release: bool = True) -> None:
         run.stop(wait=2.0)
     st.session_state["train.run"] = None
     st.session_state["train.running"] = False
-    if release and not pairs.active():
+    if pairs.active():  # the pair holds the session's slot and its memory reservation
+        return
+    holdings.release()
+    if release:
         resources.training_slots().release(st.session_state["session.id"])
 
 
@@ -117,13 +140,16 @@ def start(config: TrainConfig) -> None:
     if _refused_for_a_pair():
         return
     slots, sid = resources.training_slots(), st.session_state["session.id"]
+    config = dataclasses.replace(config, max_snapshots=resources.limits().max_snapshots(n_params(config.layer_sizes)))
+    if _too_big(sum(_memory(config))):  # before anything changes: a paused run stays
+        leave_line()
+        return
     seconds = _seconds(config)
     if not slots.acquire(sid, seconds):  # before anything changes: a paused run stays while waiting
         _join_line("start", config, seconds)
         return
     st.session_state["train.queued"] = None
     _halt(release=False)  # a paused run is discarded; the slot just taken is kept for the new one
-    config = dataclasses.replace(config, max_snapshots=resources.limits().max_snapshots(n_params(config.layer_sizes)))
     with _lock():
         t = Trainer(config, resources.dataset(), time_limit=60 * resources.limits().max_run_minutes)
         st.session_state["train.trainer"] = t
@@ -145,6 +171,8 @@ def resume() -> None:
     if _refused_for_a_pair():
         return
     t = state.trainer()
+    if t is not None and not t.done and _too_big(_memory(t.config)[1]):  # it holds the rest already
+        return
     if t is not None and not t.done and not _go(t):
         _join_line("resume", None, seconds_left(t))
 
