@@ -385,9 +385,9 @@ def test_per_step_curves_are_their_definitions_whatever_the_calls(small_mnist, m
     (_reference_curves), and the same whether the run is driven one step per call or in
     one call (blocks of RECORDS_KEPT steps, epoch ends, chunks of a full batch)."""
     import nn_core.trainer as trainer_module
-    monkeypatch.setattr(trainer_module, "CHUNK", 300)  # a full batch of 1,000 images is 4 chunks, the last smaller
+    monkeypatch.setattr(trainer_module, "CHUNK", 250)  # a full batch of 600 images is 3 chunks, the last smaller
     monkeypatch.setattr(trainer_module, "RECORDS_KEPT", 7)  # blocks that end inside an epoch
-    cfg = TrainConfig(**{"epochs": 2, "n_train": 1000, "seed": 3, **config})
+    cfg = TrainConfig(**{"epochs": 2, "n_train": 600, "seed": 3, **config})
     one = Trainer(cfg, small_mnist)
     ref = _reference_curves(one)
     whole = Trainer(cfg, small_mnist)
