@@ -24,10 +24,11 @@ good weights; an optional time limit stops it cleanly and keeps the model so far
 What a step records costs little beside the step (benchmarks/README.md). Each small NumPy
 call costs a few microseconds between the matrix products, as much as the arithmetic of a
 whole statistic, so a step makes few: its loss (needed at once, to catch divergence) from
-the probabilities of the true classes, one column max of each hidden Z, and the norms of
+the probabilities of the true classes, one column max of each hidden Z (for ReLU without
+dropout a column sum of A, one BLAS call: A >= 0 sums to 0 only where every Z <= 0), and the norms of
 every weight matrix and its gradient, read by the update in its own pass over them
 (optimizers.py). The rest waits, as references to arrays the step made anyway (its logits,
-its labels, those column maxima), until the end of the call that ran it (`step`, `run_for`,
+its labels, those column maxima or sums), until the end of the call that ran it (`step`, `run_for`,
 an epoch's end): then the accuracy, the dead units and the RMS values of all its steps are
 computed at once and handed to the history as one block (`_publish`).
 Leaves out: the math of a layer (model.py), the update rules (optimizers.py), drawing.
@@ -85,8 +86,12 @@ class Trainer:
         self._sizes = np.array([self.model.params[W].size for W in self._W], np.float64)  # weights per layer
         self._units = np.array(self.model.layer_sizes[1:-1], np.float64)                 # units per hidden layer
         self._rows = np.arange(min(self.batch_size, CHUNK))  # row indices of a chunk, for the true classes
+        self._Ah = [f"A{l}" for l in range(1, L)]
+        self._sum_tops = self.model.g.name == "relu" and not config.dropout  # (see _gradient)
+        self._ones = np.ones(len(self._rows), self.model.dtype)
         # Steps not yet in the history (see _publish): per step its numbers, its chunks' logits
-        # and labels, and per hidden layer the max of Z over the batch.
+        # and labels, and per hidden layer one number per unit, > 0 if and only if the unit's Z
+        # was > 0 for some image of the batch (the max of Z over the batch, or the sum of ReLU's A).
         self._records: list[float] = []
         self._logits: list[np.ndarray] = []
         self._labels: list[np.ndarray] = []
@@ -165,7 +170,8 @@ class Trainer:
         return self._perm[self._pos:self._pos + self.batch_size]
 
     def _gradient(self, rows: np.ndarray | slice, m: int):
-        """Mean loss, gradients {dW, db}, per hidden layer the max of Z over the batch, summed
+        """Mean loss, gradients {dW, db}, per hidden layer the max of Z over the batch (or the
+        sum of ReLU's A: > 0 exactly where the max is; the chunks' are combined by max), summed
         over chunks of the batch (one chunk for a mini-batch), each weighted by its share of
         the batch; and each chunk's logits and labels (for the accuracy, see _publish)."""
         model, x, labels, ZL = self.model, self.data.x_train, self.data.y_train, self._ZL
@@ -179,7 +185,11 @@ class Trainer:
                                          rng=self._drop_rng)  # (c, 784) -> (c, C)
             w = c / m
             loss += w * cross_entropy_int(cache[ZL], y, probs, self._rows[:c])
-            tops = [np.maximum.reduce(cache[Z], axis=0) for Z in self._Zh]  # (n_l,) a unit is dead if <= 0
+            if self._sum_tops:  # ReLU, no dropout: A = max(Z, 0) >= 0 sums to 0 over the batch only if every Z <= 0
+                ones = self._ones[:c]
+                tops = [ones @ cache[A] for A in self._Ah]  # (c,) @ (c, n_l) -> (n_l,): one BLAS call per layer
+            else:
+                tops = [np.maximum.reduce(cache[Z], axis=0) for Z in self._Zh]  # (n_l,) a unit is dead if <= 0
             logits.append(cache[ZL])
             truth.append(y)
             g = model.backward(cache, y, check=False)

@@ -376,9 +376,9 @@ def _reference_curves(t: Trainer) -> dict[str, list]:
 @pytest.mark.parametrize("config", [
     dict(hidden=(32, 16), optimizer="sgd", lr=0.1, batch_size=64),
     dict(hidden=(32, 16), optimizer="sgd", lr=0.1, l2=1e-3, batch_size=64, schedule="cosine"),
-    dict(hidden=(24,), optimizer="adam", lr=3e-3, batch_size=50),
+    dict(hidden=(24,), optimizer="adam", lr=3e-3, batch_size=50, activation="tanh"),
     dict(hidden=(16,), optimizer="momentum", lr=0.05, batch_size=0, epochs=4),
-], ids=["sgd", "sgd+l2+cosine", "adam", "full-batch"])
+], ids=["sgd", "sgd+l2+cosine", "adam+tanh", "full-batch"])
 def test_per_step_curves_are_their_definitions_whatever_the_calls(small_mnist, monkeypatch, config):
     """The trainer records a step's statistics from what the step holds and hands them to the
     history in blocks (trainer._publish); every record must still be its definition
