@@ -1,9 +1,10 @@
 """What a training run records: per-step and per-epoch series, snapshots, progress.
 
-`History` has one writer call per step (`append_step`) and one per epoch (`append_epoch`);
-each writes every series of its kind and then publishes the new length in one assignment,
-so a reader in another thread (a dashboard redrawing while training runs) that calls
-`consistent()` always gets series of equal length.
+`History` has one writer call per block of steps (`append_steps`: the trainer hands over
+the steps of each piece of training at once, `append_step` is a block of one) and one per
+epoch (`append_epoch`); each writes every series of its kind and then publishes the new
+length in one assignment, so a reader in another thread (a dashboard redrawing while
+training runs) that calls `consistent()` always gets series of equal length.
 
 Memory is bounded: per-step series hold at most `max_points` records. When they reach
 it, neighbouring records are averaged in pairs and from then on each record averages
@@ -55,7 +56,7 @@ class History:
         self._steps: tuple[int, list[array]] = (0, [array("d") for _ in self._step_names])
         self._epochs: tuple[int, list[list]] = (0, [[] for _ in self._epoch_names])
         self.stride = 1  # steps averaged into each new record
-        self._pending: list[float] | None = None  # sums of the steps of the record being filled
+        self._pending: np.ndarray | None = None  # sums of the steps of the record being filled
         self._pending_count = 0
 
     # ------------------------------------------------------------------ writing
@@ -66,31 +67,50 @@ class History:
         RMS and dead-unit fraction, in the order of `weights` and `hidden`."""
         if not len(weight_rms) == len(grad_rms) == len(self.weights) or len(dead) != len(self.hidden):
             raise ValueError(f"one value per layer expected: {len(self.weights)} weights, {len(self.hidden)} hidden")
-        values = (step, loss, acc, lr, time, *weight_rms, *grad_rms, *dead)
-        if self.stride > 1:  # add to the record being filled; publish it when it has `stride` steps
-            self._pending = list(values) if self._pending is None else [a + v for a, v in zip(self._pending, values)]
-            self._pending_count += 1
-            if self._pending_count < self.stride:
-                return
-            values = [v / self.stride for v in self._pending]
-            self._pending, self._pending_count = None, 0
-        self._publish(values)
+        self.append_steps(np.array([(step, loss, acc, lr, time, *weight_rms, *grad_rms, *dead)], np.float64))
+
+    def append_steps(self, rows: np.ndarray) -> None:
+        """k gradient steps at once: rows (k, series), each row the values of one `append_step`
+        in the order of `step_names`. The records are exactly those of k calls of append_step:
+        a record of `stride` steps is the sum of its rows, added in order, divided by stride."""
+        rows = np.asarray(rows, np.float64)
+        if rows.ndim != 2 or rows.shape[1] != len(self._step_names):
+            raise ValueError(f"rows of {len(self._step_names)} values expected ({', '.join(self._step_names)}), "
+                             f"got shape {rows.shape}")
+        i, k = 0, len(rows)
+        while i < k:
+            if self._pending is not None or k - i < self.stride:  # a record of `stride` steps being filled
+                take = min(self.stride - self._pending_count, k - i)
+                part = rows[i:i + take] if self._pending is None else np.vstack([self._pending, rows[i:i + take]])
+                self._pending, self._pending_count = np.add.reduce(part, axis=0), self._pending_count + take
+                i += take
+                if self._pending_count == self.stride:
+                    whole, self._pending, self._pending_count = self._pending / self.stride, None, 0
+                    self._publish(whole[None])
+                continue
+            # whole records of `stride` steps, as many as fit before the next halving (n < max_points)
+            q = max(1, min((k - i) // self.stride, self.max_points - self._steps[0]))
+            part = rows[i:i + q * self.stride]
+            i += q * self.stride  # (before publishing: a halving doubles the stride)
+            self._publish(part if self.stride == 1 else np.add.reduce(part.reshape(q, self.stride, -1), axis=1)
+                          / self.stride)
 
     def flush(self) -> None:
         """Publish the steps waiting for a whole record (at the end of a run)."""
         if self._pending is not None:
-            values = [v / self._pending_count for v in self._pending]
+            values = self._pending / self._pending_count
             self._pending, self._pending_count = None, 0
-            self._publish(values, whole=False)
+            self._publish(values[None], whole=False)
 
-    def _publish(self, values: Sequence[float], whole: bool = True) -> None:
+    def _publish(self, records: np.ndarray, whole: bool = True) -> None:
+        """Append records (q, series) to every series; halve the resolution when full."""
         n, cols = self._steps
-        for a, v in zip(cols, values):
-            a.append(v)
-        n += 1
-        if n >= self.max_points and whole:  # (a partial last record is never merged: it would weigh too much)  # halve the resolution: pairs of records become one
-            n, cols = n // 2, [self._pairs(a, n) for a in cols]
-            self.stride *= 2
+        for a, column in zip(cols, records.T):
+            a.frombytes(np.ascontiguousarray(column).tobytes())
+        n += len(records)
+        if n >= self.max_points and whole:  # halve the resolution: pairs of records become one
+            n, cols = n // 2, [self._pairs(a, n) for a in cols]  # (a partial last record is never merged:
+            self.stride *= 2                                      # it would weigh too much)
         self._steps = (n, cols)  # one assignment: readers see lengths and series that match
 
     @staticmethod
@@ -112,6 +132,11 @@ class History:
         self._epochs = (e + 1, cols)
 
     # ------------------------------------------------------------------ reading
+    @property
+    def step_names(self) -> tuple[str, ...]:
+        """The per-step series in the order of a row of `append_steps`."""
+        return self._step_names
+
     @property
     def n_steps(self) -> int:
         """Records kept (= steps run, until records start to average `stride` steps)."""

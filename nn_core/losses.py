@@ -46,16 +46,18 @@ def cross_entropy(Z: np.ndarray, Y: np.ndarray) -> float:
     return float(-(Y * log_softmax(Z)).sum() / Z.shape[0])
 
 
-def cross_entropy_int(Z: np.ndarray, y: np.ndarray, A: np.ndarray | None = None) -> float:
+def cross_entropy_int(Z: np.ndarray, y: np.ndarray, A: np.ndarray | None = None,
+                      rows: np.ndarray | None = None) -> float:
     """Same as `cross_entropy` for int labels (m,), without building Y (training hot path).
 
     When the softmax output A is at hand and no true-class probability underflowed,
     -mean(log A[i, y_i]) is the same number for a fraction of the cost; otherwise the
-    log-softmax of the logits keeps it finite.
+    log-softmax of the logits keeps it finite. rows: np.arange(m), if the caller keeps one.
     """
-    rows = np.arange(len(y))
+    m = len(y)
+    rows = np.arange(m) if rows is None else rows
     if A is not None:
-        p = A[rows, y]
-        if p.min() > 1e-30:
-            return -float(np.log(p).sum()) / len(y)
-    return -float(log_softmax(Z)[rows, y].sum()) / len(y)
+        p = A[rows, y]  # (m,) the probability of each true class
+        if np.minimum.reduce(p) > 1e-30:  # (ufunc reductions: p.min() and .sum() are Python wrappers of them)
+            return -float(np.add.reduce(np.log(p))) / m
+    return -float(np.add.reduce(log_softmax(Z)[rows, y])) / m

@@ -69,6 +69,7 @@ class MLP:
         if len(sizes) < 2 or any(n < 1 for n in sizes) or any(n != s for n, s in zip(sizes, layer_sizes)):
             raise ValueError(f"layer_sizes must be >= 2 positive integers, got {list(layer_sizes)}")
         self.layer_sizes = sizes
+        self.L = len(sizes) - 1  # number of weight layers (hidden layers + output)
         self.activation = activation
         self.g = get_activation(activation)
         self.init = init
@@ -83,11 +84,6 @@ class MLP:
             self.set_params(params)
 
     # ----------------------------------------------------------------- structure
-    @property
-    def L(self) -> int:
-        """Number of weight layers (hidden layers + output)."""
-        return len(self.layer_sizes) - 1
-
     @property
     def n_params(self) -> int:
         return n_params(self.layer_sizes)
@@ -154,11 +150,12 @@ class MLP:
         A = self.check_input(X) if check else X
         if dropout:
             _check_dropout(dropout, rng)
+        L, P, g = self.L, self.params, self.g
         cache = {"A0": A}
-        for l in range(1, self.L + 1):
-            Z = A @ self.params[f"W{l}"] + self.params[f"b{l}"]  # (m, n[l-1]) @ (n[l-1], n[l]) -> (m, n[l])
-            A = softmax(Z) if l == self.L else self.g.forward(Z)
-            if dropout and l < self.L:  # inverted dropout: keep with probability 1 - p, scale by 1 / (1 - p)
+        for l in range(1, L + 1):
+            Z = A @ P[f"W{l}"] + P[f"b{l}"]  # (m, n[l-1]) @ (n[l-1], n[l]) -> (m, n[l])
+            A = softmax(Z) if l == L else g.forward(Z)
+            if dropout and l < L:  # inverted dropout: keep with probability 1 - p, scale by 1 / (1 - p)
                 D = (rng.random(A.shape, dtype=A.dtype) >= dropout).astype(A.dtype)
                 D *= A.dtype.type(1 / (1 - dropout))
                 A = A * D
@@ -177,7 +174,7 @@ class MLP:
         y: int labels (m,) or one-hot (m, C). check=False skips validating int labels
         (the trainer's labels come from a validated dataset).
         """
-        L = self.L
+        L, P, g = self.L, self.params, self.g
         AL = cache[f"A{L}"]
         m, C = AL.shape
         y = np.asarray(y)
@@ -196,14 +193,14 @@ class MLP:
             grads[f"dW{l}"] = cache[f"A{l-1}"].T @ dZ  # (n[l-1], m) @ (m, n[l]) -> (n[l-1], n[l])
             grads[f"db{l}"] = dZ.sum(axis=0)
             if l > 1:  # dA0 (the gradient w.r.t. the pixels) is not needed for learning: skip it
-                dA = dZ @ self.params[f"W{l}"].T  # (m, n[l]) @ (n[l], n[l-1]) -> (m, n[l-1])
+                dA = dZ @ P[f"W{l}"].T  # (m, n[l]) @ (n[l], n[l-1]) -> (m, n[l-1])
                 grads[f"dA{l-1}"] = dA
                 D = cache.get(f"D{l-1}")
                 if D is None:
-                    dZ = dA * self.g.derivative(cache[f"Z{l-1}"], cache[f"A{l-1}"])
+                    dZ = dA * g.derivative(cache[f"Z{l-1}"], cache[f"A{l-1}"])
                 else:  # A = g(Z) * D: through the mask, then g' at the activation before dropout
                     Z = cache[f"Z{l-1}"]
-                    dZ = (dA * D) * self.g.derivative(Z, self.g.forward(Z))
+                    dZ = (dA * D) * g.derivative(Z, g.forward(Z))
         return grads
 
     def loss(self, X: np.ndarray, y: np.ndarray) -> float:

@@ -30,29 +30,29 @@ TINY = 1e-30
 
 
 class Optimizer:
-    """Holds the running state of one rule; `update` applies it to every parameter in place.
-
-    Each parameter gets one scratch array for the step's temporaries (lr * g, the Adam
-    ratio...), so an update allocates nothing: a fresh 400 kB temporary per parameter per
-    step is a fresh mmap, page faults included, under the server's malloc settings
-    (server/memory.py).
-    """
+    """Holds the running state of one rule; `update` applies it to every parameter in place."""
 
     def __init__(self, l2: float = 0.0):
         self.l2 = float(l2)
         self.t = 0  # number of updates applied
-        self._scratch: dict[str, np.ndarray] = {}
 
-    def update(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray], lr: float) -> None:
+    def update(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray], lr: float,
+               squares: list[float] | None = None) -> None:
+        """One step of every parameter. squares: a list to which, for each weight matrix W (in
+        the order of params), ||dW||^2 before the step and ||W||^2 after it are appended, read
+        next to the step's own reads of dW and W (a trainer's RMS curves)."""
         self.t += 1
+        l2, step = self.l2, self._step
         for key, P in params.items():
-            g = grads[f"d{key}"]
-            if self.l2 and key.startswith("W"):
-                g = g + self.l2 * P  # a new array: the caller's gradient stays as it was
-            tmp = self._scratch.get(key)
-            if tmp is None or tmp.shape != P.shape or tmp.dtype != P.dtype:
-                tmp = self._scratch[key] = np.empty_like(P)
-            self._step(key, P, g, lr, tmp)
+            g = grads["d" + key]
+            if key[0] != "W":  # a bias: no penalty, nothing measured
+                step(key, P, g, lr)
+                continue
+            if squares is not None:
+                squares.append(float(np.vdot(g, g)))  # ||dW||^2: a BLAS dot of the flat array, no temporary
+            step(key, P, g + l2 * P if l2 else g, lr)  # (a new array: the caller's gradient stays as it was)
+            if squares is not None:
+                squares.append(float(np.vdot(P, P)))  # ||W||^2 after the step
         if self.t % FLUSH_EVERY == 0:
             for a in self._averages():
                 np.copyto(a, 0, where=np.abs(a) < TINY)
@@ -61,14 +61,14 @@ class Optimizer:
         """The running averages this optimizer keeps (flushed of subnormal-bound entries)."""
         return []
 
-    def _step(self, key: str, P: np.ndarray, g: np.ndarray, lr: float, tmp: np.ndarray | None = None) -> None:
-        """Update one parameter P in place by gradient g with step size lr (tmp: scratch like P)."""
+    def _step(self, key: str, P: np.ndarray, g: np.ndarray, lr: float) -> None:
+        """Update one parameter P in place by gradient g with step size lr."""
         raise NotImplementedError
 
 
 class SGD(Optimizer):
-    def _step(self, key, P, g, lr, tmp=None):
-        P -= np.multiply(g, lr, out=tmp)  # W <- W - lr dW
+    def _step(self, key, P, g, lr):
+        P -= lr * g  # W <- W - lr dW
 
 
 class Momentum(Optimizer):
@@ -77,13 +77,13 @@ class Momentum(Optimizer):
         self.mu = mu
         self.v: dict[str, np.ndarray] = {}
 
-    def _step(self, key, P, g, lr, tmp=None):
+    def _step(self, key, P, g, lr):
         v = self.v.get(key)
         if v is None:
             v = self.v[key] = np.zeros_like(P)
         v *= self.mu
         v += g
-        P -= np.multiply(v, lr, out=tmp)
+        P -= lr * v
 
     def _averages(self):
         return list(self.v.values())
@@ -95,9 +95,12 @@ class Adam(Optimizer):
         self.beta1, self.beta2, self.eps = beta1, beta2, eps
         self.m: dict[str, np.ndarray] = {}
         self.s: dict[str, np.ndarray] = {}
+        # One scratch array per parameter for the step's temporaries (g^2, the ratio, ...): Adam's
+        # step would otherwise allocate five arrays the size of the parameter.
+        self._scratch: dict[str, np.ndarray] = {}
         self._rate, self._eps = math.sqrt(1 - beta2) / (1 - beta1), eps * math.sqrt(1 - beta2)  # step t's (see update)
 
-    def update(self, params, grads, lr):
+    def update(self, params, grads, lr, squares=None):
         # The bias corrections of step t as scalars, so that m and s need no corrected copies:
         #   lr m_hat / (sqrt(s_hat) + eps) = lr (c1 / c2) m / (sqrt(s) + eps / c2),
         # with c1 = 1 / (1 - b1^t) and c2 = 1 / sqrt(1 - b2^t): the formula as written, exactly.
@@ -106,13 +109,15 @@ class Adam(Optimizer):
         t = self.t + 1
         self._rate = 1 / (1 - self.beta1 ** t) * math.sqrt(1 - self.beta2 ** t)  # c1 / c2
         self._eps = self.eps * math.sqrt(1 - self.beta2 ** t)                     # eps / c2
-        super().update(params, grads, lr)
+        super().update(params, grads, lr, squares)
 
-    def _step(self, key, P, g, lr, tmp=None):
+    def _step(self, key, P, g, lr):
         if key not in self.m:
             self.m[key], self.s[key] = np.zeros_like(P), np.zeros_like(P)
         m, s = self.m[key], self.s[key]
-        tmp = np.empty_like(P) if tmp is None else tmp
+        tmp = self._scratch.get(key)
+        if tmp is None or tmp.shape != P.shape or tmp.dtype != P.dtype:
+            tmp = self._scratch[key] = np.empty_like(P)
         m *= self.beta1
         m += np.multiply(g, 1 - self.beta1, out=tmp)      # m <- b1 m + (1 - b1) g
         s *= self.beta2

@@ -17,11 +17,20 @@ order does not depend on them, a run is reproducible, and with both off (the def
 every number is exactly as without them. The recorded batch loss and accuracy are those
 of the batches as trained on (distorted, with units dropped); validation sees clean images.
 Per step it records loss, batch accuracy, learning rate, training time, the RMS of each
-layer's weights and gradients, and the fraction of dead hidden units, all from arrays the
-step already holds; per epoch the running training loss/accuracy, validation loss/
-accuracy and dead units, and a bounded set of parameter snapshots. A non-finite or
-exploding loss stops training and restores the last good weights; an optional time limit
-stops it cleanly and keeps the model so far.
+layer's weights and gradients, and the fraction of dead hidden units; per epoch the running
+training loss/accuracy, validation loss/accuracy and dead units, and a bounded set of
+parameter snapshots. A non-finite or exploding loss stops training and restores the last
+good weights; an optional time limit stops it cleanly and keeps the model so far.
+What a step records costs little beside the step (benchmarks/README.md). Each small NumPy
+call costs a few microseconds between the matrix products, as much as the arithmetic of a
+whole statistic, so a step makes few: its loss (needed at once, to catch divergence) from
+the probabilities of the true classes, one column max of each hidden Z (for ReLU without
+dropout a column sum of A, one BLAS call: A >= 0 sums to 0 only where every Z <= 0), and the norms of
+every weight matrix and its gradient, read by the update in its own pass over them
+(optimizers.py). The rest waits, as references to arrays the step made anyway (its logits,
+its labels, those column maxima or sums), until the end of the call that ran it (`step`, `run_for`,
+an epoch's end): then the accuracy, the dead units and the RMS values of all its steps are
+computed at once and handed to the history as one block (`_publish`).
 Leaves out: the math of a layer (model.py), the update rules (optimizers.py), drawing.
 """
 from __future__ import annotations
@@ -38,12 +47,12 @@ from nn_core.evaluate import evaluate
 from nn_core.history import History, Progress, Snapshot
 from nn_core.losses import cross_entropy_int
 from nn_core.model import MLP
-from nn_core.norms import WeightNorms, rms, sq, z_dz
 from nn_core.optimizers import learning_rate, make_optimizer
 
 __all__ = ["Trainer", "History", "Progress", "Snapshot"]
 
 CHUNK = 2048  # images per forward/backward pass: a full-batch step of 55,000 images as float is 172 MB
+RECORDS_KEPT = 256  # steps held before they go to the history in any case (a long step(n) call): ~1 MB at batch 64
 GOOD_COPY_EVERY = 100  # steps between copies of known-good parameters (divergence rollback)
 # A loss above max(10 ln C, 3 x the first step's) means the true class gets probability
 # below ~1e-10 on average: the updates are overshooting, training has diverged. A finite
@@ -72,10 +81,21 @@ class Trainer:
         L = self.model.L
         self._W = [f"W{l}" for l in range(1, L + 1)]
         self._Zh = [f"Z{l}" for l in range(1, L)]  # hidden layers
+        self._ZL = f"Z{L}"
         self._dP = [f"d{k}" for k in self.model.params]  # the gradients an update needs: dW1, db1, ...
-        self._sizes = [self.model.params[W].size for W in self._W]
-        self._norms = WeightNorms(L, config.l2)  # ||W||^2 without re-reading W, for plain SGD (norms.py)
-        self._carry_norms = config.optimizer == "sgd"
+        self._sizes = np.array([self.model.params[W].size for W in self._W], np.float64)  # weights per layer
+        self._units = np.array(self.model.layer_sizes[1:-1], np.float64)                 # units per hidden layer
+        self._rows = np.arange(min(self.batch_size, CHUNK))  # row indices of a chunk, for the true classes
+        self._Ah = [f"A{l}" for l in range(1, L)]
+        self._sum_tops = self.model.g.name == "relu" and not config.dropout  # (see _gradient)
+        self._ones = np.ones(len(self._rows), self.model.dtype)
+        # Steps not yet in the history (see _publish): per step its numbers, its chunks' logits
+        # and labels, and per hidden layer one number per unit, > 0 if and only if the unit's Z
+        # was > 0 for some image of the batch (the max of Z over the batch, or the sum of ReLU's A).
+        self._records: list[float] = []
+        self._logits: list[np.ndarray] = []
+        self._labels: list[np.ndarray] = []
+        self._tops: list[list[np.ndarray]] = []
         self.history = History(self._W, self._Zh)
         self.snapshots: list[Snapshot] = [Snapshot(0, 0.0, self._copy_params())]
         self.step_count = self.epoch = 0
@@ -95,11 +115,13 @@ class Trainer:
         return self.status in ("done", "diverged", "stopped")
 
     def step(self, n: int = 1) -> int:
-        """Run up to n gradient steps; returns how many ran (fewer at the end of training)."""
+        """Run up to n gradient steps; returns how many ran (fewer at the end of training).
+        Every step is in the history when it returns."""
         ran = 0
         while ran < n and not self.done:
             self._one_step()
             ran += 1
+        self._publish()
         return ran
 
     def run_for(self, seconds: float) -> int:
@@ -110,6 +132,7 @@ class Trainer:
             ran += 1
             if time.perf_counter() - start >= seconds:
                 break
+        self._publish()
         return ran
 
     def run(self, chunk_steps: int = 20) -> Iterator[Progress]:
@@ -127,6 +150,7 @@ class Trainer:
         """End the run now, keeping the model as it is (a usable result) and saying why."""
         if self.done:
             return
+        self._publish()
         self.status, self.message = "stopped", message
         if self.snapshots[-1].step != self.step_count:
             self._add_snapshot()
@@ -146,32 +170,37 @@ class Trainer:
         return self._perm[self._pos:self._pos + self.batch_size]
 
     def _gradient(self, rows: np.ndarray | slice, m: int):
-        """Mean loss, correct count, gradients {dW, db}, per hidden layer the max of Z over
-        the batch, and per layer <Z, dZ> (for norms.py), summed over chunks of the batch
-        (one chunk for a mini-batch), each weighted by its share of the batch."""
-        model, x, labels, ZL = self.model, self.data.x_train, self.data.y_train, f"Z{self.model.L}"
-        loss, correct, grads, z_max, zdz = 0.0, 0, None, None, [0.0] * model.L
+        """Mean loss, gradients {dW, db}, per hidden layer the max of Z over the batch (or the
+        sum of ReLU's A: > 0 exactly where the max is; the chunks' are combined by max), summed
+        over chunks of the batch (one chunk for a mini-batch), each weighted by its share of
+        the batch; and each chunk's logits and labels (for the accuracy, see _publish)."""
+        model, x, labels, ZL = self.model, self.data.x_train, self.data.y_train, self._ZL
+        loss, grads, z_max, logits, truth = 0.0, None, None, [], []
         for i in range(0, m, CHUNK):
             part = slice(rows.start + i, min(rows.start + i + CHUNK, rows.stop)) if isinstance(rows, slice) \
                 else rows[i:i + CHUNK]
             y = labels[part]
+            c = len(y)
             probs, cache = model.forward(self._inputs(x[part]), check=False, dropout=self.config.dropout,
                                          rng=self._drop_rng)  # (c, 784) -> (c, C)
-            w = len(y) / m
-            loss += w * cross_entropy_int(cache[ZL], y, probs)
-            correct += int(np.count_nonzero(cache[ZL].argmax(axis=1) == y))  # argmax of the logits = of probs
-            tops = [np.maximum.reduce(cache[Z], axis=0) for Z in self._Zh]  # (n_l,) a unit is dead if <= 0
+            w = c / m
+            loss += w * cross_entropy_int(cache[ZL], y, probs, self._rows[:c])
+            if self._sum_tops:  # ReLU, no dropout: A = max(Z, 0) >= 0 sums to 0 over the batch only if every Z <= 0
+                ones = self._ones[:c]
+                tops = [ones @ cache[A] for A in self._Ah]  # (c,) @ (c, n_l) -> (n_l,): one BLAS call per layer
+            else:
+                tops = [np.maximum.reduce(cache[Z], axis=0) for Z in self._Zh]  # (n_l,) a unit is dead if <= 0
+            logits.append(cache[ZL])
+            truth.append(y)
             g = model.backward(cache, y, check=False)
-            if self._carry_norms:
-                zdz = [s + w * d for s, d in zip(zdz, z_dz(cache, g, model.L))]
             if grads is None:  # the first (for a mini-batch, the only) chunk
-                grads = {k: (g[k] if w == 1 else w * g[k]) for k in self._dP}
+                grads = g if w == 1 else {k: w * g[k] for k in self._dP}
                 z_max = tops
                 continue
             for k in self._dP:
                 grads[k] += w * g[k]
             z_max = [np.maximum(a, b) for a, b in zip(z_max, tops)]
-        return loss, correct, grads, z_max, zdz
+        return loss, grads, z_max, logits, truth
 
     def _inputs(self, images: np.ndarray) -> np.ndarray:
         """uint8 images (c, 28, 28) -> float (c, 784) in [0, 1], distorted when augmenting."""
@@ -184,36 +213,67 @@ class Trainer:
         t0 = time.perf_counter()
         if self.status == "ready":
             self.status = "running"
-        model = self.model
         rows = self._batch()
         m = self.n if isinstance(rows, slice) else len(rows)
-        loss, correct, grads, z_max, zdz = self._gradient(rows, m)
+        loss, grads, z_max, logits, truth = self._gradient(rows, m)
         if not self._loss_ok(loss):  # diverged: the last good parameters are back
             return
         if self.step_count % GOOD_COPY_EVERY == 0:
-            self._good = self._copy_params()  # its loss was fine, before this step's update
+            self._keep_good()  # its loss was fine, before this step's update
         lr = learning_rate(self.config.schedule, self.config.lr, self.step_count, self.total_steps)
-        grad_sq = [sq(grads[f"d{W}"]) for W in self._W]
-        # ||W||^2 after the update: carried from the step's own numbers for SGD, read exactly
-        # otherwise, and every GOOD_COPY_EVERY steps and at each epoch's end (float drift).
-        exact = (not self._carry_norms or self._norms.squares is None or self.step_count % GOOD_COPY_EVERY == 0
-                 or self._pos + m >= self.n)
-        w_sq = None if exact else self._norms.after_step(model.params, grads, zdz, grad_sq, lr)
-        self.optimizer.update(model.params, grads, lr)
-        w_sq = self._norms.exact(model.params) if exact else w_sq
-        dead = [np.count_nonzero(z <= 0) / z.size for z in z_max]
+        squares: list[float] = []  # per layer ||dW||^2, then ||W||^2 after the update: read in the update's pass
+        self.optimizer.update(self.model.params, grads, lr, squares)
         self.step_count += 1
         self._pos += m
         self._epoch_loss += loss * m
-        self._epoch_correct += correct
         self.elapsed += time.perf_counter() - t0
-        self.history.append_step(self.step_count, loss, correct / m, lr, self.elapsed, rms(w_sq, self._sizes),
-                                 rms(grad_sq, self._sizes), dead)
+        self._records += (self.step_count, loss, m, lr, self.elapsed, *squares)
+        self._tops.append(z_max)
+        self._logits += logits
+        self._labels += truth
         if self._pos >= self.n:
             self._end_epoch()
+        elif len(self._tops) >= RECORDS_KEPT:
+            self._publish()
         if self.time_limit is not None and self.elapsed >= self.time_limit and not self.done:
             self.stop(f"Training stopped after {self.elapsed / 60:.1f} min at step {self.step_count:,} of "
                       f"{self.total_steps:,}: the time limit of a run. The model so far is kept.")
+
+    def _publish(self) -> None:
+        """The steps run since the last call, into the history as one block. A step's numbers
+        (step, loss, m, lr, time, ||dW1||^2, ||W1||^2, ...) and what it kept become: step,
+        loss, accuracy (its logits' argmax against its labels, over all its chunks), lr,
+        time, per layer the weight RMS sqrt(||W||^2 / size) and gradient RMS, and per hidden
+        layer the fraction of units whose Z was <= 0 for every image of the batch."""
+        k = len(self._tops)
+        if not k:
+            return
+        t0 = time.perf_counter()  # (training time: counted in `elapsed`, like the steps)
+        L = len(self._W)
+        R = np.array(self._records, np.float64).reshape(k, 5 + 2 * L)
+        m = R[:, 2]
+        hits = np.concatenate(self._logits).argmax(axis=1) == np.concatenate(self._labels)  # (sum of m,)
+        firsts = np.concatenate(([0], np.cumsum(m[:-1]))).astype(np.intp)  # each step's first row
+        correct = np.add.reduceat(hits, firsts, dtype=np.int64)  # (k,)
+        dead = [np.add.reduce(np.stack([z[j] for z in self._tops]) <= 0, axis=1) for j in range(L - 1)]
+        self._records, self._logits, self._labels, self._tops = [], [], [], []
+        self._epoch_correct += int(np.add.reduce(correct))
+        squares = R[:, 5:]
+        self.history.append_steps(np.column_stack([
+            R[:, 0], R[:, 1], correct / m, R[:, 3], R[:, 4],
+            np.sqrt(squares[:, 1::2] / self._sizes), np.sqrt(squares[:, 0::2] / self._sizes),
+            *(d / n for d, n in zip(dead, self._units))]))
+        self.elapsed += time.perf_counter() - t0
+
+    def _keep_good(self) -> None:
+        """Copy the parameters into the rollback copy (its arrays reused: no allocation)."""
+        good, params = self._good, self.model.params
+        if good is None or good.keys() != params.keys() or any(good[k].shape != v.shape or good[k].dtype != v.dtype
+                                                              for k, v in params.items()):
+            self._good = self._copy_params()
+            return
+        for k, v in params.items():
+            np.copyto(good[k], v)
 
     def _loss_ok(self, loss: float) -> bool:
         if self._loss_limit is None:
@@ -225,6 +285,7 @@ class Trainer:
 
     # ------------------------------------------------------------------ epochs
     def _end_epoch(self) -> None:
+        self._publish()  # the epoch's steps before its record
         t0 = time.perf_counter()
         val_loss, val_acc, val_dead = self._validate()
         if len(self.data.y_val) and not val_loss <= self._loss_limit:
@@ -232,7 +293,7 @@ class Trainer:
             return
         self.epoch += 1
         self._perm, self._pos = None, 0
-        self._good = self._copy_params()
+        self._keep_good()
         self._add_snapshot()
         self.elapsed += time.perf_counter() - t0
         H = self.history
@@ -273,6 +334,7 @@ class Trainer:
         needs go (the rollback copy, the optimizer state of 1-2x the model)."""
         self._good = None
         self._perm = None
+        self._publish()
         self.history.flush()
         self.optimizer = make_optimizer(self.config.optimizer, self.config.l2, self.config.momentum)
 

@@ -278,6 +278,31 @@ def test_history_averages_steps_in_pairs_when_full_and_stays_bounded():
     assert set(H.dead["Z1"]) == {0.25} and set(H.step_acc) == {0.5}
 
 
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_history_blocks_of_steps_are_the_steps_one_by_one(seed):
+    """append_steps (the trainer's blocks) keeps exactly the records of append_step called per
+    row, through halvings and a partial record being filled across blocks."""
+    rng = np.random.default_rng(seed)
+    rows = rng.normal(size=(1500, 5 + 2 * 2 + 1))
+    rows[:, 0] = np.arange(1, 1501)
+    one, blocks = History(["W1", "W2"], ["Z1"], max_points=16), History(["W1", "W2"], ["Z1"], max_points=16)
+    for r in rows:
+        one.append_step(*r[:5], weight_rms=r[5:7], grad_rms=r[7:9], dead=r[9:])
+    i = 0
+    while i < len(rows):
+        k = int(rng.choice([1, 2, 3, 7, 40, 300]))
+        blocks.append_steps(rows[i:i + k])
+        i += k
+    for H in (one, blocks):
+        H.flush()
+    assert blocks.stride == one.stride and blocks.n_steps == one.n_steps
+    for k in ("step", "step_loss", "step_acc", "step_lr", "step_time"):
+        assert getattr(blocks, k) == getattr(one, k), k
+    assert blocks.weight_rms == one.weight_rms and blocks.grad_rms == one.grad_rms and blocks.dead == one.dead
+    with pytest.raises(ValueError, match="rows of 10 values"):
+        blocks.append_steps(rows[:3, :9])
+
+
 def test_a_long_run_keeps_a_bounded_history(small_mnist, monkeypatch):
     import nn_core.history
     monkeypatch.setattr(nn_core.history, "MAX_POINTS", 64)
@@ -314,21 +339,77 @@ def test_sgd_epoch_equals_a_reference_loop_of_the_equations(small_mnist):
         np.testing.assert_allclose(t.model.params[k], P[k], rtol=0, atol=1e-6)
 
 
-@pytest.mark.parametrize("l2, batch", [(0.0, 32), (1e-3, 32), (1e-3, 1000)], ids=["sgd", "sgd+l2", "chunked"])
-def test_weight_rms_carried_through_sgd_steps_equals_reading_the_weights(small_mnist, monkeypatch, l2, batch):
-    """For SGD, ||W||^2 is updated from <Z, dZ> and ||dW||^2 instead of re-reading W (norms.py)."""
-    import nn_core.trainer as trainer_module
-    monkeypatch.setattr(trainer_module, "CHUNK", 300)  # batches of 1,000: 4 chunks, the last smaller
-    t = Trainer(TrainConfig(hidden=(64, 32), optimizer="sgd", lr=0.1, l2=l2, batch_size=batch, epochs=3,
-                            n_train=2000), small_mnist)
-    carried = 0
+def _reference_curves(t: Trainer) -> dict[str, list]:
+    """Run t one step per call and compute each step's record by its definition, from the
+    step's batch and the parameters before and after it, with the model's own forward and
+    backward (same float32 numbers) and float64 statistics:
+      loss     the mean cross-entropy of the batch (log-softmax of the logits, not the fast path)
+      accuracy argmax of the logits == label, over the batch
+      lr       the schedule's rate of the step
+      weight   sqrt(mean W^2) after the update, per layer
+      grad     sqrt(mean dW^2) of the batch's gradient (before the L2 term), per layer
+      dead     share of hidden units whose Z <= 0 for every image of the batch."""
+    from nn_core.losses import cross_entropy, labels_to_onehot
+    ref = {k: [] for k in ("loss", "acc", "lr", "weight", "grad", "dead")}
+    x, labels = t.data.x_train, t.data.y_train
     while not t.done:
+        before = MLP(t.model.layer_sizes, t.config.activation, params=t.model.params, dtype=t.model.dtype)
+        if t._perm is None:  # the epoch's order is drawn by the step: draw it first, the same way
+            t._batch()
+        rows = t._perm[t._pos:t._pos + t.batch_size] if t.batch_size < t.n else slice(0, t.n)
+        lr = learning_rate(t.config.schedule, t.config.lr, t.step_count, t.total_steps)
         t.step(1)
-        carried += t.step_count % trainer_module.GOOD_COPY_EVERY != 1 and t._pos != 0
-        for W in t._W:
-            exact = np.sqrt(np.mean(t.model.params[W].astype(np.float64) ** 2))
-            assert t.history.weight_rms[W][-1] == pytest.approx(exact, rel=1e-6), (t.step_count, W)
-    assert carried > 0.9 * t.step_count if batch < 100 else carried == 2  # (each epoch's last step is read)
+        X, y = as_float(x[rows], t.model.dtype), labels[rows]
+        probs, cache = before.forward(X)
+        grads = before.backward(cache, y)
+        L = before.L
+        ZL = cache[f"Z{L}"].astype(np.float64)
+        ref["loss"].append(cross_entropy(ZL, labels_to_onehot(y, ZL.shape[1])))
+        ref["acc"].append(np.mean(ZL.argmax(axis=1) == y))
+        ref["lr"].append(lr)
+        ref["weight"].append([np.sqrt(np.mean(t.model.params[f"W{l}"].astype(np.float64) ** 2)) for l in range(1, L + 1)])
+        ref["grad"].append([np.sqrt(np.mean(grads[f"dW{l}"].astype(np.float64) ** 2)) for l in range(1, L + 1)])
+        ref["dead"].append([np.mean(np.all(cache[f"Z{l}"] <= 0, axis=0)) for l in range(1, L)])
+    return ref
+
+
+@pytest.mark.parametrize("config", [
+    dict(hidden=(32, 16), optimizer="sgd", lr=0.1, batch_size=64),
+    dict(hidden=(32, 16), optimizer="sgd", lr=0.1, l2=1e-3, batch_size=64, schedule="cosine"),
+    dict(hidden=(24,), optimizer="adam", lr=3e-3, batch_size=50, activation="tanh"),
+    dict(hidden=(16,), optimizer="momentum", lr=0.05, batch_size=0, epochs=4),
+], ids=["sgd", "sgd+l2+cosine", "adam+tanh", "full-batch"])
+def test_per_step_curves_are_their_definitions_whatever_the_calls(small_mnist, monkeypatch, config):
+    """The trainer records a step's statistics from what the step holds and hands them to the
+    history in blocks (trainer._publish); every record must still be its definition
+    (_reference_curves), and the same whether the run is driven one step per call or in
+    one call (blocks of RECORDS_KEPT steps, epoch ends, chunks of a full batch)."""
+    import nn_core.trainer as trainer_module
+    monkeypatch.setattr(trainer_module, "CHUNK", 250)  # a full batch of 600 images is 3 chunks, the last smaller
+    monkeypatch.setattr(trainer_module, "RECORDS_KEPT", 7)  # blocks that end inside an epoch
+    cfg = TrainConfig(**{"epochs": 2, "n_train": 600, "seed": 3, **config})
+    one = Trainer(cfg, small_mnist)
+    ref = _reference_curves(one)
+    whole = Trainer(cfg, small_mnist)
+    assert whole.step(10**6) == whole.total_steps == len(ref["loss"])
+    assert cfg.batch_size == 0 or whole.total_steps > 2 * 7
+    Hs = [one.history, whole.history]
+    for H in Hs:
+        assert list(H.step) == list(range(1, len(ref["loss"]) + 1))
+        np.testing.assert_allclose(H.step_loss, ref["loss"], rtol=1e-5)
+        assert list(H.step_acc) == ref["acc"]
+        assert list(H.step_lr) == ref["lr"]
+        for l, W in enumerate(H.weight_rms):
+            np.testing.assert_allclose(H.weight_rms[W], [r[l] for r in ref["weight"]], rtol=1e-5)
+            np.testing.assert_allclose(H.grad_rms[W], [r[l] for r in ref["grad"]], rtol=1e-5)
+        assert [list(H.dead[Z]) for Z in H.dead] == [[r[l] for r in ref["dead"]] for l in range(len(H.dead))]
+        assert len(H.val_acc) == cfg.epochs and H.train_acc[-1] == pytest.approx(np.mean(ref["acc"][-whole.steps_per_epoch:]),
+                                                                         abs=0.05)
+    series = ("step", "step_loss", "step_acc", "step_lr", "step_time")
+    assert all(getattr(Hs[0], k) == getattr(Hs[1], k) for k in series[:-1])  # the same numbers, to the bit
+    assert all(Hs[0].weight_rms[W] == Hs[1].weight_rms[W] and Hs[0].grad_rms[W] == Hs[1].grad_rms[W]
+               for W in Hs[0].weight_rms)
+    assert Hs[0].dead == Hs[1].dead and Hs[0].train_acc == Hs[1].train_acc and Hs[0].train_loss == Hs[1].train_loss
 
 
 def test_validation_divergence_at_an_epoch_end_keeps_every_series_in_step(small_mnist, monkeypatch):
