@@ -135,7 +135,9 @@ def change(before: float, after: float, scale: float = 1.0, probability: bool = 
            unit: str = "", tex: bool = False) -> tuple[str, str, str]:
     """before, after and after - before (times `scale`, e.g. 100 for percentages), so the three
     strings add up exactly as printed: the change IS the printed after minus the printed before
-    ("48.0", "69.2", "+21.2"), and it is also the true change, correctly rounded. Shared decimals,
+    ("48.0", "69.2", "+21.2"), and it is also the true change, correctly rounded. (One exception:
+    a value so close to 0, or a probability so close to 1, that twelve decimals would print it as
+    0 or 100: then each value has its own digits and the change says "≈".) Shared decimals,
     enough to give the change 3 significant digits (and, for probabilities, 1 - p too), and a
     digit more wherever rounding the two values would make their difference disagree with the
     true change (5.3744 -> 5.7096 is "5.3744", "5.7096", "+0.3352", never "5.374", "5.710",
@@ -154,6 +156,13 @@ def change(before: float, after: float, scale: float = 1.0, probability: bool = 
         diff = exact(as_) - exact(bs)
         if diff == Decimal(f"{d:.{p}f}"):  # the printed difference is the true change, rounded
             break
+    ends = (0.0, scale) if probability else (0.0,)
+    if any(float(exact(t)) in ends and v not in ends for t, v in ((bs, b), (as_, a))):
+        # a value within 1e-10 of 0 (or of 100 %) would read as 0 (or 100): each is printed with
+        # its own digits, and the change, which no short printed difference can give, with "≈"
+        own = (lambda v: percent(v / scale).removesuffix(" %")) if probability and scale == 100 else \
+            (lambda v: prob(v, tex)) if probability else (lambda v: sig(v, tex))
+        return own(b) + unit, own(a) + unit, "≈ " + signed(d, tex) + unit
     return bs + unit, as_ + unit, (_signed_decimal(diff, tex) if diff else "0") + unit
 
 

@@ -4,7 +4,8 @@ KaTeX draws display maths at 1.21em; on a screen narrower than 640 px the page's
 equations are set at 1em instead, so the widest table (about 420 px at desktop size)
 fits a 390 px phone's 358 px column. Nothing is hidden behind a sideways scroll. A
 highlighted cell (a colorbox) reaches a few pixels past its table: the displays get that
-much padding, so it never turns into a scroll bar.
+much padding, so it never turns into a scroll bar. The table of why each score moved (six
+columns of numbers) is set smaller and tighter on a phone, so it fits its column too.
 Leaves out: the app's theme (.streamlit/config.toml) and other pages' styles.
 """
 from __future__ import annotations
@@ -15,6 +16,8 @@ CSS = """<style>
 [data-testid="stMain"] .katex-display { padding: 0 6px; }
 @media (max-width: 640px) {
   [data-testid="stMain"] .katex-display > .katex { font-size: 1em; }
+  table.nn-why { font-size: 0.74rem !important; }
+  table.nn-why th, table.nn-why td { padding: 2px 3px !important; }
 }
 </style>"""
 
