@@ -33,7 +33,7 @@ def loss(m: MLP, i: int) -> float:
     return float(losses(m.forward(IMAGES[i:i + 1])[1]["Z2"], [int(LABELS[i])])[0])
 
 
-left, right = st.columns([1, 1], gap="large")
+left, right = st.columns([5, 4], gap="large")
 with left, st.container(key="tiny.view.graph"):
     st.markdown(tiny_graph.picture(model, cache, grads, label, CLASSES, loss(model, index)), unsafe_allow_html=True)
     st.caption(text.section("backprop", "Tiny graph caption"))

@@ -4,7 +4,8 @@ KaTeX draws display maths at 1.21em; on a screen narrower than 640 px the page's
 equations are set at 1em instead, so the widest table (about 420 px at desktop size)
 fits a 390 px phone's 358 px column. Nothing is hidden behind a sideways scroll. A
 highlighted cell (a colorbox) reaches a few pixels past its table: the displays get that
-much padding, so it never turns into a scroll bar. The table of why each score moved (six
+much padding, so it never turns into a scroll bar. The tiny network's equations, two columns
+side by side on a desktop, are set at 1em everywhere. The table of why each score moved (six
 columns of numbers) is set smaller and tighter on a phone, so it fits its column too.
 Leaves out: the app's theme (.streamlit/config.toml) and other pages' styles.
 """
@@ -14,6 +15,7 @@ import streamlit as st
 
 CSS = """<style>
 [data-testid="stMain"] .katex-display { padding: 0 6px; }
+.st-key-tiny-view-equations .katex-display > .katex { font-size: 1em; }
 @media (max-width: 640px) {
   [data-testid="stMain"] .katex-display > .katex { font-size: 1em; }
   table.nn-why { font-size: 0.74rem !important; }

@@ -67,7 +67,7 @@ def questions(model, cache, grads, index: int) -> list[Question]:
 
 
 def controls(index: int) -> float:
-    """α, and 1 step, 10 steps, Undo, Start again."""
+    """α, and 1 step, 10 steps, Undo, Reset (the starting weights)."""
     lr = st.select_slider("Learning rate α", LEARNING_RATES, value=DEFAULT_LR, key="tiny.lr", format_func=lambda v: f"{v:g}",
                           help="How far each step moves every weight against its gradient (SGD: W ← W − α·dW).")
     b = st.columns(4)
@@ -78,7 +78,7 @@ def controls(index: int) -> float:
     undo = tiny.presses()
     b[2].button("Undo", key="tiny.undo", icon=":material/undo:", on_click=tiny.undo, disabled=not undo, width="stretch",
                 help="Put back the weights from before the last press." if undo else "Nothing to undo yet.")
-    b[3].button("Start again", key="tiny.reset", icon=":material/restart_alt:", on_click=tiny.reset,
+    b[3].button("Reset", key="tiny.reset", icon=":material/restart_alt:", on_click=tiny.reset,
                 disabled=not undo, width="stretch", help="The starting weights, nothing to undo.")
     return float(lr)
 

@@ -10,8 +10,8 @@ Top to bottom, the way the numbers flow forward (solid black arrows):
 Each number is printed black (forward: its value) with its gradient beside or under it in grey
 (backward: dX = ∂J/∂X, which flows up the same arrows the other way). The true class's box
 is green. Black and grey only, as the chain-rule picture: blue and red mean a sign elsewhere.
-720 px of numbers would not fit a phone, so the layout is tall and 440 wide: 13 px text stays
-about 11 px on a 390 px phone.
+720 px of numbers would not fit a phone, so the layout is tall and 480 wide: 13 px text stays
+about 10 px on a 390 px phone, and the page draws it up to 600 px wide on a desktop.
 Leaves out: the arithmetic of each number (the equations under it, views/backprop/equations.py).
 """
 from __future__ import annotations
@@ -22,12 +22,13 @@ from ui import colors
 from ui.charts.svg import drawing, label
 from ui.numbers import prob, sig
 
-WIDTH = 440
-BOX_W, GAP = 206, 8                 # two boxes side by side
+WIDTH = 480
+BOX_W, GAP = 232, 8                 # two boxes side by side
 PIX_Y, PIX = 14, 38                 # the pixels' row and size
-HID_Y, HID_H = 118, 150
-OUT_Y, OUT_H = 334, 150
-J_Y, J_H = 536, 52
+HID_Y, HID_H = 118, 166
+OUT_Y, OUT_H = 344, 166
+J_Y, J_H = 560, 52
+TITLE = 16                          # a box's title line, above its weights
 
 
 def _box(x: float, y: float, w: float, h: float, edge: str = colors.EDGE, width: float = 1.2) -> str:
@@ -46,12 +47,12 @@ def _arrow(x0: float, y0: float, x1: float, y1: float) -> str:
 
 def _value_rows(x: float, y: float, rows: list[tuple[str, str, str]]) -> list[str]:
     """Rows "name  value  gradient" inside a box (value black, gradient grey)."""
-    out = [label(x + 110, y, "value", 10.5, "end", colors.FAINT_TEXT),
-           label(x + BOX_W - 8, y, "gradient d·", 10.5, "end", colors.FAINT_TEXT)]
+    out = [label(x + 130, y, "value", 11, "end", colors.FAINT_TEXT),
+           label(x + BOX_W - 8, y, "gradient d·", 11, "end", colors.FAINT_TEXT)]
     for n, (name, v, g) in enumerate(rows):
         yy = y + 18 * (n + 1)
-        out += [label(x + 8, yy, name, 13, weight="bold"), label(x + 110, yy, v, 13, "end"),
-                label(x + BOX_W - 8, yy, g, 13, "end", colors.FAINT_TEXT)]
+        out += [label(x + 8, yy, name, 13.5, weight="bold"), label(x + 130, yy, v, 13.5, "end"),
+                label(x + BOX_W - 8, yy, g, 13.5, "end", colors.FAINT_TEXT)]
     return out
 
 
@@ -69,30 +70,31 @@ def picture(model, cache: dict, grads: dict, label_: int, classes: tuple[str, ..
         body.append(f'<rect x="{pix_x[i] - PIX / 2:.1f}" y="{PIX_Y}" width="{PIX}" height="{PIX}" fill="{fill}" '
                     f'stroke="{colors.FRAME_ON_BLACK}"/>')
         body.append(label(pix_x[i], PIX_Y + PIX + 15, f"x[{i}] = {sig(x[i])}", 12.5, "middle"))
-    col = lambda j, c, n: box_x[j] + 26 + c * ((BOX_W - 40) / max(n - 1, 1))  # noqa: E731  (a weight column's centre)
+    col = lambda j, c, n: box_x[j] + BOX_W * (c + 0.5) / n  # noqa: E731  (the centre of weight column c of n)
     for j in range(2):  # the hidden units
-        bx = box_x[j]
+        bx, y = box_x[j], HID_Y + TITLE
         body.append(_box(bx, HID_Y, BOX_W, HID_H))
+        body.append(label(bx + 8, HID_Y + 14, f"hidden unit {j}", 12.5, weight="bold"))
         for i in range(4):
-            body.append(_arrow(pix_x[i], PIX_Y + PIX + 20, col(j, i, 4), HID_Y + 4))
-            body += [label(col(j, i, 4), HID_Y + 18, f"W1[{i},{j}]", 10, "middle", colors.FAINT_TEXT),
-                     label(col(j, i, 4), HID_Y + 34, sig(P["W1"][i, j]), 12.5, "middle"),
-                     label(col(j, i, 4), HID_Y + 50, sig(dW1[i, j]), 12, "middle", colors.FAINT_TEXT)]
-        body += _value_rows(bx, HID_Y + 70, [(f"b1[{j}]", sig(P["b1"][j]), sig(db1[j])),
+            body.append(_arrow(pix_x[i], PIX_Y + PIX + 20, col(j, i, 4), HID_Y))
+            body += [label(col(j, i, 4), y + 18, f"W1[{i},{j}]", 10.5, "middle", colors.FAINT_TEXT),
+                     label(col(j, i, 4), y + 34, sig(P["W1"][i, j]), 13, "middle"),
+                     label(col(j, i, 4), y + 50, sig(dW1[i, j]), 13, "middle", colors.FAINT_TEXT)]
+        body += _value_rows(bx, y + 70, [(f"b1[{j}]", sig(P["b1"][j]), sig(db1[j])),
                                               (f"Z1[{j}]", sig(Z1[j]), sig(dZ1[j])),
                                               (f"A1[{j}]", sig(A1[j]), sig(dA1[j]))])
     for k in range(2):  # the outputs
-        bx = box_x[k]
+        bx, y = box_x[k], OUT_Y + TITLE
         true = k == label_
         body.append(_box(bx, OUT_Y, BOX_W, OUT_H, colors.TRUE if true else colors.EDGE, 2.5 if true else 1.2))
-        body.append(label(bx + BOX_W / 2, OUT_Y - 6, f"class {k}: {classes[k]}" + (" (true)" if true else ""),
-                          12.5, "middle", colors.TRUE if true else colors.INK, "bold" if true else "normal"))
+        body.append(label(bx + 8, OUT_Y + 14, f"class {k}: {classes[k]}" + (" (true)" if true else ""),
+                          12.5, color=colors.TRUE if true else colors.INK, weight="bold"))
         for j in range(2):
-            body.append(_arrow(box_x[j] + BOX_W / 2, HID_Y + HID_H, col(k, j, 2), OUT_Y + 4))
-            body += [label(col(k, j, 2), OUT_Y + 18, f"W2[{j},{k}]", 10, "middle", colors.FAINT_TEXT),
-                     label(col(k, j, 2), OUT_Y + 34, sig(P["W2"][j, k]), 12.5, "middle"),
-                     label(col(k, j, 2), OUT_Y + 50, sig(dW2[j, k]), 12, "middle", colors.FAINT_TEXT)]
-        body += _value_rows(bx, OUT_Y + 70, [(f"b2[{k}]", sig(P["b2"][k]), sig(db2[k])),
+            body.append(_arrow(box_x[j] + BOX_W / 2, HID_Y + HID_H, col(k, j, 2), OUT_Y))
+            body += [label(col(k, j, 2), y + 18, f"W2[{j},{k}]", 10.5, "middle", colors.FAINT_TEXT),
+                     label(col(k, j, 2), y + 34, sig(P["W2"][j, k]), 13, "middle"),
+                     label(col(k, j, 2), y + 50, sig(dW2[j, k]), 13, "middle", colors.FAINT_TEXT)]
+        body += _value_rows(bx, y + 70, [(f"b2[{k}]", sig(P["b2"][k]), sig(db2[k])),
                                               (f"Z2[{k}]", sig(Z2[k]), sig(dZ2[k])),
                                               (f"A2[{k}]", prob(A2[k]), "")])
         body.append(_arrow(bx + BOX_W / 2, OUT_Y + OUT_H, WIDTH / 2 + (k - 0.5) * 60, J_Y))
@@ -104,4 +106,4 @@ def picture(model, cache: dict, grads: dict, label_: int, classes: tuple[str, ..
              f"{', '.join(sig(v) for v in Z1)}, A1 = {', '.join(sig(v) for v in A1)}; scores Z2 = "
              f"{', '.join(sig(v) for v in Z2)}, probabilities {', '.join(prob(v) for v in A2)}; J = {sig(J)}; "
              f"gradients dW1 = {', '.join(sig(v) for v in dW1.ravel())}, dW2 = {', '.join(sig(v) for v in dW2.ravel())}")
-    return drawing(WIDTH, J_Y + J_H + 6, body, title, max_width=WIDTH + 60)
+    return drawing(WIDTH, J_Y + J_H + 6, body, title, max_width=600)
