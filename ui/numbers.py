@@ -135,9 +135,11 @@ def change(before: float, after: float, scale: float = 1.0, probability: bool = 
            unit: str = "", tex: bool = False) -> tuple[str, str, str]:
     """before, after and after - before (times `scale`, e.g. 100 for percentages), so the three
     strings add up exactly as printed: the change IS the printed after minus the printed before
-    ("48.0", "69.2", "+21.2"), and it is also the true change, correctly rounded. (One exception:
+    ("48.0", "69.2", "+21.2"), and it is also the true change, correctly rounded. (Two exceptions:
     a value so close to 0, or a probability so close to 1, that twelve decimals would print it as
-    0 or 100: then each value has its own digits and the change says "≈".) Shared decimals,
+    0 or 100: then each value has its own digits and the change says "≈"; and two tiny values ages
+    apart, 7.58e−4 → 3.65e−15, whose exact printed difference would run to more than 6 digits:
+    the change is then "≈" and 3 digits.) Shared decimals,
     enough to give the change 3 significant digits (and, for probabilities, 1 - p too), and a
     digit more wherever rounding the two values would make their difference disagree with the
     true change (5.3744 -> 5.7096 is "5.3744", "5.7096", "+0.3352", never "5.374", "5.710",
@@ -168,7 +170,8 @@ def change(before: float, after: float, scale: float = 1.0, probability: bool = 
 
 def _change_sci(b: float, a: float, tex: bool, unit: str) -> tuple[str, str, str]:
     """Before, after and change of tiny values in powers of ten: each value with enough
-    significant digits that the change has 3, the change printed whole (all its digits)."""
+    significant digits that the change has 3, the change printed whole (all its digits), or
+    with "≈" and 3 digits where that would take more than 6."""
     d = a - b
     big = max(abs(a), abs(b))
     digits = SIG + (max(0, math.floor(math.log10(big / abs(d)))) if d and big else 0)
@@ -177,6 +180,10 @@ def _change_sci(b: float, a: float, tex: bool, unit: str) -> tuple[str, str, str
         diff = exact(as_) - exact(bs)
         if not d or abs(diff - Decimal(d)) <= max(quantum(as_), quantum(bs)) / 2:
             break  # the true change, rounded to the coarser of the two values' last places
+    if len(diff.normalize().as_tuple().digits) > SIG + 3:
+        # values ages apart (7.58e−4 → 3.65e−15): their exact printed difference would run to
+        # fourteen digits ("−7.5799999999635e−4"); say the change in three, with "≈"
+        return bs + unit, as_ + unit, "≈ " + signed(d, tex) + unit
     return bs + unit, as_ + unit, (_signed_decimal(diff, tex) if diff else "0") + unit
 
 
