@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from devtools.apptest import button, fresh, on_page
-from devtools.shown import close, html_tables, number
+from devtools.shown import close, differs, html_tables, number
 from nn_core import MLP, as_float, check_gradients, check_weight, loss_along
 from nn_core.gradcheck import regularised_loss
 from nn_core.tiny import IMAGES, LABELS, start
@@ -120,10 +120,15 @@ def test_the_tiny_page_shows_every_gradient_and_its_step_takes_them():
     after = at.session_state["tiny.model"]
     for n in ("W1", "b1", "W2", "b2"):  # W ← W − α·dW, every one of the 16 numbers
         np.testing.assert_allclose(after.params[n], model.params[n] - lr * g[f"d{n}"], rtol=1e-6, atol=1e-7)
-    rows = next(rows for cap, rows in html_tables(" ".join(m.value for m in at.markdown)) if cap.startswith("Each image"))
-    assert len(rows) == 4 and "(stepped on)" in rows[index][0]
+    shown = html_tables(" ".join(m.value for m in at.markdown))
+    rows = next(rows for cap, rows in shown if cap.startswith("P(true class) of each image"))
+    assert [r[0] for r in rows] == ["left column (vertical)", "right column (vertical)", "top row (horizontal)",
+                                    "bottom row (horizontal)"]
     p0, p1 = model.forward(IMAGES)[0], after.forward(IMAGES)[0]
-    for i, r in enumerate(rows):
-        assert close(r[2].removesuffix(" %"), 100 * p0[i, LABELS[i]]) and close(r[3].removesuffix(" %"), 100 * p1[i, LABELS[i]])
+    for i, (_, b, a, d) in enumerate(rows):
+        assert close(b.removesuffix(" %"), 100 * p0[i, LABELS[i]]) and close(a.removesuffix(" %"), 100 * p1[i, LABELS[i]])
+        assert differs(b, a, d), (b, a, d)
+    for _, b, a, d in next(rows for cap, rows in shown if cap.startswith("The loss J of each image")):
+        assert differs(b, a, d), (b, a, d)
     button(at, "Undo").click().run()
     assert at.session_state["tiny.model"] is model and at.session_state["model.current"] is not model

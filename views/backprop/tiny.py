@@ -94,15 +94,20 @@ def result(model, index: int, losses) -> None:
     st.subheader(f"Before → after the last press: {last.steps} step{'s' if last.steps > 1 else ''}, α = {last.lr:g}, "
                  f"on the {NAMES[last.index]}")
     P0, P1 = tiny.probabilities(before), tiny.probabilities(model)
-    rows = []
+    probs, loss = [], []
     for i in range(len(LABELS)):
+        # the name may wrap (a table cell may not): "right column (vertical)" on two lines on a phone
+        name = tables.Html(f'<span style="white-space:normal">{NAMES[i]} ({CLASSES[LABELS[i]]})</span>')
         b, a, d = change(P0[i, LABELS[i]], P1[i, LABELS[i]], 100, probability=True)
-        jb, ja, jd = change(losses(before, i), losses(model, i))
-        rows.append([NAMES[i] + (" (stepped on)" if i == last.index else ""), CLASSES[LABELS[i]], f"{b} %", f"{a} %", d,
-                     jb, ja, jd])
-    st.markdown(tables.table(["image", "true class", "P(true) before", "after", "change (points)", "J before", "after",
-                              "change"], rows, highlight=[last.index],
-                             caption="Each image: the probability of its true class and its loss"), unsafe_allow_html=True)
+        probs.append([name, f"{b} %", f"{a} %", d])
+        loss.append([name, *change(losses(before, i), losses(model, i))])
+    # two tables of four columns side by side (one under the other on a phone): eight in one
+    # were 656 px wide, cut off on a 390 px phone; the highlighted row is the one stepped on
+    left, right = st.columns(2, gap="medium")
+    left.markdown(tables.table(["image", "before", "after", "change (points)"], probs, highlight=[last.index],
+                               caption="P(true class) of each image"), unsafe_allow_html=True)
+    right.markdown(tables.table(["image", "before", "after", "change"], loss, highlight=[last.index],
+                                caption="The loss J of each image"), unsafe_allow_html=True)
     st.caption(text.section("backprop", "Tiny table caption"))
 
 
