@@ -70,7 +70,7 @@ def controls(index: int) -> float:
     """α, and 1 step, 10 steps, Undo, Reset (the starting weights)."""
     lr = st.select_slider("Learning rate α", LEARNING_RATES, value=DEFAULT_LR, key="tiny.lr", format_func=lambda v: f"{v:g}",
                           help="How far each step moves every weight against its gradient (SGD: W ← W − α·dW).")
-    b = st.columns(4)
+    b = [c for _ in range(2) for c in st.columns(2)]  # two rows of two: four in the page's narrower column cut "1 step" to "1 st…"
     for col, n in zip(b[:2], (1, 10)):
         col.button(f"{n} step{'s' if n > 1 else ''}", key=f"tiny.step{n}", type="primary" if n == 1 else "secondary",
                    icon=":material/arrow_downward:", on_click=tiny.apply_step, args=(index, lr, n), width="stretch",
