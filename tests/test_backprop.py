@@ -138,6 +138,8 @@ def test_the_mini_batch_shows_its_1_over_m_and_adds_up():
     J, dZ, dW = batch
     _, rows, foot = table(J)
     assert len(rows) == 6  # J = the mean of the six losses shown
+    for r in rows:  # each −log A[i, yᵢ] on a calculator, from the A printed beside it
+        assert sums_to([f"{-np.log(number(r[2])):.12g}"], r[3]), r
     assert abs(sum(number(r[3]) for r in rows) / 6 - number(foot[0][3])) <= 5e-3 * number(foot[0][3])
     _, rows, foot = table(dZ)
     for r in rows:  # (A − Y) / 6 = dZ

@@ -12,7 +12,7 @@ import re
 import numpy as np
 import pytest
 
-from devtools.apptest import button, captions, open_backprop
+from devtools.apptest import button, captions, metric, open_backprop
 from devtools.shown import close, differs, half_ulp, html_tables, multiplies, number, sums_to
 
 RATES = {"slow": 0.001, "fast": 0.1}
@@ -158,3 +158,22 @@ def test_a_confident_example_says_why_it_barely_moves_and_offers_two_ways_out():
     pretend.click().run()
     assert not at.exception and any(m.label == f"Probability of {other}" for m in at.metric)
     assert not any(b.key == "backprop.pretend_test" for b in at.button)  # no longer confident: the box is gone
+
+
+@pytest.mark.parametrize("kind, l2", [("wrong", 0.0), ("wrong", 0.01), ("confident", 0.0), ("confident", 1e-3)])
+def test_the_loss_caption_checks_with_a_calculator(kind, l2):
+    """"J = −log p (+ λ/2 × ΣW²) = ce + pen = J" holds at the digits shown: −log of the printed p
+    rounds to the printed J (or ce), λ/2 times the printed ΣW² to the printed penalty."""
+    at = open_backprop()
+    if kind != "wrong":
+        at.segmented_control(key="backprop.kind").set_value(kind).run()
+    at.select_slider(key="backprop.l2").set_value(l2).run()
+    said = next(c.value for c in at.caption if c.value.startswith("J = −log"))
+    if l2:
+        p, half, sq, ce, pen, J = re.search(r"= −log (\S+) \+ (\S+)/2 × (\S+) = (\S+) \+ (\S+) = (\S+?):", said).groups()
+        assert multiplies(str(float(half) / 2), sq, pen) and sums_to([ce, pen], J), said
+        assert sums_to([f"{float(half) / 2 * float(sq):.12g}"], pen), said
+    else:
+        p, ce = re.search(r"= −log (\S+) = (\S+?):", said).groups()
+    assert sums_to([f"{-np.log(float(p)):.12g}"], ce), said
+    assert metric(at, "Loss J") == (J if l2 else ce)

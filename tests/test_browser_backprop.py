@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from devtools.browser import SCREENS, SHOTS, TOO_WIDE, exceptions, wait_idle, wait_settled
+from devtools.browser import SCREENS, SHOTS, TOO_WIDE, exceptions, nav_link, wait_idle, wait_settled
 
 pytestmark = pytest.mark.browser
 
@@ -147,12 +147,10 @@ def test_home_and_the_navigation_list_all_three(browser, server):
     try:
         page.goto(server)
         wait_idle(page, 60_000)
-        main, side = page.get_by_test_id("stMain"), page.get_by_test_id("stSidebar")
-        for path in ("tiny", "backprop", "backprop-deeper"):
-            main.locator(f'a[href$="/{path}"]').first.wait_for(timeout=30_000)
-        side.get_by_text(re.compile(r"View \d+ more")).first.click()
-        for path in ("tiny", "backprop", "backprop-deeper"):
-            side.locator(f'a[href$="/{path}"]').first.wait_for(timeout=10_000)
+        main = page.get_by_test_id("stMain")
+        for title in ("Tiny network", "Backprop", "Backprop, deeper"):  # Home's map: "Title: what it teaches"
+            main.get_by_role("link", name=re.compile("^" + re.escape(title) + ":")).first.wait_for(timeout=30_000)
+            nav_link(page, title).first.wait_for(timeout=10_000)          # the sidebar (after "View N more")
     finally:
         context.close()
 
@@ -162,7 +160,7 @@ def test_the_mini_batch_shows_1_over_m(browser, server):
     try:
         batch = page.locator(".st-key-backprop-view-batch")
         sources = [a.text_content() for a in batch.locator("annotation").all()]
-        assert any(r"\frac{1}{m}\left(A^{[2]} - Y\right)" in s for s in sources)  # dZ[L] = (A[L] − Y)/m
+        assert any(r"\frac{1}{m}\left(A2 - Y\right)" in s for s in sources)  # dZ2 = (A2 − Y)/m
         assert sum(r"\frac{1}{4}" in s for s in sources) >= 2 and sum("{4}" in s for s in sources) >= 3
         page.locator(".st-key-backprop-m input").first.press("End")  # m = 8
         batch.locator("annotation", has_text=r"\frac{1}{8}").first.wait_for(state="attached", timeout=30_000)
@@ -191,9 +189,7 @@ def test_the_largest_model_fits_a_phone_too(browser, server, tmp_path):
         expect(page.get_by_test_id("stSidebar")).to_contain_text("784-512-512-512-512-10", timeout=60_000)
         wait_idle(page, 60_000)
         page.locator('[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"] button').first.click()
-        side = page.get_by_test_id("stSidebar")
-        side.get_by_text(re.compile(r"View \d+ more")).first.evaluate("e => e.click()")
-        side.locator('a[href$="/backprop-deeper"]').first.evaluate("a => a.click()")  # same session
+        nav_link(page, "Backprop, deeper").first.evaluate("a => a.click()")  # same session
         page.locator(".st-key-backprop-view-check").wait_for(timeout=60_000)
         wait_idle(page, 60_000)
         if page.get_by_test_id("stSidebarCollapseButton").count():

@@ -153,3 +153,18 @@ def test_a_change_between_values_ages_apart_reads_in_three_digits():
     assert change(2.19e-6, 4.08e-20, 100, probability=True)[2] == "≈ −2.19e−4"
     b, a, d = change(7.58e-6, 7.61e-6, 100, probability=True)
     assert differs(b, a, d) and not d.startswith("≈")
+
+
+def test_a_probability_beside_its_surprise_gives_it_on_a_calculator():
+    """Issue 17: the Backprop page printed "J = −log 0.638 = 0.450" (−log 0.638 = 0.449): p gets
+    the digits it takes for −log p to round to the J shown, here and for random probabilities."""
+    from ui.numbers import surprise_of
+    assert surprise_of("0.450", 0.63757) == "0.6376"
+    rng = np.random.default_rng(1)
+    for p in np.concatenate([rng.random(300), 1 - rng.random(100) ** 4, rng.random(100) ** 6]):
+        J = sig(-math.log(p))
+        shown = surprise_of(J, p)
+        if shown.startswith(">"):  # within 1e-12 of 1: said as a bound
+            assert 1 - p < 1e-9
+            continue
+        assert sums_to([sig(-math.log(float(exact(shown))), digits=12)], J), (p, J, shown)

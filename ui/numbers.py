@@ -242,12 +242,27 @@ def multiplying(total: str, factors: Sequence[float | str], tex: bool = False,
     return _fitted(total, factors, fmt or (lambda v, digits: sig(v, tex, digits)), product)
 
 
-def _fitted(total: str, values, fmt, combine) -> list[str]:
-    """`values` printed with 3, 4, ... significant digits until combine(printed) rounds to `total`."""
+def surprise_of(total: str, p: float, tex: bool = False) -> str:
+    """p printed with the digits it takes for −log(printed p), rounded to the last digit of the
+    printed `total`, to give `total`: "−log 0.6376 = 0.450", never "−log 0.638 = 0.450" (which a
+    calculator makes 0.449). A p within 1e-12 of 1 is printed as prob() prints it ("> 0.999999999999")."""
+    if prob(p, tex).startswith(">"):
+        return prob(p, tex)
+    shown = _fitted(total, [p], lambda v, digits: prob(v, tex, digits),
+                    lambda xs: Decimal(-math.log(float(xs[0]))) if xs[0] > 0 else Decimal("Infinity"),
+                    stop=lambda s: s.startswith(">"))[0]
+    return prob(p, tex) if shown.startswith(">") else shown  # p too coarse (float32) for this total: 3 digits
+
+
+def _fitted(total: str, values, fmt, combine, stop=None) -> list[str]:
+    """`values` printed with 3, 4, ... significant digits until combine(printed) rounds to `total`
+    (or until stop(a printed value) says more digits can not be read, as "> 0.999999999999")."""
     T, q = exact(total), quantum(total)
     shown: list[str] = []
     for digits in range(SIG, MAX_SIG + 5):
         shown = [v if isinstance(v, str) else fmt(v, digits) for v in values]
+        if stop is not None and any(stop(x) for x in shown):
+            return shown
         S = combine([exact(x) for x in shown])
         if S == T or abs(S - T) < q / 2:
             break

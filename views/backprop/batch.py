@@ -19,7 +19,7 @@ from nn_core import MLP, as_float
 from server import resources
 from session import example
 from ui import images, text
-from ui.numbers import adding_up, sig
+from ui.numbers import adding_up, sig, surprise_of
 from ui.tex import array, gathered, n, p, shape
 from views.backprop import step
 from views.backprop.focus import Focus
@@ -50,7 +50,7 @@ def equations(model: MLP, cache, grads, y: np.ndarray, focus: Focus) -> tuple[st
     losses = each_loss(cache[f"Z{L}"], y)
     J = gathered(rf"J = -\frac{{1}}{{m}}\sum_{{i=1}}^{{m}} \log {A}[i,\,y_i]",
                  array(["i", "y_i", rf"{A}[i,\,y_i]", rf"-\log {A}[i,\,y_i]"],
-                       [[str(i + 1), str(y[i]), p(P[i, y[i]]), n(losses[i])] for i in range(m)], "r|rrr",
+                       [[str(i + 1), str(y[i]), _p_for(n(losses[i]), np.exp(-losses[i])), n(losses[i])] for i in range(m)], "r|rrr",
                        footer=[["", "", rf"J = \frac{{1}}{{{m}}}\textstyle\sum", n(losses.mean())]]))
     k = focus.digit
     dZ = grads[f"dZ{L}"]  # (m, 10), already divided by m
@@ -118,3 +118,10 @@ def _pictures(model: MLP, grads, focus: Focus, X: np.ndarray, m: int) -> None:
     silent = int(np.count_nonzero(delta == 0))
     st.caption(text.fill("backprop", "Batch pictures", m=m, unit=unit, name=name) +
                (" " + text.fill("backprop", "Batch silent", unit=unit, silent=silent, m=m) if silent else ""))
+
+
+def _p_for(loss: str, prob: float) -> str:
+    """A[i, yᵢ] with the digits it takes for −log of it to be the loss printed beside it (0.4803
+    beside 0.733: −log 0.480 is 0.734), in TeX like p(). prob = exp(−loss) in float64: the
+    float32 output is 7 digits, too few for −log of it to give a loss of 1.9e−5 to 3 digits."""
+    return surprise_of(loss, prob, tex=True)

@@ -18,7 +18,7 @@ from server import resources
 from session import example, state
 from ui import images, text
 from ui.charts import svg
-from ui.numbers import adding_up, percent, prob, sig
+from ui.numbers import adding_up, multiplying, percent, prob, sig, surprise_of
 from views.backprop.outputs import Outputs
 from views.shell import widgets
 
@@ -150,13 +150,13 @@ def summary(ex: example.Example, now: Outputs, label: int, L: int) -> None:
     m[2].metric("Loss J", sig(now.J), help=f"J = −log A[{label}]" + (" + (λ/2)·ΣW²" if now.l2 else "") +
                 f": 0 if the network were sure of {label}, large if it thinks {label} unlikely.")
     J = sig(now.J)
-    if now.l2:
+    if now.l2:  # every step of the caption checks with a calculator at the digits shown
         ce, pen = adding_up(J, [now.ce, now.penalty])
-        sq = sig(now.sum_sq)
-        c2.caption(text.fill("backprop", "Loss caption l2", label=label, p=prob(now.p[label]), ce=ce, l2=f"{now.l2:g}",
-                             sq=sq, pen=pen, J=J, L=L))
+        sq = multiplying(pen, [f"{now.l2 / 2:g}", now.sum_sq])[1]
+        c2.caption(text.fill("backprop", "Loss caption l2", label=label, p=surprise_of(ce, now.p[label]), ce=ce,
+                             l2=f"{now.l2:g}", sq=sq, pen=pen, J=J, L=L))
     else:
-        c2.caption(text.fill("backprop", "Loss caption", label=label, p=prob(now.p[label]), J=J, L=L))
+        c2.caption(text.fill("backprop", "Loss caption", label=label, p=surprise_of(J, now.p[label]), J=J, L=L))
 
 
 def confident(ex: example.Example, now: Outputs, label: int) -> None:
