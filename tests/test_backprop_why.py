@@ -177,3 +177,14 @@ def test_the_loss_caption_checks_with_a_calculator(kind, l2):
         p, ce = re.search(r"= −log (\S+) = (\S+?):", said).groups()
     assert sums_to([f"{-np.log(float(p)):.12g}"], ce), said
     assert metric(at, "Loss J") == (J if l2 else ce)
+
+
+def test_the_chain_pictures_probability_gives_its_loss():
+    """The chain rule's last two boxes, A2[y] and J = −log A2[y], check with a calculator."""
+    at = open_backprop()
+    svg = next(m.value for m in at.markdown if "<svg" in m.value and "The chain rule along" in m.value)
+    title = re.search(r"<title>(.*?)</title>", svg, re.S).group(1)
+    label = int(at.session_state["example.label"])
+    p = re.search(rf"A2\[{label}\] = (\S+?),", title).group(1)
+    J = re.search(r"J = (\S+?),", title).group(1)
+    assert sums_to([f"{-np.log(float(p)):.12g}"], J), (p, J)

@@ -20,7 +20,7 @@ import streamlit as st
 from nn_core import MLP
 from ui import charts, colors, text
 from ui.charts.svg import drawing, label
-from ui.numbers import adding_up, prob, sig
+from ui.numbers import adding_up, prob, sig, surprise_of
 from views.backprop import kept
 from views.backprop.focus import Focus
 from views.shell import widgets
@@ -140,10 +140,12 @@ def picture(model: MLP, cache, grads, focus: Focus, now) -> str:
                               f"sum of {model.layer_sizes[l + 1]} paths; via {'digit' if l + 1 == L else 'unit'} "
                               f"{nxt}: {sig(mine)}"))
     rungs[-1].op, rungs[-1].local = "softmax", f"softmax and −log: A{L}[{k}] − Y[{k}]"
-    rungs.append(Rung(f"A{L}[{k}] = {prob(now.p[k])}", note=f"Y[{k}] = {int(k == y)}: "
+    ce, pen = adding_up(sig(now.J), [now.ce, now.penalty])
+    # the true digit's probability with the digits −log needs to give the J below (0.6376, not 0.638: −log 0.638 = 0.449)
+    p_k = surprise_of(ce if now.l2 else sig(now.J), now.p[k]) if k == y else prob(now.p[k])
+    rungs.append(Rung(f"A{L}[{k}] = {p_k}", note=f"Y[{k}] = {int(k == y)}: "
                       + ("the true digit" if k == y else f"the true digit is {y}")))
     rungs[-1].op = f"J = −log A{L}[{y}]" + (" + (λ/2)·ΣW²" if now.l2 else "")
-    ce, pen = adding_up(sig(now.J), [now.ce, now.penalty])
     rungs.append(Rung(f"J = {sig(now.J)}", "∂J/∂J = 1", f"= {ce} (−log A{L}[{y}]) + {pen} (L2)" if now.l2 else ""))
     return _draw(rungs, f"The chain rule along the path pixel {i} → " +
                  "".join(f"unit {u} → " for u in path[1:-1]) + f"digit {k}: " +
