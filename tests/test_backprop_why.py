@@ -188,3 +188,20 @@ def test_the_chain_pictures_probability_gives_its_loss():
     p = re.search(rf"A2\[{label}\] = (\S+?),", title).group(1)
     J = re.search(r"J = (\S+?),", title).group(1)
     assert sums_to([f"{-np.log(float(p)):.12g}"], J), (p, J)
+
+
+def test_a_confident_examples_tiny_change_is_explained_beside_it():
+    """After 10 steps on an example read at > 99 %, the change is tiny: the result says why, with
+    the size of A − Y before the press (the student's own confident digit gets its reason)."""
+    at = open_backprop()
+    at.segmented_control(key="backprop.kind").set_value("confident").run()
+    assert not any(i.value.startswith("**Why so little moved") for i in at.info)
+    x, model, label = at.session_state["example.x"], at.session_state["model.current"], int(at.session_state["example.label"])
+    p = model.astype(np.float64).forward(np.asarray(x, np.float64)[None])[0][0]
+    button(at, "10 steps").click().run()
+    said = next(i.value for i in at.info if i.value.startswith("**Why so little moved"))
+    err = p.copy()
+    err[label] -= 1
+    assert close(re.search(r"had length only (\S+),", said).group(1), np.linalg.norm(err)), said
+    (_, b, a, d), = [r for r in shown_table(at, "Probabilities A2") if int(r[0]) == label]
+    assert abs(number(d.removeprefix("≈ "))) < 1  # less than a point: what the words explain

@@ -18,9 +18,9 @@ import streamlit as st
 
 from nn_core import MLP, as_float
 from server import resources
-from session import state
+from session import example, state
 from ui import images, tables, text
-from ui.numbers import change, percent
+from ui.numbers import change, percent, sig
 from views.backprop import kept
 from views.backprop.focus import losses
 from views.backprop.outputs import forward64, outputs
@@ -142,6 +142,11 @@ def result(model: MLP, x: np.ndarray, label: int) -> None:
                                      caption="Each example of the batch: the probability of its label"),
                         unsafe_allow_html=True)
     st.caption(text.fill("backprop", "Table caption", L=L))
+    if m == 1 and o0.p[label] > example.CONFIDENT:  # a tiny change needs its reason beside it, not only in section 1
+        err = o0.p.copy()
+        err[label] = -o0.one_minus  # A − Y before the press
+        st.info(text.fill("backprop", "Confident result", label=label, p=percent(o0.p[label]),
+                          size=sig(float(np.sqrt(np.sum(err ** 2))))), icon=":material/info:")
 
 
 def elsewhere(model: MLP, selected_unit: int | None) -> None:
