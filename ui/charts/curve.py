@@ -17,7 +17,7 @@ from html import escape
 import numpy as np
 
 from ui import colors
-from ui.charts.svg import drawing, label, nice_ticks, tick_label
+from ui.charts.svg import drawing, label, nice_ticks, swatch, tick_label
 
 W, H = 520, 320
 LEFT, RIGHT, TOP, BOTTOM = 64, 14, 14, 46
@@ -74,7 +74,7 @@ def _range(values: list[float], pad: float = 0.06) -> tuple[float, float]:
 
 
 def render(c: Chart, summary: str, x_range: tuple[float, float] | None = None) -> str:
-    """The chart as page markup (an <svg> with a legend under it)."""
+    """The chart as page markup (a drawing, ui/charts/svg.drawing, with a legend under it)."""
     xs = [v for ln in c.lines for v in ln.x] + [m.x for m in c.marks] + [a.x1 for a in c.arrows] + [a.x0 for a in c.arrows]
     ys = [v for ln in c.lines for v in ln.y] + [m.y for m in c.marks] + [a.y1 for a in c.arrows] + [a.y0 for a in c.arrows]
     x0, x1 = x_range or _range(xs, 0.02)
@@ -141,4 +141,4 @@ def _legend_entry(item) -> str:
     else:
         pic = _mark(14, 8, Mark(0, 0, "", item.shape, item.filled, item.color, 5))
     return (f'<span style="display:inline-flex;align-items:center;gap:4px">'
-            f'<svg width="28" height="16" aria-hidden="true">{pic}</svg>{escape(item.name)}</span>')
+            f'{swatch(pic)}{escape(item.name)}</span>')
