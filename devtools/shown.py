@@ -1,9 +1,18 @@
 """Reading numbers back from what the Backprop page shows (LaTeX tables, formatted strings),
-and checking arithmetic at the precision shown: a number written with d decimals may be
-off by half a unit in its last place, and so may every number it is computed from."""
+and checking arithmetic at the precision shown.
+
+Two strengths of check:
+  adds_up, multiplies   within rounding: a number written with d decimals may be off by half a
+                        unit in its last place, and so may every number it is computed from
+  differs, sums_to      as a student with a calculator checks it: after − before, digit for
+                        digit, IS the change printed; the parts printed, added up and rounded to
+                        the total's last digit, ARE the total printed ("−5.52 + −0.167 = −5.68"
+                        fails: −5.687 rounds to −5.69)
+"""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 COLORBOX = re.compile(r"\\colorbox\{[^}]*\}\{\$(.*?)\$\}")
 UNDERSET = re.compile(r"\\underset\{(\d+)\}\{([^}]*)\}")
@@ -35,6 +44,33 @@ def table(tex: str, which: int = -1) -> tuple[list[list[str]], list[list[str]], 
     parts = arrays[which].split(r"\hline")
     rows = [[[c.strip() for c in row.split(" & ")] for row in part.split(r"\\ ") if row.strip()] for part in parts]
     return rows[0], rows[1], rows[2] if len(rows) > 2 else []
+
+
+def exact(cell: str) -> Decimal:
+    """A displayed number, digit for digit: '2.41\\text{e-}8' -> Decimal('2.41E-8'), '+21.2 %' -> 21.2."""
+    s = COLORBOX.sub(r"\1", cell).strip()
+    s = s.replace(r"\text{e-}", "e-").replace(r"\text{e}", "e").replace("−", "-").replace("%", "")
+    s = s.replace("\u2009", "").replace(" ", "").strip("()").lstrip("+")
+    return Decimal(s)
+
+
+def last_place(cell: str) -> Decimal:
+    """The place of the last digit written: '0.0123' -> 0.0001, '2.41e-8' -> 1e-10, '12' -> 1."""
+    return Decimal(1).scaleb(exact(cell).as_tuple().exponent)
+
+
+def differs(before: str, after: str, change: str) -> bool:
+    """after − before, computed from the printed digits, is exactly the printed change."""
+    return exact(after) - exact(before) == exact(change)
+
+
+def sums_to(parts: list[str], total: str, signs: list[int] | None = None) -> bool:
+    """The printed parts (with signs), added up and rounded to the last digit of the printed
+    total, give the printed total, with no tie to round either way."""
+    signs = signs or [1] * len(parts)
+    value = sum((s * exact(p) for s, p in zip(signs, parts)), Decimal(0))
+    t = exact(total)
+    return value == t or abs(value - t) < last_place(total) / 2
 
 
 def adds_up(parts: list[str], total: str, signs: list[int] | None = None) -> bool:

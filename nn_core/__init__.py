@@ -19,7 +19,7 @@ from nn_core.config import ConfigError, TrainConfig, check_config, specs
 from nn_core.data import Dataset, as_float, load_dataset, read_idx
 from nn_core.evaluate import accuracy, evaluate, probabilities, rows_per_chunk
 from nn_core.files.serialize import dumps_model, load_model, load_snapshots, save_model, save_snapshots
-from nn_core.gradcheck import check_gradients, check_weight, rel_error
+from nn_core.gradcheck import check_gradients, check_weight, loss_along, regularised_loss, rel_error
 from nn_core.history import History, Progress, Snapshot
 from nn_core.inside.edit import Edit, edited
 from nn_core.inside.perturb import Perturbation, perturb
@@ -39,7 +39,7 @@ __all__ = [
     "Snapshot", "TrainConfig", "Trainer", "accuracy", "as_float", "check_config", "check_gradients",
     "check_weight", "confident_mistakes", "confusion_matrix", "cross_entropy", "dumps_model", "evaluate", "probabilities", "rows_per_chunk",
     "get_activation", "get_preset", "input_gradient", "labels_to_onehot", "load_dataset", "load_model",
-    "load_snapshots", "make_optimizer", "n_params", "nudge", "per_class_accuracy", "prepare_drawing", "read_idx",
+    "load_snapshots", "loss_along", "make_optimizer", "regularised_loss", "n_params", "nudge", "per_class_accuracy", "prepare_drawing", "read_idx",
     "rel_error", "save_model", "save_snapshots", "softmax", "softmax_steps", "specs",
     # looking inside: edited copies, perturbations, answering only when sure
     "DONT_KNOW", "Edit", "Perturbation", "answers", "coverage_curve", "edited", "perturb",

@@ -6,6 +6,7 @@
   scores.py    the shown model's test-set scores, one pass per model
   runs.py      the runs a session keeps to compare (bounded)
   pairs.py     a teaching pair trained in the background, in the line, like any run
+  tiny.py      the warm-up's own 4-2-2 network on 2x2 strokes, its presses and their undo
 Pages write only their own widget keys; what several pages share changes through here.
 Imports: server/ and nn_core. Nothing here draws.
 Leaves out: the pages' widgets (views/, app_pages/) and what the process shares (server/).

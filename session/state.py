@@ -29,12 +29,14 @@ lab.*, robust.*, layermap.*, units.*  the pages that look inside (lab.result: vi
 runs.kept, runs.next_id  the ended runs kept for the Compare page (session/runs.py)
 pairs.job, pairs.done, pairs.note  a teaching pair training in the background (session/pairs.py)
 memory.notes    what the server took back from this session when short of memory (session/holdings.py)
+tiny.model, tiny.presses   the warm-up's own tiny network and its presses (session/tiny.py)
 
 Pages write only their own keys. What several pages share changes only here (a new model:
 `use_default_model`, `adopt_trained`, `adopt_uploaded`; a step on some examples:
 `apply_step`, `undo_step`; a page switch asked for in a callback: `request_page`), in
 session/example.py (the example shown), session/scores.py (the test-set scores), session/runs.py (the
-runs kept to compare) and session/pairs.py (a teaching pair in training).
+runs kept to compare), session/pairs.py (a teaching pair in training) and session/tiny.py (the
+warm-up's tiny network).
 Training never replaces model.current until it finishes; then `adopt_trained` does.
 Leaves out: the training controls and tick (views/train/training.py).
 """
@@ -97,6 +99,8 @@ DEFAULTS = {  # a value, or a factory called once per session (each session its 
     "pairs.done": None,         # the ids of the last pair's kept runs, until Compare shows them
     "pairs.note": None,         # why the last pair did not start or finish, or None
     "memory.notes": list,       # what this session gave back when the server was short of memory (session/holdings.py)
+    "tiny.model": None,         # the warm-up's 4-2-2 network (session/tiny.py), made on first use
+    "tiny.presses": list,       # its presses, newest last (bounded)
 }
 
 

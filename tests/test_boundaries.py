@@ -19,7 +19,8 @@ import nn_core
 from devtools.paths import ROOT
 
 PAGES = sorted((ROOT / "app_pages").glob("*.py"))
-KEY_PREFIX = {"evaluate": "eval."}  # every other page's keys start with its file name and a dot
+KEY_PREFIX = {"evaluate": "eval.", "backprop_deeper": "backprop."}  # the deeper page shares the lesson's keys;
+# every other page's keys start with its file name and a dot
 WRITE_METHODS = {"update", "setdefault", "pop", "popitem", "clear", "__setitem__", "__delitem__"}
 PAGE_MODULES = {"streamlit", "numpy", "__future__"} | set(sys.stdlib_module_names)
 FIRST_PARTY = {"nn_core", "server", "ui", "session", "links", "views", "app_pages", "devtools"}

@@ -14,6 +14,7 @@ from devtools.browser import (
     draw_digit,
     draw_strokes,
     exceptions,
+    nav_link,
     screenshot,
     sidebar_step,
     streamlit_server,
@@ -133,6 +134,8 @@ def test_every_page_renders(server, page, lesson):
     elif path == "/draw":
         canvas_box(page)
         page.get_by_text("Nothing drawn yet").wait_for()
+    elif path == "/tiny":  # the network drawn whole (no Plotly on this page)
+        page.locator(".st-key-tiny-view-graph svg[role=img]").wait_for(timeout=20_000)
     elif path == "/":
         page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stMain\"] img').length >= 2 && "
                                "[...document.querySelectorAll('[data-testid=\"stMain\"] img')]"
@@ -219,15 +222,14 @@ def test_drawn_digits_are_read_and_open_in_backprop(server, page):
     assert exceptions(page) == 0
     screenshot(page, "draw")
 
-    main.get_by_role("link", name="Backprop").click()
+    nav_link(page, "Backprop").click()  # the same session: the drawing goes along
     main.get_by_text("Backpropagation on one digit").wait_for()
     wait_idle(page)
     main.get_by_text("Your drawing").first.wait_for()
     main.get_by_text("Which digit did you mean?").first.wait_for()  # a drawing's true digit is asked for
     page.locator(".st-key-backprop-meant button", has_text="4").first.click()
-    main.get_by_text("They agree: relative error").wait_for(timeout=30_000)
+    page.locator(".st-key-backprop-view-weight").wait_for(timeout=30_000)
     wait_idle(page)
-    assert page.locator('[data-testid="stMain"] .st-key-backprop-view-equations .katex-display').count() >= 12
     assert exceptions(page) == 0
     screenshot(page, "backprop")
 
@@ -239,6 +241,11 @@ def test_drawn_digits_are_read_and_open_in_backprop(server, page):
     main.get_by_role("button", name="Undo", exact=True).first.click()
     main.get_by_text("Before → after the last press").wait_for(state="detached", timeout=15_000)
     assert "Pretrained" in page.get_by_test_id("stSidebar").inner_text()
+    assert exceptions(page) == 0
+    nav_link(page, "Backprop, deeper").click()  # every equation and the gradient check, for the digit meant
+    main.get_by_text("They agree: relative error").wait_for(timeout=30_000)
+    wait_idle(page)
+    assert page.locator('[data-testid="stMain"] .st-key-backprop-view-equations .katex-display').count() >= 12
     assert exceptions(page) == 0
 
 

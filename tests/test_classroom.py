@@ -90,8 +90,8 @@ def test_projector_mode_from_the_link_and_the_switch():
 
 # ------------------------------------------------------------------ the lesson's order
 def test_the_pages_follow_the_lesson_and_each_links_to_the_next():
-    assert [p.title for p in nav.LESSON] == ["Home", "Draw", "Backprop", "Train", "Weights", "Evaluate",
-                                           "Layer map", "Units", "Break it", "Robustness", "Compare"]
+    assert [p.title for p in nav.LESSON] == ["Home", "Draw", "Tiny network", "Backprop", "Train", "Weights", "Evaluate",
+                                           "Backprop, deeper", "Layer map", "Units", "Break it", "Robustness", "Compare"]
     at = fresh()
     links = [p.proto.page for p in at.get("page_link")]
     assert links[:len(nav.LESSON) - 1] == [p.url for p in nav.LESSON[1:]]  # Home lists every page, in order

@@ -133,8 +133,9 @@ def test_the_largest_allowed_model_runs_everywhere_and_sends_little():
     assert any(t.startswith("Z5: logits") for t in charts) and any(t.startswith("3. normalise: A5") for t in charts)
     at.switch_page("app_pages/backprop.py").run()
     at.segmented_control(key="backprop.meant").set_value(0).run()  # the page asks which digit the drawing is
+    at.switch_page("app_pages/backprop_deeper.py").run()  # every equation is on Backprop, deeper
     # layers 1 and 5 only: layers 2 to 4 repeat the same equations
-    middle = lambda: [l.value for l in at.latex if "^{[3]}" in l.value]  # noqa: E731
+    middle = lambda: [l.value for l in at.latex if "Z3" in l.value]  # noqa: E731  (Z3, dZ3: layer 3's)
     assert not at.exception and middle() == [] and "layers 2 to 4 follow the same equations" in texts(at.caption)
     at.toggle(key="backprop.all_layers").set_value(True).run()
     assert not at.exception and len(middle()) >= 4  # Z3, A3, dZ3, dW3, ...

@@ -54,7 +54,7 @@ def test_draw_and_backprop_open_their_unit_in_the_explorer():
     top.click().run()
     assert not at.exception and at.session_state["units.unit"] == j
     assert any("One unit at a time" in t.value for t in at.title)
-    at.switch_page("app_pages/backprop.py").run()
+    at.switch_page("app_pages/backprop_deeper.py").run()  # the path's unit card is on Backprop, deeper
     b = next(b for b in at.button if b.key == "backprop.open_unit")
     j = int(b.label.split()[2])
     b.click().run()

@@ -23,10 +23,10 @@ def _cell(c, tag: str, align: str) -> str:
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence], highlight: Sequence[int] = (), caption: str = "",
-          align: str | None = None, true: Sequence[int] = ()) -> str:
+          align: str | None = None, true: Sequence[int] = (), css_class: str = "") -> str:
     """header and rows of cells; highlight: rows of the one you selected (orange), true: the
     true digit's rows (green); align: one letter per column, l or r (default: first left, the
-    rest right)."""
+    rest right); css_class: for a page's own rules (e.g. a smaller font on a phone)."""
     align = align or "l" + "r" * (len(header) - 1)
     sides = {"l": "left", "r": "right", "c": "center"}
     head = "".join(_cell(h, "th", sides[a]) for h, a in zip(header, align))
@@ -37,6 +37,7 @@ def table(header: Sequence[str], rows: Sequence[Sequence], highlight: Sequence[i
         body.append(f"<tr{style}>" + "".join(_cell(c, "td", sides[a]) for c, a in zip(row, align)) + "</tr>")
     cap = f'<caption style="caption-side:top;text-align:left;font-weight:600">{escape(caption)}</caption>' \
         if caption else ""
-    return ('<table style="border-collapse:collapse;font-variant-numeric:tabular-nums;font-size:0.95rem;'
+    klass = f' class="{escape(css_class)}"' if css_class else ""
+    return (f'<table{klass} style="border-collapse:collapse;font-variant-numeric:tabular-nums;font-size:0.95rem;'
             f'margin-bottom:0.5rem">{cap}<thead><tr style="border-bottom:1px solid {colors.EDGE}">{head}</tr></thead>'
             f'<tbody>{"".join(body)}</tbody></table>')

@@ -7,6 +7,7 @@
   inside.py  a curve with its operating point, the hidden-layer map, boxes from percentiles
   compare.py several kept runs on one chart (accuracy, loss, gradient size per layer)
   svg.py     light bar charts as SVG (no Plotly), and the helpers of hand-made diagrams
+  curve.py   a light line chart as SVG: curves, points, segments, arrows (Backprop's loss along a weight)
 
 Every colour comes from ui/colors.py, one meaning each (blue and red only for a sign, orange
 only for the one you selected, ...): colour-blind safe, and every chart has a legend, a colour

@@ -151,6 +151,12 @@ def drawing(width: int, height: int, body: list[str], label: str, max_width: int
             f'<title>{escape(label)}</title>' + "".join(body) + "</svg>")
 
 
+def swatch(body: str, width: int = 28, height: int = 16) -> str:
+    """A small decorative picture inline with text (a legend's line or marker), hidden from
+    screen readers: the text beside it says what it is."""
+    return f'<svg width="{width}" height="{height}" aria-hidden="true">{body}</svg>'
+
+
 def label(x: float, y: float, s: str, size: float = 14, anchor: str = "start", color: str = colors.INK,
           weight: str = "normal") -> str:
     """A text of a drawing (escaped)."""

@@ -19,7 +19,7 @@ from nn_core import MLP, as_float
 from server import resources
 from session import example
 from ui import images, text
-from ui.numbers import sig
+from ui.numbers import adding_up, sig, surprise_of
 from ui.tex import array, gathered, n, p, shape
 from views.backprop import step
 from views.backprop.focus import Focus
@@ -46,28 +46,30 @@ def equations(model: MLP, cache, grads, y: np.ndarray, focus: Focus) -> tuple[st
     (cache and grads of the (m, 784) batch; j, k: the path's last two entries)."""
     L, m = model.L, len(y)
     P = cache[f"A{L}"]
-    A = rf"A^{{[{L}]}}"
+    A = f"A{L}"
     losses = each_loss(cache[f"Z{L}"], y)
-    J = gathered(rf"J = -\frac{{1}}{{m}}\sum_{{i=1}}^{{m}} \log {A}_{{i,\,y_i}}",
-                 array(["i", "y_i", rf"{A}_{{i,\,y_i}}", rf"-\log {A}_{{i,\,y_i}}"],
-                       [[str(i + 1), str(y[i]), p(P[i, y[i]]), n(losses[i])] for i in range(m)], "r|rrr",
+    J = gathered(rf"J = -\frac{{1}}{{m}}\sum_{{i=1}}^{{m}} \log {A}[i,\,y_i]",
+                 array(["i", "y_i", rf"{A}[i,\,y_i]", rf"-\log {A}[i,\,y_i]"],
+                       [[str(i + 1), str(y[i]), _p_for(n(losses[i]), np.exp(-losses[i])), n(losses[i])] for i in range(m)], "r|rrr",
                        footer=[["", "", rf"J = \frac{{1}}{{{m}}}\textstyle\sum", n(losses.mean())]]))
     k = focus.digit
     dZ = grads[f"dZ{L}"]  # (m, 10), already divided by m
     Y = np.eye(10)[y]
-    dz = gathered(rf"{shape(f'dZ^{{[{L}]}}', (m, 10))} = \frac{{1}}{{m}}\left({A} - Y\right),\qquad "
-                  rf"{shape(f'db^{{[{L}]}}', (1, 10))} = \textstyle\sum_{{i=1}}^{{m}} dZ^{{[{L}]}}_{{i,:}}",
+    db = n(float(np.sum(dZ[:, k], dtype=np.float64)))
+    dzs = adding_up(db, [float(v) for v in dZ[:, k]], tex=True)  # each row, with the digits the sum needs
+    dz = gathered(rf"{shape(f'dZ{L}', (m, 10))} = \frac{{1}}{{m}}\left({A} - Y\right),\qquad "
+                  rf"{shape(f'db{L}', (1, 10))} = \textstyle\sum_{{i=1}}^{{m}} dZ{L}[i,:]",
                   rf"\text{{column }} k = {k}:",
-                  array(["i", rf"{A}_{{ik}}", r"Y_{ik}", rf"dZ^{{[{L}]}}_{{ik}} = \frac{{A_{{ik}} - Y_{{ik}}}}{{{m}}}"],
-                        [[str(i + 1), p(P[i, k]), str(int(Y[i, k])), n(dZ[i, k])] for i in range(m)], "r|rrr",
-                        footer=[["", "", rf"db^{{[{L}]}}_{{{k}}} = \textstyle\sum", n(grads[f"db{L}"][k])]]))
+                  array(["i", rf"{A}[i,k]", r"Y[i,k]", rf"dZ{L}[i,k] = \frac{{{A}[i,k] - Y[i,k]}}{{{m}}}"],
+                        [[str(i + 1), p(P[i, k]), str(int(Y[i, k])), dzs[i]] for i in range(m)], "r|rrr",
+                        footer=[["", "", rf"db{L}[{k}] = \textstyle\sum", db]]))
     j = focus.path[L - 1]
     Ap = cache[f"A{L - 1}"][:, j]                      # (m,) each example's input to the weight
     err = m * dZ[:, k]                                 # (m,) each example's own error A - Y (no 1/m)
-    prev = "x" if L == 1 else f"A^{{[{L - 1}]}}"
-    dw = gathered(rf"dW^{{[{L}]}}_{{{j},{k}}} = \frac{{1}}{{m}}\sum_{{i=1}}^{{m}} {prev}_{{i,{j}}}\,"
-                  rf"(A^{{[{L}]}}_{{i,{k}}} - Y_{{i,{k}}})",
-                  array(["i", rf"{prev}_{{i,{j}}}", rf"A_{{i,{k}}} - Y_{{i,{k}}}", r"\text{product}"],
+    prev = "x" if L == 1 else f"A{L - 1}"
+    dw = gathered(rf"dW{L}[{j},{k}] = \frac{{1}}{{m}}\sum_{{i=1}}^{{m}} {prev}[i,{j}]\,"
+                  rf"({A}[i,{k}] - Y[i,{k}])",
+                  array(["i", rf"{prev}[i,{j}]", rf"{A}[i,{k}] - Y[i,{k}]", r"\text{product}"],
                         [[str(i + 1), n(Ap[i]), n(err[i]), n(Ap[i] * err[i])] for i in range(m)], "r|rrr",
                         footer=[["", "", rf"\frac{{1}}{{{m}}}\textstyle\sum", n(grads[f"dW{L}"][j, k])]]))
     return J, dz, dw
@@ -93,7 +95,8 @@ def show(model: MLP, ex: example.Example, label: int, focus: Focus, s: step.Sett
     st.latex(dz)
     st.caption(text.fill("backprop", "Batch dZ", m=m, k=focus.digit, L=L))
     st.latex(dw)
-    st.caption(text.fill("backprop", "Batch dW", m=m, j=focus.path[L - 1], k=focus.digit, L=L))
+    st.caption(text.fill("backprop", "Batch dW", m=m, j=focus.path[L - 1], k=focus.digit, L=L,
+                         prev=f"A{L - 1}" if L > 1 else "x"))
     _pictures(model, grads, focus, X, m)
     step.buttons(X, y, s, f"this batch of {m}", key="backprop.batch", whole_page=True)
 
@@ -115,3 +118,10 @@ def _pictures(model: MLP, grads, focus: Focus, X: np.ndarray, m: int) -> None:
     silent = int(np.count_nonzero(delta == 0))
     st.caption(text.fill("backprop", "Batch pictures", m=m, unit=unit, name=name) +
                (" " + text.fill("backprop", "Batch silent", unit=unit, silent=silent, m=m) if silent else ""))
+
+
+def _p_for(loss: str, prob: float) -> str:
+    """A[i, yᵢ] with the digits it takes for −log of it to be the loss printed beside it (0.4803
+    beside 0.733: −log 0.480 is 0.734), in TeX like p(). prob = exp(−loss) in float64: the
+    float32 output is 7 digits, too few for −log of it to give a loss of 1.9e−5 to 3 digits."""
+    return surprise_of(loss, prob, tex=True)

@@ -20,8 +20,9 @@ import streamlit as st
 from nn_core import MLP
 from ui import charts, colors, text
 from ui.charts.svg import drawing, label
-from ui.numbers import prob, sig
-from views.backprop.focus import Focus, losses
+from ui.numbers import adding_up, prob, sig, surprise_of
+from views.backprop import kept
+from views.backprop.focus import Focus
 from views.shell import widgets
 
 WIDTH, BOX, GAP = 440, 28, 46
@@ -34,10 +35,16 @@ def _clicked() -> None:
         st.session_state["backprop.unit"] = int(points[0]["x"])
 
 
+PATH_KEYS = ("backprop.pixel", "backprop.unit", "backprop.digit")
+
+
 def controls(model: MLP) -> None:
-    """Pixel, unit and digit of the path; empty means: the one that matters most here."""
-    keep_in_range(model)
+    """Pixel, unit and digit of the path; empty means: the one that matters most here. Kept for
+    the deeper page (views/backprop/kept.py)."""
     L = model.L
+    for key in PATH_KEYS + tuple(f"backprop.unit.{l}" for l in range(2, L)):
+        kept.restore(key, key)  # the deeper page has no widgets of these: the same names serve
+    keep_in_range(model)
     c = st.columns(3)
     c[0].number_input("Pixel i", 0, 783, value=None, key="backprop.pixel", placeholder="auto",
                       help="0 to 783 (row × 28 + column). Empty: the inked pixel that feeds the unit most.")
@@ -52,6 +59,9 @@ def controls(model: MLP) -> None:
             for l in range(2, L):
                 st.number_input(f"Unit of layer {l}", 0, model.layer_sizes[l] - 1, value=None, key=f"backprop.unit.{l}",
                                 placeholder="auto", help="Empty: the unit that passes the path's gradient on most.")
+    for key in PATH_KEYS + tuple(f"backprop.unit.{l}" for l in range(2, L)):
+        if key in st.session_state:
+            kept.keep(key, st.session_state[key])
 
 
 def keep_in_range(model: MLP) -> None:
@@ -61,11 +71,12 @@ def keep_in_range(model: MLP) -> None:
         v = st.session_state.get(key)
         if v is not None and not 0 <= v < n:
             st.session_state[key] = None
+            kept.keep(key, None)
 
 
 def choices(model: MLP) -> dict:
-    """The user's path choices, for focus.choose (None: automatic)."""
-    get = st.session_state.get
+    """The user's path choices, for focus.choose (None: automatic), on either page."""
+    get = lambda key: kept.get(key, key=key)  # noqa: E731
     return {"unit": get("backprop.unit"), "pixel": get("backprop.pixel"), "digit": get("backprop.digit"),
             "deeper": {l: get(f"backprop.unit.{l}") for l in range(2, model.L) if get(f"backprop.unit.{l}") is not None}}
 
@@ -99,8 +110,9 @@ class Rung:
     local: str = ""   # the local derivative the gradient is multiplied by on its way up
 
 
-def picture(model: MLP, cache, grads, focus: Focus) -> str:
-    """The path as a vertical SVG ladder (see the module docstring)."""
+def picture(model: MLP, cache, grads, focus: Focus, now) -> str:
+    """The path as a vertical SVG ladder (see the module docstring). now: the example's outputs
+    (views/backprop/outputs.py: the probability and J in float64, J with λ/2·ΣW² when λ > 0)."""
     L, P = model.L, model.params
     path = focus.path
     i, k, y = path[0], path[-1], focus.label
@@ -127,12 +139,14 @@ def picture(model: MLP, cache, grads, focus: Focus) -> str:
             rungs.append(Rung(f"A{l}[{b}] = {sig(cache[f'A{l}'][0][b])}", f"dA{l}[{b}] = {sig(grads[f'dA{l}'][0][b])}",
                               f"sum of {model.layer_sizes[l + 1]} paths; via {'digit' if l + 1 == L else 'unit'} "
                               f"{nxt}: {sig(mine)}"))
-    A = cache[f"A{L}"][0]
     rungs[-1].op, rungs[-1].local = "softmax", f"softmax and −log: A{L}[{k}] − Y[{k}]"
-    rungs.append(Rung(f"A{L}[{k}] = {prob(A[k])}", note=f"Y[{k}] = {int(k == y)}: "
+    ce, pen = adding_up(sig(now.J), [now.ce, now.penalty])
+    # the true digit's probability with the digits −log needs to give the J below (0.6376, not 0.638: −log 0.638 = 0.449)
+    p_k = surprise_of(ce if now.l2 else sig(now.J), now.p[k]) if k == y else prob(now.p[k])
+    rungs.append(Rung(f"A{L}[{k}] = {p_k}", note=f"Y[{k}] = {int(k == y)}: "
                       + ("the true digit" if k == y else f"the true digit is {y}")))
-    rungs[-1].op = f"J = −log A{L}[{y}]"
-    rungs.append(Rung(f"J = {sig(losses(cache[f'Z{L}'], [y])[0])}", "∂J/∂J = 1"))
+    rungs[-1].op = f"J = −log A{L}[{y}]" + (" + (λ/2)·ΣW²" if now.l2 else "")
+    rungs.append(Rung(f"J = {sig(now.J)}", "∂J/∂J = 1", f"= {ce} (−log A{L}[{y}]) + {pen} (L2)" if now.l2 else ""))
     return _draw(rungs, f"The chain rule along the path pixel {i} → " +
                  "".join(f"unit {u} → " for u in path[1:-1]) + f"digit {k}: " +
                  "; ".join(f"{r.box}, {r.grad}" for r in rungs))

@@ -23,6 +23,7 @@ import numpy as np
 
 from nn_core import MLP
 from ui import text
+from ui.numbers import adding_up, prob
 from ui.tex import array, gathered, indexed, n, p, shape
 from views.backprop.focus import Focus
 
@@ -50,17 +51,19 @@ def _caption(part: str, **values) -> str:
 
 
 def sym(name: str, l: int | str, column: bool = False, t: bool = False, d: bool = False) -> str:
-    """Z^{[l]} in row form, z^{[l]} in column form (W keeps its capital); d for gradients."""
-    base = name.lower() if column and name != "W" else name
-    top = r"\top" if t else ""
-    return rf"{'d' if d else ''}{base}^{{[{l}]{top}}}"
+    """Z2 in row form, z2 in column form (W keeps its capital); x for A0, the input; d for
+    gradients; ^T for a transpose. The layer is the digit after the letter, as in the code and
+    in every word of the lesson (never Z^{[2]} beside Z2)."""
+    if name == "A" and str(l) == "0":
+        base = "x"
+    else:
+        base = (name.lower() if column and name != "W" else name) + str(l)
+    return rf"{'d' if d else ''}{base}" + (r"^\top" if t else "")
 
 
 def _w(l: int, i: str, j: str, column: bool, d: bool = False) -> str:
-    """The weight from input i to unit j: W_ij in row form, W_ji in column form (W_21,j with a
-    comma once an index is a number)."""
-    sep = "," if (i + j).replace("i", "").replace("j", "") else ""
-    return sym("W", l, column, d=d) + (f"_{{{j}{sep}{i}}}" if column else f"_{{{i}{sep}{j}}}")
+    """The weight from input i to unit j: W2[i,j] in row form, W2[j,i] in column form."""
+    return sym("W", l, column, d=d) + (f"[{j},{i}]" if column else f"[{i},{j}]")
 
 
 def _vshape(name: str, l: int, size: int, column: bool, d: bool = False) -> str:
@@ -82,8 +85,11 @@ def forward(model: MLP, cache: dict[str, np.ndarray], focus: Focus, column: bool
     L, g, out = model.L, model.g, []
     for l in range(1, L + 1):
         W, b = model.params[f"W{l}"], model.params[f"b{l}"]
-        A_prev, Z, A = cache[f"A{l-1}"][0], cache[f"Z{l}"][0], cache[f"A{l}"][0]
-        S = A_prev @ W  # (n_in,) @ (n_in, n_out) -> (n_out,): the weighted sums before the bias
+        A_prev, A = cache[f"A{l-1}"][0], cache[f"A{l}"][0]
+        # (n_in,) @ (n_in, n_out) -> (n_out,): the weighted sums before the bias, and Z, in float64 from the
+        # float32 numbers, so that the row S + b = Z is exact arithmetic before it is rounded for the page
+        S = A_prev.astype(np.float64) @ W.astype(np.float64)
+        Z = S + b
         Zs, As, bs = (sym(s, l, column) for s in ("Z", "A", "b"))
         Ap = sym("A", l - 1, column)
         if column:
@@ -92,31 +98,47 @@ def forward(model: MLP, cache: dict[str, np.ndarray], focus: Focus, column: bool
         else:
             formula = rf"{_vshape('Z', l, Z.size, False)} = {_vshape('A', l - 1, A_prev.size, False)}\,{_wshape(l, W, False)}" \
                       rf" + {_vshape('b', l, b.size, False)}"
-        term = rf"{_w(l, 'i', 'j', column)}\,{Ap}_i" if column else rf"{Ap}_i\,{_w(l, 'i', 'j', column)}"
-        entry = rf"{Zs}_j = \textstyle\sum_i {term} + {bs}_j"
+        term = rf"{_w(l, 'i', 'j', column)}\,{Ap}[i]" if column else rf"{Ap}[i]\,{_w(l, 'i', 'j', column)}"
+        entry = rf"{Zs}[j] = \textstyle\sum_i {term} + {bs}[j]"
         rows, marked = _rows(focus.shown(l, Z.size), focus.selected(l))
-        table = array([r"j", rf"\sum_i {term}", "", rf"{bs}_j", "", rf"{Zs}_j"],
-                      [[str(j), n(S[j]), "+", n(b[j]), "=", n(Z[j])] for j in rows], "r|rcrcr", marked)
+        table = array([r"j", rf"\sum_i {term}", "", rf"{bs}[j]", "", rf"{Zs}[j]"],
+                      [_sum_row(j, S[j], b[j], Z[j]) for j in rows], "r|rcrcr", marked)
         ink = int(np.count_nonzero(A_prev)) if l == 1 else None
-        out.append(Equation("Z", l, gathered(formula, entry, table), Z,
+        out.append(Equation("Z", l, gathered(formula, entry, table), cache[f"Z{l}"][0],
                             _caption("Z first" if l == 1 < L else "Z output" if l == L else "Z", l=l, n=Z.size, n_in=A_prev.size, ink=ink,
                                      shown=_list(rows))))
         if l < L:
             gname = g.name.replace("_", UNDERSCORE)
             formula = rf"{_vshape('A', l, A.size, column)} = \operatorname{{{gname}}}({Zs}),\quad g(z) = {g.formula}"
-            table = array(["j", rf"{Zs}_j", rf"{As}_j = g({Zs}_j)"],
+            table = array(["j", rf"{Zs}[j]", rf"{As}[j] = g({Zs}[j])"],
                           [[str(j), n(Z[j]), n(A[j])] for j in rows], "r|rr", marked)
             out.append(Equation("A", l, gathered(formula, table), A, _caption("A", l=l, g=g.name)))
         else:
             M = float(Z.max())
-            e = np.exp(Z.astype(np.float64) - M)  # (10,) the softmax numerators, largest exactly 1
+            e = np.exp(Z - M)  # (10,) the softmax numerators, largest exactly 1
             formula = rf"{_vshape('A', l, A.size, column)} = \operatorname{{softmax}}({Zs}),\quad " \
-                      rf"{As}_j = \frac{{e^{{{Zs}_j - M}}}}{{\sum_k e^{{{Zs}_k - M}}}}"
-            table = array(["j", rf"{Zs}_j", rf"e^{{{Zs}_j - M}}", rf"{As}_j"],
+                      rf"{As}[j] = \frac{{e^{{{Zs}[j] - M}}}}{{\sum_k e^{{{Zs}[k] - M}}}}"
+            table = array(["j", rf"{Zs}[j]", rf"e^{{{Zs}[j] - M}}", rf"{As}[j]"],
                           [[str(j), n(Z[j]), n(e[j]), p(A[j])] for j in rows], "r|rrr", marked,
                           footer=[["", rf"M = {n(M)}", rf"\textstyle\sum = {n(e.sum())}", r"\textstyle\sum = 1"]])
             out.append(Equation("A", l, gathered(formula, table), A, _caption("A output")))
     return out
+
+
+def _sum_row(j: int, S: float, b: float, Z: float) -> list[str]:
+    """j | sum + b = Z, the sum and the bias with enough digits to add up to Z as printed."""
+    z = n(Z)
+    s, c = adding_up(z, [S, b], tex=True)
+    return [str(j), s, "+", c, "=", z]
+
+
+def _error_row(j: int, A: float, dZ: float, true: bool) -> list[str]:
+    """j | A − Y = dZ: for a wrong digit dZ = A; for the true one A − 1, A with the digits it takes."""
+    if not true:
+        return [str(j), p(A), "-", "0", "=", p(dZ)]
+    d = n(dZ)
+    a = adding_up(d, [A, "1"], [1, -1], tex=True, fmt=lambda v, digits: prob(v, tex=True, digits=digits))[0]
+    return [str(j), a, "-", "1", "=", d]
 
 
 def _list(entries) -> str:
@@ -136,17 +158,16 @@ def backward(model: MLP, cache: dict[str, np.ndarray], grads: dict[str, np.ndarr
             AL = cache[f"A{L}"][0]
             Ys = "y" if column else "Y"
             formula = rf"{_vshape('Z', l, dZ.size, column, d=True)} = {sym('A', L, column)} - {Ys},\quad " \
-                      rf"{Ys}_j = \begin{{cases}}1 & j = {label}\\ 0 & j \ne {label}\end{{cases}}"
-            table = array(["j", rf"{sym('A', L, column)}_j", "", rf"{Ys}_j", "", rf"{dZs}_j"],
-                          [[str(j), p(AL[j]), "-", str(int(j == label)), "=", n(dZ[j]) if j == label else p(dZ[j])]
-                           for j in rows], "r|rcrcr", marked)
+                      rf"{Ys}[j] = \begin{{cases}}1 & j = {label}\\ 0 & j \ne {label}\end{{cases}}"
+            table = array(["j", rf"{sym('A', L, column)}[j]", "", rf"{Ys}[j]", "", rf"{dZs}[j]"],
+                          [_error_row(j, AL[j], dZ[j], j == label) for j in rows], "r|rcrcr", marked)
             out.append(Equation("dZ", l, gathered(formula, table), dZ, _caption("dZ output", L=L, label=label)))
         else:
             slope = np.asarray(model.g.derivative(Z, cache[f"A{l}"][0]), np.float64)
             dA = grads[f"dA{l}"][0]
             formula = rf"{_vshape('Z', l, dZ.size, column, d=True)} = {sym('A', l, column, d=True)} \odot " \
                       rf"g'({sym('Z', l, column)})"
-            table = array(["j", rf"{sym('A', l, column, d=True)}_j", "", rf"g'({sym('Z', l, column)}_j)", "", rf"{dZs}_j"],
+            table = array(["j", rf"{sym('A', l, column, d=True)}[j]", "", rf"g'({sym('Z', l, column)}[j])", "", rf"{dZs}[j]"],
                           [[str(j), n(dA[j]), r"\times", n(slope[j]), "=", n(dZ[j])] for j in rows], "r|rcrcr", marked)
             out.append(Equation("dZ", l, gathered(formula, table), dZ, text.for_activation("equations", "dZ", g, l=l)))
         out.append(_dW(model, cache, grads, focus, l, column))
@@ -161,7 +182,7 @@ def backward(model: MLP, cache: dict[str, np.ndarray], grads: dict[str, np.ndarr
             Zp = cache[f"Z{l-1}"][0]
             prev, pmarked = _rows(focus.shown(l - 1, Zp.size), focus.selected(l - 1))
             formula = rf"g'({sym('Z', l - 1, column)}),\quad g'(z) = {model.g.derivative_formula}"
-            table = array(["j", rf"{sym('Z', l - 1, column)}_j", rf"g'({sym('Z', l - 1, column)}_j)"],
+            table = array(["j", rf"{sym('Z', l - 1, column)}[j]", rf"g'({sym('Z', l - 1, column)}[j])"],
                           [[str(j), n(Zp[j]), n(slope[0, j])] for j in prev], "r|rr", pmarked)
             out.append(Equation("slope", l - 1, gathered(formula, table), slope, text.for_activation("equations", "slope", g, l=l - 1)))
     return out
@@ -185,12 +206,12 @@ def _dW(model: MLP, cache, grads, focus: Focus, l: int, column: bool) -> Equatio
     if column:
         formula = rf"{_wshape(l, dW, True, d=True)} = {_vshape('Z', l, dZ.size, True, d=True)}\," \
                   rf"{shape(sym('A', l - 1, True, t=True), (1, A_prev.size))}"
-        entry = rf"{_w(l, 'i', 'j', True, d=True)} = {dZs}_j\,{Ap}_i"
+        entry = rf"{_w(l, 'i', 'j', True, d=True)} = {dZs}[j]\,{Ap}[i]"
     else:
         formula = rf"{_wshape(l, dW, False, d=True)} = {shape(sym('A', l - 1, t=True), (A_prev.size, 1))}\," \
                   rf"{_vshape('Z', l, dZ.size, False, d=True)}"
-        entry = rf"{_w(l, 'i', 'j', False, d=True)} = {Ap}_i\,{dZs}_j"
-    header = ["i", rf"{Ap}_i"] + [rf"{dZs}_{{{j}}}" for j in cols]
+        entry = rf"{_w(l, 'i', 'j', False, d=True)} = {Ap}[i]\,{dZs}[j]"
+    header = ["i", rf"{Ap}[i]"] + [rf"{dZs}[{j}]" for j in cols]
     values = [["", r"\times"] + [n(dZ[j]) for j in cols]]
     selected = [2 + k for k, j in enumerate(cols) if j == focus.selected(l) and l < L]  # the unit's dW column
     table = array(header, [[str(i), n(A_prev[i])] + [n(dW[i, j]) for j in cols] for i in rows],
@@ -208,7 +229,7 @@ def _dA(model: MLP, grads, focus: Focus, l: int, column: bool) -> Equation:
     """dA[l-1] = dZ[l] W[l]^T, with the sum for the selected unit written term by term (its row of W)."""
     W, dZ, dA = model.params[f"W{l}"], grads[f"dZ{l}"][0], grads[f"dA{l-1}"][0]
     i = focus.selected(l - 1)
-    terms = dZ * W[i]  # (n_out,): what each unit of layer l sends back to unit i
+    terms = dZ.astype(np.float64) * W[i]  # (n_out,): what each unit of layer l sends back to unit i (float64: they add up exactly)
     if terms.size <= 10:
         shown, rest = list(range(terms.size)), None
     else:
@@ -221,13 +242,15 @@ def _dA(model: MLP, grads, focus: Focus, l: int, column: bool) -> Equation:
     else:
         formula = rf"{_vshape('A', l - 1, dA.size, False, d=True)} = {_vshape('Z', l, dZ.size, False, d=True)}\," \
                   rf"{shape(sym('W', l, t=True), W.T.shape)}"
-    entry = rf"{sym('A', l - 1, column, d=True)}_{{{i}}} = \textstyle\sum_j {dZs}_j\,{Wi}"
-    rows = [[str(j), n(dZ[j]), r"\times", n(W[i, j]), "=", n(terms[j])] for j in shown]
+    entry = rf"{sym('A', l - 1, column, d=True)}[{i}] = \textstyle\sum_j {dZs}[j]\,{Wi}"
+    total = n(float(terms.sum()))
+    printed = adding_up(total, [float(terms[j]) for j in shown] + ([rest] if rest is not None else []), tex=True)
+    rows = [[str(j), n(dZ[j]), r"\times", n(W[i, j]), "=", t] for j, t in zip(shown, printed)]
     marked = [k for k, j in enumerate(shown) if j == focus.selected(l)]
     if rest is not None:
-        rows.append([r"\cdots", rf"\text{{{terms.size - len(shown)} more}}", "", "", "=", n(rest)])
-    table = array(["j", rf"{dZs}_j", "", Wi, "", r"\text{term}"], rows, "r|rcrcr", marked,
-                  footer=[["", "", "", "", r"\textstyle\sum", n(dA[i])]])
+        rows.append([r"\cdots", rf"\text{{{terms.size - len(shown)} more}}", "", "", "=", printed[-1]])
+    table = array(["j", rf"{dZs}[j]", "", Wi, "", r"\text{term}"], rows, "r|rcrcr", marked,
+                  footer=[["", "", "", "", r"\textstyle\sum", total]])
     return Equation("dA", l - 1, gathered(formula, entry, table), dA,
                     _caption("dA", l=l - 1, next=l, unit=i, n=terms.size,
                              rest="" if rest is None else _caption("dA rest", shown=len(shown))))

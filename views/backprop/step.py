@@ -1,10 +1,13 @@
 """A step you can see: the learning rate, the update rule, "1 step" / "10 steps" / Undo, and
-what the last press did: every probability and logit before -> after with the change at a
-precision that shows it, the first-layer units whose weights moved most as 28x28 pictures,
-and what the step did to other test images (a step on one example is overfitting it).
+what the last press did: the loss and every probability before -> after, each change exactly
+the printed after minus the printed before (ui/numbers.change); on the deeper page, the
+first-layer units whose weights moved most as 28x28 pictures, and what the step did to other
+test images (a step on one example is overfitting it).
 
-The steps go through ui/state.apply_step (the shown model changes on every page; Undo puts
-the previous one back). Leaves out: the equations of the update rule (views/backprop/update.py).
+The rule, α and λ are kept across the lesson's two pages (views/backprop/kept.py). The steps go
+through session/state.apply_step (the shown model changes on every page; Undo puts the previous
+one back). Leaves out: why each score moved (views/backprop/why_step.py) and the equations of
+the update rule (views/backprop/update.py).
 """
 from __future__ import annotations
 
@@ -15,10 +18,12 @@ import streamlit as st
 
 from nn_core import MLP, as_float
 from server import resources
-from session import state
+from session import example, state
 from ui import images, tables, text
-from ui.numbers import change, percent
+from ui.numbers import change, percent, sig
+from views.backprop import kept
 from views.backprop.focus import losses
+from views.backprop.outputs import forward64, outputs
 
 RULES = {"sgd": "SGD", "momentum": "Momentum (μ = 0.9)", "adam": "Adam"}
 LEARNING_RATES = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0]
@@ -36,22 +41,36 @@ class Settings:
     l2: float
 
 
-def settings() -> Settings:
-    """The update rule, learning rate α and L2 penalty λ for the steps on this page."""
+DEFAULTS = {"rule": "sgd", "lr": DEFAULT_LR, "l2": 0.0}
+
+
+def current(prefix: str = "backprop") -> Settings:
+    """The rule, α and λ as last set on either page (before their widgets are drawn on this run)."""
+    get = lambda name: kept.get(name, DEFAULTS[name], key=f"{prefix}.{name}")  # noqa: E731
+    return Settings(get("rule"), float(get("lr")), float(get("l2")))
+
+
+def settings(prefix: str = "backprop", trained_note: bool = True) -> Settings:
+    """The update rule, learning rate α and L2 penalty λ for the steps on the lesson's pages, as
+    widgets keyed `prefix`.rule, .lr, .l2 ("backprop" on the core page, "backprop.deeper" on the
+    other), sharing their values through views/backprop/kept.py."""
     c1, c2, c3 = st.columns([1.2, 2, 1.3])
-    rule = c1.selectbox("Update rule", list(RULES), format_func=RULES.get, key="backprop.rule",
-                        help="SGD: W ← W − α·dW. Momentum and Adam keep a running state that goes on from "
-                             "press to press (see the update rule below).")
-    lr = c2.select_slider("Learning rate α", LEARNING_RATES, value=DEFAULT_LR, key="backprop.lr",
-                          format_func=lambda v: f"{v:g}",
+    for name, default in DEFAULTS.items():
+        kept.restore(f"{prefix}.{name}", name, default)
+    rule = c1.selectbox("Update rule", list(RULES), format_func=RULES.get, key=f"{prefix}.rule",
+                        help="SGD: W ← W − α·G, with G = dW (+ λ·W under L2). Momentum and Adam keep a running "
+                             "state that goes on from press to press (their equations: Backprop, deeper).")
+    lr = c2.select_slider("Learning rate α", LEARNING_RATES, key=f"{prefix}.lr", format_func=lambda v: f"{v:g}",
                           help="How far each step moves against the gradient. On one example a step of "
                                "0.001 is already visible; 0.1 makes this digit right at once and other digits wrong.")
-    l2 = c3.select_slider("L2 penalty λ", L2S, value=0.0, key="backprop.l2", format_func=lambda v: "off" if v == 0 else f"{v:g}",
-                          help="Adds λ/2·ΣW² to the loss, so λ·W to every weight gradient: the step also shrinks "
-                               "every weight towards 0.")
+    l2 = c3.select_slider("L2 penalty λ", L2S, key=f"{prefix}.l2", format_func=lambda v: "off" if v == 0 else f"{v:g}",
+                          help="Adds λ/2·ΣW² to the loss J, so λ·W to every weight's gradient: the step also "
+                               "shrinks every weight towards 0.")
+    for name, value in (("rule", rule), ("lr", lr), ("l2", l2)):
+        kept.keep(name, value)
     cfg = state.info().get("config") or {}
     trained = text.fill("backprop", "Trained with", rule=cfg.get("optimizer", "?"), lr=cfg.get("lr", "?")) \
-        if cfg.get("optimizer") else ""
+        if cfg.get("optimizer") and trained_note else ""
     st.caption(text.fill("backprop", "Rule caption", rule=RULES[rule]) + " " + trained)
     return Settings(rule, float(lr), float(l2))
 
@@ -78,53 +97,67 @@ def buttons(X: np.ndarray, y: np.ndarray, s: Settings, what: str, key: str = "ba
 
 
 def _probability_rows(p0: np.ndarray, p1: np.ndarray) -> list[list[str]]:
-    return [[str(k), *change(p0[k], p1[k], 100, probability=True)] for k in range(len(p0))]
+    """digit, before %, after %, change in percentage points: the change is after − before as printed."""
+    rows = []
+    for k in range(len(p0)):
+        b, a, d = change(p0[k], p1[k], 100, probability=True)
+        rows.append([str(k), f"{b} %", f"{a} %", d])
+    return rows
 
 
-def _logit_rows(z0: np.ndarray, z1: np.ndarray) -> list[list[str]]:
-    return [[str(k), *change(z0[k], z1[k])] for k in range(len(z0))]
-
-
-def result(model: MLP, selected_unit: int | None) -> None:
-    """What the last press did, if there was one on this model."""
+def last_press(model: MLP):
+    """The last press on the shown model (None before any): the OneStep record."""
     undo = state.steps_to_undo()
-    if not undo:
+    return undo[-1] if undo else None
+
+
+def result(model: MLP, x: np.ndarray, label: int) -> None:
+    """What the last press did to this example (x: (784,)): its loss, and every probability."""
+    last = last_press(model)
+    if last is None:
         st.info(text.section("backprop", "No step yet"), icon=":material/arrow_downward:")
         return
-    last, before = undo[-1], undo[-1].model
-    X, y, m = last.X, last.y, len(last.y)
-    (P0, C0), (P1, C1) = before.forward(X), model.forward(X)
+    before = last.model
     L = model.L
-    on = f"one example (label {y[0]})" if m == 1 else f"a mini-batch of {m}"
-    st.subheader(f"Before → after the last press: {last.steps} step{'s' if last.steps > 1 else ''} of "
-                 f"{RULES[last.rule]}, α = {last.lr:g}{f', λ = {last.l2:g}' if last.l2 else ''}, on {on}")
-    J0, J1 = losses(C0[f"Z{L}"], y), losses(C1[f"Z{L}"], y)
-    c = st.columns(3)
-    jb, ja, jd = change(J0.mean(), J1.mean())
-    # (Streamlit reads a delta's direction from an ASCII minus)
-    c[0].metric("Loss J" + (" (mean)" if m > 1 else ""), ja, delta=jd.replace("−", "-"), delta_color="off",
-                help=f"Before: {jb}.")
-    pb, pa, pd = change(P0[0, y[0]], P1[0, y[0]], 100, probability=True)
-    c[1].metric(f"Probability of {y[0]}" + (" (first example)" if m > 1 else ""), f"{pa} %",
-                delta=f"{pd.replace('−', '-')} points", delta_color="off",
-                help=f"Before: {pb} %.")
-    c[2].metric("Presses to undo", len(undo), help=f"Up to {state.MAX_UNDO} presses are kept.")
+    y, m = last.y, len(last.y)
+    on = "this example" if m == 1 and np.array_equal(last.X[0], x) else \
+        f"one example (label {y[0]})" if m == 1 else f"a mini-batch of {m}"
+    st.markdown(f"**Before → after the last press:** {last.steps} step{'s' if last.steps > 1 else ''} of "
+                f"{RULES[last.rule]}, α = {last.lr:g}{f', λ = {last.l2:g}' if last.l2 else ''}, on {on}")
+    f0, f1 = forward64(before, x), forward64(model, x)
+    o0 = outputs(f0[f"Z{L}"], label, before, last.l2)
+    o1 = outputs(f1[f"Z{L}"], label, model, last.l2)
+    jb, ja, jd = change(o0.J, o1.J)
+    st.markdown(tables.table(["", "before", "after", "change"], [[f"loss J{' (with L2)' if last.l2 else ''}", jb, ja, jd]],
+                             caption="The loss of this example"), unsafe_allow_html=True)
     with st.container(key="backprop.table"):
-        if m == 1:
-            left, right = st.columns(2)
-            left.markdown(tables.table(["digit", "before %", "after %", "change (points)"],
-                                       _probability_rows(P0[0], P1[0]), true=[int(y[0])],
-                                       caption=f"Probabilities A{L}"), unsafe_allow_html=True)
-            right.markdown(tables.table(["digit", f"Z{L} before", f"Z{L} after", "change"],
-                                        _logit_rows(C0[f"Z{L}"][0], C1[f"Z{L}"][0]), true=[int(y[0])],
-                                        caption=f"Scores (logits) Z{L}"), unsafe_allow_html=True)
-        else:
-            rows = [[f"{k + 1}: {y[k]}", *change(P0[k, y[k]], P1[k, y[k]], 100, probability=True)] for k in range(m)]
-            st.markdown(tables.table(["example: label", "before %", "after %", "change (points)"], rows,
-                                     caption="Each example's probability of its label"), unsafe_allow_html=True)
+        st.markdown(tables.table(["digit", "before", "after", "change (points)"],
+                                 _probability_rows(o0.p, o1.p), true=[int(label)],
+                                 caption=f"Probabilities A{L} of this example"), unsafe_allow_html=True)
+        if m > 1:
+            P0, P1 = before.forward(last.X)[0], model.forward(last.X)[0]
+            rows = [[f"{k + 1}: {y[k]}", *(f"{v} %" if i < 2 else v for i, v in enumerate(
+                change(P0[k, y[k]], P1[k, y[k]], 100, probability=True)))] for k in range(m)]
+            st.markdown(tables.table(["example: label", "before", "after", "change (points)"], rows,
+                                     caption="Each example of the batch: the probability of its label"),
+                        unsafe_allow_html=True)
     st.caption(text.fill("backprop", "Table caption", L=L))
-    _moved(before, model, selected_unit, last.rule)
-    _others(before, model, X[0])
+    if m == 1 and o0.p[label] > example.CONFIDENT:  # a tiny change needs its reason beside it, not only in section 1
+        err = o0.p.copy()
+        err[label] = -o0.one_minus  # A − Y before the press
+        st.info(text.fill("backprop", "Confident result", label=label, p=percent(o0.p[label]),
+                          size=sig(float(np.sqrt(np.sum(err ** 2))))), icon=":material/info:")
+
+
+def elsewhere(model: MLP, selected_unit: int | None) -> None:
+    """The deeper page's view of the last press: the first-layer units that moved most, and
+    what it did to other test images."""
+    last = last_press(model)
+    if last is None:
+        st.info(text.section("backprop", "No step yet deeper"), icon=":material/arrow_downward:")
+        return
+    _moved(last.model, model, selected_unit, last.rule)
+    _others(last.model, model, last.X[0])
 
 
 def _moved(before: MLP, after: MLP, selected_unit: int | None, rule: str) -> None:

@@ -1,9 +1,11 @@
 """The pages in the order of the lesson, and the links that follow it.
 
-Home -> Draw (one example, forward) -> Backprop (one example, one step) -> Train (many
-steps) -> Weights -> Evaluate, then the pages that look inside (Layer map, Units, Break it,
-Robustness) and Compare (runs side by side): a student meets a gradient on one digit before the
-dashboard full of them. `pages()` builds the navigation in this order, Home lists every
+Home -> Draw (one example, forward) -> Tiny network (one step on a network you can see whole)
+-> Backprop (one example, one step) -> Train (many steps) -> Weights -> Evaluate, then Backprop,
+deeper (every equation, the update rules, a mini-batch, the pixels, a gradient check: a
+tutorial's worth), the pages that look inside (Layer map, Units, Break it, Robustness) and
+Compare (runs side by side): a student meets a gradient on one digit before the dashboard full
+of them. `pages()` builds the navigation in this order, Home lists every
 page with the one line it teaches, and each page ends with a link to the next.
 Leaves out: what the pages show.
 """
@@ -29,10 +31,13 @@ class Lesson:
 LESSON = [
     Lesson("app_pages/home.py", "Home", ":material/home:", "", "home"),
     Lesson("app_pages/draw.py", "Draw", ":material/draw:", "draw", "draw"),
+    Lesson("app_pages/tiny.py", "Tiny network", ":material/hub:", "tiny", "tiny"),
     Lesson("app_pages/backprop.py", "Backprop", ":material/undo:", "backprop", "backprop"),
     Lesson("app_pages/train.py", "Train", ":material/model_training:", "train", "train"),
     Lesson("app_pages/weights.py", "Weights", ":material/grid_view:", "weights", "weights"),
     Lesson("app_pages/evaluate.py", "Evaluate", ":material/fact_check:", "evaluate", "evaluate"),
+    Lesson("app_pages/backprop_deeper.py", "Backprop, deeper", ":material/functions:", "backprop-deeper",
+           "backprop_deeper"),
     Lesson("app_pages/layermap.py", "Layer map", ":material/scatter_plot:", "map", "layermap"),
     Lesson("app_pages/units.py", "Units", ":material/neurology:", "units", "units"),
     Lesson("app_pages/lab.py", "Break it", ":material/build:", "break", "lab"),
@@ -41,7 +46,7 @@ LESSON = [
 ]
 
 
-SHOWN = 6  # pages the sidebar lists before "View 5 more": the lesson itself (Home to Evaluate)
+SHOWN = 7  # pages the sidebar lists before "View 6 more": the lesson itself (Home to Evaluate)
 
 
 def pages() -> list:
