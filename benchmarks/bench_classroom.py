@@ -70,7 +70,7 @@ def percentile(values: list[float], q: float) -> float:
 
 def predicted_digit(elements) -> str | None:
     for el in elements:
-        m = el.kind == "markdown" and PREDICTED.search(el.proto.body)
+        m = el.kind in ("markdown", "html") and PREDICTED.search(el.proto.body)
         if m:
             return m.group(1)
     return None

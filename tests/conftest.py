@@ -27,3 +27,12 @@ def small_mnist(mnist):
 @pytest.fixture
 def rng():
     return np.random.default_rng(1234)
+
+
+@pytest.fixture(scope="session")
+def app_server():
+    """One `streamlit run app.py` for the protocol-level tests (devtools/st_client.py), shared by
+    every module that asks for it; its URL."""
+    from devtools.browser import streamlit_server
+    with streamlit_server() as (url, _):
+        yield url

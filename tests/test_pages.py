@@ -46,8 +46,7 @@ def draw(at, strokes, **kw):
 
 
 def prediction(at) -> int:
-    html = " ".join(m.value for m in at.markdown if "predicted-digit" in m.value)
-    return int(html.split('class="predicted-digit"')[1].split(">")[1][0])
+    return int(page_html(at).split('class="predicted-digit"')[1].split(">")[1][0])
 
 
 def metric(at, label: str) -> str:
@@ -55,7 +54,9 @@ def metric(at, label: str) -> str:
 
 
 def captions(at) -> list[str]:
-    return [" ".join(c.value.split()) for c in at.caption]  # Markdown text is wrapped: one line each
+    """Every caption's text, one line each: st.caption's, and those inside the views' HTML (ui/markup.py)."""
+    inside = [re.sub(r"<[^>]+>", "", c) for c in re.findall(r'<p class="nn-caption">(.*?)</p>', page_html(at), re.S)]
+    return [" ".join(c.split()) for c in [c.value for c in at.caption] + [html.unescape(c) for c in inside]]
 
 
 def page_html(at) -> str:
@@ -188,12 +189,14 @@ def test_the_centring_shift_is_said_the_right_way_round():
 def test_switching_off_centring_changes_the_input_of_an_off_centre_digit():
     at = draw(open_draw(), DIGITS["1"], scale=0.4)  # a small 1 near the top-left corner
     centred = at.session_state["example.x"].reshape(28, 28).copy()
-    at.toggle(key="draw.centre").set_value(False).run()
-    at.toggle(key="draw.crop").set_value(False).run()
-    at.toggle(key="draw.fit").set_value(False).run()
+    for key in ("draw.centre", "draw.crop", "draw.fit"):
+        at.run()  # a full run: AppTest shows only the last run's elements, and a switch reruns the drawing's alone
+        at.toggle(key=key).set_value(False).run()
     raw = at.session_state["example.x"].reshape(28, 28)
     rows, cols = np.nonzero(raw > 0.1)
     assert cols.mean() < 10 and rows.mean() < 10  # left in the top-left corner, as drawn
+    shown = re.search(r'data-readout="pixels"[^>]*data-values="([^"]*)"', page_html(at)).group(1).split()
+    np.testing.assert_allclose(np.array(shown, float).reshape(28, 28), raw, atol=6e-4)  # and the page shows it
     rows, cols = np.nonzero(centred > 0.1)
     assert abs(cols.mean() - 14) < 2 and abs(rows.mean() - 14) < 2
     assert not at.exception
