@@ -39,9 +39,9 @@ def _kinds(run) -> tuple[list[str], int]:
     return [e.kind for e in run.elements if e.kind != "block"], sum(e.kind == "block" for e in run.elements)
 
 
-def test_a_stroke_sends_a_handful_of_elements_and_the_answer_first(app_server):
+def test_a_stroke_sends_a_handful_of_elements_and_the_answer_first(server):
     async def go():
-        s, rng = await _session(app_server), random.Random(3)
+        s, rng = await _session(server), random.Random(3)
         shown = {e.path: e.hash for e in s.elements.values()}
         first = await _stroke(s, DIGITS["7"], rng)          # a first stroke: every view appears
         after_first = {e.path: e.hash for e in s.elements.values()}
@@ -70,9 +70,9 @@ def test_a_stroke_sends_a_handful_of_elements_and_the_answer_first(app_server):
     assert shown.get(canvas.path) == canvas.hash
 
 
-def test_clear_sends_the_empty_views_and_a_new_canvas(app_server):
+def test_clear_sends_the_empty_views_and_a_new_canvas(server):
     async def go():
-        s = await _session(app_server)
+        s = await _session(server)
         await _stroke(s, DIGITS["0"], random.Random(4))
         req = await s.wait(await s.click(s.widget(kind="button", key="draw.clear")), 60)
         await s.close()

@@ -2,8 +2,8 @@
 import re
 
 import numpy as np
-from test_app import fresh
 
+from devtools.apptest import fresh
 from nn_core import as_float
 from server import resources
 from ui import questions
