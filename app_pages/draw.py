@@ -2,7 +2,7 @@
 import streamlit as st
 
 from session import example
-from ui import readout, text
+from ui import questions, readout, text
 from views.draw import canvas, page
 from views.shell import nav
 
@@ -18,9 +18,10 @@ source = st.segmented_control("Input", list(SOURCES), format_func=SOURCES.get, k
                               help="Draw your own digit with the mouse, or take one of the 10,000 test images "
                                    "(their true labels are known).")
 readout.enable()  # hover and tap read-outs of the charts below
+questions.enable_in_browser()  # the questions at the foot answer in the browser
 if source == "test":
     page.test_image()
 else:
     canvas.send_strokes_on_release()
-    page.drawing()
+    page.drawing_page()
 nav.next_page("app_pages/draw.py")  # Backprop: how the network would learn from this digit

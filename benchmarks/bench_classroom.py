@@ -58,6 +58,7 @@ class Interaction:
     after_clear: bool = False       # sent while the Clear before it had not finished (the old canvas)
     predicted: str | None = None
     drawn: str | None = None        # the digit, on its last stroke
+    canvas: str | None = None       # the key of the canvas a stroke was drawn on (Clear makes a new one)
     error: str | None = None
 
 
@@ -70,7 +71,7 @@ def percentile(values: list[float], q: float) -> float:
 
 def predicted_digit(elements) -> str | None:
     for el in elements:
-        m = el.kind == "markdown" and PREDICTED.search(el.proto.body)
+        m = el.kind in ("markdown", "html") and PREDICTED.search(el.proto.body)
         if m:
             return m.group(1)
     return None
@@ -88,7 +89,9 @@ async def track(s: Session, req, inter: Interaction) -> None:
     inter.latency, inter.wait, inter.run, inter.bytes = req.latency, req.wait, req.run.finished - req.run.started, req.run.bytes
     if inter.kind == "stroke":
         inter.predicted = predicted_digit(req.run.elements)
-        cleared = inter.overtaken and not req.run.fragment_ids  # Clear came first: one full run for both
+        # Clear came first: one run for both (a full run, or the Draw fragments with a new canvas)
+        cleared = inter.overtaken and (not req.run.fragment_ids or any(
+            e.kind == "bidi_component" and e.key != inter.canvas for e in req.run.elements))
         # Drawn on the canvas a Clear in progress was replacing: the server drops the old widget's value.
         if inter.predicted is None and not cleared and not inter.after_clear:
             inter.error = "stroke rerun finished without a prediction"
@@ -127,6 +130,7 @@ async def drawer(i: int, url: str, deadline: float, rng: random.Random, out: lis
                 await asyncio.sleep(1)
                 continue
             inter = Interaction(kind, i, req.sent, drawn=digit if kind == "stroke" and k == len(strokes) else None,
+                                canvas=canvas.key if kind == "stroke" else None,
                                 after_clear=any(x.kind == "clear" for x, t in pending if not t.done()))
             out.append(inter)
             pending.append((inter, asyncio.create_task(track(s, req, inter))))

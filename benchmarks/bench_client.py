@@ -11,8 +11,12 @@ pointer, is reported apart: it is the canvas component's, the same before and af
               payload as the page sees it, i.e. after any per-message deflate)
   latency ms  mouse-up -> the new prediction in the page: both instants taken by the browser
               (performance.now() in a capturing mouseup listener and in a MutationObserver)
+  views ms    mouse-up -> the new layer views in the page (the network's input picture), the
+              same way: the answer is first when this comes after the prediction
 The strokes run unthrottled and again with CDP Emulation.setCPUThrottlingRate 4 (a weak laptop).
---before DIR serves another checkout (e.g. the main branch) in the same run, side by side.
+--before DIR serves another checkout (e.g. the main branch) in the same run, side by side: both
+servers and both pages stay up, and the rounds alternate between them (ABAB..., the first of
+each pair alternating too), so a machine whose load changes during the run loads both alike.
 Per page load (a new session for each of the six pages): websocket bytes, HTTP bytes as
 transferred (encodedDataLength, so compressed where the server compressed), task time.
 
@@ -29,6 +33,7 @@ import os
 import platform
 import statistics
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 from devtools.browser import (
@@ -51,17 +56,22 @@ TARGETS = {"task": 120, "ws": 60, "latency": 150, "latency4": 350, "page_ws": 30
 # one of before the mouse-up (a new SVG's values, or a new Plotly chart in older versions).
 WATCH = """() => {
   const chart = () => document.querySelector('[data-testid="stMain"] .nn-bars, [data-testid="stMain"] .stPlotlyChart');
+  const input = () => document.querySelector('[data-testid="stMain"] img[data-readout="pixels"]');
   const values = (c) => c ? (c.dataset.values || '') : null;
-  window.__up = null; window.__shown = null;
+  window.__up = null; window.__shown = null; window.__views = null;
   document.addEventListener('mouseup', () => {
     window.__chart = chart(); window.__values = values(window.__chart);
-    window.__up = performance.now(); window.__shown = null;
+    window.__input = input(); window.__inputValues = values(window.__input);
+    window.__up = performance.now(); window.__shown = null; window.__views = null;
   }, true);
   new MutationObserver(() => {
-    if (window.__up === null || window.__shown !== null) return;
-    if (!document.querySelector('.st-key-prediction .predicted-digit')) return;
+    if (window.__up === null) return;
+    const now = performance.now();
+    const i = input();
+    if (window.__views === null && i && (i !== window.__input || values(i) !== window.__inputValues)) window.__views = now;
+    if (window.__shown !== null || !document.querySelector('.st-key-prediction .predicted-digit')) return;
     const c = chart();
-    if (c && (c !== window.__chart || values(c) !== window.__values)) window.__shown = performance.now();
+    if (c && (c !== window.__chart || values(c) !== window.__values)) window.__shown = now;
   }).observe(document.body, {childList: true, subtree: true, attributes: true, attributeFilter: ['data-values']});
 }"""
 
@@ -107,7 +117,7 @@ class Probe:
     def snapshot(self) -> dict[str, float]:
         m = self.metrics()
         return {"task": m["TaskDuration"] * 1000, "cpu": m["ThreadTime"] * 1000, "ws": self.ws_bytes / 1024,
-                "http": self.http_bytes / 1024}
+                "frames": self.ws_frames, "http": self.http_bytes / 1024}
 
     def settle(self, quiet_s: float = 0.6, timeout_s: float = 20) -> None:
         """Until the app is idle, no frame arrived for quiet_s and the main thread stopped working."""
@@ -129,25 +139,20 @@ def one_stroke(page, probe: Probe, stroke) -> dict:
     start = probe.snapshot()
     draw_strokes(page, [stroke], canvas_box(page))
     up = probe.snapshot()
-    page.wait_for_function("() => window.__shown !== null", timeout=20_000)
-    latency = page.evaluate("() => window.__shown - window.__up")
+    page.wait_for_function("() => window.__shown !== null && window.__views !== null", timeout=20_000)
+    latency, views = page.evaluate("() => [window.__shown - window.__up, window.__views - window.__up]")
     probe.settle()
     end = probe.snapshot()
-    row = {k: end[k] - up[k] for k in ("task", "cpu", "ws")}
-    return {**row, "latency": latency, "drawing": up["task"] - start["task"]}
+    row = {k: end[k] - up[k] for k in ("task", "cpu", "ws", "frames")}
+    return {**row, "latency": latency, "views": views, "drawing": up["task"] - start["task"]}
 
 
-def strokes(page, probe: Probe, n: int, second: bool) -> tuple[list[dict], list[dict]]:
-    """n rounds of: Clear (not counted), a first stroke, and (if second) a further stroke."""
-    page.evaluate(WATCH)
-    digits, first, further = ["1", "7", "0"], [], []
-    for k in range(n):
-        clear_canvas(page)
-        probe.settle()
-        first.append(one_stroke(page, probe, DIGIT_STROKES[digits[k % 3]][0]))
-        if second:
-            further.append(one_stroke(page, probe, SECOND))
-    return first, further
+def one_round(page, probe: Probe, k: int, out: dict, suffix: str = "") -> None:
+    """Clear (not counted), a first stroke of a digit (1, 7, 0 in turn), a further stroke on it."""
+    clear_canvas(page)
+    probe.settle()
+    out["first" + suffix].append(one_stroke(page, probe, DIGIT_STROKES[["1", "7", "0"][k % 3]][0]))
+    out["further" + suffix].append(one_stroke(page, probe, SECOND))
 
 
 def page_loads(browser, url: str) -> dict[str, dict]:
@@ -172,24 +177,35 @@ def summary(name: str, rows: list[dict], key: str, unit: str, target: float | No
     return f"    {name:<26} median {med:7.1f} {unit}, p95 {percentile(v, 0.95):7.1f}, max {max(v):7.1f}{verdict}"
 
 
-def measure(browser, root: Path, args) -> dict:
-    """Every figure for the checkout at root, on a server of its own."""
-    with streamlit_server(root=root) as (url, _):
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
-        probe = Probe(page)
-        page.goto(url + "/draw")
-        wait_idle(page)
-        draw_strokes(page, DIGIT_STROKES["1"], canvas_box(page))  # warm-up: first render, caches
-        page.wait_for_selector(".st-key-prediction .predicted-digit", timeout=30_000)
-        probe.settle()
-        out = {}
-        out["first"], out["further"] = strokes(page, probe, args.strokes, second=True)
-        if args.throttled_strokes:
-            probe.throttle(4)
-            out["first 4x"], out["further 4x"] = strokes(page, probe, args.throttled_strokes, second=True)
+def measure(browser, roots: dict[str, Path], args) -> dict[str, dict]:
+    """Every figure for each checkout (name -> root), each on a server of its own, the stroke
+    rounds alternating between them."""
+    with ExitStack() as stack:
+        open_ = {}
+        for name, root in roots.items():
+            url, _ = stack.enter_context(streamlit_server(root=root))
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            probe = Probe(page)
+            page.goto(url + "/draw")
+            wait_idle(page)
+            draw_strokes(page, DIGIT_STROKES["1"], canvas_box(page))  # warm-up: first render, caches
+            page.wait_for_selector(".st-key-prediction .predicted-digit", timeout=30_000)
+            probe.settle()
+            page.evaluate(WATCH)
+            open_[name] = (url, page, probe)
+        out = {name: {kind: [] for kind in ("first", "further", "first 4x", "further 4x")} for name in roots}
+        names = list(roots)
+        for rate, rounds, suffix in ((1, args.strokes, ""), (4, args.throttled_strokes, " 4x")):
+            for _, _, probe in open_.values():
+                probe.throttle(rate)
+            for k in range(rounds):
+                for name in (names if k % 2 == 0 else names[::-1]):
+                    _, page, probe = open_[name]
+                    one_round(page, probe, k, out[name], suffix)
+        for name, (url, page, probe) in open_.items():
             probe.throttle(1)
-        page.close()
-        out["pages"] = {} if args.no_pages else page_loads(browser, url)
+            page.close()
+            out[name]["pages"] = {} if args.no_pages else page_loads(browser, url)
     return out
 
 
@@ -204,6 +220,9 @@ def report(name: str, r: dict) -> None:
         print(summary("main-thread CPU time", rows, "cpu", "ms"))
         print(summary("websocket bytes received", rows, "ws", "KB", TARGETS["ws"] if fast else None))
         print(summary("mouse-up -> prediction", rows, "latency", "ms", TARGETS["latency" if fast else "latency4"]))
+        print(summary("mouse-up -> layer views", rows, "views", "ms"))
+        print(f"    {'answer before the views':<26} {sum(r['latency'] < r['views'] for r in rows)} of {len(rows)} strokes")
+        print(summary("websocket frames", rows, "frames", ""))
         print(summary("(drawing the stroke)", rows, "drawing", "ms"))
     if r["pages"]:
         print("  Page loads (a new session each, 1400x900):")
@@ -223,18 +242,32 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
     print(f"{time.strftime('%Y-%m-%d %H:%M')} · {platform.machine()} · Python {platform.python_version()} · "
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    roots = {f"before ({args.before})": args.before.resolve()} if args.before else {}
+    roots["this checkout"] = ROOT
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            results = {}
-            if args.before:
-                results[f"before ({args.before})"] = measure(browser, args.before.resolve(), args)
-            results["this checkout"] = measure(browser, ROOT, args)
+            results = measure(browser, roots, args)
         finally:
             browser.close()
     print(f"load average at the end {os.getloadavg()[0]:.1f}")
     for name, r in results.items():
         report(name, r)
+    if len(results) == 2:
+        compare(*results.values())
+
+
+def compare(before: dict, after: dict) -> None:
+    """Medians side by side, and after / before."""
+    print("== this checkout / before (medians, same run)")
+    for kind in ("first", "further", "first 4x", "further 4x"):
+        if not before[kind] or not after[kind]:
+            continue
+        cells = []
+        for key, unit in (("task", "ms"), ("cpu", "ms"), ("ws", "KB"), ("latency", "ms"), ("views", "ms")):
+            b, a = (statistics.median(r[key] for r in rows) for rows in (before[kind], after[kind]))
+            cells.append(f"{key} {b:.0f} -> {a:.0f} {unit} ({a / b:.2f})")
+        print(f"  {kind + ' stroke':<20} " + " · ".join(cells))
 
 
 if __name__ == "__main__":

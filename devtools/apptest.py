@@ -111,7 +111,10 @@ def sidebar_text(at: AppTest) -> str:
 
 
 def captions(at: AppTest) -> list[str]:
-    return [" ".join(c.value.split()) for c in at.caption]  # Markdown text is wrapped: one line each
+    """Every caption's text, one line each (Markdown text is wrapped): st.caption's, and those
+    inside the views' HTML (ui/markup.py)."""
+    inside = [re.sub(r"<[^>]+>", "", c) for c in re.findall(r'<p class="nn-caption">(.*?)</p>', page_html(at), re.S)]
+    return [" ".join(c.split()) for c in [c.value for c in at.caption] + [_html.unescape(c) for c in inside]]
 
 
 def metric(at: AppTest, label: str) -> str:
@@ -185,8 +188,7 @@ def draw(at: AppTest, strokes, **kw) -> AppTest:
 
 def prediction(at: AppTest) -> int:
     """The digit Draw shows as its prediction."""
-    shown = " ".join(m.value for m in at.markdown if "predicted-digit" in m.value)
-    return int(shown.split('class="predicted-digit"')[1].split(">")[1][0])
+    return int(page_html(at).split('class="predicted-digit"')[1].split(">")[1][0])
 
 
 def train_page(query=None):

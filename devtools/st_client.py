@@ -24,6 +24,8 @@ proto classes):
   string_array_value of the option texts, number_input as int/double_value; `set_value`
   in a proto means the server overrides the held value. Buttons are trigger_value=True,
   sent once and dropped.
+- A widget's callback may name fragments to rerun instead (`st.rerun("key")`, keyed
+  fragments): the run that follows then lists those fragments' ids, not the widget's.
 - The server answers a run with: new_session (metadata.run.script_run_id; fragment_ids for a
   fragment run), session_status_changed, deltas (metadata.delta_path = [container, i, j...];
   delta.fragment_id), and script_finished (FINISHED_SUCCESSFULLY, FINISHED_FRAGMENT_RUN_
@@ -85,6 +87,7 @@ class Element:
     proto: Any         # that oneof's message (e.g. a Button), or the Block
     fragment_id: str
     run_id: str
+    hash: str = ""     # the message's hash: the frontend keeps an element whose hash is unchanged
 
     @property
     def id(self) -> str:
@@ -454,10 +457,10 @@ class Session:
         d, path = msg.delta, tuple(msg.metadata.delta_path)
         run_id = self._run.run_id if self._run else ""
         if d.WhichOneof("type") == "add_block":
-            el = Element(path, "block", d.add_block, d.fragment_id, run_id)
+            el = Element(path, "block", d.add_block, d.fragment_id, run_id, msg.hash)
         elif d.WhichOneof("type") == "new_element":
             kind = d.new_element.WhichOneof("type")
-            el = Element(path, kind, getattr(d.new_element, kind), d.fragment_id, run_id)
+            el = Element(path, kind, getattr(d.new_element, kind), d.fragment_id, run_id, msg.hash)
             if kind == "exception":
                 self.errors.append(f"exception on the page: {el.proto.type}: {el.proto.message}")
             if el.id:
@@ -488,9 +491,12 @@ class Session:
         for h, (_, count, fid) in list(self._cache.items()):
             if (not frags or fid in frags) and self._run_count - count > self._max_age:
                 del self._cache[h]
+        # A keyed rerun (st.rerun("key") from the widget's callback) replaces the interaction's
+        # default run with the named fragments: any run that is not a fragment timer's answers it.
+        keyed = bool(frags) and not set(frags) <= set(self._timers)
         for req in list(self._pending):
-            full_needed = not req.fragment_id
-            if req.sent < run.started and not (full_needed and frags) and (not frags or req.fragment_id in frags):
+            default = not (not req.fragment_id and frags) and (not frags or req.fragment_id in frags)
+            if req.sent < run.started and (default or keyed):
                 req.run = run
                 self._pending.remove(req)
                 if status in OK:

@@ -93,6 +93,9 @@ DEFAULTS = {  # a value, or a factory called once per session (each session its 
     "example.meant": None,      # the digit a drawing was meant to be, as said on Backprop (session/example.py)
     "nav.goto": None,           # the page a callback asked for (switched to on the next run)
     "draw.canvas": 0,           # bumped by Clear: a new canvas key is an empty canvas
+    "draw.seen": None,          # the canvas picture last read, the preprocessing strip of the
+    "draw.steps": None,         # drawing and the note under the canvas (views/draw/drawing.py)
+    "draw.note": None,
     "runs.kept": list,          # ended runs kept to compare (session/runs.py), oldest first
     "runs.next_id": 1,
     "pairs.job": None,          # a teaching pair training or waiting in line (session/pairs.py), or None

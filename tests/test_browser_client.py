@@ -16,6 +16,7 @@ from devtools.browser import (
     DIGIT_STROKES,
     axe_violations,
     canvas_box,
+    draw_digit,
     exceptions,
     screenshot,
     shown_prediction,
@@ -273,4 +274,27 @@ def test_hover_read_outs_name_the_pixel_the_unit_and_the_bar(browser, server):
     step_x, step_y = box["width"] / (cols * 29 - 1), box["height"] / (rows * 29 - 1)
     page.mouse.move(box["x"] + (29 * 2 + 5.5) * step_x, box["y"] + (29 + 20.5) * step_y)  # tile row 1, col 2
     assert _readout(page) == f"unit {cols + 2}, pixel (row 20, col 5)"
+    page.context.close()
+
+
+def test_draw_answers_its_questions_in_the_browser_and_a_stroke_keeps_the_canvas(browser, server):
+    """The questions are HTML answered by a script in the page (ui/questions.py): a choice shows its
+    verdict at once, in the page; the canvas a stroke was drawn on is the one still there after it."""
+    page = open_page(browser, server, "/draw", "desktop")
+    canvas = page.locator('[class*="st-key-draw-canvas-"] canvas.upper-canvas').last
+    canvas.scroll_into_view_if_needed()
+    canvas.evaluate("c => { window.__canvas = c; }")
+    draw_digit(page, DIGIT_STROKES["4"])
+    wait_settled(page)
+    assert canvas.evaluate("c => c === window.__canvas && c.isConnected")  # the same canvas, not re-mounted
+    box = page.locator("fieldset.nn-q").first
+    box.scroll_into_view_if_needed()
+    answer = int(box.get_attribute("data-answer"))
+    wrong = (answer + 1) % box.locator("input[type=radio]").count()
+    box.locator("input[type=radio]").nth(wrong).check()
+    assert box.locator(".nn-q-wrong").is_visible() and not box.locator(".nn-q-right").is_visible()
+    assert "Not quite:" in box.locator(".nn-q-wrong").inner_text()
+    box.locator("input[type=radio]").nth(answer).check()
+    assert box.locator(".nn-q-right").is_visible() and not box.locator(".nn-q-wrong").is_visible()
+    assert box.locator(".nn-q-right").inner_text().startswith("Right:")
     page.context.close()

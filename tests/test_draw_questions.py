@@ -1,9 +1,13 @@
-"""Draw's questions: answers computed from the digit's forward pass."""
+"""Draw's questions: answers computed from the digit's forward pass, shown as HTML answered in the browser."""
+import re
+
 import numpy as np
 
 from devtools.apptest import fresh
 from nn_core import as_float
 from server import resources
+from ui import questions
+from ui.questions import Question
 from views.draw import questions as dq
 
 
@@ -31,5 +35,19 @@ def test_the_draw_page_asks_them_about_the_digit_shown():
     at.switch_page("app_pages/draw.py").run()
     at.segmented_control(key="draw.source").set_value("test").run()
     assert not at.exception
-    labels = " ".join(r.label for r in at.radio)
-    assert "Which of these first-layer units" in labels and "adds the most" in labels and "all ten logits" in labels
+    page = " ".join(h.proto.body for h in at.get("html"))  # answered in the browser: HTML, no widgets
+    legends = " ".join(re.findall(r"<legend>(.*?)</legend>", page))
+    assert "Which of these first-layer units" in legends and "adds the most" in legends and "all ten logits" in legends
+    assert not at.radio
+
+
+def test_a_question_as_html_hides_its_verdict_until_a_choice_is_made():
+    q = Question("draw.q.t", "Is **2** > 1?", ("yes", "no"), 0, "2 − 1 = 1 > 0.")
+    html = questions.markup([q])
+    box = re.search(r'<fieldset class="nn-q" data-answer="0">(.*?)</fieldset>', html).group(1)
+    assert "<strong>1.</strong> Is <strong>2</strong> &gt; 1?" in box
+    assert re.findall(r'<input type="radio" name="([^"]+)" value="(\d)">', box) == [(q.widget_key, "0"), (q.widget_key, "1")]
+    right, wrong = re.findall(r'<p class="nn-q-(right|wrong)" hidden>(.*?)</p>', box)
+    assert right == ("right", "<strong>Right:</strong> yes. 2 − 1 = 1 &gt; 0.")
+    assert wrong == ("wrong", "<strong>Not quite:</strong> the answer is yes. 2 − 1 = 1 &gt; 0.")
+    assert 'role="status"' in box and questions.markup([]) == ""

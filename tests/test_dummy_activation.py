@@ -4,6 +4,8 @@ the code), and its words in assets/text (here: appended to a copy of the files).
 page of the navigation (views/shell/nav.py) renders a model that uses it, with ELU's own
 words wherever the words depend on the activation, and Train trains it."""
 import base64
+import html
+import re
 import shutil
 
 import pytest
@@ -53,9 +55,11 @@ def test_the_words_written_for_elu_are_all_it_needs(elu):
 
 
 def _words(at) -> str:
-    """The page's text, one space between words (Markdown wraps lines)."""
-    return " ".join(" ".join(str(getattr(e, "value", "")) for kind in (at.caption, at.markdown, at.warning,
-                                                                       at.success, at.info) for e in kind).split())
+    """The page's text, one space between words (Markdown wraps lines), the views' HTML included."""
+    shown = [str(getattr(e, "value", "")) for kind in (at.caption, at.markdown, at.warning, at.success, at.info)
+             for e in kind]
+    shown += [html.unescape(re.sub(r"<[^>]+>", " ", h.proto.body)) for h in at.get("html")]
+    return " ".join(" ".join(shown).split())
 
 
 @pytest.mark.slow  # thirteen pages: ~13 s on the shared machine

@@ -122,12 +122,14 @@ def test_the_centring_shift_is_said_the_right_way_round():
 def test_switching_off_centring_changes_the_input_of_an_off_centre_digit():
     at = draw(open_draw(), DIGITS["1"], scale=0.4)  # a small 1 near the top-left corner
     centred = at.session_state["example.x"].reshape(28, 28).copy()
-    at.toggle(key="draw.centre").set_value(False).run()
-    at.toggle(key="draw.crop").set_value(False).run()
-    at.toggle(key="draw.fit").set_value(False).run()
+    for key in ("draw.centre", "draw.crop", "draw.fit"):
+        at.run()  # a full run: AppTest shows only the last run's elements, and a switch reruns the drawing's alone
+        at.toggle(key=key).set_value(False).run()
     raw = at.session_state["example.x"].reshape(28, 28)
     rows, cols = np.nonzero(raw > 0.1)
     assert cols.mean() < 10 and rows.mean() < 10  # left in the top-left corner, as drawn
+    shown = re.search(r'data-readout="pixels"[^>]*data-values="([^"]*)"', page_html(at)).group(1).split()
+    np.testing.assert_allclose(np.array(shown, float).reshape(28, 28), raw, atol=6e-4)  # and the page shows it
     rows, cols = np.nonzero(centred > 0.1)
     assert abs(cols.mean() - 14) < 2 and abs(rows.mean() - 14) < 2
     assert not at.exception

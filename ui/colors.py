@@ -133,7 +133,8 @@ def gradient_stops(n: int = 11) -> list[tuple[float, str]]:
 def css_variables() -> str:
     """The colours CSS needs, as custom properties (views/shell/style.py puts them in the page)."""
     return (f":root {{ --nn-positive: {POSITIVE}; --nn-negative: {NEGATIVE}; --nn-selected: {SELECTED}; "
-            f"--nn-selected-bg: {SELECTED_BG}; --nn-true: {TRUE}; --nn-ink: {INK}; --nn-data: {DATA}; --nn-paper: {PAPER}; "
+            f"--nn-selected-bg: {SELECTED_BG}; --nn-true: {TRUE}; --nn-true-bg: {TRUE_BG}; --nn-ink: {INK}; "
+            f"--nn-data: {DATA}; --nn-paper: {PAPER}; --nn-panel: {PANEL}; "
             f"--nn-faint-text: {FAINT_TEXT}; --nn-edge: {EDGE}; --nn-grid: {GRID}; --nn-control: {CONTROL}; }}")
 
 

@@ -213,10 +213,11 @@ def captioned_row(items: list[tuple[Image.Image, tuple[int, int] | None, str, st
     return f'<div class="nn-steps">{figures}</div>'
 
 
-def html(markup: str) -> None:
-    """Markup from ui/charts/svg.py or ui/pictures.py (ours, never user text) on the page. As
-    st.html: the browser's own parser reads it (st.markdown's parser cost ~10x more per stroke)."""
-    st.html(f'<div class="nn-light">{markup}</div>')
+def html(markup: str, flow: bool = False) -> None:
+    """Markup from ui/charts/svg.py, ui/pictures.py or ui/markup.py (ours, never user text) on the
+    page. As st.html: the browser's own parser reads it (st.markdown's parser cost ~10x more per
+    stroke). flow: a whole view (headings, charts, captions), its parts spaced like elements."""
+    st.html(f'<div class="nn-light{" nn-flow" if flow else ""}">{markup}</div>')
 
 
 def _swatch(kind: tuple) -> str:

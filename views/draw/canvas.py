@@ -16,11 +16,13 @@ rerun). So the app never asks the package to decode: `read_png` checks the data 
 length and the PNG header (signature, IHDR width and height, bit depth, colour type)
 against this canvas's own size before any pixel is decoded (views/draw/png.py), and anything
 else is refused (`Refused`, a plain sentence); the page then keeps the previous drawing.
-Leaves out: what the drawing becomes (nn_core.prepare_drawing) and clearing it (a new key).
+Leaves out: what a stroke changes on the page (drawing.py), what the drawing becomes
+(nn_core.prepare_drawing) and clearing it (a new key).
 """
 from __future__ import annotations
 
-import numpy as np
+from collections.abc import Mapping
+
 import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
@@ -28,7 +30,7 @@ from nn_core.preprocess import CANVAS
 from ui import colors
 from views.draw.png import REFUSED, Refused, read_png
 
-__all__ = ["REFUSED", "Refused", "drawing_canvas", "read_png", "send_strokes_on_release"]
+__all__ = ["REFUSED", "Refused", "data_url", "drawing_canvas", "read_png", "send_strokes_on_release"]
 
 SEND_LABEL = "Update the app with this drawing"  # the toolbar button's aria-label in canvas 0.13
 
@@ -50,15 +52,26 @@ def send_strokes_on_release() -> None:
     st.html(_SCRIPT, unsafe_allow_javascript=True)
 
 
-def drawing_canvas(brush: int, key: str, size: int = CANVAS) -> np.ndarray | None:
-    """A size x size canvas; returns what is drawn as RGBA uint8 (size, size, 4), ink in
-    every channel (white on black), or None before the canvas has sent anything. A new key
-    is a new, empty canvas. Raises Refused for a value that cannot be this canvas's picture."""
+def drawing_canvas(brush: int, key: str, size: int = CANVAS, on_change=None) -> None:
+    """A size x size canvas, white ink on black; a new key is a new, empty canvas. What it holds
+    is read from its value (`data_url`); `on_change` runs when a stroke arrives, before the
+    script (Draw's reruns only the parts of the page that show the drawing)."""
     try:
-        result = st_canvas(stroke_width=brush, stroke_color=colors.CANVAS_INK, background_color=colors.CANVAS_BG,
-                           height=size, width=size, drawing_mode="freedraw", return_image_data=True, key=key)
-    except (AttributeError, TypeError, KeyError, ValueError):  # a value of another shape than the canvas sends
-        raise Refused("it is not a drawing") from None
-    # Read here, not through result.image_data, which would decode a picture of any size.
-    data_url = getattr(result, "_image_data_url", None)
-    return None if data_url is None else read_png(data_url, size)
+        st_canvas(stroke_width=brush, stroke_color=colors.CANVAS_INK, background_color=colors.CANVAS_BG,
+                  height=size, width=size, drawing_mode="freedraw", return_image_data=True, key=key,
+                  on_change=on_change)
+    except (AttributeError, TypeError, KeyError, ValueError):
+        pass  # the package could not read a value of another shape than the canvas sends: data_url refuses it
+
+
+def data_url(value: object) -> str | None:
+    """The picture in a canvas widget's value (what st.session_state holds under its key):
+    value["drawing"]["data"], as the canvas package reads it, or None while it holds none.
+    Read here, not through the package's CanvasResult.image_data, which would decode a picture
+    of any size (read_png checks it first). Refused for a value of a shape no canvas sends."""
+    if value is None:
+        return None
+    drawing = value.get("drawing") if isinstance(value, Mapping) else []
+    if drawing is not None and not isinstance(drawing, Mapping):
+        raise Refused("it is not a drawing")
+    return None if drawing is None else drawing.get("data")

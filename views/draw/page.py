@@ -1,8 +1,14 @@
-"""The Draw page's two inputs and what follows each: the canvas (a fragment: a stroke reruns only
-it) or a test image, then the digit's forward pass from ONE forward pass: the prediction, the
-probabilities, the preprocessing steps, every layer, and the questions.
+"""The Draw page's two inputs and what follows each: the canvas or a test image, then the
+digit's forward pass from ONE forward pass: the prediction, the probabilities, the
+preprocessing steps (a drawing's), every layer, and the questions.
 
-Leaves out: the canvas component (canvas.py) and the views of the forward pass (forward.py).
+With the canvas, every part that shows the drawing is a keyed fragment, and a stroke reruns
+those alone (drawing.py): the answer first, then the rest. Per stroke the page re-sends a
+handful of elements (each view is one st.html: forward.py, steps.py): nothing around them,
+not the canvas, not the words and switches that stay the same (tests/test_draw_elements.py
+counts them). A test image is picked with widgets outside fragments: a full run.
+Leaves out: the canvas component (canvas.py), what a stroke changes (drawing.py) and the
+views of the forward pass (forward.py).
 """
 from __future__ import annotations
 
@@ -11,58 +17,18 @@ import zlib
 import numpy as np
 import streamlit as st
 
-from nn_core import prepare_drawing
 from nn_core.preprocess import CANVAS
 from server import resources
 from session import example, state
 from ui import pictures, questions, text
 from ui.pictures import html
-from views.draw import canvas
+from views.draw import canvas, drawing
 from views.draw import forward as forward_view
 from views.draw import questions as draw_questions
 
 
-def _clear() -> None:
-    st.session_state["draw.canvas"] += 1  # a new key is a new, empty canvas
-    example.clear_drawing()
-
-
 def _random_test_image() -> None:
     st.session_state["draw.index"] = int(np.random.default_rng().integers(len(resources.dataset().y_test)))
-
-
-def _show_steps(steps: dict) -> None:
-    """The five preprocessing pictures in a row (one element: they change with every stroke),
-    each with what it did. The 28x28 ones are sent at their own size and enlarged by the browser."""
-    top, bottom, left, right = steps["bbox"]
-    (ink_h, ink_w), (scaled_h, scaled_w), (dy, dx) = steps["ink"].shape[:2], steps["scaled"].shape, steps["shift"]
-    side = lambda a: (round(140 * a.shape[1] / max(a.shape)), round(140 * a.shape[0] / max(a.shape)))  # noqa: E731
-    shown = [(pictures.grey(steps["ink"], 140, steps["bbox"]), None, "1. your strokes",
-              text.fill("draw", "Step ink", width=ink_w, height=ink_h)),
-             (pictures.grey(steps["cropped"], 140), None, "2. cropped to the ink",
-              text.fill("draw", "Step cropped", width=right - left, height=bottom - top)),
-             (pictures.grey(steps["scaled"], None), side(steps["scaled"]), "3. scaled",
-              text.fill("draw", "Step scaled", width=scaled_w, height=scaled_h)),
-             (pictures.grey(steps["boxed"], None), (140, 140), "4. placed in 28×28", text.section("draw", "Step boxed")),
-             (pictures.grey(steps["centred"], None), (140, 140), "5. centred by mass",
-              text.fill("draw", "Step centred", dx=dx, dy=dy))]
-    html(pictures.captioned_row(shown))
-
-
-def _show_forward(ex: example.Example, prediction_column, chart_column, then=None) -> None:
-    """The prediction, the probabilities and every layer, all from ONE forward pass. The answer
-    is sent first; `then` (the preprocessing pictures) and the layers follow."""
-    model = state.model()
-    probs, cache = model.forward(ex.x.reshape(1, -1))  # (1, 784) -> (1, 10), and every Z and A
-    with prediction_column:
-        forward_view.prediction(probs, ex.label)
-    with chart_column:
-        forward_view.probabilities(probs, label=ex.label)
-    if then is not None:
-        then()
-    forward_view.layers(model, cache)
-    st.header("Check your understanding")
-    questions.ask_all(draw_questions.questions(model, cache, probs, seed=zlib.crc32(ex.x.tobytes())))
 
 
 def _top_row():
@@ -72,63 +38,95 @@ def _top_row():
         return st.columns([1.1, 0.9, 1.4])
 
 
-@st.fragment
-def drawing() -> None:
-    """The canvas and everything that depends on it: a stroke reruns only this part."""
+def _drawn() -> tuple | None:
+    """(model, example, probs, cache) of the drawing shown, or None when no drawing is."""
+    ex = example.current()
+    if ex is None or ex.source != "drawing":
+        return None
+    model = state.model()
+    return (model, ex, *drawing.forward(model, ex))
+
+
+# ------------------------------------------------------------------ the drawing's parts, each rerun by a stroke
+@st.fragment(key=drawing.PAD)
+def _pad() -> None:
+    """The canvas, the note under it, Clear. A full run (and Clear) reads what it holds."""
+    canvas.drawing_canvas(st.session_state.get("draw.brush", 20), key=drawing.canvas_key(), size=CANVAS,
+                          on_change=drawing.on_stroke)
+    drawing.read()
+    kind, words = st.session_state["draw.note"] or (None, "")
+    if kind == "warning":
+        st.warning(words, icon=":material/block:")
+    elif kind == "caption":
+        st.caption(words)
+    st.button("Clear", icon=":material/delete:", on_click=drawing.clear, key="draw.clear",
+              help="Start again with an empty canvas.")
+
+
+@st.fragment(key="draw.prediction")
+def _prediction() -> None:
+    shown = _drawn()
+    if shown is None:
+        st.info(text.section("draw", "Empty"), icon=":material/draw:")
+        return
+    _, ex, probs, _ = shown
+    with st.container(key="prediction"):
+        html(forward_view.prediction(probs, ex.label))
+
+
+@st.fragment(key="draw.probabilities")
+def _probabilities() -> None:
+    shown = _drawn()
+    if shown is not None:
+        html(forward_view.probabilities(shown[2], label=shown[1].label), flow=True)
+
+
+@st.fragment(key="draw.steps")
+def _steps() -> None:
+    if _drawn() is not None and st.session_state["draw.steps"]:
+        html(st.session_state["draw.steps"], flow=True)
+
+
+@st.fragment(key="draw.views")
+def _views() -> None:
+    shown = _drawn()
+    if shown is not None:
+        model, ex, probs, cache = shown
+        forward_view.layers(model, cache, after=_questions(model, ex, probs, cache))
+
+
+def _questions(model, ex: example.Example, probs: np.ndarray, cache: dict) -> str:
+    """The page's questions on this digit (the same digit, the same choices), answered in the browser."""
+    return questions.markup(draw_questions.questions(model, cache, probs, seed=zlib.crc32(ex.x.tobytes())))
+
+
+def drawing_page() -> None:
+    """The canvas and everything that shows what is drawn on it."""
     c1, c2, c3 = _top_row()
     with c1:
         st.markdown(text.section("draw", "Canvas"))
-        brush = st.slider("Brush size", 8, 40, 20, key="draw.brush", persist_state="session",
-                          help=f"Stroke width in canvas pixels. The canvas is {CANVAS} px wide, ten per MNIST pixel; "
-                               "MNIST strokes are about 2–3 MNIST pixels thick, so 15–25 works best.")
-        try:
-            image, refused = canvas.drawing_canvas(brush, key=f"draw.canvas.{st.session_state['draw.canvas']}",
-                                                   size=CANVAS), None
-        except canvas.Refused as e:  # kept: the previous drawing (the example is not touched)
-            image, refused = None, canvas.REFUSED.format(why=e)
-        if refused:
-            st.warning(refused, icon=":material/block:")
-        if st.button("Clear", icon=":material/delete:", on_click=_clear, key="draw.clear",
-                     help="Start again with an empty canvas."):
-            # A full rerun, not just this fragment: widget state of the replaced canvas (its last
-            # drawing) is only pruned on a full run.
-            st.rerun(scope="app")
-    preprocessing = st.container(key="draw.preprocessing")
-    # The answer goes out before anything else below the canvas (the browser renders in order):
-    # the three switches' values are read here, and the switches drawn after the answer.
-    crop, fit, centre = (st.session_state.get(k, True) for k in ("draw.crop", "draw.fit", "draw.centre"))
-    steps = prepare_drawing(image, crop=crop, fit_box=fit, centre=centre) if image is not None else None
-    if steps is not None:
-        example.use_drawing(steps["x"])
-    elif image is not None:  # the canvas was wiped with its own toolbar
-        example.clear_drawing()
-    ex = example.current()
-
-    def preprocessing_section() -> None:
-        with preprocessing:
-            st.header("From strokes to 784 numbers: preprocessing")
-            t1, t2, t3 = st.columns(3)
-            t1.toggle("Crop to the ink", True, key="draw.crop", persist_state="session",
-                      help="Off: the whole canvas is used, so the digit keeps its size and place on it.")
-            t2.toggle("Scale to a 20×20 box", True, key="draw.fit", persist_state="session",
-                      help="Off: the (cropped) picture is stretched to 28×28, ignoring its aspect ratio.")
-            t3.toggle("Centre by mass", True, key="draw.centre", persist_state="session",
-                      help="Off: the digit stays where the previous steps put it.")
-            if steps is not None:
-                st.markdown(text.section("draw", "Preprocessing"))
-                _show_steps(steps)
-
-    if ex is None or ex.source != "drawing":
-        with c2:
-            st.info(text.section("draw", "Empty"), icon=":material/draw:")
-        preprocessing_section()
-        return
-    if steps is None and not refused:
-        with c1:
-            st.caption(text.section("draw", "Last drawing"))
-    _show_forward(ex, c2, c3, then=preprocessing_section)
+        st.slider("Brush size", 8, 40, 20, key="draw.brush", persist_state="session",
+                  help=f"Stroke width in canvas pixels. The canvas is {CANVAS} px wide, ten per MNIST pixel; "
+                       "MNIST strokes are about 2–3 MNIST pixels thick, so 15–25 works best.")
+        _pad()
+    with c2:
+        _prediction()
+    with c3:
+        _probabilities()
+    with st.container(key="draw.preprocessing"):
+        st.header("From strokes to 784 numbers: preprocessing")
+        t1, t2, t3 = st.columns(3)
+        t1.toggle("Crop to the ink", True, key="draw.crop", persist_state="session", on_change=drawing.on_switch,
+                  help="Off: the whole canvas is used, so the digit keeps its size and place on it.")
+        t2.toggle("Scale to a 20×20 box", True, key="draw.fit", persist_state="session", on_change=drawing.on_switch,
+                  help="Off: the (cropped) picture is stretched to 28×28, ignoring its aspect ratio.")
+        t3.toggle("Centre by mass", True, key="draw.centre", persist_state="session", on_change=drawing.on_switch,
+                  help="Off: the digit stays where the previous steps put it.")
+        _steps()
+    _views()
 
 
+# ------------------------------------------------------------------ a test image: a full run
 def test_image() -> None:
     n = len(resources.dataset().y_test)
     if "draw.index" not in st.session_state:
@@ -143,4 +141,10 @@ def test_image() -> None:
         ex = example.current()
         st.image(pictures.grey(ex.image, 196), width=196, caption=text.fill("draw", "Test image", index=i, label=ex.label),
                  alt=f"Test image #{i:,}, a handwritten {ex.label}")
-    _show_forward(ex, c2, c3)
+    model = state.model()
+    probs, cache = drawing.forward(model, ex)
+    with c2, st.container(key="prediction"):
+        html(forward_view.prediction(probs, ex.label))
+    with c3:
+        html(forward_view.probabilities(probs, label=ex.label), flow=True)
+    forward_view.layers(model, cache, after=_questions(model, ex, probs, cache))
