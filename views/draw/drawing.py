@@ -23,6 +23,7 @@ import hashlib
 
 import numpy as np
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from nn_core import MLP, prepare_drawing
 from nn_core.preprocess import CANVAS
@@ -50,22 +51,23 @@ def _note(kind: str | None = None, words: str = "") -> None:
     st.session_state["draw.note"] = None if kind is None else (kind, words)
 
 
-def read(again: bool = False) -> None:
+def read(again: bool = False) -> bool:
     """Take what the canvas holds as the session's drawing: a picture not read before (or, with
     `again`, the same one through the switches' new settings). A picture no canvas sends is
-    refused with a note and the last drawing stays; an empty canvas leaves the example alone."""
+    refused with a note and the last drawing stays; an empty canvas leaves the example alone.
+    True when a picture was taken (the parts that show the drawing are then out of date)."""
     try:
         url = canvas.data_url(st.session_state.get(canvas_key()))
         if url is None:  # a new canvas: the example (perhaps the last drawing) stays
             ex = example.current()
             _note("caption", text.section("draw", "Last drawing")) if ex and ex.source == "drawing" else _note()
-            return
+            return False
         if not again and hash(url) == st.session_state["draw.seen"]:
-            return
+            return False
         image = canvas.read_png(url, CANVAS)
     except canvas.Refused as e:
         _note("warning", canvas.REFUSED.format(why=e))
-        return
+        return False
     crop, fit, centre = (bool(st.session_state.get(k, True)) for k in SWITCHES)
     prepared = prepare_drawing(image, crop=crop, fit_box=fit, centre=centre)
     if prepared is None:  # the canvas was wiped with its own toolbar
@@ -76,6 +78,13 @@ def read(again: bool = False) -> None:
         st.session_state["draw.steps"] = steps.markup_of(prepared)
     st.session_state["draw.seen"] = hash(url)
     _note()
+    return True
+
+
+def parts_only() -> bool:
+    """Is this run of some fragments alone (not the whole page)?"""
+    ctx = get_script_run_ctx()
+    return bool(ctx and ctx.fragment_ids_this_run)
 
 
 def _rerun(note_before) -> None:

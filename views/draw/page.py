@@ -53,7 +53,11 @@ def _pad() -> None:
     """The canvas, the note under it, Clear. A full run (and Clear) reads what it holds."""
     canvas.drawing_canvas(st.session_state.get("draw.brush", 20), key=drawing.canvas_key(), size=CANVAS,
                           on_change=drawing.on_stroke)
-    drawing.read()
+    if drawing.read() and drawing.parts_only():
+        # A picture the callback did not read: strokes that queued up while the server was busy
+        # arrive merged, and a run of this part alone may be the first to see the last of them.
+        # The parts that show the drawing would keep the earlier answer: rerun the page.
+        st.rerun()
     kind, words = st.session_state["draw.note"] or (None, "")
     if kind == "warning":
         st.warning(words, icon=":material/block:")
