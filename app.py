@@ -13,7 +13,8 @@ import streamlit as st
 from links import classroom
 from server import resources
 from session import state
-from views.shell import linknote, nav, projector, sidebar, style, widgets
+from ui import questions
+from views.shell import answers, lesson, linknote, nav, projector, sidebar, style, widgets
 from views.train import training
 
 st.set_page_config(page_title="Neural network explainer · MNIST", page_icon="✍️", layout="wide")
@@ -21,15 +22,17 @@ resources.limit_blas_threads()
 resources.tune_memory()
 resources.guard_doors()  # once per process: uploads only via the uploader, odd widget values dropped, closed sessions collected
 state.init()
+questions.remember_with(answers.current)  # committed answers: kept in the session, counted for a class
 classroom.read_once()  # a teacher's class link: fixed settings, projector mode
 projector.read_once()
 
 page = st.navigation(nav.pages(), expanded=nav.SHOWN)  # in the lesson's order (views/shell/nav.py); the rest behind View more
 state.follow_page_request()  # a page a button's callback asked for (e.g. the Evaluate gallery's "Draw")
+lesson.follow(page.url_path)  # the guided lesson: a link's ?step=k (once), then the step in the address
 # Contrast, focus rings, the phone layout (assets/app.css). After the page switch above: an element
 # sent before st.switch_page made the new page lose the test image it was asked to show.
 style.apply()
-projector.styles()  # larger text for a projector, when switched on (the switch is at each page's foot)
+projector.styles()  # larger text for a projector, when switched on (the switch tops the sidebar)
 
 
 @st.fragment(run_every=training.tick_seconds())
@@ -39,6 +42,8 @@ def training_fragment() -> None:
 
 
 with st.sidebar:
+    projector.switch()  # first: the teacher at the front finds it at once
+    lesson.back_to_the_lesson()
     sidebar.current_model()
     training_fragment()
     sidebar.class_lesson()
@@ -46,4 +51,5 @@ with st.sidebar:
 widgets.show_note()  # a widget value no browser would send was dropped (server/widget_values.py)
 linknote.read_once(page.url_path)  # Train settings in a link that opens another page: a note
 linknote.show(page.url_path)
+lesson.panel(page.url_path)  # the lesson's step at the foot of the screen, its element outlined
 page.run()

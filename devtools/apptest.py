@@ -9,3 +9,17 @@ def derived(at, name: str) -> Any | None:
     or None when nothing of that name is kept."""
     kept = at.session_state["model.derived"].get(name)
     return None if kept is None else kept[2]
+
+
+def answer(at, key: str, choice: int):
+    """Answer question `key` (ui/questions.py) with choice number `choice` as a student does: pick
+    it, then press "Check my answer". Returns the verdict shown ("Right: …" or "Not quite: …")."""
+    radio = next(r for r in at.radio if r.key.startswith(key + ".") and not r.key.endswith(".done"))
+    before = {m.value for m in [*at.success, *at.error]}
+    radio.set_value(choice).run()
+    check = next(b for b in at.button if b.key == radio.key + ".check")
+    check.click().run()
+    shown = [m.value for m in [*at.success, *at.error] if m.value.startswith(("Right", "Not quite"))
+             and m.value not in before]
+    assert len(shown) == 1, shown
+    return shown[0]
