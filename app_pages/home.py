@@ -36,12 +36,14 @@ with right:
 
 sizes = model.layer_sizes
 st.subheader("Predict first", anchor=False)
-questions.ask(home_questions.params_question(sizes))
-rows = [{"layer": f"{l}", "W shape": f"{sizes[l - 1]} × {sizes[l]}", "weights": sizes[l - 1] * sizes[l],
-         "biases": sizes[l], "parameters": n_params(sizes[l - 1:l + 1])} for l in range(1, model.L + 1)]
+answered = questions.ask(home_questions.params_question(sizes))
 with st.container(key="home.view.parameters"):
-    st.table(rows)
-    st.caption(text.fill("home", "Parameters", n=model.n_params))
+    if answered is None:  # the table would give the answer away
+        st.caption(text.section("home", "Parameters after"))
+    else:
+        st.table([{"layer": f"{l}", "W shape": f"{sizes[l - 1]} × {sizes[l]}", "weights": sizes[l - 1] * sizes[l],
+                   "biases": sizes[l], "parameters": n_params(sizes[l - 1:l + 1])} for l in range(1, model.L + 1)])
+        st.caption(text.fill("home", "Parameters", n=model.n_params))
 
 data_view = st.container(key="home.view.data")
 data_view.header("The data")

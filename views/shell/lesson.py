@@ -24,7 +24,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
+from html import escape
 
 import streamlit as st
 
@@ -39,7 +39,7 @@ PATH_FILE = ASSETS / "lesson.toml"
 FIELDS = {"page", "element", "ask", "title", "text", "do"}
 MAX_STEPS = 40
 LIMITS = {"title": 80, "text": 600, "do": 200}  # characters: a step is short, on a phone too
-KEY = re.compile(r"[a-z][a-z0-9_]*(\.[a-z0-9_]+)+")
+KEY = re.compile(r"[a-z][a-z0-9_]*(\.[a-z0-9_]+)+(\.\*)?")  # draw.top; draw.canvas.* (any key that starts so)
 HIDDEN_PAGES = {"class"}  # pages without the lesson (the teacher's view)
 
 
@@ -58,9 +58,20 @@ class Step:
     do: str            # Markdown
 
     @property
-    def css_class(self) -> str:
-        """The class Streamlit gives the element with this key (anything but letters, digits, - and _ -> -)."""
-        return "st-key-" + re.sub(r"[^A-Za-z0-9_-]", "-", self.key)
+    def prefix(self) -> bool:
+        """The key ends in .*: any element whose key starts with the rest (a canvas whose key changes on Clear)."""
+        return self.key.endswith(".*")
+
+    @property
+    def selector(self) -> str:
+        """The CSS selector of the element: Streamlit gives it the class st-key-KEY (anything but
+        letters, digits, - and _ made a -)."""
+        name = "st-key-" + re.sub(r"[^A-Za-z0-9_-]", "-", self.key[:-1] if self.prefix else self.key)
+        return f'[class*="{name}"]' if self.prefix else f".{name}"
+
+    def matches(self, key: str) -> bool:
+        """Whether an element key is the one this step points at."""
+        return key.startswith(self.key[:-1]) if self.prefix else key == self.key
 
 
 def parse(text: str) -> tuple[Step, ...]:
@@ -180,11 +191,7 @@ def panel(page_url: str) -> None:
     with st.bottom:
         with st.container(key="lesson.panel"):
             if here:
-                st.markdown(f'<p class="nn-lesson-step">Lesson · step {k} of {n}</p>', unsafe_allow_html=True)
-                st.markdown(f"**{s.title}.** {s.text}")
-                st.markdown(f"**Do:** {s.do}")
-                st.markdown('<p class="nn-lesson-missing">The part of the page this step is about is not there yet: '
-                            'do the step before this one first.</p>', unsafe_allow_html=True)
+                st.markdown(_words(s, k, n), unsafe_allow_html=True)
                 with st.container(horizontal=True, key="lesson.buttons"):
                     st.button("Back", key="lesson.back", icon=":material/arrow_back:", disabled=k == 1, on_click=go,
                               args=(k - 1, page_url), help="The step before this one.")
@@ -198,8 +205,9 @@ def panel(page_url: str) -> None:
                     st.button("Leave the lesson", key="lesson.leave", icon=":material/close:", on_click=place.leave,
                               help="Explore on your own; “Back to the lesson” in the sidebar returns to this step.")
             else:
-                st.markdown(f'<p class="nn-lesson-step">Lesson · step {k} of {n}</p>', unsafe_allow_html=True)
-                st.markdown(f"You are exploring. Step {k}, **{s.title}**, is on the **{s.page.title}** page.")
+                st.markdown(f'<p class="nn-lesson-step">Lesson · step {k} of {n}</p><p>You are exploring. Step {k}, '
+                            f'<strong>{escape(s.title)}</strong>, is on the <strong>{s.page.title}</strong> page.</p>',
+                            unsafe_allow_html=True)
                 with st.container(horizontal=True, key="lesson.buttons"):
                     st.button(f"Back to step {k}", key="lesson.return_here", type="primary",
                               icon=":material/undo:", on_click=go, args=(k, page_url),
@@ -208,6 +216,18 @@ def panel(page_url: str) -> None:
                               help="Explore on your own; “Back to the lesson” in the sidebar returns to this step.")
         if here:
             _highlight(s, place.visit())
+
+
+def _words(s: Step, k: int, n: int) -> str:
+    """The step's words as HTML (the file's text is plain text). On a phone the sentences fold
+    under the title (tap to read), so the page keeps most of the screen."""
+    title = escape(s.title) + ("" if s.title[-1] in ".?!" else ".")
+    return (f'<p class="nn-lesson-step">Lesson · step {k} of {n}</p>'
+            f'<p class="nn-lesson-full"><strong>{title}</strong> {escape(s.text)}</p>'
+            f'<details class="nn-lesson-short"><summary><strong>{title}</strong></summary><p>{escape(s.text)}</p></details>'
+            f'<p class="nn-lesson-do"><strong>Do:</strong> {escape(s.do)}</p>'
+            '<p class="nn-lesson-missing">The part of the page this step is about is not there yet: do the step '
+            'before this one first.</p>')
 
 
 def back_to_the_lesson() -> None:
@@ -255,7 +275,7 @@ _SCROLL = """<script>
 
 
 def _highlight(s: Step, visit: int) -> None:
-    sel = "." + s.css_class
+    sel = s.selector
     css = (f"<style>{sel} {{ outline: 4px solid var(--nn-ink) !important; outline-offset: 6px; border-radius: 4px; "
            f"scroll-margin-top: 5rem; }}</style>")
     with st.container(key="lesson.highlight"):
