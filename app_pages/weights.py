@@ -48,9 +48,9 @@ with templates:
 with st.container(key="weights.view.later"):
     weights_view.later_layers(model, params)
     weights_view.biases(model, params)
+st.subheader("Predict first", anchor=False)
+weights_view.spread_question(model, params, snaps, label)
 with st.container(key="weights.view.histograms"):
-    st.subheader("Predict first", anchor=False)
-    weights_view.spread_question(model, params, snaps, label)
     weights_view.histograms(model, params, snaps, label)
 
 nav.next_page("app_pages/weights.py")

@@ -23,3 +23,9 @@ def answer(at, key: str, choice: int):
              and m.value not in before]
     assert len(shown) == 1, shown
     return shown[0]
+
+
+def rendered_keys(at) -> set[str]:
+    """The user keys of everything on the page now: widgets, keyed elements and keyed containers
+    (each becomes the CSS class st-key-KEY in the browser)."""
+    return {key for node in at._tree for key in [getattr(node, "key", None)] if key}

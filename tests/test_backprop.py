@@ -148,6 +148,7 @@ def _reveal(at, key: str, choice: int) -> str:
     radio = next(r for r in at.radio if r.key.startswith(key + "."))
     before = verdicts()
     radio.set_value(choice).run()
+    next(b for b in at.button if b.key == radio.key + ".check").click().run()  # a choice is committed, then revealed
     shown = [m for m in verdicts() if m not in before]
     assert len(shown) == 1
     if shown[0].startswith("Right"):
