@@ -1,17 +1,31 @@
 # Two commands on a fresh machine (Python >= 3.11 and make):
 #   make run    set up .venv (only what changed) and start the dashboard
-#   make test   the same plus the test tools, then the whole suite
+#   make test   the same plus the test tools, then the whole suite, in two steps:
+#               make test-core (everything but the browser) and make test-browser
 # Also: make quick (the suite without the browser and slow tests, under a minute),
 #       make bench (the benchmarks), make clean (remove the venv).
 # Another interpreter: make test PYTHON=python3.12 VENV=.venv-3.12
+# Tests run in parallel with pytest-xdist: JOBS workers for the suite without the browser,
+# BROWSER_JOBS for the browser tests (each worker starts one Streamlit server and one
+# Chromium for its tests, which compete with them for the cores; see benchmarks/README.md,
+# "CI and make quick"). A test that must not share its worker's server starts its own
+# (devtools.browser.streamlit_server).
 PYTHON ?= python3
 VENV ?= .venv
 PORT ?= 8501
+JOBS ?= 2
+BROWSER_JOBS ?= 2
+# Test processes (pytest and its workers, the Streamlit servers, the CLI's subprocesses) keep
+# their compiled bytecode here, outside the sources, even where PYTHONDONTWRITEBYTECODE is set:
+# without it each of them compiles the project (and Streamlit) again, ~3 s of CPU apiece.
+# `make quick PYCACHE=` turns this off.
+PYCACHE ?= $(CURDIR)/artifacts/pycache
+PYTEST = $(if $(PYCACHE),PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=$(PYCACHE) )$(PY) -m pytest
 PY := $(VENV)/bin/python
 # The interpreter's version is part of the stamp: a venv of another Python is rebuilt.
 PYVER := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
 
-.PHONY: run test quick bench clean check-python
+.PHONY: run test test-core test-browser quick bench clean check-python
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null || \
@@ -36,11 +50,18 @@ $(VENV)/.stamp-test: requirements.txt requirements-dev.txt $(VENV)/.stamp-run
 run: $(VENV)/.stamp-run
 	$(PY) -m streamlit run app.py --server.port $(PORT)
 
-test: $(VENV)/.stamp-test
-	$(PY) -m pytest
+# Every test: the two steps below, one after the other (a failing step stops the run; `make -k
+# test` goes on to the next).
+test: test-core test-browser
+
+test-core: $(VENV)/.stamp-test
+	$(PYTEST) -m "not browser" -n $(JOBS) --dist worksteal
+
+test-browser: $(VENV)/.stamp-test
+	$(PYTEST) -m browser -n $(BROWSER_JOBS) --dist worksteal
 
 quick: $(VENV)/.stamp-test
-	$(PY) -m pytest -m "not slow and not browser" -q
+	$(PYTEST) -m "not slow and not browser" -q -n $(JOBS) --dist worksteal
 
 bench: $(VENV)/.stamp-test
 	for b in benchmarks/bench_*.py; do m=$$(basename $$b .py); echo "== $$m"; $(PY) -m benchmarks.$$m || exit 1; done

@@ -41,11 +41,10 @@ from devtools.browser import (
     streamlit_server,
     wait_idle,
 )
+from devtools.pages import LESSON, SHOWN, url_path
 from devtools.paths import ROOT
 
-PAGES = {"/": "How a neural network learns", "/train": "Train a network", "/weights": "What the network learned",
-         "/draw": "Your digit, through the network", "/backprop": "Backpropagation on one digit",
-         "/evaluate": "How good is it? The test set"}
+PAGES = [url_path(p) for p in LESSON[:SHOWN]]  # the lesson's pages, Home to Evaluate (views/shell/nav.py)
 TARGETS = {"task": 120, "ws": 60, "latency": 150, "latency4": 350, "page_ws": 300}
 
 # A new result is on screen when the prediction is there and the probabilities chart is not the
@@ -153,15 +152,15 @@ def strokes(page, probe: Probe, n: int, second: bool) -> tuple[list[dict], list[
 
 def page_loads(browser, url: str) -> dict[str, dict]:
     out = {}
-    for path, title in PAGES.items():
+    for where in PAGES:
         context = browser.new_context(viewport={"width": 1400, "height": 900})
         page = context.new_page()
         probe = Probe(page)
-        page.goto(url + path)
+        page.goto(url + where)
         wait_idle(page)
-        page.get_by_test_id("stMain").get_by_text(title).first.wait_for()
+        page.locator('[data-testid="stMain"] h1').first.wait_for()  # its title (any checkout's wording)
         probe.settle(quiet_s=1.0)
-        out[path] = probe.snapshot()
+        out[where] = probe.snapshot()
         context.close()
     return out
 

@@ -17,8 +17,14 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from devtools.paths import ROOT, SHOTS
 
 CHROMIUM = "/usr/bin/chromium"
+AXE = ROOT / "tests" / "vendor" / "axe.min.js"  # axe-core, vendored (npm's axe-core, minified)
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
+
+
+# Screen sizes the browser tests use: browser.new_context(**SCREENS["phone"]).
+SCREENS = {"desktop": {"viewport": {"width": 1400, "height": 900}},
+           "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}}
 
 
 def require_chromium() -> None:
@@ -73,16 +79,23 @@ def streamlit_server(timeout: float = 60, root: Path = ROOT, preexec_fn=None, en
 
 
 @contextmanager
+def chromium():
+    """Debian's Chromium driven by Playwright (its own browser builds cannot be downloaded here)."""
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@contextmanager
 def served_page(viewport: dict | None = None, root: Path = ROOT):
     """For scripts (the benchmarks): a server of the checkout at `root`, Debian's Chromium and one
     page; yields (url, server process, page)."""
-    from playwright.sync_api import sync_playwright
-    with streamlit_server(root=root) as (url, proc), sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield url, proc, browser.new_page(viewport=viewport or {"width": 1400, "height": 900})
-        finally:
-            browser.close()
+    with streamlit_server(root=root) as (url, proc), chromium() as browser:
+        yield url, proc, browser.new_page(viewport=viewport or {"width": 1400, "height": 900})
 
 
 def wait_idle(page, timeout: float = 30_000) -> None:
@@ -234,3 +247,39 @@ def nav_link(page, name: str):
         more.first.click()
         link.wait_for(timeout=10_000)
     return link
+
+
+# Every display equation, and every table, picture and SVG of the page, inside its column:
+# page.evaluate(TOO_WIDE) is the list of what is not ([] when everything fits).
+TOO_WIDE = """() => {
+  const main = document.querySelector('[data-testid="stMainBlockContainer"]') || document.querySelector('[data-testid="stMain"]');
+  const limit = main.getBoundingClientRect().right + 0.5, bad = [];
+  for (const d of document.querySelectorAll('[data-testid="stMain"] .katex-display')) {
+    const r = d.getBoundingClientRect();
+    if (!r.width) continue;  // inside a closed expander
+    const col = (d.closest('[data-testid="stColumn"]') || main).getBoundingClientRect();
+    const html = d.querySelector('.katex-html').getBoundingClientRect();
+    if (d.scrollWidth > d.clientWidth || html.right > r.right + 0.5 || html.left < r.left - 0.5 ||
+        r.right > col.right + 0.5 || r.right > limit)
+      bad.push(['katex', d.scrollWidth, d.clientWidth, Math.round(html.right), Math.round(col.right),
+                d.querySelector('annotation') ? d.querySelector('annotation').textContent.slice(0, 60) : '']);
+  }
+  for (const e of document.querySelectorAll('[data-testid="stMain"] table, [data-testid="stMain"] img, [data-testid="stMain"] figure, [data-testid="stMain"] svg[role="img"]')) {
+    const r = e.getBoundingClientRect();
+    if (r.width && r.right > limit) bad.push([e.tagName, Math.round(r.right), Math.round(limit)]);
+  }
+  const page = document.scrollingElement;
+  if (page.scrollWidth > window.innerWidth) bad.push(['page scrolls sideways', page.scrollWidth, window.innerWidth]);
+  return bad;
+}"""
+
+
+def axe_violations(page) -> list[dict]:
+    """axe-core's serious and critical violations on the page as it is now ([] for none)."""
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate("""async () => {
+      const r = await axe.run(document, {resultTypes: ['violations']});
+      return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+        .map(v => ({id: v.id, impact: v.impact, help: v.help,
+                    nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ': ' + (n.failureSummary || ''))}));
+    }""")

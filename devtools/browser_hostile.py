@@ -8,11 +8,9 @@ from __future__ import annotations
 import base64
 
 from devtools.browser import exceptions, nav_link, wait_idle
+from devtools.pages import by_title, heading
 
 UPLOAD = '[data-testid="stFileUploaderDropzoneInput"]'
-TITLES = {"Home": "How a neural network learns", "Train": "Train a network", "Weights": "What the network learned",
-          "Draw": "Your digit, through the network", "Backprop": "Backpropagation on one digit",
-          "Evaluate": "How good is it? The test set"}
 
 
 class WsMeter:
@@ -44,7 +42,7 @@ def visit(page, name: str, timeout: float = 60_000) -> None:
     if phone and expand.count():
         expand.click()
     nav_link(page, name).click()
-    page.get_by_test_id("stMain").get_by_text(TITLES[name]).first.wait_for(timeout=timeout)
+    page.get_by_test_id("stMain").get_by_text(heading(by_title(name))).first.wait_for(timeout=timeout)
     wait_idle(page, timeout)
     if name in ("Weights", "Evaluate"):
         page.wait_for_selector('[data-testid="stMain"] .js-plotly-plot', timeout=timeout)

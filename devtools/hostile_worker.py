@@ -61,7 +61,7 @@ def run_child(case: dict) -> dict:
     before = _status()
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     resource.setrlimit(resource.RLIMIT_AS, ((before["VmSize"] + LIMIT_MB * 1024) * 1024, hard))
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     result = {"id": case["id"], "outcome": "ok", "message": ""}
     try:
         value = _call(case, data)
@@ -70,6 +70,7 @@ def run_child(case: dict) -> dict:
     except BaseException as e:  # noqa: BLE001  (what escaped is the finding)
         result.update(outcome=type(e).__name__, message=str(e)[:500])
     result["seconds"] = time.perf_counter() - start
+    result["cpu_seconds"] = time.process_time() - start_cpu  # what the case cost, however busy the machine
     result["peak_mb"] = (_status()["VmHWM"] - before["VmRSS"]) / 1024
     return result
 

@@ -8,20 +8,15 @@ import re
 import numpy as np
 import pytest
 
+from devtools.dummy_activation import ELU
 from devtools.paths import ROOT
 from links.controls import controls
 from links.query import read_link
-from nn_core import ACTIVATIONS, MLP, Activation, ConfigError, TrainConfig, dumps_model
+from nn_core import ACTIVATIONS, MLP, ConfigError, TrainConfig, dumps_model
 from nn_core.activations import FLAT, NAMES, leaky_relu
 from nn_core.cli import UsageError, build_parser, config_from
 from nn_core.files.serialize import load_model
 from server.limits import Limits
-
-# ELU, a dummy registered only by the tests: g(z) = z for z > 0, e^z - 1 below; g'(z) = A + 1 below
-ELU = Activation("elu", "ELU", lambda Z: np.where(Z > 0, Z, np.expm1(np.minimum(Z, 0))),
-                 lambda Z, A: np.where(Z > 0, 1, A + 1).astype(Z.dtype),
-                 r"z \text{ if } z > 0 \text{ else } e^z - 1", r"1 \text{ if } z > 0 \text{ else } g(z) + 1",
-                 negative_slope=None, flat_word="saturated")
 
 
 @pytest.mark.parametrize("name", sorted(ACTIVATIONS))

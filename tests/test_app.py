@@ -1,97 +1,26 @@
 """The dashboard in Streamlit's AppTest: pages run, training runs through the fragment,
 links set hyperparameters, uploads work, divergence is caught (hostile uploads:
 tests/test_upload.py)."""
-import base64
-import json
-
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
 import views.train.training
-from devtools.apptest import answer, derived
+from devtools.apptest import (
+    PAGES,
+    answer,
+    button,
+    derived,
+    figures,
+    fresh,
+    mosaic,
+    sidebar_text,
+    texts,
+    tiny_training,
+    upload_model,
+)
 from devtools.paths import ROOT
 from nn_core import MLP, dumps_model
 from ui.numbers import percent
-
-PAGES = ["app_pages/home.py", "app_pages/train.py", "app_pages/weights.py", "app_pages/draw.py", "app_pages/backprop.py", "app_pages/evaluate.py",
-         "app_pages/lab.py", "app_pages/robust.py", "app_pages/layermap.py",
-         "app_pages/units.py", "app_pages/compare.py"]
-
-
-def fresh(query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    if query:
-        at.query_params.update(query)
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def on_page(script: str) -> AppTest:
-    """A fresh session that has opened `script` (e.g. "app_pages/lab.py") without an exception."""
-    at = fresh()
-    at.switch_page(script).run()
-    assert not at.exception, at.exception
-    return at
-
-
-def button(at: AppTest, label: str):
-    return next(b for b in at.button if b.label == label)
-
-
-def figures(at: AppTest) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-
-
-def decode(z) -> np.ndarray:
-    """A Plotly JSON array: a plain list, or a base64 typed array {dtype, bdata, shape}."""
-    if isinstance(z, dict):
-        a = np.frombuffer(base64.b64decode(z["bdata"]), dtype=np.dtype(z["dtype"]))
-        shape = z.get("shape")
-        return a.reshape([int(n) for n in str(shape).split(",")]) if shape else a
-    return np.array(z, dtype=float)
-
-
-def mosaic(at: AppTest) -> np.ndarray:
-    """The palette indices of the first-layer mosaic on Weights (a PNG in an HTML element)."""
-    import io
-    import re
-
-    from PIL import Image
-    body = next(h.proto.body for h in at.get("html") if 'class="nn-mosaic"' in h.proto.body)
-    data = re.search(r'src="data:image/png;base64,([^"]+)"', body).group(1)
-    return np.asarray(Image.open(io.BytesIO(base64.b64decode(data))))
-
-
-def texts(elements) -> str:
-    return " ".join(e.value for e in elements)
-
-
-def sidebar_text(at: AppTest) -> str:
-    return " ".join(str(getattr(e, "value", "")) for e in at.sidebar)
-
-
-@pytest.fixture
-def one_step_ticks(monkeypatch):
-    """Training in the ticks, not in a thread, and each tick trains exactly one step (run_for
-    always does at least one): a test knows exactly how far a run got."""
-    monkeypatch.setattr(views.train.training, "BACKGROUND", False)
-    monkeypatch.setattr(views.train.training, "CHUNK_SECONDS", 0.0)
-
-
-def tiny_training(at: AppTest, epochs: int = 2, **extra) -> AppTest:
-    at.switch_page("app_pages/train.py").run()
-    at.text_input(key="hidden").set_value("16")
-    at.number_input(key="epochs").set_value(epochs)
-    at.select_slider(key="n_train").set_value(1000)
-    at.selectbox(key="batch").set_value(128)
-    for key, value in extra.items():
-        getattr(at, {"lr": "select_slider", "optimizer": "selectbox", "activation": "selectbox"}[key])(
-            key=key).set_value(value)
-    at.run()
-    button(at, "Start").click().run()
-    return at
 
 
 def test_every_page_runs_in_a_fresh_session():
@@ -224,16 +153,11 @@ def test_divergence_is_stopped_and_explained(one_step_ticks):
     assert not at.exception
 
 
-def _upload(at: AppTest, name: str, content: bytes) -> AppTest:
-    at.file_uploader(key="upload.model").set_value((name, content, "application/octet-stream")).run()
-    return at
-
-
 def test_a_good_upload_becomes_the_current_model():
     at = fresh()
     at.switch_page("app_pages/train.py").run()
     model = MLP([784, 20, 10], activation="tanh", seed=4)
-    _upload(at, "mine.npz", dumps_model(model))
+    upload_model(at, "mine.npz", dumps_model(model))
     assert "Loaded `mine.npz`" in texts(at.success)
     current = at.session_state["model.current"]
     assert current.layer_sizes == (784, 20, 10) and np.array_equal(current.params["W1"], model.params["W1"])
@@ -254,7 +178,7 @@ def test_weights_page_scrubs_the_pretrained_models_training_at_first_load():
 def test_an_uploaded_model_has_no_snapshots_and_says_so():
     at = fresh()
     at.switch_page("app_pages/train.py").run()
-    _upload(at, "mine.npz", dumps_model(MLP([784, 20, 10])))
+    upload_model(at, "mine.npz", dumps_model(MLP([784, 20, 10])))
     at.switch_page("app_pages/weights.py").run()
     assert "snapshots are not here" in texts(at.info)
 

@@ -9,18 +9,15 @@ import time
 
 import numpy as np
 import pytest
-from test_app import button, fresh
-from test_pages import DIGITS, captions, draw, metric, open_backprop, open_draw, use_model
 
-from devtools.paths import ASSETS
+from devtools.apptest import DIGITS, button, captions, draw, fresh, metric, open_backprop, open_draw, use_model
 from devtools.shown import adds_up, half_ulp, html_tables, index, multiplies, number, table
-from nn_core import MLP, dumps_model, load_dataset
+from nn_core import MLP, dumps_model
 
 
 @pytest.fixture(scope="module")
-def test_set():
-    data = load_dataset(ASSETS)
-    return data.x_test, data.y_test
+def test_set(mnist):
+    return mnist.x_test, mnist.y_test
 
 
 def html(at) -> str:

@@ -5,8 +5,9 @@
 Each room's allowed first-party imports are in ROOMS; a page's folder under views/ imports
 views/shell and its own folder only. ui/ and server/ read no session state; pages import
 only nn_core's public API and write only their own session-state keys (everything shared
-goes through session/); nothing in the app imports devtools/, and no test, benchmark or
-script edits sys.path.
+goes through session/); nothing in the app imports devtools/, no test, benchmark or
+script edits sys.path, and no test module imports another (shared helpers are in devtools/,
+shared fixtures in tests/conftest.py).
 """
 import ast
 import subprocess
@@ -152,6 +153,27 @@ def test_nothing_edits_sys_path():
              for p in (ROOT / d).rglob("*.py") if p.name != "test_boundaries.py"
              and any(f"sys.path.{verb}" in p.read_text() for verb in ("insert", "append"))]
     assert where == []
+
+
+def imports_of_test_modules(source: str, modules: set[str]) -> list[str]:
+    """The imports in `source` of any of `modules` (test modules, conftest, the tests package)."""
+    return [module for module, _ in _imports(ast.parse(source))
+            if module.split(".")[0] in modules or module.startswith(("tests.", "."))]
+
+
+def test_no_test_module_imports_another():
+    """What tests share lives in devtools/ (helpers) and tests/conftest.py (fixtures): a test
+    module imported by another runs twice, drags its fixtures along and hides what is shared.
+    Neither do benchmarks, scripts or devtools import a test module."""
+    tests = {p.stem for p in (ROOT / "tests").glob("*.py")} | {"tests"}
+    where = [f"{p.relative_to(ROOT).as_posix()} imports {m}" for d in ("tests", "benchmarks", "scripts", "devtools")
+             for p in (ROOT / d).rglob("*.py") if "vendor" not in p.parts
+             for m in imports_of_test_modules(p.read_text(), tests)]
+    assert where == []
+    assert imports_of_test_modules("from test_app import fresh\nimport conftest\nfrom tests.test_pages import draw\n"
+                                        "from devtools.apptest import fresh\nimport numpy\n",
+                                        {"test_app", "test_pages", "conftest", "tests"}) == [
+        "test_app", "conftest", "tests.test_pages"]
 
 
 # ------------------------------------------------------------------ pages write only their own keys

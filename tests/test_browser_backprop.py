@@ -7,39 +7,12 @@ screenshot per screen size in artifacts/screenshots/ (look at them)."""
 import re
 
 import pytest
-from test_browser import browser, server  # noqa: F401  (the same server and browser fixtures)
 
-from devtools.browser import SHOTS, exceptions, wait_idle, wait_settled
+from devtools.browser import SCREENS, SHOTS, TOO_WIDE, exceptions, wait_idle, wait_settled
 
 pytestmark = pytest.mark.browser
 
-SCREENS = {"desktop": {"viewport": {"width": 1400, "height": 900}},
-           "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}}
 VIEWS = ["example", "wants", "step", "chain", "equations", "update", "batch", "pixels", "check"]
-
-# Every display equation, and every table, picture and SVG of the page, inside its column.
-TOO_WIDE = """() => {
-  const main = document.querySelector('[data-testid="stMainBlockContainer"]') || document.querySelector('[data-testid="stMain"]');
-  const limit = main.getBoundingClientRect().right + 0.5, bad = [];
-  for (const d of document.querySelectorAll('[data-testid="stMain"] .katex-display')) {
-    const r = d.getBoundingClientRect();
-    if (!r.width) continue;  // inside a closed expander
-    const col = (d.closest('[data-testid="stColumn"]') || main).getBoundingClientRect();
-    const html = d.querySelector('.katex-html').getBoundingClientRect();
-    if (d.scrollWidth > d.clientWidth || html.right > r.right + 0.5 || html.left < r.left - 0.5 ||
-        r.right > col.right + 0.5 || r.right > limit)
-      bad.push(['katex', d.scrollWidth, d.clientWidth, Math.round(html.right), Math.round(col.right),
-                d.querySelector('annotation') ? d.querySelector('annotation').textContent.slice(0, 60) : '']);
-  }
-  for (const e of document.querySelectorAll('[data-testid="stMain"] table, [data-testid="stMain"] img, [data-testid="stMain"] figure, [data-testid="stMain"] svg[role="img"]')) {
-    const r = e.getBoundingClientRect();
-    if (r.width && r.right > limit) bad.push([e.tagName, Math.round(r.right), Math.round(limit)]);
-  }
-  const page = document.scrollingElement;
-  if (page.scrollWidth > window.innerWidth) bad.push(['page scrolls sideways', page.scrollWidth, window.innerWidth]);
-  return bad;
-}"""
-
 
 def open_backprop(browser, server, screen: str):
     context = browser.new_context(**SCREENS[screen])

@@ -6,7 +6,6 @@ import json
 import re
 
 import pytest
-from test_browser import browser, server  # noqa: F401  (the same server and browser fixtures)
 
 from devtools.browser import exceptions, screenshot, sidebar_step, wait_idle
 from views.shell import nav

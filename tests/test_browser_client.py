@@ -1,7 +1,7 @@
 """The app on phones, tablets and keyboards, and for screen readers, in a real browser.
 
-Playwright device emulation (touch, mobile viewport, device pixel ratio) against one server
-for the module: no page scrolls sideways at 390x844 or 768x1024; on Draw a touch stroke
+Playwright device emulation (touch, mobile viewport, device pixel ratio) against the session's
+server (tests/conftest.py): no page scrolls sideways at 390x844 or 768x1024; on Draw a touch stroke
 (CDP Input.dispatchTouchEvent) draws without scrolling the page, and the canvas and the
 prediction fit on one screen; chart titles never overlap; axe-core (vendored, tests/vendor)
 finds no serious or critical violation on any page; Start is within the first 10 Tab stops
@@ -10,13 +10,11 @@ on Train and the focused control shows a focus ring. Screenshots of every page a
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from test_browser import browser, server  # noqa: F401 (fixtures: a server and Chromium for this module)
 
 from devtools.browser import (
     DIGIT_STROKES,
+    axe_violations,
     canvas_box,
     exceptions,
     screenshot,
@@ -24,14 +22,12 @@ from devtools.browser import (
     wait_idle,
     wait_settled,
 )
+from devtools.pages import HEADINGS, LESSON, heading
+from devtools.paths import ROOT
 
 pytestmark = pytest.mark.browser
 
-AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
-PAGES = {"/": "How a neural network learns", "/train": "Train a network", "/weights": "What the network learned",
-         "/draw": "Your digit, through the network", "/backprop": "Backpropagation on one digit",
-         "/evaluate": "How good is it? The test set", "/map": "The hidden-layer map", "/units": "One unit at a time",
-         "/break": "Break it", "/robustness": "Robustness", "/compare": "Compare runs"}  # every page (test_pages_are_all_here)
+PAGES = HEADINGS  # every page (views/shell/nav.py) -> its heading
 DEVICES = {  # viewport, and what Playwright's device descriptors set for touch devices of that size
     "phone": {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "is_mobile": True, "has_touch": True},
     "tablet": {"viewport": {"width": 768, "height": 1024}, "device_scale_factor": 2, "is_mobile": True,
@@ -178,16 +174,6 @@ def test_chart_titles_neither_overlap_nor_leave_their_chart_on_a_phone(browser, 
     page.context.close()
 
 
-def axe_violations(page) -> list[dict]:
-    page.add_script_tag(path=str(AXE))
-    return page.evaluate("""async () => {
-      const r = await axe.run(document, {resultTypes: ['violations']});
-      return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
-        .map(v => ({id: v.id, impact: v.impact, help: v.help,
-                    nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ': ' + (n.failureSummary || ''))}));
-    }""")
-
-
 @pytest.mark.parametrize("path", list(PAGES))
 def test_axe_finds_no_serious_or_critical_violation(browser, server, path):
     page = open_page(browser, server, path, "desktop")
@@ -203,8 +189,9 @@ def test_axe_finds_no_serious_or_critical_violation(browser, server, path):
 
 
 def test_pages_are_all_here():
-    from views.shell import nav
-    assert sorted(PAGES) == sorted("/" + p.url for p in nav.LESSON)
+    """The pages these tests visit are every page script there is, each with its heading."""
+    assert sorted(p.script for p in LESSON) == sorted(f"app_pages/{f.name}" for f in (ROOT / "app_pages").glob("*.py"))
+    assert len(PAGES) == len(LESSON) and all(heading(p) for p in LESSON)
 
 
 def test_axe_on_draw_after_a_stroke_on_a_phone(browser, server):

@@ -8,7 +8,6 @@ number of bytes per page, on a desktop and on a 390x844 phone. Screenshots go to
 artifacts/screenshots/ (look at them).
 """
 import pytest
-from test_browser import browser, server  # noqa: F401 (fixtures: a server and Chromium for this module)
 
 from devtools.browser import DIGIT_STROKES, canvas_box, draw_strokes, exceptions, screenshot, wait_idle, wait_prediction
 from devtools.browser_hostile import WsMeter, upload, visit

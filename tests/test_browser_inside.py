@@ -5,20 +5,19 @@ accuracy shown and Reset restores it. Screenshots go to artifacts/screenshots/ (
 import re
 
 import pytest
-from test_browser import browser, server  # noqa: F401  (the same server and browser fixtures)
-from test_browser_backprop import SCREENS, TOO_WIDE
 
-from devtools.browser import exceptions, nav_link, screenshot, wait_idle
+from devtools.browser import SCREENS, TOO_WIDE, axe_violations, exceptions, nav_link, screenshot, wait_idle
+from devtools.pages import HEADINGS, LESSON, SHOWN, heading
 
 pytestmark = pytest.mark.browser
 
 
-def open_page(browser, server, path: str, title: str, screen: str):
+def open_page(browser, server, path: str, screen: str):
     context = browser.new_context(**SCREENS[screen])
     page = context.new_page()
     page.goto(server + path)
     wait_idle(page, 60_000)
-    page.get_by_test_id("stMain").get_by_text(title).wait_for(timeout=30_000)
+    page.get_by_test_id("stMain").get_by_text(HEADINGS[path]).wait_for(timeout=30_000)
     page.wait_for_selector('[data-testid="stMain"] .js-plotly-plot', timeout=30_000)
     page.wait_for_timeout(1000)
     return context, page
@@ -31,7 +30,7 @@ def metric_value(page, label: str) -> str:
 
 @pytest.mark.parametrize("screen", list(SCREENS))
 def test_break_it_switch_off_and_reset(browser, server, screen):
-    context, page = open_page(browser, server, "/break", "Break it", screen)
+    context, page = open_page(browser, server, "/break", screen)
     try:
         before = metric_value(page, "Test accuracy before")
         assert metric_value(page, "Test accuracy after") == before
@@ -78,11 +77,11 @@ def test_break_it_downloads_the_edited_model_and_it_loads_back(browser, server, 
 
 
 @pytest.mark.parametrize("screen", list(SCREENS))
-@pytest.mark.parametrize("path, title, plots, shown", [
-    ("/robustness", "Robustness", 7, "Accuracy against each change"),
-    ("/units", "One unit at a time", 3, "Unit 0 of layer 1 is")])
-def test_page_renders_and_fits(browser, server, screen, path, title, plots, shown):
-    context, page = open_page(browser, server, path, title, screen)
+@pytest.mark.parametrize("path, plots, shown", [
+    ("/robustness", 7, "Accuracy against each change"),
+    ("/units", 3, "Unit 0 of layer 1 is")])
+def test_page_renders_and_fits(browser, server, screen, path, plots, shown):
+    context, page = open_page(browser, server, path, screen)
     try:
         page.wait_for_function(f"() => document.querySelectorAll('[data-testid=\"stMain\"] .js-plotly-plot').length >= {plots}",
                                timeout=30_000)
@@ -107,7 +106,8 @@ FIRST_POINT = """() => {
 
 @pytest.mark.parametrize("screen", list(SCREENS))
 def test_layer_map_selection_shows_an_average_image(browser, server, screen):
-    context, page = open_page(browser, server, "/map", "The hidden-layer map", screen)
+    from playwright.sync_api import expect
+    context, page = open_page(browser, server, "/map", screen)
     try:
         plot = page.locator('.st-key-layermap-map .js-plotly-plot .nsewdrag').first
         box = plot.bounding_box()
@@ -133,14 +133,15 @@ def test_layer_map_selection_shows_an_average_image(browser, server, screen):
         page.mouse.click(x, y)  # (a CDP touch tap does not reach Plotly's WebGL click handler; a real tap: unverified)
         page.get_by_test_id("stMain").get_by_text(re.compile(r"Test image #[\d,]+, a \d\.")).wait_for(timeout=30_000)
         wait_idle(page)
-        assert page.get_by_test_id("stMain").get_by_role("button", name=re.compile(r"Open test image #")).count() == 1
+        # (the browser draws the button a little after the script ends: wait for it, then count)
+        expect(page.get_by_test_id("stMain").get_by_role("button", name=re.compile(r"Open test image #"))).to_have_count(
+            1, timeout=30_000)
         assert exceptions(page) == 0
     finally:
         context.close()
 
 
-INSIDE_TITLES = {"Layer map": "The hidden-layer map", "Units": "One unit at a time", "Break it": "Break it",
-                 "Robustness": "Robustness"}
+INSIDE = [p for p in LESSON[SHOWN:] if p.url != "compare"]  # the pages that look inside (views/shell/nav.py)
 
 
 def with_the_largest_model(browser, server, screen: str):
@@ -165,7 +166,8 @@ def test_the_largest_allowed_model_on_the_inside_pages(browser, server, screen):
     context, page, meter = with_the_largest_model(browser, server, screen)
     try:
         meter.take()
-        for name, title in INSIDE_TITLES.items():
+        for inside in INSIDE:
+            name, title = inside.title, heading(inside)
             expand = page.get_by_test_id("stExpandSidebarButton")
             if screen == "phone" and expand.count():
                 expand.click()
@@ -192,7 +194,6 @@ def test_compare_two_runs_and_the_largest_model_side_by_side(browser, server, sc
     """A teaching pair overlays two runs; the largest allowed model (uploaded) then goes
     side by side with one of them on the same digit; each interaction costs at most 300 KB
     over the websocket, nothing is wider than the screen, axe finds nothing serious."""
-    from test_browser_client import axe_violations
     context, page, meter = with_the_largest_model(browser, server, screen)
     try:
         if screen == "phone" and page.get_by_test_id("stExpandSidebarButton").count():

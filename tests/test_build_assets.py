@@ -1,4 +1,5 @@
-"""scripts/build_mnist_assets.py rebuilds the bundled files byte for byte, from IDX or mnist.npz."""
+"""scripts/build_mnist_assets.py rebuilds the bundled files byte for byte, from IDX or mnist.npz (run as
+`python -m scripts.build_mnist_assets`, as its docstring says: the project root is then on the path)."""
 import subprocess
 import sys
 

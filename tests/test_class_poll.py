@@ -7,10 +7,7 @@ import json
 
 import pytest
 from streamlit.testing.v1 import AppTest
-from test_app import fresh
-from test_pages import DIGITS, draw
-
-from devtools.apptest import answer
+from devtools.apptest import DIGITS, answer, draw, fresh
 from links import classroom
 from server import poll
 from views.shell import lesson

@@ -1,22 +1,11 @@
 """Class links (links/classroom.py), projector mode (views/shell/projector.py) and the lesson's order (views/shell/nav.py)."""
 import pytest
-from test_app import button, fresh, texts
 
+from devtools.apptest import button, fresh, share_link, texts, train_page
 from links import classroom
 from links.controls import controls
 from server.limits import Limits
 from views.shell import nav
-
-
-def train_page(query=None):
-    at = fresh(query)
-    at.switch_page("app_pages/train.py").run()
-    assert not at.exception, at.exception
-    return at
-
-
-def share_link(at) -> str:
-    return next(c.value for c in at.code if "lesson=" in c.value)
 
 
 def token(link: str) -> str:

@@ -7,8 +7,8 @@ from urllib.parse import unquote
 
 import numpy as np
 import pytest
-from test_app import on_page
 
+from devtools.apptest import on_page
 from devtools.paths import ROOT
 from ui import colors, pictures, text
 

@@ -12,9 +12,9 @@ import time
 
 import numpy as np
 import pytest
-from test_app import button, decode, figures, fresh, on_page, one_step_ticks, sidebar_text, texts, tiny_training  # noqa: F401
 
 import server.run
+from devtools.apptest import button, decode, figures, fresh, on_page, sidebar_text, texts, tiny_training
 from nn_core import MLP, PAIRS, TrainConfig, Trainer
 from server import estimate, resources
 from server.slots import TrainingSlots

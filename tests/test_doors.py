@@ -12,9 +12,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from devtools.apptest import canvas_png, draw, fresh, on_page, prediction, share_link, train_page, upload_model
 from nn_core.preprocess import CANVAS
-from tests.test_app import on_page
-from tests.test_pages import canvas_png, draw, prediction
 from views.draw.png import MAX_DATA_URL, Refused, read_png
 from views.shell import widgets
 
@@ -102,7 +101,6 @@ def test_a_callback_given_a_value_no_browser_sends_leaves_a_note(monkeypatch):
 
 
 def test_the_hidden_sizes_box_takes_at_most_200_characters():
-    from tests.test_classroom import train_page
     at = train_page()
     box = next(t for t in at.text_input if t.key == "hidden")
     assert box.proto.max_chars == 200
@@ -141,11 +139,10 @@ def test_a_file_whose_header_declares_a_4000_digit_layer_is_refused_in_a_short_m
 
 def test_an_uploaded_float64_model_becomes_float32_with_a_note():
     from nn_core import MLP, dumps_model
-    from tests.test_app import _upload, fresh
     at = fresh()
     at.switch_page("app_pages/train.py").run()
     model = MLP([784, 20, 10], seed=4, dtype=np.float64)
-    _upload(at, "sixty-four.npz", dumps_model(model))
+    upload_model(at, "sixty-four.npz", dumps_model(model))
     current = at.session_state["model.current"]
     assert current.dtype == np.float32 and all(p.dtype == np.float32 for p in current.params.values())
     assert np.allclose(current.params["W1"], model.params["W1"], rtol=1e-6)
@@ -160,7 +157,6 @@ def test_upload_names_lose_their_control_characters():
 
 # ------------------------------------------------------------------ link keys on other pages
 def test_train_settings_in_a_link_to_another_page_get_a_note():
-    from tests.test_app import fresh
     at = fresh({"lr": "10", "hidden": "512,512"})  # opens Home
     assert not at.exception
     assert any("settings of the Train page" in i.value and "lr=" in i.value for i in at.info)
@@ -270,7 +266,6 @@ def test_an_expired_class_link_gets_its_own_note():
 
 
 def test_the_share_panel_lets_the_teacher_choose_how_long_the_link_works():
-    from tests.test_classroom import share_link, train_page
     at = train_page()
     menu = next(s for s in at.selectbox if s.key == "train.share.expiry")
     assert menu.value == "a term"

@@ -1,7 +1,7 @@
 """Draw's questions: answers computed from the digit's forward pass."""
 import numpy as np
-from test_app import fresh
 
+from devtools.apptest import fresh
 from nn_core import as_float
 from server import resources
 from views.draw import questions as dq

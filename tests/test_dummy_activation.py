@@ -7,10 +7,9 @@ import base64
 import shutil
 
 import pytest
-from test_activations import ELU
-from test_app import button, figures, fresh, one_step_ticks, texts, tiny_training  # noqa: F401 (a fixture)
-from test_pages import use_model
 
+from devtools.apptest import button, figures, fresh, texts, tiny_training, use_model
+from devtools.dummy_activation import ELU
 from nn_core import ACTIVATIONS, MLP
 from ui import text
 from views.shell import nav

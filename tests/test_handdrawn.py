@@ -54,21 +54,18 @@ def test_the_shipped_model_reads_most_of_the_set_offline():
 
 
 @pytest.mark.browser
-def test_the_offline_render_agrees_with_the_real_canvas():
+def test_the_offline_render_agrees_with_the_real_canvas(server, browser):
     """One digit of each class (thin, default and thick brushes) drawn with the mouse on the
     Draw page: the page's prediction is the offline path's, and the network inputs are close."""
-    from playwright.sync_api import sync_playwright
-
-    from devtools.browser import CHROMIUM, CHROMIUM_ARGS, require_chromium, streamlit_server, wait_idle
+    from devtools.browser import wait_idle
     from devtools.handdrawn import replay
-    require_chromium()
     model, _ = load_model(ASSETS / "default_model.npz")
     chosen = [next(d for d in DRAWN if d.digit == c and d.brush == b) for c, b in
               [(0, 20), (1, 25), (2, 10), (3, 22), (4, 32), (5, 18), (6, 36), (7, 10), (8, 28), (9, 22)]]
-    with streamlit_server() as (url, _), sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
-        page.goto(url + "/draw")
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(server + "/draw")
         wait_idle(page)
         for k, d in enumerate(chosen):
             shown, pixels, _ = replay(page, d, clear_first=k > 0)
@@ -77,4 +74,5 @@ def test_the_offline_render_agrees_with_the_real_canvas():
             # a one-pixel difference in the ink's box moves a small digit's whole input a little:
             # up to 0.066 per pixel measured over the set (benchmarks/README.md); a lost stroke is more
             assert np.abs(prepare_drawing(pixels)["x"] - offline).mean() < 0.1, d.id
-        browser.close()
+    finally:
+        context.close()

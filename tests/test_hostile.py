@@ -1,5 +1,7 @@
 """Hostile files against the readers: every one is refused with a clear ValueError within a
-second, and costs its process less than 50 MB at peak.
+second of CPU time, and costs its process less than 50 MB at peak. (CPU time, not wall time:
+on a shared machine, or beside another test worker, the wall clock also counts the time the
+child waited for a core.)
 
 Each case runs in its own child process (devtools/hostile_worker.py: forked, peak RSS measured
 from the fork, address space capped 256 MB above the start, so a regression fails with
@@ -70,7 +72,7 @@ def _refused_cheaply(r: dict, message: str) -> None:
     # a refusal that comes from failing to allocate (numpy's "Unable to allocate", under the
     # child's address-space cap) is a regression however it is worded
     assert "allocate" not in r["message"] and "memory" not in r["message"], r
-    assert r["seconds"] < SECONDS, r
+    assert r["cpu_seconds"] < SECONDS, r
     assert r["peak_mb"] < PEAK_MB, r
 
 
@@ -95,13 +97,13 @@ def test_the_cli_prints_one_line_and_exits_2(results, name):
     assert r["outcome"] == "ok" and r["exit"] == 2, r
     lines = r["stderr"].splitlines()
     assert len(lines) == 1 and lines[0].startswith("python -m nn_core: error: ") and MODEL_CASES[name][1] in lines[0]
-    assert r["peak_mb"] < PEAK_MB and r["seconds"] < SECONDS, r
+    assert r["peak_mb"] < PEAK_MB and r["cpu_seconds"] < SECONDS, r
 
 
 @pytest.mark.parametrize("name", list(LARGEST_READ))
 def test_the_largest_headers_that_are_read_are_cheap(results, name):
     r = results["largest", name]
-    assert r["outcome"] == "ok" and r["seconds"] < SECONDS and r["peak_mb"] < PEAK_MB, r
+    assert r["outcome"] == "ok" and r["cpu_seconds"] < SECONDS and r["peak_mb"] < PEAK_MB, r
 
 
 @pytest.mark.parametrize("name", list(LARGEST_READ))

@@ -3,10 +3,8 @@ restores it; the numbers shown are the edited copy's own; the session's model an
 shared pretrained model never change; every layer of a deep model gets its controls."""
 import numpy as np
 import pytest
-from test_app import button, decode, figures, fresh, on_page
-from test_pages import use_model
 
-from devtools.apptest import derived
+from devtools.apptest import button, decode, derived, figures, fresh, on_page, use_model
 from devtools.paths import ASSETS
 from nn_core import MLP, Edit, accuracy, edited, evaluate, load_model
 from ui.numbers import change

@@ -4,10 +4,8 @@ marked where its own activations project, a selection is read back to the right 
 and every layer of a deep model can be mapped."""
 import numpy as np
 import pytest
-from test_app import decode, figures, fresh
-from test_pages import use_model
 
-from devtools.apptest import derived
+from devtools.apptest import decode, derived, figures, fresh, use_model
 from nn_core import MLP, as_float
 from nn_core.inside.layermap import balanced_sample
 from ui.numbers import percent

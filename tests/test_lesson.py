@@ -7,22 +7,11 @@ import re
 
 import numpy as np
 import pytest
-from test_app import fresh
-from test_pages import DIGITS, draw
-
-from devtools.apptest import rendered_keys
-from nn_core import MLP, TrainConfig
-from session.runs import KeptRun
+from devtools.apptest import DIGITS, draw, fresh, kept_run, rendered_keys
 from views.shell import lesson, nav
 from views.shell.lesson import PathError, parse
 
 STEPS = lesson.path()
-
-
-def _kept(i: int, w1: float) -> KeptRun:
-    """A made-up ended run whose first-layer gradients had median size w1 (Compare's question reads it)."""
-    return KeptRun(i, f"run {i}", TrainConfig(), "done", "", 1, 1.0, 1, (0.5,), (1.0,), np.zeros(1, np.float32),
-                   np.zeros(1, np.float32), {"W1": w1, "W2": 1.0}, MLP((784, 16, 10)))
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +21,7 @@ def rendered():
     digit is drawn, which it would ask about), two runs kept for Compare's question, a digit drawn
     for Draw's questions (last)."""
     at = fresh()
-    at.session_state["runs.kept"] = [_kept(1, 0.02), _kept(2, 0.0004)]
+    at.session_state["runs.kept"] = [kept_run(1, 0.02), kept_run(2, 0.0004)]
     out = {}
     for page in sorted(nav.LESSON, key=lambda p: p.url == "draw"):
         at.switch_page(page.script).run()

@@ -11,20 +11,11 @@ import json
 import random
 import re
 
-import pytest
-
-from devtools.browser import streamlit_server
 from devtools.canvas_value import DIGITS, canvas_value, jitter
 from devtools.st_client import Session, dumps
 
 PREDICTED = re.compile(r'class="predicted-digit"[^>]*>(\d)<')
 STEP = re.compile(r"step ([\d,]+) of ([\d,]+)")
-
-
-@pytest.fixture(scope="module")
-def server_url():
-    with streamlit_server() as (url, _):
-        yield url
 
 
 def prediction(elements) -> str | None:
@@ -46,9 +37,9 @@ async def draw(url: str, digit: str, seed: int) -> tuple[str | None, Session]:
     return prediction(req.run.elements), s
 
 
-def test_two_sessions_get_their_own_predictions(server_url):
+def test_two_sessions_get_their_own_predictions(server):
     async def both():
-        return await asyncio.gather(draw(server_url, "1", 1), draw(server_url, "0", 2))
+        return await asyncio.gather(draw(server, "1", 1), draw(server, "0", 2))
 
     (p1, s1), (p0, s0) = asyncio.run(both())
     assert (p1, p0) == ("1", "0")
@@ -67,9 +58,9 @@ def test_canvas_value_has_the_browser_shape():
     assert json.loads(dumps(value)) == value
 
 
-def test_training_advances_on_replayed_fragment_timers(server_url):
+def test_training_advances_on_replayed_fragment_timers(server):
     async def train():
-        s = Session(server_url, "train")  # the default preset: 4,300 steps, several seconds
+        s = Session(server, "train")  # the default preset: 4,300 steps, several seconds
         await s.open()
         await s.wait(await s.click(s.widget(kind="button", label="Start")), 30)
         steps = []
@@ -79,6 +70,9 @@ def test_training_advances_on_replayed_fragment_timers(server_url):
             steps += [int(m.group(1).replace(",", "")) for m in texts if m]
             if len(set(steps)) >= 3:
                 break
+        # Pause before leaving: the run would otherwise hold one of the shared server's training
+        # slots until its lease ran out (15 s), and other tests use the same server.
+        await s.wait(await s.click(s.widget(kind="button", label="Pause")), 30)
         await s.close()
         return steps, s.errors, len(s.runs)
 

@@ -5,9 +5,9 @@ import threading
 
 import numpy as np
 from streamlit.runtime.media_file_manager import MediaFileManager
-from test_app import _upload, fresh, texts
 
 import views.train.files
+from devtools.apptest import fresh, texts, upload_model
 from nn_core import MLP, dumps_model, load_model
 
 
@@ -24,7 +24,7 @@ def test_an_uploaded_model_is_scored_on_the_test_set_once(monkeypatch):
     at = fresh()
     at.switch_page("app_pages/train.py").run()
     monkeypatch.setattr(MLP, "forward", counted)
-    _upload(at, "mine.npz", dumps_model(model, metrics={"test_accuracy": 0.99}))
+    upload_model(at, "mine.npz", dumps_model(model, metrics={"test_accuracy": 0.99}))
     assert "Loaded `mine.npz`" in texts(at.success) and "measured here it is" in " ".join(t.value for t in at.text)
     at.switch_page("app_pages/evaluate.py").run()
     assert not at.exception, at.exception

@@ -5,10 +5,7 @@ second definition comes back; the pages' percentages are checked where a confide
 used to read "100%"."""
 import re
 
-from test_app import fresh, on_page
-from test_pages import use_model
-
-from devtools.apptest import derived
+from devtools.apptest import derived, fresh, on_page, use_model
 from devtools.paths import ASSETS, ROOT
 from nn_core import load_model
 from ui.numbers import percent

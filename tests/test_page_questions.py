@@ -7,10 +7,7 @@ from itertools import combinations
 
 import numpy as np
 import pytest
-from test_app import decode, figures, fresh
-from test_lesson import _kept
-
-from devtools.apptest import answer
+from devtools.apptest import answer, decode, figures, fresh, kept_run
 from views.inside.questions import line_for
 
 
@@ -121,7 +118,7 @@ def test_robustness_asks_where_rotation_breaks_it_as_its_curve_then_shows():
 
 def test_compare_asks_which_runs_gradients_are_smaller_before_its_chart_and_note():
     at = fresh()
-    at.session_state["runs.kept"] = [_kept(1, 0.02), _kept(2, 0.0004)]
+    at.session_state["runs.kept"] = [kept_run(1, 0.02), kept_run(2, 0.0004)]
     _on("app_pages/compare.py", at)
     _, choices, right = _ask(at, "compare.q.gradients")
     fig = _figure(at, "Gradient size per layer")

@@ -2,91 +2,33 @@
 canvas's session state is predicted with one forward pass, the confusion matrix covers the
 whole test set, and the words and numbers on screen fit the model shown (its activation, its
 depth) and each other."""
-import base64
-import html
-import io
 import re
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw
-from test_app import button, decode, figures, fresh
 
-from devtools.apptest import derived
+from devtools.apptest import (
+    DIGITS,
+    button,
+    canvas_png,
+    captions,
+    decode,
+    derived,
+    draw,
+    figures,
+    fresh,
+    light_charts,
+    metric,
+    open_backprop,
+    open_draw,
+    page_html,
+    panel,
+    prediction,
+    use_model,
+)
 from devtools.paths import ASSETS
-from nn_core import MLP, load_dataset, load_model, prepare_drawing
-from nn_core.preprocess import CANVAS
+from nn_core import MLP, load_model, prepare_drawing
 from ui.numbers import percent
-
-DIGITS = {  # strokes on a 280x280 canvas, as canvas pixels
-    "1": [[(140, 40), (140, 240)]],
-    "0": [[(140, 40), (85, 70), (72, 140), (85, 210), (140, 240), (195, 210), (208, 140), (195, 70), (140, 40)]],
-    "7": [[(75, 55), (205, 55), (120, 240)]],
-}
-
-
-def canvas_png(strokes, offset=(0, 0), scale=1.0, width=20) -> tuple[np.ndarray, str]:
-    """What the canvas sends: a 280x280 RGBA PNG, white strokes on black, as a data URL."""
-    img = Image.new("RGBA", (CANVAS, CANVAS), (0, 0, 0, 255))
-    draw = ImageDraw.Draw(img)
-    for stroke in strokes:
-        pts = [(offset[0] + x * scale, offset[1] + y * scale) for x, y in stroke]
-        draw.line(pts, fill=(255, 255, 255, 255), width=width, joint="curve")
-    buf = io.BytesIO()
-    img.save(buf, format="PNG")
-    return np.asarray(img), "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
-
-
-def draw(at, strokes, **kw):
-    """Inject a drawing into the current canvas (key draw.canvas.N) and rerun."""
-    _, url = canvas_png(strokes, **kw)
-    key = f"draw.canvas.{at.session_state['draw.canvas']}"
-    at.session_state[key] = {"drawing": {"raw": {"objects": []}, "data": url}}
-    return at.run()
-
-
-def prediction(at) -> int:
-    html = " ".join(m.value for m in at.markdown if "predicted-digit" in m.value)
-    return int(html.split('class="predicted-digit"')[1].split(">")[1][0])
-
-
-def metric(at, label: str) -> str:
-    return next(m.value for m in at.metric if m.label == label)
-
-
-def captions(at) -> list[str]:
-    return [" ".join(c.value.split()) for c in at.caption]  # Markdown text is wrapped: one line each
-
-
-def page_html(at) -> str:
-    """The page's Markdown and HTML elements (the light charts and pictures are HTML)."""
-    return " ".join([m.value for m in at.markdown] + [h.proto.body for h in at.get("html")])
-
-
-def light_charts(at) -> dict[str, np.ndarray]:
-    """The bar charts on the page (ui/charts/svg.py): visible title -> the values drawn."""
-    out = {}
-    for fig in re.findall(r'<figure class="nn-chart">.*?</figure>', page_html(at)):
-        title = html.unescape(re.search(r'<div class="nn-chart-title">(.*?)</div>', fig).group(1))
-        out[title] = np.array(re.search(r'data-values="([^"]*)"', fig).group(1).split(), dtype=float)
-    return out
-
-
-def panel(at, title: str) -> np.ndarray:
-    """The values of the light chart whose title contains `title`."""
-    charts = light_charts(at)
-    for t, values in charts.items():
-        if title in t:
-            return values
-    raise AssertionError(f"no chart {title!r} in {list(charts)}")
-
-
-def use_model(at, model: MLP):
-    """Show `model` on every page, as an upload would (without the upload's checks)."""
-    at.session_state["model.current"] = model
-    at.session_state["model.info"] = {"name": "test model", "source": "test", "config": {}, "metrics": {}}
-    at.session_state["model.snapshots"] = []  # the default model's snapshots are not this model's
-    return at
 
 
 @pytest.fixture(scope="module")
@@ -95,16 +37,8 @@ def model():
 
 
 @pytest.fixture(scope="module")
-def test_set():
-    data = load_dataset(ASSETS)
-    return data.x_test, data.y_test
-
-
-def open_draw():
-    at = fresh()
-    at.switch_page("app_pages/draw.py").run()
-    assert not at.exception, at.exception
-    return at
+def test_set(mnist):
+    return mnist.x_test, mnist.y_test
 
 
 def test_an_empty_canvas_shows_a_prompt_not_an_error():
@@ -216,14 +150,6 @@ def test_a_test_image_is_shown_with_its_label(model, test_set):
     expected = int(model.predict(x_test[1234].reshape(1, -1).astype(np.float32) / 255)[0])
     assert prediction(at) == expected
     assert at.session_state["example.label"] == int(y_test[1234]) and at.session_state["example.index"] == 1234
-
-
-# ------------------------------------------------------------------ Backprop (more in test_backprop.py)
-def open_backprop(at=None):
-    at = at or fresh()
-    at.switch_page("app_pages/backprop.py").run()
-    assert not at.exception, at.exception
-    return at
 
 
 # ------------------------------------------------------------------ Evaluate

@@ -3,10 +3,8 @@ forward pass; the sample accuracy shown is the perturbed sample's; the curves fa
 noise grows; the threshold curve is monotone and its operating point matches the counts."""
 import numpy as np
 import pytest
-from test_app import decode, figures, fresh, on_page
-from test_pages import use_model
 
-from devtools.apptest import derived
+from devtools.apptest import decode, derived, figures, fresh, on_page, use_model
 from nn_core import MLP, Perturbation, perturb
 from nn_core.inside.layermap import balanced_sample
 from ui.numbers import change, percent

@@ -4,8 +4,8 @@ import threading
 import time
 
 import pytest
-from test_app import button, fresh, texts, tiny_training
 
+from devtools.apptest import button, fresh, texts, tiny_training
 from nn_core import TrainConfig, Trainer
 from server import resources
 from server.run import Run, seconds_left

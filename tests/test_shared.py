@@ -3,9 +3,8 @@ read-only, and bad links and bad files are explained without losing anything."""
 import dataclasses
 
 import pytest
-from test_app import button, fresh, one_step_ticks, texts, tiny_training  # noqa: F401 (fixture)
-from test_pages import DIGITS, draw
 
+from devtools.apptest import DIGITS, button, draw, fresh, texts, tiny_training
 from nn_core import MLP, dumps_model
 from server import resources
 from server.limits import Limits, read_limits

@@ -6,9 +6,9 @@ import io
 import numpy as np
 import pytest
 from PIL import Image
-from test_app import button, fresh
 
 import views.train.training
+from devtools.apptest import button, fresh
 from nn_core import PRESETS
 from nn_core.augment.distort import Augment
 from views.train.augment_preview import BAND_GAP, DRAWS, GAP, N_DIGITS, PER_BAND, SCALE, preview_png

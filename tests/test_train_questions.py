@@ -1,8 +1,7 @@
 """The Train page's questions: answers computed from the settings and the history shown."""
 import math
 
-from test_app import fresh
-
+from devtools.apptest import fresh
 from nn_core import TrainConfig
 from views.train import questions as tq
 

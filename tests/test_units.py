@@ -3,10 +3,8 @@
 active unit of the example is found, and the lab opens with the unit switched off."""
 import numpy as np
 import pytest
-from test_app import button, decode, figures, fresh, on_page
-from test_pages import use_model
 
-from devtools.apptest import derived
+from devtools.apptest import button, decode, derived, figures, fresh, on_page, use_model
 from nn_core import ACTIVATIONS, MLP, as_float
 from nn_core.activations import leaky_relu
 

@@ -5,9 +5,20 @@ allow runs on every page while sending little to the browser."""
 import re
 
 import pytest
-from test_app import PAGES, _upload, button, figures, fresh, one_step_ticks, texts, tiny_training  # noqa: F401
-from test_pages import DIGITS, draw, light_charts, page_html
 
+from devtools.apptest import (
+    DIGITS,
+    PAGES,
+    button,
+    draw,
+    figures,
+    fresh,
+    light_charts,
+    page_html,
+    texts,
+    tiny_training,
+    upload_model,
+)
 from devtools.hostile import ACCEPTED, BIG_OK, GOOD, MODEL_CASES, OVER_APP_CAPS, with_meta
 from nn_core import MLP, dumps_model
 from ui.numbers import percent
@@ -42,7 +53,7 @@ def test_every_refused_upload_is_explained_and_nothing_is_lost(one_step_ticks):
     assert before[3].step_count >= 2 and before[4] is not None
     for name, (build, fragment) in APP_CASES.items():
         data = build()
-        _upload(at, "bad.npz", data)
+        upload_model(at, "bad.npz", data)
         assert not at.exception, (name, at.exception)
         errors = texts(at.error)
         assert "`bad.npz`" in errors and _expected(name, fragment, len(data)) in errors, (name, errors)
@@ -57,7 +68,7 @@ def test_every_refused_upload_is_explained_and_nothing_is_lost(one_step_ticks):
 def test_a_cap_is_named_in_the_message():
     at = fresh()
     at.switch_page("app_pages/train.py").run()
-    _upload(at, "wide.npz", OVER_APP_CAPS["784-600-10, over max_hidden"][0]())
+    upload_model(at, "wide.npz", OVER_APP_CAPS["784-600-10, over max_hidden"][0]())
     assert ("Could not use `wide.npz`: this server allows at most 512 units in a hidden layer; the file has 600."
             in texts(at.error))
 
@@ -72,7 +83,7 @@ def test_bad_metadata_loads_with_a_note_and_the_pages_run(case):
     build, note = ACCEPTED[case]
     at = fresh()
     at.switch_page("app_pages/train.py").run()
-    _upload(at, HOSTILE_NAME, build())
+    upload_model(at, HOSTILE_NAME, build())
     assert not at.exception and not at.error
     assert texts(at.success).startswith("Loaded `![x](http://127.0.0.1:9/x.png) <b>")  # as inline code: no markup
     shown = " ".join(t.value for t in at.text)
@@ -91,7 +102,7 @@ def test_bad_metadata_loads_with_a_note_and_the_pages_run(case):
 def test_a_claimed_test_accuracy_is_measured_instead():
     at = fresh()
     at.switch_page("app_pages/train.py").run()
-    _upload(at, "boast.npz", with_meta(GOOD, metrics={"test_accuracy": 0.99}))
+    upload_model(at, "boast.npz", with_meta(GOOD, metrics={"test_accuracy": 0.99}))
     acc = at.session_state["model.info"]["metrics"]["test_accuracy"]
     assert acc < 0.5                                           # untrained weights read about one digit in ten
     assert f"Test accuracy {percent(acc)}" in texts(at.sidebar.caption)
@@ -101,7 +112,7 @@ def test_a_claimed_test_accuracy_is_measured_instead():
 def test_the_largest_allowed_model_runs_everywhere_and_sends_little():
     at = fresh()
     at.switch_page("app_pages/train.py").run()
-    _upload(at, "big.npz", dumps_model(BIG_OK))
+    upload_model(at, "big.npz", dumps_model(BIG_OK))
     assert "784-512-512-512-512-10" in texts(at.success)
     for page in PAGES:
         at.switch_page(page).run()
@@ -142,7 +153,7 @@ def test_a_loader_bug_is_a_message_not_a_traceback(monkeypatch, caplog):
     at = fresh()
     before = at.session_state["model.current"]
     at.switch_page("app_pages/train.py").run()
-    _upload(at, "fine.npz", dumps_model(GOOD))
+    upload_model(at, "fine.npz", dumps_model(GOOD))
     assert not at.exception and at.session_state["model.current"] is before
     assert "Could not use `fine.npz`: it could not be read. The current model is unchanged." in texts(at.error)
     assert "unexpected error loading an uploaded model" in caplog.text

@@ -2,8 +2,8 @@
 import re
 
 import numpy as np
-from test_app import fresh
 
+from devtools.apptest import decode, figures, fresh
 from nn_core import as_float
 from server import resources
 
@@ -62,7 +62,6 @@ def test_draw_and_backprop_open_their_unit_in_the_explorer():
 
 
 def test_sorting_w2_by_favoured_digit_only_reorders_its_columns():
-    from test_app import decode, figures
     at = fresh()
     at.switch_page("app_pages/weights.py").run()
     W2 = at.session_state["model.current"].params["W2"]  # (128, 10)
