@@ -281,6 +281,70 @@ TOO_WIDE = """() => {
 }"""
 
 
+# Every visible text node (HTML and SVG, its size as drawn: an SVG's text scaled by its viewBox)
+# smaller than `least` px: page.evaluate(SMALL_TEXT, 18) lists [size, tag, st-key class, class,
+# text] ([] when none). Left out: icon ligatures (Material Symbols: pictures), what is off screen
+# or only for screen readers (KaTeX's MathML, .nn-sr-only), tooltips, Plotly's hover labels, the header.
+SMALL_TEXT = r"""(least) => {
+  // every visible text node (HTML and SVG) whose computed font size is below `least` px
+  const bad = [], seen = new Set();
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const t = n.textContent.trim();
+    if (!t || !/[^\u200b\u200c\u200d\ufeff]/.test(t)) continue;  // zero-width spaces (KaTeX's struts)
+    const el = n.parentElement;
+    if (!el || el.closest('script, style, noscript, .katex-mathml, .nn-sr-only')) continue;  // MathML: for screen readers, not shown
+    const r = el.getBoundingClientRect();
+    if (!r.width || !r.height) continue;
+    const cs = getComputedStyle(el);
+    if (cs.visibility === 'hidden' || cs.display === 'none' || parseFloat(cs.opacity) === 0) continue;
+    if (/Material/.test(cs.fontFamily)) continue;  // icon ligatures (home, draw, …): pictures, not text
+    if (r.right < 0 || r.bottom < 0 || r.left > document.documentElement.scrollWidth) continue;  // off screen (the skip link)
+    if (el.closest('[data-testid="stTooltipContent"], .hoverlayer, [data-testid="stToolbar"], header, [data-testid="stHeader"]')) continue;
+    let size = parseFloat(cs.fontSize);
+    if (el instanceof SVGElement) {  // an SVG's text is drawn scaled by its viewBox
+      const svg = el.ownerSVGElement || el;
+      const m = el.getScreenCTM && el.getScreenCTM();
+      if (m) size = size * Math.hypot(m.a, m.b);
+    }
+    if (size < least - 0.05) {
+      const k = (el.closest('[class*="st-key-"]') || {}).className || '';
+      const key = (String(k).match(/st-key-[\w-]+/) || [''])[0];
+      const id = el.tagName + '|' + key.replace(/-[0-9a-f]{10}.*$/, '') + '|' + Math.round(size) + '|' + (el.getAttribute('class') || '').slice(0, 30);
+      if (!seen.has(id)) { seen.add(id); bad.push([Math.round(size * 10) / 10, el.tagName, key, (el.getAttribute('class') || '').slice(0, 30), t.slice(0, 30)]); }
+    }
+  }
+  return bad;
+}"""
+
+
+# Captions (st.caption, <figcaption>, <caption>) on screen whose text contrast with the colour
+# behind them is below `least` (WCAG's ratio): page.evaluate(LOW_CONTRAST, 7) ([] when none).
+LOW_CONTRAST = r"""(least) => {
+  const rgb = (c) => (c.match(/[\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+                               return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+  const behind = (el) => { for (let e = el; e; e = e.parentElement) { const c = rgb(getComputedStyle(e).backgroundColor);
+                             if (c.length >= 3 && (c.length < 4 || c[3] > 0.5)) return c; } return [255, 255, 255]; };
+  const bad = [];
+  for (const el of document.querySelectorAll('[data-testid="stCaptionContainer"], figcaption, caption')) {
+    if (el.closest('.nn-sr-only')) continue;
+    const r = el.getBoundingClientRect();
+    if (!r.width || !r.height || !el.textContent.trim()) continue;
+    for (const t of [el, ...el.querySelectorAll('*')]) {
+      if (![...t.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) continue;
+      const cs = getComputedStyle(t), fg = rgb(cs.color), bg = behind(t);
+      const a = fg.length > 3 ? fg[3] * parseFloat(cs.opacity) : parseFloat(cs.opacity);
+      const mixed = fg.slice(0, 3).map((v, i) => v * a + bg[i] * (1 - a));
+      const [hi, lo] = [lum(mixed), lum(bg)].sort((x, y) => y - x);
+      const ratio = (hi + 0.05) / (lo + 0.05);
+      if (ratio < least) bad.push([Math.round(ratio * 100) / 100, cs.color, t.textContent.trim().slice(0, 40)]);
+    }
+  }
+  return bad;
+}"""
+
+
 def axe_violations(page) -> list[dict]:
     """axe-core's serious and critical violations on the page as it is now ([] for none)."""
     page.add_script_tag(path=str(AXE))
