@@ -27,7 +27,7 @@ def on_charts(kept: list) -> list:
 
 def section(kept: list, run_name, reveal: bool = True) -> None:
     """The runs picked from `kept`, overlaid; `run_name`: a run id -> its name; `reveal`: show a
-    teaching pair's "What to see" (after its question is answered)."""
+    teaching pair's "What to see" and the gradient chart (after its question is answered)."""
     ids = [r.id for r in kept]
     st.session_state["compare.shown"] = [r.id for r in on_charts(kept)]
     picked = st.multiselect("Runs on the charts", ids, key="compare.shown", format_func=run_name,
@@ -58,8 +58,12 @@ def section(kept: list, run_name, reveal: bool = True) -> None:
         c1.caption(text.section("compare", "Accuracy"))
         c2.plotly_chart(charts.compare.loss(shown), key="compare.chart.loss", **charts.PLOT)
         c2.caption(text.section("compare", "Loss"))
-        st.plotly_chart(charts.compare.gradients(shown), key="compare.chart.gradients", **charts.PLOT)
-        st.caption(text.section("compare", "Gradients"))
+        if reveal:
+            st.plotly_chart(charts.compare.gradients(shown), key="compare.chart.gradients", **charts.PLOT)
+            st.caption(text.section("compare", "Gradients"))
+        else:  # the chart is the question's answer: it waits for the student's (predict first)
+            st.info("The gradient sizes per layer appear here once you have answered the question above.",
+                    icon=":material/lock_clock:")
 
     with st.expander("Use a kept run, or forget them all", icon=":material/settings_backup_restore:"):
         usable = [r.id for r in kept if r.model is not None]
