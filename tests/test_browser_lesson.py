@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from devtools.browser import DIGIT_STROKES, SCREENS, draw_digit, exceptions, screenshot, wait_idle
+from devtools.browser import DIGIT_STROKES, SCREENS, axe_violations, draw_digit, exceptions, screenshot, wait_idle
 from views.shell import lesson
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -57,7 +57,7 @@ def _element_on_screen(page, k: int, timeout_s: float = 30) -> str:
 
 
 def _press(page, key: str) -> None:
-    page.locator(f".st-key-{key.replace('.', '-')} button").first.click()
+    page.locator(f".st-key-{key.replace('.', '-')} button:visible").first.click()
 
 
 def _walk(page, server: str, screen: str) -> dict[int, str]:
@@ -74,13 +74,15 @@ def _walk(page, server: str, screen: str) -> dict[int, str]:
         if s.page.url == "compare" and s.asks:
             page.locator(f'[class*="st-key-{s.key.replace(".", "-")}"]').first.wait_for(timeout=300_000)  # the runs end
         verdicts[k] = _element_on_screen(page, k)
+        if k in (1, 2, 9, N):  # the panel, a question, the chain-rule picture, Compare's question
+            assert axe_violations(page) == [], k
         if STEPS[k - 1].key == "draw.canvas.*":  # (where the lesson put it: on screen, above the panel)
             draw_digit(page, DIGIT_STROKES["7"], timeout_ms=60_000)
         if s.key == "backprop.view.example":  # it asks which digit the drawing is (the loss needs it)
             page.locator(".st-key-backprop-meant button", has_text="7").first.click()
             page.locator(".st-key-backprop-view-wants").wait_for(timeout=60_000)
         if s.page.url == "compare" and not s.asks:
-            page.locator(".st-key-compare-pair-relu-sigmoid button").first.click()
+            page.locator(".st-key-compare-pair-relu-sigmoid button:visible").first.click()
             wait_idle(page)
         screenshot(page, f"lesson-{screen}-{k:02d}")  # (the whole page: it grows the window for a moment)
         if k == 2 or (k < N and STEPS[k].page != s.page):  # Back (to the page before, when the step changes page)

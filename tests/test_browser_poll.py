@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from devtools.browser import SCREENS, exceptions, screenshot, wait_idle
+from devtools.browser import SCREENS, axe_violations, exceptions, screenshot, wait_idle
 from devtools.st_client import Session
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -111,7 +111,7 @@ def test_thirty_students_answer_and_the_teachers_view_counts_them(server, browse
     print(f"\n{STUDENTS} students answered in {sent - t0:.1f} s; the teacher's view showed all "
           f"{STUDENTS} {shown - sent:.1f} s after the last answer (refresh every 3 s)")
     assert shown - sent < 10
-    assert exceptions(board) == 0
+    assert exceptions(board) == 0 and axe_violations(board) == []
     screenshot(board, "teacher-view")
     board.get_by_text("Show the right answers").click()
     board.wait_for_function("() => document.querySelector('.nn-poll').textContent.includes('right answer')")

@@ -37,6 +37,7 @@ from typing import Callable, Protocol, Sequence
 import streamlit as st
 
 from ui import colors
+from ui.charts.svg import class_bars  # the class's answers as bars (a light chart)
 
 
 @dataclass(frozen=True)
@@ -108,25 +109,6 @@ _source: list[Callable[[], Answers]] = [_Forgetful]
 def remember_with(source: Callable[[], Answers]) -> None:
     """Where answers are kept: `source()` gives the Answers of the session running (app.py, once)."""
     _source[0] = source
-
-
-def class_bars(choices: Sequence[str], counts: Sequence[int], right: int | None = None, mine: int | None = None,
-               title: str = "") -> str:
-    """One row per choice: its words, a bar as long as its share of the answers, the count.
-    The right choice (when given) green, the student's own (when given) orange, the rest grey.
-    HTML text, so it reads at any size (and at the projector's)."""
-    total = sum(counts)
-    rows = []
-    for i, (c, n) in enumerate(zip(choices, counts)):
-        share = n / total if total else 0.0
-        color = colors.SELECTED if i == mine else colors.TRUE if i == right else colors.DATA
-        tags = [t for t, on in (("right answer", i == right), ("your answer", i == mine)) if on]
-        note = f' <span class="nn-poll-tag">({", ".join(tags)})</span>' if tags else ""
-        rows.append(f'<div class="nn-poll-row"><div class="nn-poll-choice">{escape(c)}{note}</div>'
-                    f'<div class="nn-poll-track"><div class="nn-poll-bar" style="width:{100 * share:.1f}%;'
-                    f'background:{color}"></div></div><div class="nn-poll-count">{n}</div></div>')
-    head = f'<div class="nn-poll-title">{escape(title)}</div>' if title else ""
-    return f'<div class="nn-poll" role="group" aria-label="{escape(title or "answers")}">{head}{"".join(rows)}</div>'
 
 
 def ask(q: Question, number: int | None = None, answers: Answers | None = None) -> bool | None:
