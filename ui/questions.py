@@ -31,12 +31,10 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from html import escape
 from typing import Callable, Protocol, Sequence
 
 import streamlit as st
 
-from ui import colors
 from ui.charts.svg import class_bars  # the class's answers as bars (a light chart)
 
 
