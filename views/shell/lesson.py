@@ -241,9 +241,10 @@ def back_to_the_lesson() -> None:
 
 
 # The element's outline is a style on its class; the scroll is a script that runs once per
-# visit (its text changes with the visit number), waits for the element, and keeps its top
-# below the header while the page above it settles (pictures, charts), until the student
-# scrolls, presses a key or touches the page. It marks the panel when the element never comes.
+# visit (its text changes with the visit number), waits for the element (up to a minute: a
+# loaded server draws a page slowly), and keeps its top below the header while the page above
+# it settles (pictures, charts), for 15 s from when it appears, until the student scrolls,
+# presses a key or touches the page. It marks the panel while the element has not come after 8 s.
 _SCROLL = """<script>
 (() => {
   const sel = %(sel)s, visit = %(visit)s;
@@ -253,21 +254,23 @@ _SCROLL = """<script>
   const stop = () => { stopped = true; };
   for (const e of ['wheel', 'touchmove', 'keydown']) addEventListener(e, stop, {capture: true, passive: true, once: true});
   const t0 = performance.now();
-  let last = null, still = 0;
+  let last = null, still = 0, t1 = null;
   const tick = () => {
     if (stopped || window.__nnLessonVisit !== visit) return;
     const el = document.querySelector(sel);
     const panel = document.querySelector('.st-key-lesson-panel');
-    if (!el) {
-      if (performance.now() - t0 > 8000) { if (panel) panel.dataset.missing = '1'; return; }
-      return setTimeout(tick, 100);
+    if (!el) {  // not drawn yet (a slow server) or not there (the step before was not done)
+      if (performance.now() - t0 > 8000 && panel) panel.dataset.missing = '1';
+      if (performance.now() - t0 < 60000) setTimeout(tick, 150);
+      return;
     }
+    if (t1 === null) t1 = performance.now();
     if (panel) delete panel.dataset.missing;
     const top = Math.round(el.getBoundingClientRect().top);
     if (top !== last) { el.scrollIntoView({block: 'start', inline: 'nearest'}); still = 0; }
     else still += 1;
     last = Math.round(el.getBoundingClientRect().top);
-    if (still < 12 && performance.now() - t0 < 15000) setTimeout(tick, 80);
+    if (still < 12 && performance.now() - t1 < 15000) setTimeout(tick, 80);
   };
   tick();
 })();
