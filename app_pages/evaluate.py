@@ -17,8 +17,12 @@ m1.metric("Test accuracy", percent(r.accuracy), help="Share of the test images w
 m2.metric("Mistakes", f"{r.n - r.correct:,} of {r.n:,}")
 m3.metric("Test loss J", f"{r.loss:.4f}", help="Mean cross-entropy −log(probability of the true digit).")
 
-evaluate_view.matrix_and_digits(r)
-st.header("The most confident mistakes")
-evaluate_view.gallery(r)
+st.subheader("Predict first", anchor=False)
+evaluate_view.hardest_question(r)
+with st.container(key="eval.view.matrix"):
+    evaluate_view.matrix_and_digits(r)
+with st.container(key="eval.view.mistakes"):
+    st.header("The most confident mistakes")
+    evaluate_view.gallery(r)
 
 nav.next_page("app_pages/evaluate.py")  # on to the pages that look inside

@@ -5,16 +5,20 @@ import streamlit as st
 from nn_core import n_params
 from server import resources
 from session import state
-from ui import colors, pictures, text
-from views.shell import nav
+from ui import colors, pictures, questions, text
+from views.home import questions as home_questions
+from views.shell import lesson, nav
 
 model, data = state.model(), resources.dataset()
 
 st.title("How a neural network learns to read handwritten digits")
 text.show("home", "Intro")
+st.button("Start the lesson", key="home.start", type="primary", icon=":material/school:", on_click=lesson.start,
+          help=text.section("home", "Start help"))
 
-st.header("The network")
-left, right = st.columns([3, 2], gap="large")
+network = st.container(key="home.view.network")
+network.header("The network")
+left, right = network.columns([3, 2], gap="large")
 with left:
     st.image(pictures.architecture_svg(model.layer_sizes, model.activation), width="stretch",
              alt=f"Diagram of the network: layers of {', '.join(map(str, model.layer_sizes))} units from the "
@@ -31,14 +35,21 @@ with right:
              r"\\ W \leftarrow W - \alpha\, dW\end{gathered}")  # as on Backprop and Train
 
 sizes = model.layer_sizes
-rows = [{"layer": f"{l}", "W shape": f"{sizes[l - 1]} × {sizes[l]}", "weights": sizes[l - 1] * sizes[l],
-         "biases": sizes[l], "parameters": n_params(sizes[l - 1:l + 1])} for l in range(1, model.L + 1)]
-st.table(rows)
-st.caption(text.fill("home", "Parameters", n=model.n_params))
+st.subheader("Predict first", anchor=False)
+answered = questions.ask(home_questions.params_question(sizes))
+with st.container(key="home.view.parameters"):
+    if answered is None:  # the table would give the answer away
+        st.caption(text.section("home", "Parameters after"))
+    else:
+        st.table([{"layer": f"{l}", "W shape": f"{sizes[l - 1]} × {sizes[l]}", "weights": sizes[l - 1] * sizes[l],
+                   "biases": sizes[l], "parameters": n_params(sizes[l - 1:l + 1])} for l in range(1, model.L + 1)])
+        st.caption(text.fill("home", "Parameters", n=model.n_params))
 
-st.header("The data")
-text.show("home", "Data")
-left, right = st.columns([3, 2], gap="large")
+data_view = st.container(key="home.view.data")
+data_view.header("The data")
+with data_view:
+    text.show("home", "Data")
+left, right = data_view.columns([3, 2], gap="large")
 with left:
     rng = np.random.default_rng(0)
     picks = np.concatenate([rng.choice(np.flatnonzero(data.y_train == d), 3, replace=False) for d in range(10)])
@@ -55,12 +66,17 @@ with right:
     st.caption(text.fill("home", "Counts", most=int(train.argmax()), most_n=int(train.max()),
                          least=int(train.argmin()), least_n=int(train.min())))
 
-st.header("How to read the colours")
-text.show("home", "Colours")
-pictures.html(pictures.colour_legend([text.section("home", part) for part, _ in colors.LEGEND]))
+with st.container(key="home.view.colours"):
+    st.header("How to read the colours")
+    text.show("home", "Colours")
+    pictures.html(pictures.colour_legend([text.section("home", part) for part, _ in colors.LEGEND]))
 
-st.header("The lesson, page by page")
-text.show("home", "Lesson")
-nav.every_page()
+with st.container(key="home.view.lesson"):
+    st.header("The lesson, page by page")
+    st.markdown(text.fill("home", "Lesson", steps=len(lesson.path())))
+    st.button("Start the guided lesson", key="home.start_below", icon=":material/school:", on_click=lesson.start,
+              help=text.section("home", "Start help"))
+    nav.every_page()
+    st.caption(text.section("home", "Teach"))
 
 nav.next_page("app_pages/home.py")

@@ -13,10 +13,12 @@ ex = example.current_or_first_test_image()
 st.title("Break it: what happens when parts of the network fail?")
 text.show("lab", "Intro")
 
+st.subheader("Predict first", anchor=False)
+lab_view.unit_question(model)
 left, right = st.columns([2, 3], gap="large")
-with left:
+with left, st.container(key="lab.view.controls"):
     edit, summary = lab_view.controls(model, ex)
-with right:
+with right, st.container(key="lab.view.results"):
     lab_view.results(model, ex, edit, summary)
 
 nav.next_page("app_pages/lab.py")

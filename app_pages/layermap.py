@@ -37,22 +37,26 @@ P = lm.points[i]  # (2000, 2)
 ex = example.current()
 marked = maps.project_one(model, snapshot, layer, lm, ex.x) if ex is not None else None
 
-drag = st.segmented_control("Select by", ["point", "select", "lasso"], default="select", required=True,
-                            format_func={"point": "a point", "select": "a box", "lasso": "a lasso"}.get, key="layermap.drag",
-                            help="A click (or tap) on one point shows that test image; a drag draws a rectangle, or "
-                                 "a free shape, around the points you want. Double-click (or double-tap) the map to "
-                                 "clear the selection.")
-event = st.plotly_chart(charts.layer_map(P, sample.y, f"{layer}, {when}", marked=marked,
-                                         marked_name="your digit" if ex is not None and ex.source == "drawing"
-                                         else "current example", ranges=lm.ranges, ids=sample.index, drag=drag),
-                        key="layermap.map", on_select="rerun", selection_mode=("points", "box", "lasso"), **charts.PLOT)
-st.caption(text.fill("layermap", "Map", n=len(sample.y), layer=names[layer], when=when, kept=percent(lm.kept[i], 2),
-                     fitted=percent(lm.kept[-1], 2)))
-if ex is not None:
-    st.caption(text.fill("layermap", "Marked", name=ex.name))
-text.show("layermap", "PCA")
+st.subheader("Predict first", anchor=False)
+maps_view.overlap_question(P, sample.y, f"{names[layer]}, {when}")
+with st.container(key="layermap.view.map"):
+    drag = st.segmented_control("Select by", ["point", "select", "lasso"], default="select", required=True,
+                                format_func={"point": "a point", "select": "a box", "lasso": "a lasso"}.get, key="layermap.drag",
+                                help="A click (or tap) on one point shows that test image; a drag draws a rectangle, or "
+                                     "a free shape, around the points you want. Double-click (or double-tap) the map to "
+                                     "clear the selection.")
+    event = st.plotly_chart(charts.layer_map(P, sample.y, f"{layer}, {when}", marked=marked,
+                                             marked_name="your digit" if ex is not None and ex.source == "drawing"
+                                             else "current example", ranges=lm.ranges, ids=sample.index, drag=drag),
+                            key="layermap.map", on_select="rerun", selection_mode=("points", "box", "lasso"), **charts.PLOT)
+    st.caption(text.fill("layermap", "Map", n=len(sample.y), layer=names[layer], when=when, kept=percent(lm.kept[i], 2),
+                         fitted=percent(lm.kept[-1], 2)))
+    if ex is not None:
+        st.caption(text.fill("layermap", "Marked", name=ex.name))
+    text.show("layermap", "PCA")
 
-st.header("What a selection holds")
-maps_view.selection(event, sample)
+with st.container(key="layermap.view.selection"):
+    st.header("What a selection holds")
+    maps_view.selection(event, sample)
 
 nav.next_page("app_pages/layermap.py")

@@ -15,17 +15,22 @@ sample = robust.sample()
 st.title("Robustness: when does the network stop reading?")
 text.show("robust", "Intro")
 
-st.header("Change the digits")
-controls, shown = st.columns([2, 3], gap="large")
-with controls:
-    p = robust_view.controls(len(sample.y))
-with shown:
-    p_after, probs_changed = robust_view.example_and_sample(model, ex, p, sample)
+with st.container(key="robust.view.change"):
+    st.header("Change the digits")
+    controls, shown = st.columns([2, 3], gap="large")
+    with controls:
+        p = robust_view.controls(len(sample.y))
+    with shown:
+        p_after, probs_changed = robust_view.example_and_sample(model, ex, p, sample)
 
-st.header("Accuracy against each change")
-robust_view.curves(model, p)
+st.subheader("Predict first", anchor=False)
+robust_view.rotation_question(model)
+with st.container(key="robust.view.curves"):
+    st.header("Accuracy against each change")
+    robust_view.curves(model, p)
 
-st.header('"I don\'t know": answering only when sure')
-robust_view.threshold(model, p, p_after, probs_changed, sample)
+with st.container(key="robust.view.threshold"):
+    st.header('"I don\'t know": answering only when sure')
+    robust_view.threshold(model, p, p_after, probs_changed, sample)
 
 nav.next_page("app_pages/robust.py")

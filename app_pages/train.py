@@ -29,12 +29,16 @@ with controls:
 
 with main:
     live.messages()
-    live.live_view()
+    with st.container(key="train.view.live"):
+        live.live_view()
+    st.header("Check your understanding")
     if not state.running():  # questions on numbers that do not move while they are answered
-        st.header("Check your understanding")
         history = state.info().get("metrics", {}).get("history")
         n_train = (config.n_train or len(resources.dataset().y_train)) if config else 0
         questions.ask_all(train_questions.questions(config, n_train, history))
+    else:
+        with st.container(key="train.q.waiting"):
+            st.caption(text.section("train", "Questions wait"))
     with st.expander("Save or load a model", icon=":material/save:"):
         text.show("train", "Files")
         files.download_and_upload()

@@ -50,7 +50,10 @@ if len(dead):
     st.caption(text.fill("units", "Dead list", count=len(dead), n=n, l=l, units=shown, word=model.g.flat_word,
                          m=f"{stats.n_images:,}"))
 
-units_view.four_views(model, stats, l, j)
+st.subheader("Predict first", anchor=False)
+units_view.digit_question(stats, l, j)
+with st.container(key="units.view.unit"):
+    units_view.four_views(model, stats, l, j)
 st.button(f"Switch unit {j} off in the Break-it lab", key="units.break", on_click=lab.open_with_unit_off, args=(l, j),
           icon=":material/build:", help="Opens the Break-it lab with this unit switched off (on a copy of the "
                                         "model), to see what the network loses without it.")

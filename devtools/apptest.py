@@ -18,8 +18,9 @@ from PIL import Image, ImageDraw
 from streamlit.testing.v1 import AppTest
 
 from devtools.paths import ROOT
-from nn_core import MLP
+from nn_core import MLP, TrainConfig
 from nn_core.preprocess import CANVAS
+from session.runs import KeptRun
 from views.shell import nav
 
 PAGES = [p.script for p in nav.LESSON]  # every page script, in the lesson's order (views/shell/nav.py)
@@ -96,6 +97,31 @@ def derived(at: AppTest, name: str) -> Any | None:
     kept = at.session_state["model.derived"].get(name)
     return None if kept is None else kept[2]
 
+
+def answer(at, key: str, choice: int):
+    """Answer question `key` (ui/questions.py) with choice number `choice` as a student does: pick
+    it, then press "Check my answer". Returns the verdict shown ("Right: …" or "Not quite: …")."""
+    radio = next(r for r in at.radio if r.key.startswith(key + ".") and not r.key.endswith(".done"))
+    before = {m.value for m in [*at.success, *at.error]}
+    radio.set_value(choice).run()
+    check = next(b for b in at.button if b.key == radio.key + ".check")
+    check.click().run()
+    shown = [m.value for m in [*at.success, *at.error] if m.value.startswith(("Right", "Not quite"))
+             and m.value not in before]
+    assert len(shown) == 1, shown
+    return shown[0]
+
+
+def kept_run(i: int, w1: float) -> KeptRun:
+    """A made-up ended run whose first-layer gradients had median size w1 (Compare's question reads it)."""
+    return KeptRun(i, f"run {i}", TrainConfig(), "done", "", 1, 1.0, 1, (0.5,), (1.0,), np.zeros(1, np.float32),
+                   np.zeros(1, np.float32), {"W1": w1, "W2": 1.0}, MLP((784, 16, 10)))
+
+
+def rendered_keys(at) -> set[str]:
+    """The user keys of everything on the page now: widgets, keyed elements and keyed containers
+    (each becomes the CSS class st-key-KEY in the browser)."""
+    return {key for node in at._tree for key in [getattr(node, "key", None)] if key}
 
 # ------------------------------------------------------------------ what a page shows
 def button(at: AppTest, label: str):

@@ -24,7 +24,13 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 # Screen sizes the browser tests use: browser.new_context(**SCREENS["phone"]).
 SCREENS = {"desktop": {"viewport": {"width": 1400, "height": 900}},
-           "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}}
+           "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
+           # Playwright 1.65's devices["Pixel 5"]: a phone's user agent too (Streamlit closes the
+           # sidebar after a page switch only for a mobile agent)
+           "pixel5": {"user_agent": "Mozilla/5.0 (Linux; Android 11; Pixel 5) AppleWebKit/537.36 (KHTML, like Gecko) "
+                                    "Chrome/159.0.8154.6 Mobile Safari/537.36",
+                      "viewport": {"width": 393, "height": 727}, "screen": {"width": 393, "height": 851},
+                      "device_scale_factor": 2.75, "is_mobile": True, "has_touch": True}}
 
 
 def require_chromium() -> None:
@@ -266,10 +272,75 @@ TOO_WIDE = """() => {
   }
   for (const e of document.querySelectorAll('[data-testid="stMain"] table, [data-testid="stMain"] img, [data-testid="stMain"] figure, [data-testid="stMain"] svg[role="img"]')) {
     const r = e.getBoundingClientRect();
+    if (e.closest('.nn-sr-only')) continue;  // for screen readers, visually hidden (its wrapper clips it)
     if (r.width && r.right > limit) bad.push([e.tagName, Math.round(r.right), Math.round(limit)]);
   }
   const page = document.scrollingElement;
   if (page.scrollWidth > window.innerWidth) bad.push(['page scrolls sideways', page.scrollWidth, window.innerWidth]);
+  return bad;
+}"""
+
+
+# Every visible text node (HTML and SVG, its size as drawn: an SVG's text scaled by its viewBox)
+# smaller than `least` px: page.evaluate(SMALL_TEXT, 18) lists [size, tag, st-key class, class,
+# text] ([] when none). Left out: icon ligatures (Material Symbols: pictures), what is off screen
+# or only for screen readers (KaTeX's MathML, .nn-sr-only), tooltips, Plotly's hover labels, the header.
+SMALL_TEXT = r"""(least) => {
+  // every visible text node (HTML and SVG) whose computed font size is below `least` px
+  const bad = [], seen = new Set();
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const t = n.textContent.trim();
+    if (!t || !/[^\u200b\u200c\u200d\ufeff]/.test(t)) continue;  // zero-width spaces (KaTeX's struts)
+    const el = n.parentElement;
+    if (!el || el.closest('script, style, noscript, .katex-mathml, .nn-sr-only')) continue;  // MathML: for screen readers, not shown
+    const r = el.getBoundingClientRect();
+    if (!r.width || !r.height) continue;
+    const cs = getComputedStyle(el);
+    if (cs.visibility === 'hidden' || cs.display === 'none' || parseFloat(cs.opacity) === 0) continue;
+    if (/Material/.test(cs.fontFamily)) continue;  // icon ligatures (home, draw, …): pictures, not text
+    if (r.right < 0 || r.bottom < 0 || r.left > document.documentElement.scrollWidth) continue;  // off screen (the skip link)
+    if (el.closest('[data-testid="stTooltipContent"], .hoverlayer, [data-testid="stToolbar"], header, [data-testid="stHeader"]')) continue;
+    let size = parseFloat(cs.fontSize);
+    if (el instanceof SVGElement) {  // an SVG's text is drawn scaled by its viewBox
+      const svg = el.ownerSVGElement || el;
+      const m = el.getScreenCTM && el.getScreenCTM();
+      if (m) size = size * Math.hypot(m.a, m.b);
+    }
+    if (size < least - 0.05) {
+      const k = (el.closest('[class*="st-key-"]') || {}).className || '';
+      const key = (String(k).match(/st-key-[\w-]+/) || [''])[0];
+      const id = el.tagName + '|' + key.replace(/-[0-9a-f]{10}.*$/, '') + '|' + Math.round(size) + '|' + (el.getAttribute('class') || '').slice(0, 30);
+      if (!seen.has(id)) { seen.add(id); bad.push([Math.round(size * 10) / 10, el.tagName, key, (el.getAttribute('class') || '').slice(0, 30), t.slice(0, 30)]); }
+    }
+  }
+  return bad;
+}"""
+
+
+# Captions (st.caption, <figcaption>, <caption>) on screen whose text contrast with the colour
+# behind them is below `least` (WCAG's ratio): page.evaluate(LOW_CONTRAST, 7) ([] when none).
+LOW_CONTRAST = r"""(least) => {
+  const rgb = (c) => (c.match(/[\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+                               return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+  const behind = (el) => { for (let e = el; e; e = e.parentElement) { const c = rgb(getComputedStyle(e).backgroundColor);
+                             if (c.length >= 3 && (c.length < 4 || c[3] > 0.5)) return c; } return [255, 255, 255]; };
+  const bad = [];
+  for (const el of document.querySelectorAll('[data-testid="stCaptionContainer"], figcaption, caption')) {
+    if (el.closest('.nn-sr-only')) continue;
+    const r = el.getBoundingClientRect();
+    if (!r.width || !r.height || !el.textContent.trim()) continue;
+    for (const t of [el, ...el.querySelectorAll('*')]) {
+      if (![...t.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) continue;
+      const cs = getComputedStyle(t), fg = rgb(cs.color), bg = behind(t);
+      const a = fg.length > 3 ? fg[3] * parseFloat(cs.opacity) : parseFloat(cs.opacity);
+      const mixed = fg.slice(0, 3).map((v, i) => v * a + bg[i] * (1 - a));
+      const [hi, lo] = [lum(mixed), lum(bg)].sort((x, y) => y - x);
+      const ratio = (hi + 0.05) / (lo + 0.05);
+      if (ratio < least) bad.push([Math.round(ratio * 100) / 100, cs.color, t.textContent.trim().slice(0, 40)]);
+    }
+  }
   return bad;
 }"""
 

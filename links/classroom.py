@@ -21,6 +21,13 @@ stop working when it restarts.
 
 Every link carries an expiry (the teacher picks it in the share panel; a term by default,
 at most a year); an expired link gets its own note and the app without the class settings.
+
+A class link's token also names the class for the class poll (`class_id`: a hash of the
+token, so every student who opens the same link is in the same class, and no name is ever
+asked). The teacher's own link, `/class?teacher=…`, carries the class link's token and a
+second tag made with the same key over "teacher" and that token (`teacher_token`): it opens
+the teacher's view of that class's answers (views/teacher/); a token edited anywhere, or
+the class link's token with its own tag, opens nothing (`read_teacher`).
 Leaves out: projector mode's looks (projector.py), reading the other link keys (links.py).
 """
 from __future__ import annotations
@@ -176,6 +183,37 @@ def make_token(preset: str, fixed: dict[str, str], projector: bool, expires: int
     return f"{body}.{_tag(body)}"
 
 
+def class_id(token: str) -> str:
+    """The class a (valid) class-link token names: 16 hex digits of its SHA-256, for the poll."""
+    return hashlib.sha256(token.encode()).hexdigest()[:16]
+
+
+def _teacher_tag(token: str) -> str:
+    return _b64(hmac.new(_key(), b"teacher\x1f" + token.encode(), hashlib.sha256).digest()[:TAG_BYTES])
+
+
+def teacher_token(token: str) -> str:
+    """The teacher's link to the class of class-link token `token`: that token and a teacher tag."""
+    return f"{token}.{_teacher_tag(token)}"
+
+
+def read_teacher(text: str, now: float | None = None) -> tuple[str | None, str | None, str | None]:
+    """(class id, the class link's token, None) for a teacher token this server made, else
+    (None, None, why not). Never raises."""
+    changed = "This teacher link was changed after it was made (or made by another server): it opens no class view."
+    if not isinstance(text, str) or len(text) > MAX_TOKEN + 40 or text.count(".") != 2:
+        return None, None, changed
+    token, tag = text.rsplit(".", 1)
+    if not hmac.compare_digest(_teacher_tag(token), tag):
+        return None, None, changed
+    lesson, why = read_token(token, now)
+    if lesson is None:
+        return None, None, "This teacher link opens no class view: its class link " + (
+            "has expired. Make a new class link (and teacher link) under Share with a class on the Train page."
+            if "expired" in why else "is not one this server can read.")
+    return class_id(token), token, None
+
+
 def read_token(token: str, now: float | None = None) -> tuple[dict | None, str | None]:
     """(lesson, None) or (None, why it is not used). A lesson: preset, fixed {widget key: value},
     hidden (the link keys it fixes), projector, expires. Never raises."""
@@ -223,12 +261,19 @@ def read_once() -> None:
     lesson, why = read_token(token)
     st.session_state["class.lesson"] = lesson
     st.session_state["class.note"] = why
+    st.session_state["class.id"] = class_id(token) if lesson else None
+    st.session_state["class.token"] = token if lesson else None
     if lesson and lesson["projector"]:
         st.session_state["view.projector"] = True
 
 
 def lesson() -> dict | None:
     return st.session_state["class.lesson"]
+
+
+def this_class() -> str | None:
+    """The class this session's link names (for the class poll), or None without a valid class link."""
+    return st.session_state["class.id"]
 
 
 def fixed_values() -> dict[str, Any]:

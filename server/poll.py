@@ -8,6 +8,7 @@ Everything is anonymous, bounded and short-lived:
     MAX_CLASSES      classes remembered at once (the least recently answered are dropped first)
     MAX_STUDENTS     students counted per class
     MAX_QUESTIONS    questions per class
+    MAX_TEXT         characters of a question's words kept for the teacher's view
     TTL_SECONDS      a class is forgotten this long after its last answer
 
 `PollStore` is the interface the pages use (views/ and the teacher's view); `MemoryStore` is
@@ -32,6 +33,7 @@ MAX_STUDENTS = 120
 MAX_QUESTIONS = 64
 MAX_CHOICES = 12
 MAX_ID = 64            # characters of a class, question or student id
+MAX_TEXT = 1000        # characters of a question's words (its prompt and choices, as the page wrote them)
 TTL_SECONDS = 4 * 3600
 
 
@@ -43,8 +45,10 @@ class Paused(PollError):
     """The shared store cannot be reached: the answer was not counted (`available()` is False)."""
 
 
-def check(class_id: str, question: str, student: str, choice: int, n_choices: int) -> None:
+def check(class_id: str, question: str, student: str, choice: int, n_choices: int, text: str = "") -> None:
     """Raise PollError unless every field is one the poll accepts."""
+    if not isinstance(text, str) or len(text) > MAX_TEXT:
+        raise PollError(f"a question's words are at most {MAX_TEXT} characters")
     for name, value in (("class", class_id), ("question", question), ("student", student)):
         if not isinstance(value, str) or not 0 < len(value) <= MAX_ID:
             raise PollError(f"a {name} id must be 1 to {MAX_ID} characters")
@@ -55,8 +59,10 @@ def check(class_id: str, question: str, student: str, choice: int, n_choices: in
 
 
 class PollStore(Protocol):
-    def answer(self, class_id: str, question: str, student: str, choice: int, n_choices: int) -> None:
-        """Count `student`'s answer (replacing an earlier one). Raises PollError when refused."""
+    def answer(self, class_id: str, question: str, student: str, choice: int, n_choices: int,
+               text: str = "") -> None:
+        """Count `student`'s answer (replacing an earlier one). `text`: the question's words for the
+        teacher's view, kept from the question's first answer. Raises PollError when refused."""
 
     def counts(self, class_id: str, question: str, n_choices: int) -> list[int]:
         """Students who gave each of the `n_choices` answers so far (zeros for an unknown question)."""
@@ -67,15 +73,19 @@ class PollStore(Protocol):
     def summary(self, class_id: str) -> dict[str, list[int]]:
         """Every question of the class -> its counts (for the teacher's view)."""
 
+    def texts(self, class_id: str) -> dict[str, str]:
+        """Every question of the class -> the words sent with its first answer ("" if none)."""
+
     def available(self) -> bool:
         """False while the store cannot be reached (the poll is paused; nothing else stops)."""
 
 
 class _Class:
-    __slots__ = ("questions", "students", "last")
+    __slots__ = ("questions", "texts", "students", "last")
 
     def __init__(self) -> None:
         self.questions: dict[str, tuple[int, dict[str, int]]] = {}  # question -> (n_choices, student -> choice)
+        self.texts: dict[str, str] = {}                              # question -> its words
         self.students: set[str] = set()
         self.last = time.monotonic()
 
@@ -97,8 +107,9 @@ class MemoryStore:
                 break
             self._classes.popitem(last=False)
 
-    def answer(self, class_id: str, question: str, student: str, choice: int, n_choices: int) -> None:
-        check(class_id, question, student, choice, n_choices)
+    def answer(self, class_id: str, question: str, student: str, choice: int, n_choices: int,
+               text: str = "") -> None:
+        check(class_id, question, student, choice, n_choices, text)
         with self._lock:
             self._expire()
             c = self._classes.get(class_id)
@@ -112,6 +123,7 @@ class MemoryStore:
                 if len(c.questions) >= MAX_QUESTIONS:
                     raise PollError(f"this class already has {MAX_QUESTIONS} questions")
                 c.questions[question] = (n_choices, {})
+                c.texts[question] = text
             n, answers = c.questions[question]
             if n != n_choices:
                 raise PollError(f"this question has {n} choices")
@@ -149,6 +161,12 @@ class MemoryStore:
                     row[choice] += 1
                 out[q] = row
             return out
+
+    def texts(self, class_id: str) -> dict[str, str]:
+        with self._lock:
+            self._expire()
+            c = self._classes.get(class_id)
+            return {} if c is None else dict(c.texts)
 
     def available(self) -> bool:
         return True

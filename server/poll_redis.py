@@ -9,6 +9,7 @@ Keys, under a prefix (default "nnpoll:"), ids hex-encoded so no id can name anot
     c:<class>:n           hash: question -> its number of choices
     c:<class>:s           set: the students who answered
     c:<class>:q:<question>  hash: student -> choice
+    c:<class>:t           hash: question -> its words (from its first answer, for the teacher's view)
 
 An answer is one Lua script, so two copies answering at once cannot both take the last place
 (MAX_STUDENTS, MAX_QUESTIONS, MAX_CLASSES are read from poll.py at each call and sent with it).
@@ -37,7 +38,7 @@ _EXPIRE = """
 local function drop(prefix, cid)
   local base = prefix .. 'c:' .. cid
   for _, q in ipairs(redis.call('HKEYS', base .. ':n')) do redis.call('DEL', base .. ':q:' .. q) end
-  redis.call('DEL', base .. ':n', base .. ':s')
+  redis.call('DEL', base .. ':n', base .. ':s', base .. ':t')
   redis.call('ZREM', KEYS[1], cid)
 end
 """
@@ -45,6 +46,7 @@ _ANSWER = _EXPIRE + """
 local prefix, cid, q, who = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local choice, n, now, ttl = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
 local max_classes, max_students, max_questions = tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11])
+local words = ARGV[12]
 for _, old in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. (now - ttl))) do drop(prefix, old) end
 local base = prefix .. 'c:' .. cid
 if not redis.call('ZSCORE', KEYS[1], cid) then
@@ -61,6 +63,7 @@ local have = redis.call('HGET', base .. ':n', q)
 if not have then
   if redis.call('HLEN', base .. ':n') >= max_questions then return {'questions'} end
   redis.call('HSET', base .. ':n', q, n)
+  redis.call('HSET', base .. ':t', q, words)
   have = n
 end
 if tonumber(have) ~= n then return {'choices', tonumber(have)} end
@@ -68,7 +71,7 @@ redis.call('HSET', base .. ':q:' .. q, who, choice)
 redis.call('SADD', base .. ':s', who)
 redis.call('ZADD', KEYS[1], now, cid)
 local keep = math.ceil(ttl) + 60
-for _, k in ipairs({base .. ':n', base .. ':s', base .. ':q:' .. q}) do redis.call('EXPIRE', k, keep) end
+for _, k in ipairs({base .. ':n', base .. ':s', base .. ':t', base .. ':q:' .. q}) do redis.call('EXPIRE', k, keep) end
 redis.call('EXPIRE', KEYS[1], keep)
 return {'ok'}
 """
@@ -124,12 +127,13 @@ class RedisStore:
         return score is not None and self.clock() - score <= poll.TTL_SECONDS
 
     # -------------------------------------------------- PollStore
-    def answer(self, class_id: str, question: str, student: str, choice: int, n_choices: int) -> None:
-        check(class_id, question, student, choice, n_choices)
+    def answer(self, class_id: str, question: str, student: str, choice: int, n_choices: int,
+               text: str = "") -> None:
+        check(class_id, question, student, choice, n_choices, text)
         try:
             out = self._answer(keys=[self._key("classes")], args=[
                 self.prefix, _hex(class_id), _hex(question), _hex(student), choice, n_choices, self.clock(),
-                poll.TTL_SECONDS, poll.MAX_CLASSES, poll.MAX_STUDENTS, poll.MAX_QUESTIONS])
+                poll.TTL_SECONDS, poll.MAX_CLASSES, poll.MAX_STUDENTS, poll.MAX_QUESTIONS, text])
         except self._errors:
             self._down()
             raise Paused("the class poll is paused: its store cannot be reached") from None
@@ -178,3 +182,13 @@ class RedisStore:
         except self._errors:
             self._down()
             return {}
+
+    def texts(self, class_id: str) -> dict[str, str]:
+        try:
+            if not self._alive_class(class_id):
+                return {}
+            words = self._redis.hgetall(self._key("c", _hex(class_id), "t"))
+        except self._errors:
+            self._down()
+            return {}
+        return {bytes.fromhex(q).decode("utf-8"): t for q, t in words.items()}

@@ -11,6 +11,9 @@ train.trainer   the Trainer of the run in progress (or finished), or None
 train.running   True while the run is active (its thread trains, the fragment watches)
 train.run       the Run (server/run.py) whose thread advances train.trainer, or None
 class.lesson    a teacher's class link (links/classroom.py): its preset, the settings it fixes and hides
+class.id, class.token  the class that link names (for the class poll) and its token, or None
+answers.committed  the answers this session committed to questions (views/shell/answers.py)
+lesson.*        the guided lesson: the step, whether its panel is open (session/lesson.py)
 view.projector  projector mode: larger text and thicker lines (views/shell/projector.py)
 train.queued    while every training slot is taken: what to start when this session's turn comes
 train.error     a message for the Train page (divergence, bad settings), or None
@@ -72,6 +75,14 @@ DEFAULTS = {  # a value, or a factory called once per session (each session its 
     "class.read": False,        # the link's class lesson is read once per session (links/classroom.py)
     "class.lesson": None,       # a teacher's class link: preset, fixed settings, projector; or None
     "class.note": None,         # why the link's lesson is not used (changed, unknown settings), or None
+    "class.id": None,           # the class the link names, for the class poll (links/classroom.py), or None
+    "class.token": None,        # that link's token (the teacher link is made from it), or None
+    "answers.committed": dict,  # question widget key -> the choice committed (views/shell/answers.py)
+    "answers.notes": dict,      # question widget key -> why the class poll did not count it
+    "lesson.step": None,        # the guided lesson's step (1..n) once started (session/lesson.py), or None
+    "lesson.open": False,       # its panel is shown (False after "Leave the lesson")
+    "lesson.visit": 0,          # bumped by each Back, Next and return: the page scrolls to the step again
+    "lesson.read": False,       # the link's step is read once per session
     "view.projector": False,    # projector mode (the sidebar's switch, views/shell/projector.py)
     "view.projector_read": False,
     "train.queued": None,       # waiting for a training slot: {"action", "config", "seconds"}, or None
@@ -92,6 +103,7 @@ DEFAULTS = {  # a value, or a factory called once per session (each session its 
     "example.drawing": None,    # the last drawing, kept while a test image is shown (session/example.py)
     "example.meant": None,      # the digit a drawing was meant to be, as said on Backprop (session/example.py)
     "nav.goto": None,           # the page a callback asked for (switched to on the next run)
+    "nav.goto_query": None,     # and its link's query (e.g. the lesson's step), or None
     "draw.canvas": 0,           # bumped by Clear: a new canvas key is an empty canvas
     "draw.seen": None,          # the canvas picture last read, the preprocessing strip of the
     "draw.steps": None,         # drawing and the note under the canvas (views/draw/drawing.py)
@@ -252,9 +264,11 @@ def steps_to_undo() -> list[OneStep]:
 
 
 # ------------------------------------------------------------------ page switches from callbacks
-def request_page(page: str) -> None:
-    """Ask for another page from a widget callback (st.switch_page does not work in one)."""
+def request_page(page: str, query: dict[str, str] | None = None) -> None:
+    """Ask for another page from a widget callback (st.switch_page does not work in one),
+    with `query` as its link's query (a page switch otherwise empties it)."""
     st.session_state["nav.goto"] = page
+    st.session_state["nav.goto_query"] = query
 
 
 def open_unit(layer: int, unit: int) -> None:
@@ -265,7 +279,7 @@ def open_unit(layer: int, unit: int) -> None:
 
 def follow_page_request() -> None:
     """Called by app.py on every run: switch to a page a callback asked for, once."""
-    page = st.session_state["nav.goto"]
+    page, query = st.session_state["nav.goto"], st.session_state["nav.goto_query"]
     if page:
-        st.session_state["nav.goto"] = None
-        st.switch_page(page)
+        st.session_state["nav.goto"] = st.session_state["nav.goto_query"] = None
+        st.switch_page(page, query_params=query)

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import server.run
-from devtools.apptest import button, decode, figures, fresh, on_page, sidebar_text, texts, tiny_training
+from devtools.apptest import answer, button, decode, figures, fresh, on_page, sidebar_text, texts, tiny_training
 from nn_core import MLP, PAIRS, TrainConfig, Trainer
 from server import estimate, resources
 from server.slots import TrainingSlots
@@ -97,6 +97,10 @@ def test_a_pair_trains_two_runs_one_setting_apart_and_overlays_them(compare):
     assert compare.multiselect(key="compare.shown").value == [r.id for r in kept]
     acc = chart(compare, "Validation accuracy after each epoch")
     assert [t["name"] for t in acc["data"]] == [f"Run {r.id}: {r.name}" for r in kept] == ["Run 1: ReLU", "Run 2: sigmoid"]
+    titles = [f["layout"]["title"]["text"] for f in figures(compare)]
+    assert "Gradient size per layer (median RMS over the run)" not in titles  # it answers the question: not yet
+    assert not compare.success
+    answer(compare, "compare.q.gradients", 0)
     for trace, r in zip(acc["data"], kept):
         np.testing.assert_allclose(decode(trace["y"]), r.val_acc, rtol=1e-6)
     grads = chart(compare, "Gradient size per layer (median RMS over the run)")
@@ -212,6 +216,8 @@ def test_a_student_who_leaves_the_page_finds_the_pair_when_back(compare, gate):
     low, high = compare.session_state["runs.kept"]
     assert compare.multiselect(key="compare.shown").value == [low.id, high.id]
     assert (compare.selectbox(key="compare.a").value, compare.selectbox(key="compare.b").value) == (low.id, high.id)
+    assert not compare.success  # the pair's lesson waits for the page's question
+    answer(compare, "compare.q.gradients", 0)
     assert "every step overshoots" in texts(compare.success)  # the pair's lesson, under its two runs
     assert chart(compare, "Validation accuracy after each epoch")
 

@@ -126,6 +126,17 @@ def test_the_process_store_can_be_replaced():
         poll.use(before)
 
 
+def test_a_question_keeps_the_words_of_its_first_answer_for_the_teacher(make):
+    s = make()
+    s.answer("c", "q", "ann", 1, 3, text='{"prompt": "Which?"}')
+    s.answer("c", "q", "bob", 0, 3, text="other words")  # the first answer's words stay
+    s.answer("c", "r", "ann", 0, 2)
+    assert s.texts("c") == {"q": '{"prompt": "Which?"}', "r": ""} and s.texts("unknown") == {}
+    with pytest.raises(PollError):
+        s.answer("c", "s", "ann", 0, 2, text="x" * (poll.MAX_TEXT + 1))
+    assert "s" not in s.summary("c")
+
+
 # ------------------------------------------------------------------ what only a shared store does
 def test_two_copies_count_together_also_from_another_process(redis):
     from server.poll_redis import RedisStore

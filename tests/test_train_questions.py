@@ -36,4 +36,5 @@ def test_the_train_page_asks_them_about_the_shown_model():
     right = [i for i in range(len(steps.options)) if steps.options[i] == "860"]
     assert right, steps.options
     steps.set_value(right[0] if isinstance(steps.value, int) or steps.value is None else steps.options[right[0]]).run()
+    next(b for b in at.button if b.key == steps.key + ".check").click().run()  # committed, then revealed
     assert any("Right: 860" in s.value for s in at.success), [s.value for s in at.success]

@@ -188,3 +188,23 @@ def signed_rows(values: Sequence[float], names: Sequence[str], notes: Sequence[s
         body.append(label(6, y + row - 8, name, 14, weight=bold))
         body.append(label(centre + half + 10, y + row - 8, note, 13.5, weight=bold))
     return drawing(width, n * row + 8, body, title)
+
+
+def class_bars(choices: Sequence[str], counts: Sequence[int], right: int | None = None, mine: int | None = None,
+               title: str = "") -> str:
+    """One row per choice: its words, a bar as long as its share of the answers, the count.
+    The right choice (when given) green, the student's own (when given) orange, the rest grey.
+    HTML text, so it reads at any size (and at the projector's)."""
+    total = sum(counts)
+    rows = []
+    for i, (c, n) in enumerate(zip(choices, counts)):
+        share = n / total if total else 0.0
+        color = colors.SELECTED if i == mine else colors.TRUE if i == right else colors.DATA
+        tags = [t for t, on in (("right answer", i == right), ("your answer", i == mine)) if on]
+        note = f' <span class="nn-poll-tag">({", ".join(tags)})</span>' if tags else ""
+        rows.append(f'<div class="nn-poll-row"><div class="nn-poll-choice">{escape(c)}{note}</div>'
+                    f'<div class="nn-poll-track"><div class="nn-poll-bar" style="width:{100 * share:.1f}%;'
+                    f'background:{color}"></div></div><div class="nn-poll-count">{n}</div></div>')
+    head = f'<div class="nn-poll-title">{escape(title)}</div>' if title else ""
+    return f'<div class="nn-poll" role="group" aria-label="{escape(title or "answers")}">{head}{"".join(rows)}</div>'
+

@@ -153,6 +153,13 @@ def picture(model: MLP, cache, grads, focus: Focus, now) -> str:
 
 
 def _draw(rungs: list[Rung], title: str) -> str:
+    """Both layouts; the page's style shows the tall one on a narrow screen (assets/app.css,
+    .nn-chain): a phone keeps its labels at >= 12 px instead of shrinking the wide one."""
+    return (f'<div class="nn-chain"><div class="nn-chain-wide">{_wide(rungs, title)}</div>'
+            f'<div class="nn-chain-tall">{_tall(rungs, title)}</div></div>')
+
+
+def _wide(rungs: list[Rung], title: str) -> str:
     """Boxes down the left with the forward operations between them (solid arrows down);
     gradients on the right with the local derivatives between them (dashed arrows up). Black
     and grey only: blue and red mean a sign everywhere else."""
@@ -183,3 +190,34 @@ def _draw(rungs: list[Rung], title: str) -> str:
                 body.append(label(right, y0 + 34, r.local, 12.5, color=colors.FAINT_TEXT))
         y += BOX + GAP
     return drawing(WIDTH, y - GAP + 8, body, title, max_width=600)
+
+
+TALL_WIDTH, LINE = 300, 17  # drawn at most TALL_WIDTH px wide: on a phone 1 unit >= ~1 px, so 13 stays >= 12 px
+
+
+def _tall(rungs: list[Rung], title: str) -> str:
+    """One column for a phone: each box, its gradient and note under it, then the operation down
+    (solid arrow) and the local derivative up (dashed) beside one arrow."""
+    body, y, left = [], 6, 4
+    for n, r in enumerate(rungs):
+        body.append(f'<rect x="{left}" y="{y}" width="{TALL_WIDTH - 2 * left}" height="{BOX}" rx="6" '
+                    f'fill="{colors.PANEL}" stroke="{colors.EDGE}"/>')
+        body.append(label(left + 8, y + 19, r.box, 14, weight="bold"))
+        y += BOX
+        for text_, size, color, weight in ((r.grad, 14, colors.INK, "bold"), (r.note, 13, colors.FAINT_TEXT, "normal")):
+            if text_:
+                y += LINE
+                body.append(label(left + 8, y, text_, size, color=color, weight=weight))
+        if n + 1 < len(rungs):
+            lines = [(t, c) for t, c in ((r.op.partition(", ")[0], colors.INK), (r.op.partition(", ")[2], colors.INK),
+                                         (("up: " + r.local) if r.local else "", colors.FAINT_TEXT)) if t]
+            y0, y1 = y + 6, y + 6 + max(36, LINE * len(lines) + 10)
+            ax = left + 14
+            body.append(f'<line x1="{ax}" y1="{y0}" x2="{ax}" y2="{y1 - 6}" stroke="{colors.INK}" stroke-width="2"/>')
+            body.append(f'<path d="M{ax - 5},{y1 - 8} L{ax + 5},{y1 - 8} L{ax},{y1} z" fill="{colors.INK}"/>')
+            for m, (t, c) in enumerate(lines):
+                body.append(label(ax + 14, y0 + 14 + m * LINE, t, 13, color=c))
+            y = y1
+        else:
+            y += 6
+    return drawing(TALL_WIDTH, y + 4, body, title, max_width=TALL_WIDTH)

@@ -18,11 +18,18 @@ from ui.pictures import html
 FIELDS = specs()
 
 
-def section(kept: list, run_name) -> None:
-    """The runs picked from `kept`, overlaid; `run_name`: a run id -> its name."""
+def on_charts(kept: list) -> list:
+    """The kept runs on the charts: the ones picked (the newest two at first)."""
     ids = [r.id for r in kept]
-    chosen = [i for i in st.session_state.get("compare.shown", ids[-2:]) if i in ids]
-    st.session_state["compare.shown"] = chosen or ids[-2:]
+    chosen = [i for i in st.session_state.get("compare.shown", ids[-2:]) if i in ids] or ids[-2:]
+    return [r for r in kept if r.id in chosen]
+
+
+def section(kept: list, run_name, reveal: bool = True) -> None:
+    """The runs picked from `kept`, overlaid; `run_name`: a run id -> its name; `reveal`: show a
+    teaching pair's "What to see" and the gradient chart (after its question is answered)."""
+    ids = [r.id for r in kept]
+    st.session_state["compare.shown"] = [r.id for r in on_charts(kept)]
     picked = st.multiselect("Runs on the charts", ids, key="compare.shown", format_func=run_name,
                             max_selections=runs.MAX_RUNS, placeholder="pick one or more runs",
                             help="Every run this session trained (newest last, at most six). Each keeps its colour and "
@@ -44,15 +51,19 @@ def section(kept: list, run_name) -> None:
             if r.message:
                 st.caption(f"{run_name(r.id)}: {r.message}")
         pairs = {r.pair for r in shown}
-        if len(shown) == 2 and len(pairs) == 1 and "" not in pairs:
+        if reveal and len(shown) == 2 and len(pairs) == 1 and "" not in pairs:
             st.success(text.section("compare", f"Pair {pairs.pop()}"), icon=":material/lightbulb:")
         c1, c2 = st.columns(2)
         c1.plotly_chart(charts.compare.accuracy(shown), key="compare.chart.accuracy", **charts.PLOT)
         c1.caption(text.section("compare", "Accuracy"))
         c2.plotly_chart(charts.compare.loss(shown), key="compare.chart.loss", **charts.PLOT)
         c2.caption(text.section("compare", "Loss"))
-        st.plotly_chart(charts.compare.gradients(shown), key="compare.chart.gradients", **charts.PLOT)
-        st.caption(text.section("compare", "Gradients"))
+        if reveal:
+            st.plotly_chart(charts.compare.gradients(shown), key="compare.chart.gradients", **charts.PLOT)
+            st.caption(text.section("compare", "Gradients"))
+        else:  # the chart is the question's answer: it waits for the student's (predict first)
+            st.info("The gradient sizes per layer appear here once you have answered the question above.",
+                    icon=":material/lock_clock:")
 
     with st.expander("Use a kept run, or forget them all", icon=":material/settings_backup_restore:"):
         usable = [r.id for r in kept if r.model is not None]

@@ -127,7 +127,8 @@ def drawing_page() -> None:
         t3.toggle("Centre by mass", True, key="draw.centre", persist_state="session", on_change=drawing.on_switch,
                   help="Off: the digit stays where the previous steps put it.")
         _steps()
-    _views()
+    with st.container(key="draw.view.layers"):  # outside the fragment: a stroke does not re-send it
+        _views()
 
 
 # ------------------------------------------------------------------ a test image: a full run

@@ -13,9 +13,10 @@ from nn_core import confident_mistakes, per_class_accuracy
 from server import resources
 from session import example
 from session.scores import TestScores
-from ui import charts, pictures, text
+from ui import charts, pictures, questions, text
 from ui.charts import svg
 from ui.numbers import percent
+from views.inside import questions as inside_questions
 from views.shell import widgets
 
 GALLERY = 24
@@ -35,6 +36,11 @@ def _on_cell() -> None:
 
 def _show_all() -> None:
     st.session_state["eval.true"] = st.session_state["eval.pred"] = ANY
+
+
+def hardest_question(r: TestScores) -> None:
+    """Predict first: which digit is read wrongly most often (from the matrix's own rows)?"""
+    questions.ask(inside_questions.hardest(per_class_accuracy(r.confusion)))
 
 
 def matrix_and_digits(r: TestScores) -> None:

@@ -17,6 +17,7 @@ import streamlit as st
 
 from nn_core import MLP, Edit, confusion_matrix, dumps_model, edited, evaluate
 from server import resources
+from server.samples import test_sample
 from session import per_model, scores, state
 
 
@@ -58,6 +59,26 @@ def _result(base: MLP, edit: Edit) -> LabResult:
     pred = probs.argmax(axis=1)
     cm = confusion_matrix(data.y_test, pred)
     return LabResult(base, edit, twin, probs, float(np.mean(pred == data.y_test)), mistakes(cm))
+
+
+def strongest_unit(model: MLP) -> tuple[int, int] | None:
+    """(l, j): the unit of the last hidden layer that sends the most on to the output, on the
+    fixed 2,000-image sample: the largest mean A[l][:, j] × ||W[l+1][j, :]||. None without a hidden layer."""
+    if model.L < 2:
+        return None
+    l = model.L - 1
+    _, cache = model.forward(test_sample().X)  # (2000, 784) -> every layer
+    reach = cache[f"A{l}"].mean(axis=0) * np.linalg.norm(model.params[f"W{l + 1}"], axis=1)  # (n[l],)
+    return l, int(np.argmax(reach))
+
+
+def unit_off(model: MLP) -> tuple[int, int, LabResult] | None:
+    """(l, j, the result of switching unit j of layer l off) for the question on the page, once
+    per model; the same numbers as the page shows when the student switches that unit off."""
+    def compute():
+        found = strongest_unit(model)
+        return None if found is None else (*found, _result(model, Edit(off=(found,))))
+    return per_model.get("lab.question", model, compute)
 
 
 def reset() -> None:

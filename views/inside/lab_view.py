@@ -12,9 +12,10 @@ import streamlit as st
 from nn_core import MLP, Edit
 from server import resources
 from session import example, state
-from ui import charts, pictures, text
+from ui import charts, pictures, questions, text
 from ui.numbers import change, percent
 from views.inside import lab
+from views.inside import questions as inside_questions
 from views.shell import widgets
 
 TEMPERATURES = [0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0]
@@ -30,6 +31,17 @@ def _switch_off_most_active(l: int) -> None:
     top = np.argsort(-A, kind="stable")[:MOST_ACTIVE]
     chosen = set(st.session_state.get(f"lab.off.{l}", [])) | {int(j) for j in top}
     st.session_state[f"lab.off.{l}"] = sorted(chosen)
+
+
+def unit_question(model: MLP) -> None:
+    """Predict first: switch the unit that sends most to the output off; which digit suffers most?"""
+    found = lab.unit_off(model)
+    if found is None:
+        with st.container(key="lab.q.unit"):
+            st.caption("This network has no hidden units to switch off: try the biases, weights and temperature.")
+        return
+    l, j, res = found
+    questions.ask(inside_questions.unit_off(lab.mistakes(lab.before().confusion), res.mistakes, l, j))
 
 
 def controls(model: MLP, ex) -> tuple[Edit, object]:

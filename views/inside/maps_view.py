@@ -9,8 +9,19 @@ import numpy as np
 import streamlit as st
 
 from session import example
-from ui import charts, pictures, text
+from ui import charts, pictures, questions, text
 from views.inside import maps
+from views.inside import questions as inside_questions
+
+
+def overlap_question(P: np.ndarray, y: np.ndarray, where: str) -> None:
+    """Predict first: which two digits overlap most on the map about to be drawn (P: (m, 2), y: (m,))?"""
+    q = inside_questions.overlap(P, y, where)
+    if q is not None:
+        questions.ask(q)
+    else:
+        with st.container(key="layermap.q.overlap"):
+            st.caption("The map has too few digits to ask which overlap.")
 
 
 def selection(event, sample) -> None:

@@ -12,8 +12,9 @@ import streamlit as st
 from nn_core import DONT_KNOW, MLP, Perturbation, answers, coverage_curve, perturb
 from server import resources, samples
 from session import scores
-from ui import charts, pictures, text
+from ui import charts, pictures, questions, text
 from ui.numbers import change, percent
+from views.inside import questions as inside_questions
 from views.inside import robust
 
 THRESHOLDS = np.linspace(0, 1, 201)
@@ -69,6 +70,12 @@ def example_and_sample(model: MLP, ex, p: Perturbation, sample) -> tuple[np.ndar
     m2.metric("Sample accuracy, unchanged", f"{was} %")
     st.caption(text.fill("robust", "Sample accuracy", n=n))
     return p_after, probs_changed
+
+
+def rotation_question(model: MLP) -> None:
+    """Predict first: from which rotation is accuracy below the line (the rotation curve's own numbers)?"""
+    n, measured = robust.curves(model)
+    questions.ask(inside_questions.rotation(robust.CURVES["rotation"][1], measured["rotation"], n))
 
 
 def curves(model: MLP, p: Perturbation) -> None:

@@ -10,7 +10,18 @@ import streamlit as st
 
 from nn_core import MLP
 from server import resources
-from ui import charts, pictures, text
+from ui import charts, pictures, questions, text
+from views.inside import questions as inside_questions
+
+
+def digit_question(stats, l: int, j: int) -> None:
+    """Predict first: which digit makes unit j of layer l most active (the means its chart shows)?"""
+    q = inside_questions.digit(stats.mean_by_class[j], l, j)
+    if q is not None:
+        questions.ask(q)
+    else:
+        with st.container(key="units.q.digit"):
+            st.caption(f"Unit {j} answers every digit alike: pick another unit to predict which digit it likes best.")
 
 
 def four_views(model: MLP, stats, l: int, j: int) -> None:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import streamlit as st
 
 from nn_core import MLP
-from ui import charts, text, thin
+from ui import charts, questions, text, thin
+from views.inside import questions as inside_questions
 from views.inside import units as unitview
 
 
@@ -57,11 +58,21 @@ def biases(model: MLP, params: dict) -> None:
             st.caption(text.fill("weights", "Bias chart", l=l))
 
 
+def initial(model: MLP, snaps: list) -> dict:
+    """The weights at initialisation: the run's first snapshot, or the model's own initialisation made again."""
+    return snaps[0].params if snaps else MLP(model.layer_sizes, model.activation, model.init, model.seed).params
+
+
+def spread_question(model: MLP, params: dict, snaps: list, label: str) -> None:
+    """Predict first: are W1's weights (`label`) more spread out than at initialisation?"""
+    questions.ask(inside_questions.spread(params["W1"], initial(model, snaps)["W1"], label))
+
+
 def histograms(model: MLP, params: dict, snaps: list, label: str) -> None:
     """Each layer's weights now (`label`) against at initialisation."""
     st.header("Weight distributions, now vs at initialisation")
     st.markdown(text.section("weights", "Histograms"))
-    start = snaps[0].params if snaps else MLP(model.layer_sizes, model.activation, model.init, model.seed).params
+    start = initial(model, snaps)
     cols = st.columns(min(model.L, 3))
     for l in range(1, model.L + 1):
         with cols[(l - 1) % len(cols)]:

@@ -3,7 +3,7 @@
 The Train page reads its settings (lr, hidden, preset, ...) from the link it is opened with
 (views/train/settings.py); a link such as /draw?lr=10 used to be silently ignored. Here, at
 a session's first run, the link's Train keys on any other page are named in one plain note
-(shown on that page). `lesson` and `projector` hold on every page and are not Train keys.
+(shown on that page). `lesson`, `projector` and `step` hold on every page and are not Train keys.
 Leaves out: reading the values (links/query.py).
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ import streamlit as st
 from links.query import REGISTRY
 from ui.plaintext import quote
 
-APP_WIDE = {"lesson", "projector"}
+APP_WIDE = {"lesson", "projector", "step", "teacher"}
 KEY = "links.elsewhere"  # (page url, note) found at the session's first run, or None
 
 

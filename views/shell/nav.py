@@ -6,8 +6,10 @@ deeper (every equation, the update rules, a mini-batch, the pixels, a gradient c
 tutorial's worth), the pages that look inside (Layer map, Units, Break it, Robustness) and
 Compare (runs side by side): a student meets a gradient on one digit before the dashboard full
 of them. `pages()` builds the navigation in this order, Home lists every
-page with the one line it teaches, and each page ends with a link to the next.
-Leaves out: what the pages show.
+page with the one line it teaches, and each page ends with a link to the next. The teacher's
+view of a class (app_pages/teacher.py, /class?teacher=…) is a page too, left out of the menu:
+only a teacher's link opens it.
+Leaves out: what the pages show, and the guided lesson's path through them (lesson.py).
 """
 from __future__ import annotations
 
@@ -16,7 +18,6 @@ from dataclasses import dataclass
 import streamlit as st
 
 from ui import text
-from views.shell import projector
 
 
 @dataclass(frozen=True)
@@ -47,12 +48,14 @@ LESSON = [
 
 
 SHOWN = 7  # pages the sidebar lists before "View 6 more": the lesson itself (Home to Evaluate)
+TEACHER = Lesson("app_pages/teacher.py", "Your class's answers", ":material/groups:", "class", "")
 
 
 def pages() -> list:
-    """st.Page objects in the lesson's order (Home the default)."""
+    """st.Page objects in the lesson's order (Home the default), and the teacher's view, hidden."""
     return [st.Page(p.script, title=p.title, icon=p.icon, default=not p.url, **({"url_path": p.url} if p.url else {}))
-            for p in LESSON]
+            for p in LESSON] + [st.Page(TEACHER.script, title=TEACHER.title, icon=TEACHER.icon, url_path=TEACHER.url,
+                                        visibility="hidden")]
 
 
 def by_url(url: str) -> Lesson | None:
@@ -67,14 +70,11 @@ def every_page() -> None:
 
 
 def next_page(script: str) -> None:
-    """Every page's foot: the link to the page after `script` in the lesson (none after the
-    last), and the projector switch (here rather than in the sidebar, whose every control is
-    one more Tab stop before a page's own first control)."""
+    """Every page's foot: the link to the page after `script` in the lesson (none after the last)."""
     i = next(i for i, p in enumerate(LESSON) if p.script == script)
-    st.divider()
     if i + 1 < len(LESSON):
+        st.divider()
         p = LESSON[i + 1]
         st.page_link(p.script, label=f"Next: {p.title}, {text.section('nav', p.teaches + ' title').lower()}",
                      icon=":material/arrow_forward:")
         st.caption(text.section("nav", p.teaches))
-    projector.switch()

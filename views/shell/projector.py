@@ -1,6 +1,7 @@
-"""Projector mode: larger text, darker captions, chart ticks >= 14 px and thicker lines, for
-a classroom's projector. A switch at the foot of every page (views/shell/nav.py); `?projector=1` in any page's link (or
-a class link made with it) turns it on for that session.
+"""Projector mode, for a classroom's projector: every text at least 18 px (chart ticks and
+the pictures' labels too), captions at 7:1 or more, thicker lines. The switch tops the sidebar
+(the first thing a teacher at the front finds) and the teacher's view; `?projector=1` in any
+page's link (or a class link made with it) turns it on for that session.
 Leaves out: the styles themselves (assets/projector.css).
 """
 from __future__ import annotations
@@ -47,16 +48,23 @@ def styles() -> None:
         st.html(f"<style>{_css()}</style>")
 
 
+SWITCHES = ("view.projector_switch", "teacher.projector")  # the sidebar's, the teacher view's
+
+
 @widgets.guarded
-def _flip() -> None:
-    st.session_state["view.projector"] = st.session_state["view.projector_switch"]
+def _flip(key: str) -> None:
+    on = bool(st.session_state[key])
+    st.session_state["view.projector"] = on
+    for other in SWITCHES:  # the other switch on screen shows the same
+        if other != key and other in st.session_state:
+            st.session_state[other] = on
 
 
-def switch() -> None:
-    """The switch. Its state lives in view.projector, not in the widget's key: a page that stops
-    before its foot would otherwise lose it (Streamlit drops the state of widgets not drawn)."""
-    st.toggle("Projector mode", value=st.session_state["view.projector"], key="view.projector_switch",
-              on_change=_flip)
+def switch(key: str = SWITCHES[0]) -> None:
+    """The switch. Its state lives in view.projector, not in the widget's key: a page without
+    the widget would otherwise lose it (Streamlit drops the state of widgets not drawn)."""
+    if st.session_state.get(key) != st.session_state["view.projector"]:
+        st.session_state[key] = st.session_state["view.projector"]  # (a link or the other switch changed it)
+    st.toggle("Projector mode", key=key, on_change=_flip, args=(key,))
     # its help as a caption, not a tooltip: a tooltip is one more Tab stop before every page's content
-    st.caption("Larger text, darker captions and thicker chart lines, for a projector (or `?projector=1` "
-               "at the end of a link).")
+    st.caption("Text of 18 px and up, darker captions, thicker lines (`?projector=1` in a link).")
