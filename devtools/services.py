@@ -15,7 +15,6 @@ import subprocess
 import time
 
 
-
 def require(binary: str) -> str:
     """The binary's path; a missing one skips the test, or fails it in CI."""
     import pytest

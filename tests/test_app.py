@@ -4,7 +4,6 @@ tests/test_upload.py)."""
 import numpy as np
 import pytest
 
-import views.train.training
 from devtools.apptest import (
     PAGES,
     answer,
@@ -18,7 +17,6 @@ from devtools.apptest import (
     tiny_training,
     upload_model,
 )
-from devtools.paths import ROOT
 from nn_core import MLP, dumps_model
 from ui.numbers import percent
 

@@ -12,9 +12,8 @@ import numpy as np
 import pytest
 
 from devtools.apptest import DIGITS, button, captions, draw, fresh, metric, open_backprop, open_draw, use_model
-from devtools.paths import ASSETS
-from devtools.shown import adds_up, differs, half_ulp, html_tables, index, multiplies, number, sums_to, table
-from nn_core import MLP, dumps_model, load_dataset
+from devtools.shown import differs, half_ulp, html_tables, index, multiplies, number, sums_to, table
+from nn_core import MLP, dumps_model
 
 
 @pytest.fixture(scope="module")

@@ -69,7 +69,7 @@ def test_each_scores_change_is_its_parts_as_printed(kind, rule, lr, steps, press
     at = press(kind, rule, lr, steps, presses)
     before, after, x, label = reference(at)
     f0, f1 = forward64(before, x), forward64(after, x)
-    A0, A1, Z0, Z1 = f0["A1"][0], f1["A1"][0], f0["Z2"][0], f1["Z2"][0]
+    A0, _A1, Z0, Z1 = f0["A1"][0], f1["A1"][0], f0["Z2"][0], f1["Z2"][0]
     W0, W1 = (m.params["W2"].astype(np.float64) for m in (before, after))
     b0, b1 = (m.params["b2"].astype(np.float64) for m in (before, after))
     rows = shown_table(at, "Why each score Z2 moved")

@@ -6,7 +6,16 @@ nothing is wider than the screen (an equation too wide scrolls inside its own bo
 chain-rule picture's labels are >= 12 px. (The teacher's view: tests/test_browser_poll.py.)"""
 import pytest
 
-from devtools.browser import LOW_CONTRAST, SCREENS, SMALL_TEXT, TOO_WIDE, exceptions, screenshot, wait_idle, wait_settled
+from devtools.browser import (
+    LOW_CONTRAST,
+    SCREENS,
+    SMALL_TEXT,
+    TOO_WIDE,
+    exceptions,
+    screenshot,
+    wait_idle,
+    wait_settled,
+)
 from devtools.pages import LESSON, heading, url_path
 
 pytestmark = pytest.mark.browser

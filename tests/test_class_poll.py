@@ -7,7 +7,8 @@ import json
 
 import pytest
 from streamlit.testing.v1 import AppTest
-from devtools.apptest import DIGITS, answer, draw, fresh
+
+from devtools.apptest import answer, fresh
 from links import classroom
 from server import poll
 from views.shell import lesson
@@ -105,12 +106,11 @@ def test_a_class_counts_its_students_answers_each_sees_the_class_only_after_answ
 
 def test_only_the_lessons_questions_on_a_class_link_are_counted(store, token):
     at = fresh({"lesson": token})
-    at.switch_page("app_pages/draw.py").run()
-    draw(at, DIGITS["7"])
-    assert "draw.q.silent" not in lesson.polled() and "draw.q.shift" in lesson.polled()
-    answer(at, "draw.q.silent", 0)
-    answer(at, "draw.q.shift", 1)
-    assert [k.rsplit(".", 1)[0] for k in store.summary(classroom.class_id(token))] == ["draw.q.shift"]
+    at.switch_page("app_pages/tiny.py").run()
+    assert "tiny.q.flips" not in lesson.polled() and "tiny.q.move" in lesson.polled()
+    answer(at, "tiny.q.flips", 0)
+    answer(at, "tiny.q.move", 1)
+    assert [k.rsplit(".", 1)[0] for k in store.summary(classroom.class_id(token))] == ["tiny.q.move"]
 
     alone = fresh()  # no class link: answers stay with the student
     assert answer(alone, "home.q.params", 3).startswith("Right") and not _bars(alone)

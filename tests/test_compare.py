@@ -78,7 +78,8 @@ def chart(at, title: str) -> dict:
 def run_table(at) -> tuple[list[str], list[list[str]]]:
     """The header and rows of the runs' table (an HTML table in an st.html element)."""
     body = next(h.proto.body for h in at.get("html") if '<div class="nn-run-table">' in h.proto.body)
-    cells = lambda tag, part: [html.unescape(c) for c in re.findall(rf"<{tag}[^>]*>(.*?)</{tag}>", part)]
+    def cells(tag, part):
+        return [html.unescape(c) for c in re.findall(rf"<{tag}[^>]*>(.*?)</{tag}>", part)]
     head, rows = body.split("<tbody>")
     return cells("th", head), [cells("td", r) for r in rows.split("<tr>")[1:]]
 

@@ -6,10 +6,10 @@ and rounded to the total's last digit, are the printed total), the products with
 of their factors (A·dZ = dW, dA·g′ = dZ); the entries shown are the ones that matter; every
 equation knows its layer; one notation for layers and indices (Z2[j], W2[i,j], never Z^{[2]}_j);
 the words fit the activation."""
+import re
+
 import numpy as np
 import pytest
-
-import re
 
 from devtools.shown import COLORBOX, UNDERSET, adds_up, close, half_ulp, index, multiplies, number, sums_to, table
 from nn_core import ACTIVATIONS, MLP
@@ -83,7 +83,7 @@ def test_the_numbers_shown_are_the_ones_the_math_gives(net, column):
             j = index(r[0])
             assert close(r[1], ref[f"S{l}"][j]) and close(r[3], model.params[f"b{l}"][j]) and close(r[5], ref[f"Z{l}"][j])
         _, rows, _ = table(eqs[f"dW{l}"].tex)
-        head, values, _ = table(eqs[f"dW{l}"].tex)[0][0], table(eqs[f"dW{l}"].tex)[0][1], None
+        head = table(eqs[f"dW{l}"].tex)[0][0]
         cols = [int(re.search(r"\[(\d+)\]", COLORBOX.sub(r"\1", c)).group(1)) for c in head[2:]]
         for r in rows:
             i = index(r[0])

@@ -14,8 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from nn_core import MLP, dumps_model, load_model, prepare_drawing
+from nn_core import MLP, dumps_model, load_model, n_params, prepare_drawing
 from nn_core.data import parse_idx, read_idx
+from nn_core.files.header import CURVES, SCORES, clean_metadata, parse_header
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -117,8 +118,6 @@ def test_model_loader_accepts_or_explains(data):
 
 
 # ------------------------------------------------------------------ the model header (nn_core/files/header.py)
-from nn_core import n_params
-from nn_core.files.header import CURVES, SCORES, clean_metadata, parse_header
 
 CAPS = {"max_hidden": 512, "max_layers": 4, "max_params": 1_195_018}
 json_values = st.recursive(

@@ -33,7 +33,7 @@ def test_the_offline_render_is_the_strokes_at_their_width():
     d = next(d for d in DRAWN if d.id == "1a")  # one straight stroke
     img = render(d)
     assert img.shape == (CANVAS, CANVAS) and img.dtype == np.uint8
-    (x0, y0), (x1, y1) = d.strokes[0][0], d.strokes[0][-1]
+    (_x0, y0), (_x1, y1) = d.strokes[0][0], d.strokes[0][-1]
     ys, xs = np.nonzero(img > 127)
     # round caps: the ink reaches brush/2 beyond each end point
     assert ys.min() == pytest.approx(min(y0, y1) * CANVAS - d.brush / 2, abs=2)

@@ -5,8 +5,8 @@ loudly, with the step's number), `?step=k` opens step k on its page, Back / Next
 (The real browser: tests/test_browser_lesson.py.)"""
 import re
 
-import numpy as np
 import pytest
+
 from devtools.apptest import DIGITS, draw, fresh, kept_run, rendered_keys
 from views.shell import lesson, nav
 from views.shell.lesson import PathError, parse

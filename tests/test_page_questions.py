@@ -7,6 +7,7 @@ from itertools import combinations
 
 import numpy as np
 import pytest
+
 from devtools.apptest import answer, decode, figures, fresh, kept_run
 from views.inside.questions import line_for
 

@@ -69,7 +69,8 @@ def test_the_preview_is_the_trainers_augmentation_of_the_first_training_digits(m
     drawn = [aug(stored, rng) for rng in [np.random.default_rng([0, 7])] for _ in range(DRAWS)]
     for i in range(N_DIGITS):
         b, c = divmod(i, PER_BAND)
-        at = lambda r: img[b * band + r * cell:b * band + r * cell + side:SCALE, c * cell:c * cell + side:SCALE]
+        def at(r):
+            return img[b * band + r * cell:b * band + r * cell + side:SCALE, c * cell:c * cell + side:SCALE]
         np.testing.assert_array_equal(at(0), stored[i])  # as stored
         for r, d in enumerate(drawn, start=1):  # each draw, as the trainer's Augment makes it
             np.testing.assert_allclose(at(r) / 255, d[i].reshape(28, 28), atol=0.5 / 255 + 1e-6)

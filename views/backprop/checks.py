@@ -111,7 +111,7 @@ def loss_question(a, s: Settings, t: Trial, now, x: np.ndarray, label: int, n_pa
            f"the other {n_params - 1:,} parameters each moved against their own slope too, and their drops add up.")
     if answer == 2:
         why = f"J goes from {jb} to {ja} ({jd}): the step is too long, it jumps past the bottom of the valley."
-    return Question("backprop.q.loss", f"With the next press of **1 step**, the loss J (every weight moves at once) will…",
+    return Question("backprop.q.loss", "With the next press of **1 step**, the loss J (every weight moves at once) will…",
                     ("fall by about what the tangent of this one weight predicts",
                      "fall by much more than that", "rise"), answer, why)
 

@@ -14,14 +14,14 @@ numbers here are the ones the step will produce, down to gradients as small as Î
 """
 from __future__ import annotations
 
+from decimal import Decimal
+
 import numpy as np
 import streamlit as st
 
 from nn_core import MLP
 from session import state
 from ui import text
-from decimal import Decimal
-
 from ui.numbers import adding_up, change, multiplying, sig
 from ui.tex import gathered, n
 from views.backprop.focus import Focus
