@@ -23,7 +23,7 @@ names = {side_by_side.SHOWN: "The model every page shows", **{r.id: charts.compa
     f" ({PAIRS[r.pair].title})" if r.pair else "") for r in kept}}
 run_name = names.__getitem__  # a plain dict: widgets format their options without the session
 
-st.subheader("Predict first", anchor=False)
+st.header("Predict first", anchor=False)
 q = compare_questions.gradients(curves.on_charts(kept), run_name) if kept else None
 answered = questions.ask(q) if q is not None else None
 if q is None:

@@ -17,7 +17,7 @@ m1.metric("Test accuracy", percent(r.accuracy), help="Share of the test images w
 m2.metric("Mistakes", f"{r.n - r.correct:,} of {r.n:,}")
 m3.metric("Test loss J", f"{r.loss:.4f}", help="Mean cross-entropy −log(probability of the true digit).")
 
-st.subheader("Predict first", anchor=False)
+st.header("Predict first", anchor=False)
 evaluate_view.hardest_question(r)
 with st.container(key="eval.view.matrix"):
     evaluate_view.matrix_and_digits(r)

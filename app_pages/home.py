@@ -35,7 +35,7 @@ with right:
              r"\\ W \leftarrow W - \alpha\, dW\end{gathered}")  # as on Backprop and Train
 
 sizes = model.layer_sizes
-st.subheader("Predict first", anchor=False)
+st.header("Predict first", anchor=False)
 answered = questions.ask(home_questions.params_question(sizes))
 with st.container(key="home.view.parameters"):
     if answered is None:  # the table would give the answer away

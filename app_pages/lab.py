@@ -13,7 +13,7 @@ ex = example.current_or_first_test_image()
 st.title("Break it: what happens when parts of the network fail?")
 text.show("lab", "Intro")
 
-st.subheader("Predict first", anchor=False)
+st.header("Predict first", anchor=False)
 lab_view.unit_question(model)
 left, right = st.columns([2, 3], gap="large")
 with left, st.container(key="lab.view.controls"):

@@ -37,7 +37,7 @@ P = lm.points[i]  # (2000, 2)
 ex = example.current()
 marked = maps.project_one(model, snapshot, layer, lm, ex.x) if ex is not None else None
 
-st.subheader("Predict first", anchor=False)
+st.header("Predict first", anchor=False)
 maps_view.overlap_question(P, sample.y, f"{names[layer]}, {when}")
 with st.container(key="layermap.view.map"):
     drag = st.segmented_control("Select by", ["point", "select", "lasso"], default="select", required=True,

@@ -23,7 +23,7 @@ with st.container(key="robust.view.change"):
     with shown:
         p_after, probs_changed = robust_view.example_and_sample(model, ex, p, sample)
 
-st.subheader("Predict first", anchor=False)
+st.header("Predict first", anchor=False)
 robust_view.rotation_question(model)
 with st.container(key="robust.view.curves"):
     st.header("Accuracy against each change")

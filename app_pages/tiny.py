@@ -38,7 +38,7 @@ with left, st.container(key="tiny.view.graph"):
     st.markdown(tiny_graph.picture(model, cache, grads, label, CLASSES, loss(model, index)), unsafe_allow_html=True)
     st.caption(text.section("backprop", "Tiny graph caption"))
 with right, st.container(key="tiny.view.step"):
-    st.subheader("One step, every number")
+    st.header("One step, every number")
     text.show("backprop", "Tiny step")
     ask.ask_all(warmup.questions(model, cache, grads, index))
     warmup.controls(index)

@@ -50,7 +50,7 @@ if len(dead):
     st.caption(text.fill("units", "Dead list", count=len(dead), n=n, l=l, units=shown, word=model.g.flat_word,
                          m=f"{stats.n_images:,}"))
 
-st.subheader("Predict first", anchor=False)
+st.header("Predict first", anchor=False)
 units_view.digit_question(stats, l, j)
 with st.container(key="units.view.unit"):
     units_view.four_views(model, stats, l, j)

@@ -48,7 +48,7 @@ with templates:
 with st.container(key="weights.view.later"):
     weights_view.later_layers(model, params)
     weights_view.biases(model, params)
-st.subheader("Predict first", anchor=False)
+st.header("Predict first", anchor=False)
 weights_view.spread_question(model, params, snaps, label)
 with st.container(key="weights.view.histograms"):
     weights_view.histograms(model, params, snaps, label)

@@ -255,6 +255,8 @@ def test_a_confusion_cell_filters_the_gallery(server, page):
     squares = page.locator(".st-key-eval-matrix .scatterlayer .trace").first.locator("path.point")
     squares.first.wait_for(timeout=20_000)
     assert squares.count() == 100
+    squares.nth(4 * 10 + 9).scroll_into_view_if_needed()  # the page's question sits above the matrix
+    page.wait_for_timeout(500)
     box = squares.nth(4 * 10 + 9).bounding_box()  # row 4 (true), column 9 (predicted)
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     gallery = page.locator(".st-key-eval-gallery")

@@ -129,7 +129,7 @@ def test_the_tiny_network_is_drawn_whole_and_fits(browser, server, screen):
     context, page = open_page(browser, server, screen, "tiny", "tiny-view-equations")
     try:
         graph = page.locator(".st-key-tiny-view-graph svg[role=img]")
-        assert graph.count() == 1 and graph.bounding_box()["width"] >= (300 if screen == "phone" else 480)
+        assert graph.count() == 1 and graph.bounding_box()["width"] >= (300 if SCREENS[screen].get("is_mobile") else 480)
         assert page.evaluate(TOO_WIDE) == []
         page.locator(".st-key-tiny-step1 button:visible").first.click()
         page.locator(".st-key-tiny-view-result table").nth(1).wait_for(timeout=30_000)

@@ -25,6 +25,7 @@ from devtools.browser import (
 )
 from devtools.pages import HEADINGS, LESSON, heading
 from devtools.paths import ROOT
+from views.shell.nav import TEACHER
 
 pytestmark = pytest.mark.browser
 
@@ -190,8 +191,10 @@ def test_axe_finds_no_serious_or_critical_violation(browser, server, path):
 
 
 def test_pages_are_all_here():
-    """The pages these tests visit are every page script there is, each with its heading."""
-    assert sorted(p.script for p in LESSON) == sorted(f"app_pages/{f.name}" for f in (ROOT / "app_pages").glob("*.py"))
+    """The pages these tests visit are every page script there is (but the teacher's view, which
+    only a teacher's link opens: tests/test_browser_poll.py), each with its heading."""
+    scripts = sorted(f"app_pages/{f.name}" for f in (ROOT / "app_pages").glob("*.py"))
+    assert sorted([*(p.script for p in LESSON), TEACHER.script]) == scripts
     assert len(PAGES) == len(LESSON) and all(heading(p) for p in LESSON)
 
 
@@ -223,9 +226,16 @@ def test_headings_go_down_one_level_at_a_time(browser, server):
 
 
 def test_start_is_within_ten_tab_stops_on_train_and_shows_its_focus(browser, server):
+    """A keyboard user reaches Start from the top of the page: the first Tab stop is the skip link
+    (the sidebar lists the lesson's seven pages and the projector switch before the page), and
+    after it Start is among the next ten."""
     page = open_page(browser, server, "/train", "desktop")
     page.get_by_test_id("stMain").get_by_role("button", name="Start").wait_for()
     page.evaluate("() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); }")
+    page.keyboard.press("Tab")
+    first = page.evaluate("() => (document.activeElement.innerText || '').trim()")
+    assert first == "Skip to main content", first
+    page.keyboard.press("Enter")
     stops = []
     for _ in range(10):
         page.keyboard.press("Tab")

@@ -23,6 +23,11 @@ def open_page(browser, server, path: str, screen: str):
     return context, page
 
 
+def _phone(screen: str) -> bool:
+    """A phone's screen (its sidebar opens over the page and is closed to see it)."""
+    return bool(SCREENS[screen].get("is_mobile"))
+
+
 def metric_value(page, label: str) -> str:
     box = page.locator('[data-testid="stMetric"]', has_text=label).first
     return box.locator('[data-testid="stMetricValue"]').inner_text()
@@ -57,7 +62,7 @@ def test_break_it_downloads_the_edited_model_and_it_loads_back(browser, server, 
     """The download callable runs outside the session (it used to raise KeyError there and
     give no file): the file arrives, loads as a model, and holds the edit (units switched off)."""
     from nn_core import load_model
-    context, page = open_page(browser, server, "/break", "Break it", "desktop")
+    context, page = open_page(browser, server, "/break", "desktop")
     try:
         page.get_by_test_id("stMain").get_by_role("button", name="Switch off the 5 most active").click()
         page.wait_for_selector('[data-testid="stMain"] :text("Changes made to the copy")', timeout=30_000)
@@ -109,10 +114,12 @@ def test_layer_map_selection_shows_an_average_image(browser, server, screen):
     from playwright.sync_api import expect
     context, page = open_page(browser, server, "/map", screen)
     try:
-        plot = page.locator('.st-key-layermap-map .js-plotly-plot .nsewdrag').first
-        box = plot.bounding_box()
         assert page.evaluate(TOO_WIDE) == []
         screenshot(page, f"layermap-{screen}")
+        plot = page.locator('.st-key-layermap-map .js-plotly-plot .nsewdrag').first
+        plot.scroll_into_view_if_needed()  # the page's question sits above the map
+        page.wait_for_timeout(500)
+        box = plot.bounding_box()  # after the screenshot, which scrolls
         x0, y0 = box["x"] + box["width"] * 0.15, box["y"] + box["height"] * 0.15
         page.mouse.move(x0, y0)
         page.mouse.down()
@@ -141,7 +148,7 @@ def test_layer_map_selection_shows_an_average_image(browser, server, screen):
         context.close()
 
 
-INSIDE = [p for p in LESSON[SHOWN:] if p.url != "compare"]  # the pages that look inside (views/shell/nav.py)
+INSIDE = [p for p in LESSON[SHOWN:] if p.url not in ("compare", "backprop-deeper")]  # the pages that look inside (views/shell/nav.py)
 
 
 def with_the_largest_model(browser, server, screen: str):
@@ -169,14 +176,14 @@ def test_the_largest_allowed_model_on_the_inside_pages(browser, server, screen):
         for inside in INSIDE:
             name, title = inside.title, heading(inside)
             expand = page.get_by_test_id("stExpandSidebarButton")
-            if screen == "phone" and expand.count():
+            if _phone(screen) and expand.count():
                 expand.click()
             nav_link(page, name).click()
             page.get_by_test_id("stMain").get_by_text(title).first.wait_for(timeout=60_000)
             page.wait_for_selector('[data-testid="stMain"] .js-plotly-plot', timeout=60_000)
             wait_idle(page, 120_000)
             page.wait_for_timeout(1000)
-            if screen == "phone" and page.get_by_test_id("stSidebarCollapseButton").count():
+            if _phone(screen) and page.get_by_test_id("stSidebarCollapseButton").count():
                 page.get_by_test_id("stSidebarCollapseButton").first.click()
                 page.wait_for_timeout(500)
             sent = meter.take()
@@ -196,13 +203,13 @@ def test_compare_two_runs_and_the_largest_model_side_by_side(browser, server, sc
     over the websocket, nothing is wider than the screen, axe finds nothing serious."""
     context, page, meter = with_the_largest_model(browser, server, screen)
     try:
-        if screen == "phone" and page.get_by_test_id("stExpandSidebarButton").count():
+        if _phone(screen) and page.get_by_test_id("stExpandSidebarButton").count():
             page.get_by_test_id("stExpandSidebarButton").click()
         nav_link(page, "Compare").click()
         main = page.get_by_test_id("stMain")
         main.get_by_text("No runs yet").wait_for(timeout=60_000)
         wait_idle(page)
-        if screen == "phone" and page.get_by_test_id("stSidebarCollapseButton").count():
+        if _phone(screen) and page.get_by_test_id("stSidebarCollapseButton").count():
             page.get_by_test_id("stSidebarCollapseButton").first.click()
         meter.take()
         main.get_by_role("button", name="ReLU vs sigmoid").click()
@@ -211,10 +218,20 @@ def test_compare_two_runs_and_the_largest_model_side_by_side(browser, server, sc
         pressed = meter.take()
         legend = page.locator(".st-key-compare-chart-accuracy .legendtext").all_text_contents()
         assert legend == ["Run 1: ReLU", "Run 2: sigmoid"], legend  # two runs overlay
-        assert "vanishing gradient" in main.inner_text()
-        page.locator(".st-key-compare-a").get_by_role("combobox").click()  # type to filter, Enter to choose
-        page.keyboard.type("The model every page")
-        page.keyboard.press("Enter")
+        assert "vanishing gradient" not in main.inner_text()  # the pair's "What to see" waits for the question
+        question = page.locator(".st-key-compare-q-gradients")
+        question.get_by_role("radio").first.check(force=True)  # predict first ...
+        question.get_by_role("button", name="Check my answer").click()
+        main.get_by_text("vanishing gradient").first.wait_for(timeout=30_000)  # ... then the why
+        wait_idle(page, 60_000)
+        combobox = page.locator(".st-key-compare-a").get_by_role("combobox")
+        if "Mobile" in SCREENS[screen].get("user_agent", ""):  # a phone: tap the box, then the option
+            combobox.tap()
+            page.get_by_role("option", name=re.compile("The model every page")).tap()
+        else:  # type to filter, Enter to choose
+            combobox.click()
+            page.keyboard.type("The model every page")
+            page.keyboard.press("Enter")
         main.get_by_text("A: 784-512-512-512-512-10, relu").wait_for(timeout=60_000)
         wait_idle(page, 60_000)
         switched = meter.take()
