@@ -18,9 +18,9 @@ m2.metric("Mistakes", f"{r.n - r.correct:,} of {r.n:,}")
 m3.metric("Test loss J", f"{r.loss:.4f}", help="Mean cross-entropy −log(probability of the true digit).")
 
 st.header("Predict first", anchor=False)
-evaluate_view.hardest_question(r)
+answered = evaluate_view.hardest_question(r)
 with st.container(key="eval.view.matrix"):
-    evaluate_view.matrix_and_digits(r)
+    evaluate_view.matrix_and_digits(r, reveal=answered)
 with st.container(key="eval.view.mistakes"):
     st.header("The most confident mistakes")
     evaluate_view.gallery(r)

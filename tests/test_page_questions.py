@@ -58,7 +58,10 @@ def test_weights_asks_whether_w1_spread_out_as_its_histograms_show():
 
 def test_evaluate_asks_for_the_hardest_digit_its_accuracy_table_then_shows():
     at = _on("app_pages/evaluate.py")
+    per_digit = [c for c in at.get("plotly_chart") if "Accuracy per true digit" in str(c.proto.alt)]
+    assert not per_digit and not any("each digit read correctly" in h.proto.body for h in at.get("html"))
     _, _, right = _ask(at, "eval.q.hardest")
+    assert [c for c in at.get("plotly_chart") if "Accuracy per true digit" in str(c.proto.alt)]  # now shown
     body = next(h.proto.body for h in at.get("html") if "each digit read correctly" in h.proto.body)
     rows = re.findall(r"<tr><td>(\d)</td><td>([\d.]+) %</td></tr>", body)
     shown = {int(d): float(a) for d, a in rows}

@@ -38,13 +38,15 @@ def _show_all() -> None:
     st.session_state["eval.true"] = st.session_state["eval.pred"] = ANY
 
 
-def hardest_question(r: TestScores) -> None:
-    """Predict first: which digit is read wrongly most often (from the matrix's own rows)?"""
-    questions.ask(inside_questions.hardest(per_class_accuracy(r.confusion)))
+def hardest_question(r: TestScores) -> bool:
+    """Predict first: which digit is read wrongly most often (from the matrix's own rows)?
+    True once the student has answered (the accuracy per digit, which shows it, may appear)."""
+    return questions.ask(inside_questions.hardest(per_class_accuracy(r.confusion))) is not None
 
 
-def matrix_and_digits(r: TestScores) -> None:
-    """The confusion matrix and accuracy per digit, side by side, each with its numbers as a table."""
+def matrix_and_digits(r: TestScores, reveal: bool = True) -> None:
+    """The confusion matrix and accuracy per digit, side by side, each with its numbers as a
+    table; the accuracy per digit (the question's answer at a glance) only once `reveal`."""
     cm, n = r.confusion, r.n
     c1, c2 = st.columns([1.15, 1])
     with c1:
@@ -61,6 +63,10 @@ def matrix_and_digits(r: TestScores) -> None:
         st.caption(text.fill("evaluate", "Matrix chart", squares=cm.size, n=n))
     with c2:
         st.header("Accuracy per digit")
+        if not reveal:
+            st.info("Each digit's accuracy appears here once you have answered the question above "
+                    "(the matrix's rows hold the same counts).", icon=":material/quiz:")
+            return
         acc = per_class_accuracy(cm)
         hardest, y_min = int(np.nanargmin(acc)), max(0.0, float(np.nanmin(acc)) - 0.05)
         st.plotly_chart(charts.bars(acc, "", "true digit", "fraction correct", labels=[str(i) for i in range(10)],
