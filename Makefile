@@ -60,8 +60,11 @@ serve: $(VENV)/.stamp-run
 # test` goes on to the next).
 test: test-core test-browser
 
+# CORE: which tests test-core runs (.ci/run leaves the scale tests, many sessions and servers
+# for minutes, to the 3.12 run: like the browser's, nothing they measure depends on the interpreter).
+CORE ?= not browser
 test-core: $(VENV)/.stamp-test
-	$(PYTEST) -m "not browser" -n $(JOBS) --dist worksteal
+	$(PYTEST) -m "$(CORE)" -n $(JOBS) --dist worksteal
 
 test-browser: $(VENV)/.stamp-test
 	$(PYTEST) -m browser -n $(BROWSER_JOBS) --dist worksteal

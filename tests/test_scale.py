@@ -94,7 +94,7 @@ async def _strokes(s: Session, seconds: float, out: list[float], seed: int) -> N
 
 
 async def _newcomer(url: str, out: list) -> None:
-    s = Session(url, "units")
+    s = Session(url, "break")  # Break it: its question scores an edited network on the test set, per session
     t0 = time.monotonic()
     try:
         await s.open(timeout=120)
@@ -111,7 +111,15 @@ def p95(xs: list[float]) -> float:
 
 
 def test_a_full_class_turns_newcomers_away_and_keeps_the_others_quick():
-    with streamlit_server() as (url, proc):  # the default full_lag_ms
+    # The server on one core (as bench_classroom pins it) with a deployer's threshold of 20 ms
+    # (the default is 1 s). Measured on a quiet 2-core machine (2026-12-07): with the default
+    # and two cores, thirty newcomers to today's faster pages never kept runs waiting even 50 ms
+    # (strokes p95 45 -> 57 ms), so nobody was turned away and the test could not see the gate;
+    # it is about what happens once the server is behind, wherever the deployer draws that line.
+    def one_core() -> None:
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+
+    with streamlit_server(env={"NN_FULL_LAG_MS": "20"}, preexec_fn=one_core) as (url, proc):
         async def lesson():
             drawers = [Session(url, "draw") for _ in range(3)]
             for s in drawers:
@@ -124,7 +132,7 @@ def test_a_full_class_turns_newcomers_away_and_keeps_the_others_quick():
             async def crowd():
                 await asyncio.sleep(2)
                 tasks = []
-                for _ in range(30):  # thirty newcomers within three seconds, each opening a heavy page
+                for _ in range(30):  # thirty newcomers within three seconds, each opening Break it
                     tasks.append(asyncio.create_task(_newcomer(url, arrivals)))
                     await asyncio.sleep(0.1)
                 await asyncio.gather(*tasks)
