@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from nn_core import MLP, Edit, confusion_matrix, dumps_model, edited, evaluate
+from nn_core import MLP, Edit, confusion_matrix, dumps_model, edited, evaluate, rows_per_chunk
 from server import resources
 from server.samples import test_sample
 from session import per_model, scores, state
@@ -67,8 +67,13 @@ def strongest_unit(model: MLP) -> tuple[int, int] | None:
     if model.L < 2:
         return None
     l = model.L - 1
-    _, cache = model.forward(test_sample().X)  # (2000, 784) -> every layer
-    reach = cache[f"A{l}"].mean(axis=0) * np.linalg.norm(model.params[f"W{l + 1}"], axis=1)  # (n[l],)
+    X = test_sample().X                                   # (2000, 784)
+    total = np.zeros(model.layer_sizes[l], np.float64)    # (n[l],): the sum of A[l] over the sample
+    chunk = rows_per_chunk(model)                         # one chunk's forward cache at a time, not 2,000 rows'
+    for i in range(0, len(X), chunk):
+        _, cache = model.forward(X[i:i + chunk], check=False)
+        total += cache[f"A{l}"].sum(axis=0, dtype=np.float64)
+    reach = total / len(X) * np.linalg.norm(model.params[f"W{l + 1}"], axis=1)  # (n[l],)
     return l, int(np.argmax(reach))
 
 
