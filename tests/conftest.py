@@ -63,10 +63,3 @@ def browser():
     require_chromium()
     with chromium() as b:
         yield b
-
-
-def pytest_collection_modifyitems(config, items):
-    """The scale tests first: they spend minutes waiting on servers (memory given back, a class
-    closing), so on two xdist workers they are best started while the other worker runs the
-    many short tests, not left as the run's tail. Otherwise the order is the files' own."""
-    items.sort(key=lambda item: item.get_closest_marker("scale") is None)
