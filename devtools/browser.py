@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +14,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from devtools.paths import ROOT, SHOTS
+from devtools.services import free_port
 
 CHROMIUM = "/usr/bin/chromium"
 AXE = ROOT / "tests" / "vendor" / "axe.min.js"  # axe-core, vendored (npm's axe-core, minified)
@@ -41,12 +41,6 @@ def require_chromium() -> None:
     if os.environ.get("CI"):
         pytest.fail(message)
     pytest.skip(message)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextmanager
