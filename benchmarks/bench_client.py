@@ -30,12 +30,12 @@ from __future__ import annotations
 import argparse
 import base64
 import os
-import platform
 import statistics
 import time
 from contextlib import ExitStack
 from pathlib import Path
 
+from devtools import bench
 from devtools.browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -47,7 +47,6 @@ from devtools.browser import (
     wait_idle,
 )
 from devtools.pages import LESSON, SHOWN, url_path
-from devtools.paths import ROOT
 
 PAGES = [url_path(p) for p in LESSON[:SHOWN]]  # the lesson's pages, Home to Evaluate (views/shell/nav.py)
 TARGETS = {"task": 120, "ws": 60, "latency": 150, "latency4": 350, "page_ws": 300}
@@ -240,10 +239,8 @@ def main() -> None:
     ap.add_argument("--before", type=Path, help="another checkout to measure in the same run (e.g. the main branch)")
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
-    print(f"{time.strftime('%Y-%m-%d %H:%M')} · {platform.machine()} · Python {platform.python_version()} · "
-          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    roots = {f"before ({args.before})": args.before.resolve()} if args.before else {}
-    roots["this checkout"] = ROOT
+    print(bench.header())
+    roots = bench.checkouts(args.before)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:

@@ -16,16 +16,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import platform
 import random
 import statistics
-import time
 from contextlib import ExitStack
 from pathlib import Path
 
+from devtools import bench
 from devtools.browser import streamlit_server
 from devtools.canvas_value import DIGITS, canvas_value, jitter
-from devtools.paths import ROOT
 from devtools.server_probe import cpu_seconds
 from devtools.st_client import Session, dumps
 
@@ -73,10 +71,8 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=6)
     ap.add_argument("--actions", type=int, default=5, help="strokes (and as many Clears) per round")
     args = ap.parse_args()
-    print(f"{time.strftime('%Y-%m-%d %H:%M')} · {platform.machine()} · Python {platform.python_version()} · "
-          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    roots = {f"before ({args.before})": args.before.resolve()} if args.before else {}
-    roots["this checkout"] = ROOT
+    print(bench.header())
+    roots = bench.checkouts(args.before)
     res = asyncio.run(measure(roots, args.rounds, args.actions))
     print(f"load average at the end {os.getloadavg()[0]:.1f}")
     mean = {}

@@ -21,15 +21,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import statistics
 import time
 from contextlib import ExitStack
 from pathlib import Path
 
 from benchmarks.bench_client import Probe
+from devtools import bench
 from devtools.browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server, wait_idle, wait_settled
-from devtools.paths import ROOT
 
 TARGET = 150  # ms of main-thread task time per interaction at 1x
 
@@ -120,10 +119,8 @@ def main() -> None:
     if "Backprop: undo the step" in names and "Backprop: take a step" not in names:
         names.append("Backprop: take a step")
     from playwright.sync_api import sync_playwright
-    print(f"{time.strftime('%Y-%m-%d %H:%M')} · {platform.machine()} · Python {platform.python_version()} · "
-          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    roots = {f"before ({args.before})": args.before.resolve()} if args.before else {}
-    roots["this checkout"] = ROOT
+    print(bench.header())
+    roots = bench.checkouts(args.before)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
