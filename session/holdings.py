@@ -101,21 +101,38 @@ def _lock(session):
     return getattr(safe, "_lock", None) or threading.RLock()
 
 
-def replace(session, key: str, value: Any) -> bool:
-    """Set an existing key of another session's state, under its script's lock; False if absent."""
-    ss = _state(session)
-    with _lock(session):
+BUSY = 0.2  # s: how long giving back waits for another session's state before passing it by
+
+
+def replace(session, key: str, value: Any, note_text: str = "") -> bool:
+    """Set an existing key of another session's state (and leave it a note), under its script's
+    lock; False if the key is absent or the session is busy. Busy means its script holds the lock
+    (Streamlit holds it while a widget's callback runs), and that callback may itself be waiting
+    for the budget this thread is giving back for: waiting on it would deadlock both sessions
+    (seen with 30 students pressing Start together). A busy session is in use anyway, not the
+    least recently used: it is passed by, and gives back another time."""
+    ss, lock = _state(session), _lock(session)
+    if not lock.acquire(timeout=BUSY):
+        return False
+    try:
         for d in (ss._new_session_state, ss._old_state):
             if key in d:
                 d[key] = value  # same size: a reader iterating the dict is not disturbed
+                if note_text:
+                    _add_note(ss, note_text)
                 return True
-    return False
+        return False
+    finally:
+        lock.release()
 
 
-def note(session, text: str) -> None:
-    notes = get(session, NOTES_KEY)
-    if isinstance(notes, list) and text not in notes:
-        replace(session, NOTES_KEY, notes + [text])
+def _add_note(ss, text: str) -> None:
+    for d in (ss._new_session_state, ss._old_state):
+        notes = d.get(NOTES_KEY, MISSING)
+        if isinstance(notes, list):
+            if text not in notes:
+                d[NOTES_KEY] = notes + [text]
+            return
 
 
 def take_notes() -> list[str]:
@@ -184,9 +201,7 @@ def give_undo(session, new_sizer: Callable[[], Sizer]) -> int:
     if not isinstance(undo, list) or not undo:
         return 0
     n = _others_marked(session, new_sizer, "undo").held(undo)
-    if replace(session, "model.undo", []):
-        note(session, UNDO_NOTE.format(n=len(undo), es="" if len(undo) == 1 else "es"))
-    return n
+    return n if replace(session, "model.undo", [], UNDO_NOTE.format(n=len(undo), es="" if len(undo) == 1 else "es")) else 0
 
 
 def give_runs(session, new_sizer: Callable[[], Sizer]) -> int:
@@ -197,10 +212,9 @@ def give_runs(session, new_sizer: Callable[[], Sizer]) -> int:
     if not going:
         return 0
     n = _others_marked(session, new_sizer, "runs").held([r.model for r in going])
-    if replace(session, "runs.kept", [dataclasses.replace(r, model=None) if r in going else r for r in kept]):
-        names = ", ".join(f"“{r.name}”" for r in going[:3]) + (" and more" if len(going) > 3 else "")
-        note(session, RUNS_NOTE.format(n=len(going), names=names))
-    return n
+    names = ", ".join(f"“{r.name}”" for r in going[:3]) + (" and more" if len(going) > 3 else "")
+    kept_now = [dataclasses.replace(r, model=None) if r in going else r for r in kept]
+    return n if replace(session, "runs.kept", kept_now, RUNS_NOTE.format(n=len(going), names=names)) else 0
 
 
 def give_caches(session, new_sizer: Callable[[], Sizer]) -> int:
@@ -208,8 +222,7 @@ def give_caches(session, new_sizer: Callable[[], Sizer]) -> int:
     if not isinstance(derived, dict) or not derived:
         return 0
     n = _others_marked(session, new_sizer, "caches").held(derived)
-    replace(session, "model.derived", {})  # computed again when a page next needs them: no note
-    return n
+    return n if replace(session, "model.derived", {}) else 0  # computed again when next needed: no note
 
 
 STEPS = [("undo", give_undo), ("runs", give_runs), ("caches", give_caches)]

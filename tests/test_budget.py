@@ -6,11 +6,17 @@ recently used session first, only as far as needed). The real server under a cla
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
+from types import SimpleNamespace as NS
+
+import numpy as np
 
 from nn_core import n_params
 from server import budget
 from server.budget import MB, Budget, cgroup_limit, read_total, run_bytes
+from server.sizes import Sizer
+from session import holdings
 
 
 # ------------------------------------------------------------------ where the budget comes from
@@ -161,3 +167,69 @@ def test_a_pair_that_does_not_fit_is_refused_before_anything_changes(monkeypatch
     assert at.session_state["pairs.job"] is None and at.session_state["runs.kept"] == []
     said = " ".join(w.value for w in at.warning)
     assert "short of memory" in said and "the pair did not train" in said, said
+
+
+# ------------------------------------------------------------------ giving back never waits on a busy session
+def _app_session(sid: str, **state):
+    """What session/holdings.py reads of Streamlit's AppSession: its SessionState's dicts and the
+    lock its script holds while a widget's callback runs (an RLock, as in Streamlit 1.67)."""
+    ss = NS(_new_session_state=dict(state), _old_state={},
+            _new_widget_state=NS(states={}, widget_metadata={}))
+    return NS(id=sid, session_state=ss, _scriptrunner=NS(_session_state=NS(_lock=threading.RLock())))
+
+
+def test_two_sessions_asking_at_once_while_in_callbacks_do_not_deadlock(monkeypatch):
+    """Seen with 30 students pressing Start together: session A gives back from B while holding the
+    budget's lock, B's script holds its own state's lock in Start's callback and waits for the budget."""
+    monkeypatch.setattr(budget.memory, "release", lambda: None)
+    a = _app_session("a", **{"model.derived": {"x": np.ones(4 * MB // 8)}, holdings.NOTES_KEY: []})
+    b = _app_session("b", **{"model.derived": {"x": np.ones(4 * MB // 8)}, holdings.NOTES_KEY: []})
+    rss = [340 * MB]
+    bud = Budget(400 * MB, "test", sessions=lambda: [a, b], steps=holdings.STEPS, rss=lambda: rss[0])
+    b_in_callback, done = threading.Event(), {}
+
+    def b_script():  # B's script: its state locked (a callback), asking the budget
+        with b._scriptrunner._session_state._lock:
+            b_in_callback.set()
+            done["b"] = bud.admit(8 * MB, "b", "run")
+
+    def a_script():  # A's script, inside admit() first, giving back from everyone
+        with bud._admit_lock:
+            threading.Thread(target=b_script, daemon=True).start()
+            b_in_callback.wait(5)
+            done["a"] = bud.give_back(8 * MB)
+
+    threads = [threading.Thread(target=a_script, daemon=True)]
+    threads[0].start()
+    threads[0].join(10)
+    b_in_callback.wait(5)
+    for _ in range(100):  # B's answer comes once A is done
+        if "b" in done:
+            break
+        threading.Event().wait(0.1)
+    assert "a" in done and "b" in done, done  # both got their answer: no deadlock
+    freed = done["a"]
+    assert freed >= Sizer().held(np.ones(4 * MB // 8)) and a.session_state._new_session_state["model.derived"] == {}
+    assert len(b.session_state._new_session_state["model.derived"]) == 1  # B, busy, was passed by
+    assert done["b"] is None  # and B's own ask was answered (it fits: this RSS is a fixed number)
+
+
+def test_a_busy_session_is_passed_by_and_given_back_later():
+    s = _app_session("s", **{"model.undo": [np.ones(1000)] * 3, holdings.NOTES_KEY: []})
+    lock, held = s._scriptrunner._session_state._lock, threading.Event()
+    release = threading.Event()
+
+    def script():
+        with lock:
+            held.set()
+            release.wait(5)
+    t = threading.Thread(target=script, daemon=True)
+    t.start()
+    held.wait(5)
+    assert holdings.give_undo(s, Sizer) == 0  # busy: nothing taken
+    assert len(s.session_state._new_session_state["model.undo"]) == 3
+    release.set()
+    t.join(5)
+    assert holdings.give_undo(s, Sizer) > 0
+    assert s.session_state._new_session_state["model.undo"] == []
+    assert "undo history" in s.session_state._new_session_state[holdings.NOTES_KEY][0]  # and told why
