@@ -157,15 +157,21 @@ def test_home_pictures_need_no_javascript(mnist):
 def test_confusion_chart_is_clickable_squares_with_counts_and_a_log_colour_bar():
     cm = np.array([[50, 0, 3], [1, 40, 0], [0, 7, 60]])
     fig = charts.confusion(cm, selected=(2, 1))
-    squares, frame = fig.data
+    cells, squares = fig.data
+    # the cells are a heatmap, one unit of the axes each: on a narrow phone chart they cannot overlap
+    assert cells.type == "heatmap" and (cells.dx, cells.dy) == (1, 1)
+    np.testing.assert_allclose(np.asarray(cells.z), np.log10(1 + cm))
     assert squares.type == "scatter" and squares.marker.symbol == "square"  # heatmaps send no clicks
     assert [(int(t), int(p), int(c)) for t, p, c in zip(squares.y, squares.x, squares.customdata)] == \
         [(t, p, cm[t, p]) for t in range(3) for p in range(3)]
     assert squares.text[2] == "3" and squares.text[1] == ""  # empty cells show no "0"
-    bar = squares.marker.colorbar
+    assert squares.textposition == "middle center"  # each count on its cell's centre
+    bar = cells.colorbar
     assert list(bar.ticktext) == ["0", "1", "10"] and np.allclose(bar.tickvals, np.log10([1, 2, 11]))
-    assert (frame.y[0], frame.x[0]) == (2, 1) and frame.marker.color == colors.SELECTED  # the cell you chose
+    frame, = fig.layout.shapes  # the cell you chose, framed in axis units
+    assert (frame.x0, frame.x1, frame.y0, frame.y1) == (0.5, 1.5, 1.5, 2.5) and frame.line.color == colors.SELECTED
     assert fig.layout.yaxis.range[0] > fig.layout.yaxis.range[1]  # row 0 at the top
+    assert not charts.confusion(cm).layout.shapes  # no frame before a choice
 
 
 def test_pixels_hover_with_their_index_in_x():

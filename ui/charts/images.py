@@ -106,9 +106,11 @@ def pixels(image: np.ndarray, title: str = "", height: int = 300) -> go.Figure:
 
 
 def confusion(cm: np.ndarray, selected: tuple[int, int] | None = None, height: int = 520) -> go.Figure:
-    """The confusion matrix as clickable squares (a scatter, because Streamlit's selection
-    events do not fire for heatmaps). Colour is log-scaled so single mistakes still show;
-    the text is the count; the cell you chose gets an orange frame."""
+    """The confusion matrix: a heatmap draws the cells (they scale with the axes, so on a phone's
+    narrow chart they never overlap their neighbours, as fixed-size markers did), and a scatter
+    of clear squares on the cells' centres carries the counts as text, the hover and the clicks
+    (Streamlit's selection events do not fire for heatmaps). Colour is log-scaled so single
+    mistakes still show; the cell you chose gets an orange frame (a shape, scaled like the cells)."""
     cm = np.asarray(cm)
     C = cm.shape[0]
     t, p = np.divmod(np.arange(C * C), C)
@@ -116,24 +118,26 @@ def confusion(cm: np.ndarray, selected: tuple[int, int] | None = None, height: i
     level = np.log10(1 + counts).astype(np.float32)
     top = float(np.log10(1 + max(int(counts.max()), 1)))
     ticks = [v for v in (0, 1, 10, 100, 1000, 10000) if v <= counts.max()]
+    cells = {"type": "heatmap", "z": level.reshape(C, C), "x0": 0, "dx": 1, "y0": 0, "dy": 1, "xgap": 1, "ygap": 1,
+             "zmin": 0, "zmax": top, "colorscale": colors.COUNTS, "hoverinfo": "skip",
+             # the colour bar under the matrix, not beside it: on a phone the matrix gets the width (cells ~32 px)
+             "colorbar": {**colorbar_spec("images (log scale)"), "title": {"text": "images (log scale)", "side": "top"},
+                          "orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.02, "yanchor": "top", "len": 0.9,
+                          "tickvals": [float(np.log10(1 + v)) for v in ticks], "ticktext": [f"{v:,}" for v in ticks]}}
     squares = {"type": "scatter", "x": p, "y": t, "mode": "markers+text", "text": [str(c) if c else "" for c in counts],
-               "textfont": {"color": [colors.PAPER if lv > 0.55 * top else colors.INK for lv in level], "size": 13},
+               "textposition": "middle center",
+               "textfont": {"color": [colors.PAPER if lv > 0.55 * top else colors.INK for lv in level], "size": 12},
                "customdata": counts, "showlegend": False,
                "hovertemplate": "true %{y}, predicted %{x}: %{customdata} images<extra></extra>",
-               "marker": {"symbol": "square", "size": 40, "color": level, "cmin": 0, "cmax": top,
-                          "colorscale": colors.COUNTS, "line": {"width": 0},
-                          "colorbar": {**colorbar_spec("images (log scale)"),
-                                       "tickvals": [float(np.log10(1 + v)) for v in ticks],
-                                       "ticktext": [f"{v:,}" for v in ticks]}}}
-    data = [squares]
-    if selected is not None:
-        data.append({"type": "scatter", "x": [selected[1]], "y": [selected[0]], "mode": "markers", "showlegend": False,
-                     "hoverinfo": "skip", "marker": {"symbol": "square-open", "size": 44,
-                                                     "color": colors.SELECTED, "line": {"width": 4}}})
+               "marker": {"symbol": "square", "size": 24, "color": "rgba(0,0,0,0)", "line": {"width": 0}}}
     layout = base_layout("", height, showlegend=False, clickmode="event+select", dragmode=False, hovermode="closest")
-    layout["xaxis"] = {"title": {"text": "predicted digit"}, "tickvals": list(range(C)), "range": [-0.6, C - 0.4],
+    if selected is not None:
+        y, x = selected
+        layout["shapes"] = [{"type": "rect", "x0": x - 0.5, "x1": x + 0.5, "y0": y - 0.5, "y1": y + 0.5,
+                             "line": {"color": colors.SELECTED, "width": 4}, "layer": "above"}]
+    layout["xaxis"] = {"title": {"text": "predicted digit"}, "tickvals": list(range(C)), "range": [-0.5, C - 0.5],
                        "fixedrange": True, "side": "top", "showgrid": False, "zeroline": False}
-    layout["yaxis"] = {"title": {"text": "true digit"}, "tickvals": list(range(C)), "range": [C - 0.4, -0.6],
+    layout["yaxis"] = {"title": {"text": "true digit"}, "tickvals": list(range(C)), "range": [C - 0.5, -0.5],
                        "fixedrange": True, "scaleanchor": "x", "showgrid": False, "zeroline": False}
     layout["margin"] = {"l": 10, "r": 10, "t": 40, "b": 10}
-    return figure(data, layout)
+    return figure([cells, squares], layout)
