@@ -168,6 +168,7 @@ def test_six_sessions_opening_train_on_a_fresh_server_share_one_real_key(tmp_pat
         assert "class-link key: made now and kept in" in log
 
 
+@pytest.mark.measure
 def test_memory_comes_back_after_30_sessions_close():
     """Each session draws, uploads a model, opens Evaluate and the Layer map, then closes."""
     with streamlit_server() as (url, proc):

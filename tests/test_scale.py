@@ -32,7 +32,7 @@ from devtools.browser import streamlit_server
 from devtools.canvas_value import DIGITS, canvas_value, jitter
 from devtools.st_client import Session, dumps
 
-pytestmark = [pytest.mark.slow, pytest.mark.scale]
+pytestmark = [pytest.mark.slow, pytest.mark.scale, pytest.mark.measure]
 BUDGET_MB = 400
 
 
