@@ -60,7 +60,8 @@ WATCH = 2.0              # s between two looks at RSS
 QUIET = 30.0             # s before trying again when the last give-back found nothing
 PENDING = 10.0           # s an admitted cost counts against the room before it shows in RSS
 WORK_SLOTS = 2           # page runs at once in the process, at most (a page for the largest model allocates 12-48 MB)
-PER_SLOT = 32 * MB       # and one slot per this much of `work` (a 400 MB budget runs one page at a time)
+PER_SLOT = 48 * MB       # and one slot per the most a page run allocates: budgets under 960 MB run one page at a time
+                         # (at 32 MB a slot, a 690 MB budget ran two: RSS peaked 70-80 MB over its limit, once OOM-killed)
 UNLIMITED = 2**60        # cgroup v1 writes "no limit" as a number near 2^63
 
 
