@@ -355,11 +355,18 @@ def working(timeout: float = 120.0):
     WORK_SLOTS at once in the process, so their temporaries stay within `work` however many
     sessions open a page together (the others wait their turn: on one or two cores they would
     not finish sooner side by side). A fragment's rerun (a stroke, a training tick) takes none.
-    Re-entrant in a thread."""
+    Re-entrant in a thread. A pass that takes a slot while RSS is over the limit first has memory
+    given back (the watch thread looks only every WATCH seconds: in a 400 MB budget, pages opened
+    in between stacked their caches on top of each other and RSS peaked 51 MB over the budget)."""
     depth, sem = getattr(_depth, "n", 0), _work
     got = depth > 0 or sem.acquire(timeout=timeout)  # after `timeout`, go on anyway (and say so)
     if not got:
         log.warning("memory: a page pass waited %.0f s for a work slot; running it anyway", timeout)
+    if depth == 0 and _budget is not None:
+        try:
+            _budget.watch_once()
+        except Exception:  # the pass goes on; the watch thread tries again
+            log.warning("memory: giving back before a page pass failed", exc_info=True)
     _depth.n = depth + 1
     try:
         yield

@@ -233,3 +233,17 @@ def test_a_busy_session_is_passed_by_and_given_back_later():
     assert holdings.give_undo(s, Sizer) > 0
     assert s.session_state._new_session_state["model.undo"] == []
     assert "undo history" in s.session_state._new_session_state[holdings.NOTES_KEY][0]  # and told why
+
+
+def test_a_page_pass_over_the_limit_gives_back_first(monkeypatch):
+    """working() (around every page run) gives back before the pass when RSS is over the limit,
+    rather than waiting for the watch thread's next look."""
+    monkeypatch.setattr(budget.memory, "release", lambda: None)
+    s = FakeSession("s", 0, 0, 40 * MB)
+    box = Box(330 * MB, [s])  # 370 MB: 18 MB over a 352 MB limit
+    monkeypatch.setattr(budget, "_budget", _budget(box, 400))
+    with budget.working():
+        assert box.order == [("caches", "s")] and box.rss() < 352 * MB  # given back before the pass ran
+    box.order.clear()
+    with budget.working():
+        assert box.order == []  # under the limit: nothing to give, nothing done
