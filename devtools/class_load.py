@@ -119,7 +119,9 @@ async def run_class(url: str, pid: int, n: int = 30, together: int = 10, hold: f
                     wait: float = 180.0, proc=None, train: bool = True) -> ClassRun:
     """`n` students, `together` at a time (each group starts as the one before has uploaded)."""
     data = hc.model_file(hc.LARGEST, np.float32)
-    warm = await student(url, -1, data, train=False)  # the server loads everything it shares
+    # The server loads everything it shares, training's too (the calibration, a training thread's
+    # BLAS buffers: OpenBLAS keeps one per thread that worked at once, reused, never returned)
+    warm = await student(url, -1, data, train=train)
     await warm.session.close()
     await asyncio.sleep(3)
     base = rss_mb(pid)
