@@ -157,7 +157,7 @@ def test_a_test_image_is_shown_with_its_label(model, test_set):
 # ------------------------------------------------------------------ Evaluate
 def confusion_counts(at) -> np.ndarray:
     fig = next(f for f in figures(at) if f["layout"]["xaxis"].get("title", {}).get("text") == "predicted digit")
-    trace = fig["data"][0]
+    trace = next(t for t in fig["data"] if t["type"] == "scatter")  # the clickable squares carry the counts
     counts = decode(trace["customdata"]).astype(int)
     t, p = decode(trace["y"]).astype(int), decode(trace["x"]).astype(int)
     cm = np.zeros((10, 10), int)
