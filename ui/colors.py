@@ -62,6 +62,7 @@ CONTEXT = "#C4C4C4"  # the unmarked rest beside TRUE or INK marks (not informati
 # Furniture, no meaning: axes, grid lines, rules and frames, secondary text, a diagram's boxes
 AXIS, GRID, EDGE, FAINT_TEXT = "#555555", "#E3E3E8", "#888888", "#55545A"   # FAINT_TEXT 7.4:1
 PAPER, PANEL, FRAME_ON_BLACK = "#FFFFFF", "#F4F4F6", "#9A9A9A"
+CLEAR = "rgba(0,0,0,0)"  # an invisible mark that still takes clicks and hovers (the confusion matrix's squares)
 CANVAS_INK, CANVAS_BG = "#FFFFFF", "#000000"   # the drawing canvas: white ink on black, as MNIST
 CONTROL = "#005A8C"  # controls and the focus ring (the theme's primaryColor): what you operate, not data
 

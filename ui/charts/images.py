@@ -129,7 +129,7 @@ def confusion(cm: np.ndarray, selected: tuple[int, int] | None = None, height: i
                "textfont": {"color": [colors.PAPER if lv > 0.55 * top else colors.INK for lv in level], "size": 12},
                "customdata": counts, "showlegend": False,
                "hovertemplate": "true %{y}, predicted %{x}: %{customdata} images<extra></extra>",
-               "marker": {"symbol": "square", "size": 24, "color": "rgba(0,0,0,0)", "line": {"width": 0}}}
+               "marker": {"symbol": "square", "size": 24, "color": colors.CLEAR, "line": {"width": 0}}}
     layout = base_layout("", height, showlegend=False, clickmode="event+select", dragmode=False, hovermode="closest")
     if selected is not None:
         y, x = selected
