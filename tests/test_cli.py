@@ -15,6 +15,7 @@ def run(*args, timeout=120):
                           text=True, timeout=timeout)
 
 
+@pytest.mark.slow  # ~2.5 s (make quick leaves it to test-core)
 def test_train_json_and_save(tmp_path):
     out = tmp_path / "m.npz"
     r = run("train", "--preset", "fast", "--hidden", "32", "16", "--epochs", "2", "--n-train", "3000",

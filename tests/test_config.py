@@ -104,6 +104,7 @@ json_values = st.recursive(st.none() | st.booleans() | st.floats() | st.integers
 config_like = st.dictionaries(st.sampled_from([*specs(), "other"]), json_values, max_size=8)
 
 
+@pytest.mark.slow  # ~2.4 s (make quick leaves it to test-core)
 @settings(max_examples=150, deadline=None)
 @given(d=st.one_of(config_like, json_values))
 def test_check_config_accepts_or_explains_anything(d):

@@ -10,6 +10,7 @@ import struct
 import zipfile
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -25,6 +26,7 @@ shapes = st.one_of(hnp.array_shapes(min_dims=1, max_dims=4, min_side=0, max_side
                    st.tuples(st.integers(1, 60), st.integers(1, 60), st.sampled_from([1, 2, 3, 4, 5])))
 
 
+@pytest.mark.slow  # ~3 s (make quick leaves it to test-core)
 @FUZZ
 @given(data=st.data(), dtype=dtypes, shape=shapes)
 def test_prepare_drawing_accepts_or_explains(data, dtype, shape):
@@ -170,6 +172,7 @@ def _well_formed(meta) -> None:
         assert TrainConfig.from_dict(meta.config).to_dict() == meta.config
 
 
+@pytest.mark.slow  # ~4 s (make quick leaves it to test-core)
 @FUZZ
 @given(changes=st.lists(st.tuples(st.sampled_from(PATHS), json_values), min_size=1, max_size=4))
 def test_header_validation_accepts_or_explains(changes):

@@ -34,6 +34,8 @@ from nn_core.files.header import TooLarge
 PEAK_MB, SECONDS = 50, 1.0
 APP_CAPS = {"max_hidden": 512, "max_layers": 4, "max_params": 1_195_018}  # server.limits.Limits()
 
+pytestmark = pytest.mark.slow  # its module fixture runs every case in a child: ~5 s per worker (make quick leaves it to test-core)
+
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory):

@@ -270,6 +270,7 @@ def _repo_files() -> dict:
             if p.is_file() and not skip.intersection(p.relative_to(ROOT).parts)}
 
 
+@pytest.mark.slow  # ~5 s (make quick leaves it to test-core)
 def test_a_session_writes_nothing_in_the_app_directory(one_step_ticks):
     """Community Cloud runs from the repository: the app must not write into it."""
     before = _repo_files()

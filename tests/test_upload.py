@@ -43,6 +43,7 @@ def _expected(name: str, fragment: str, size: int) -> str:
     return "this server allows at most" if CAPPED.search(fragment) else fragment
 
 
+@pytest.mark.slow  # ~7 s (make quick leaves it to test-core)
 def test_every_refused_upload_is_explained_and_nothing_is_lost(one_step_ticks):
     at = tiny_training(fresh(), epochs=50)
     at.run()
@@ -109,6 +110,7 @@ def test_a_claimed_test_accuracy_is_measured_instead():
     assert f"The file says its test accuracy is 99.00%; measured here it is {acc:.2%}" in texts(at.text)
 
 
+@pytest.mark.slow  # ~7 s (make quick leaves it to test-core)
 def test_the_largest_allowed_model_runs_everywhere_and_sends_little():
     at = fresh()
     at.switch_page("app_pages/train.py").run()
