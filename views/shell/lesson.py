@@ -243,7 +243,8 @@ def back_to_the_lesson() -> None:
 # The element's outline is a style on its class; the scroll is a script that runs once per
 # visit (its text changes with the visit number), waits for the element (up to a minute: a
 # loaded server draws a page slowly), and keeps its top below the header while the page above
-# it settles (pictures, charts), for 15 s from when it appears, until the student scrolls,
+# it settles (pictures, charts, a part computed later), for 30 s from when it appears (looking
+# every 80 ms, every 300 ms once it has kept still for ~1 s), until the student scrolls, clicks,
 # presses a key or touches the page. It marks the panel while the element has not come after 8 s.
 _SCROLL = """<script>
 (() => {
@@ -252,7 +253,7 @@ _SCROLL = """<script>
   window.__nnLessonVisit = visit;
   let stopped = false;
   const stop = () => { stopped = true; };
-  for (const e of ['wheel', 'touchmove', 'keydown']) addEventListener(e, stop, {capture: true, passive: true, once: true});
+  for (const e of ['wheel', 'touchmove', 'keydown', 'pointerdown']) addEventListener(e, stop, {capture: true, passive: true, once: true});
   const t0 = performance.now();
   let last = null, still = 0, t1 = null;
   const tick = () => {
@@ -270,7 +271,9 @@ _SCROLL = """<script>
     if (top !== last) { el.scrollIntoView({block: 'start', inline: 'nearest'}); still = 0; }
     else still += 1;
     last = Math.round(el.getBoundingClientRect().top);
-    if (still < 12 && performance.now() - t1 < 15000) setTimeout(tick, 80);
+    // every 80 ms until it has kept still for ~1 s, then every 300 ms: a slow server's later
+    // deltas (a chart, a check computed after the rest) can still move it down within the 30 s
+    if (performance.now() - t1 < 30000) setTimeout(tick, still < 12 ? 80 : 300);
   };
   tick();
 })();
