@@ -250,15 +250,15 @@ def test_the_teachers_view_counts_answers_sent_through_both_copies(deployment, l
     assert {ann.verdict.startswith("Right"), bob.verdict.startswith("Right")} == {True, False}, \
         (ann.verdict, bob.verdict)
     want = [int(i in (0, bob_picks)) for i in range(len(ann.options))]  # ann picked the first choice
-    (mine,) = ann.bars  # ann answered first: the class was her answer alone
-    assert mine.title == "Your class so far: 1 answer" and mine.counts == [1] + [0] * (len(want) - 1), mine
-    (mine,) = bob.bars  # bob, on the other copy, sees ann's answer counted with his
-    assert mine.title == "Your class so far: 2 answers" and mine.counts == want, mine
-    for name, (bars, errors, served_by) in boards.items():
+    for name, (bars, errors, served_by) in boards.items():  # what the teacher sees, wherever it is opened
         assert errors == [], (name, errors)
         assert len(bars) == 1, (name, served_by, bars)  # one question, one version of it
         assert bars[0].title == "2 answers" and bars[0].choices == ann.options and bars[0].counts == want, \
             (name, served_by, bars[0])
+    (mine,) = ann.bars  # ann answered first: the class was her answer alone
+    assert mine.title == "Your class so far: 1 answer" and mine.counts == [1] + [0] * (len(want) - 1), mine
+    (mine,) = bob.bars  # bob, on the other copy, sees ann's answer counted with his
+    assert mine.title == "Your class so far: 2 answers" and mine.counts == want, mine
 
 
 def test_both_copies_share_the_class_poll_and_carry_on_without_redis(deployment, loop):
