@@ -223,7 +223,7 @@ def test_the_teachers_view_counts_answers_sent_through_both_copies(deployment, l
     on copy B and through the proxy (live, on a board opened before the answers). With a poll in
     each copy's memory, each copy would show one answer (the one sent through it)."""
     deployment.wait_servers_up(120)  # both copies in the proxy (another test may have restarted one)
-    assert deployment.redis.poll() is None  # (the next test stops Redis: this one runs before it)
+    assert deployment.redis.poll() is None  # Redis runs (the test that stops it starts it again)
     a, b = (c["url"] for c in deployment.copies)
     step = next(s for s in lesson.path() if s.asks and s.key == QUESTION)
 
@@ -263,6 +263,13 @@ def test_the_teachers_view_counts_answers_sent_through_both_copies(deployment, l
 
 def test_both_copies_share_the_class_poll_and_carry_on_without_redis(deployment, loop):
     a, b = (c["url"] for c in deployment.copies)
+
+    async def a_page_on(url: str):  # a copy makes its poll store with its first page (this may be the first test)
+        s = Session(url, "draw")
+        await s.open(timeout=300)
+        await s.close()
+    for url in (a, b):
+        loop(a_page_on(url))
     assert metric(a, "nn_poll_available") == metric(b, "nn_poll_available") == 1
     # The copies' store (the same URL and prefix they use): answers "through" both count together.
     one, two = RedisStore(deployment.redis_url), RedisStore(deployment.redis_url)
@@ -284,6 +291,13 @@ def test_both_copies_share_the_class_poll_and_carry_on_without_redis(deployment,
         return got, s.errors
     got, errors = loop(pages_still_work())
     assert got is not None and errors == []
+    # Redis back on its port: both copies find it again (and the module's other tests, on this
+    # worker in whatever order pytest-xdist gives them, have their poll)
+    deployment.start_redis(int(deployment.redis_url.rsplit(":", 1)[1].split("/")[0]))
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not (metric(a, "nn_poll_available") and metric(b, "nn_poll_available")):
+        time.sleep(1)
+    assert metric(a, "nn_poll_available") == metric(b, "nn_poll_available") == 1
 
 
 def services_shot(name: str):
