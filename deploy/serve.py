@@ -157,15 +157,20 @@ class Deployment:
             proc.send_signal(sig)
             proc.wait(20)
 
+    def start_redis(self, port: int | None = None) -> None:
+        """Redis for the class poll (memory only: a class's answers last a lesson), on `port`
+        (again after it stopped: the copies find it again within a second), else a free one."""
+        binary = shutil.which("redis-server") or "/usr/bin/redis-server"
+        rport = port or free_port()
+        self.redis = subprocess.Popen([binary, "--port", str(rport), "--bind", "127.0.0.1", "--save", "",
+                                       "--appendonly", "no", "--loglevel", "warning"],
+                                      stdout=open(self.logs / "redis.log", "a"), stderr=subprocess.STDOUT)
+        self.redis_url = f"redis://127.0.0.1:{rport}/0"
+
     def start(self, timeout: float = 120) -> "Deployment":
         self.key = class_key() if "NN_CLASSROOM_KEY" not in self.env else self.env["NN_CLASSROOM_KEY"]
         if self.use_redis:
-            binary = shutil.which("redis-server") or "/usr/bin/redis-server"
-            rport = free_port()
-            self.redis = subprocess.Popen([binary, "--port", str(rport), "--bind", "127.0.0.1", "--save", "",
-                                           "--appendonly", "no", "--loglevel", "warning"],
-                                          stdout=open(self.logs / "redis.log", "a"), stderr=subprocess.STDOUT)
-            self.redis_url = f"redis://127.0.0.1:{rport}/0"
+            self.start_redis()
         for i in range(self.replicas):
             self.start_copy(i)
         for c in self.copies:

@@ -4,12 +4,12 @@ Real Debian haproxy and redis-server, two real app servers, a real browser and 2
 sessions through the proxy: every session sticks to its copy (its page, websocket and upload
 land on one server: an upload on the other copy would be refused) with no errors and no
 cross-talk; a class link signed through one copy works on the other; both copies use the one
-Redis for the class poll (answers through both count together; while Redis is down both say the
-poll is paused and the pages work on); a copy killed mid-lesson loses no session on the other,
-its students (the browser too) reconnect to a fresh session with the note and their class link
-still applies; the restarted copy is taken back once its health check passes.
-What is not here yet: answering the poll through the pages and the teacher view counting both
-copies (issue 18's UI): the counts are checked through the store the copies are configured with.
+Redis for the class poll: a student on each copy answers the lesson's question on one class
+link and the teacher's board (its link signed by one copy) shows both answers on either copy
+and through the proxy; while Redis is down both say the poll is paused and the pages work on;
+a copy killed mid-lesson loses no session on the other, its students (the browser too)
+reconnect to a fresh session with the note and their class link still applies; the restarted
+copy is taken back once its health check passes.
 Marked slow and scale (`make test` runs them, `make quick` does not); the test with the browser
 is marked browser too (it uses the shared Chromium of tests/conftest.py). Each test stands on its
 own (pytest-xdist may run them on different workers, each with its own deployment).
@@ -27,16 +27,18 @@ import numpy as np
 import pytest
 
 from deploy.serve import Deployment
+from devtools import class_poll, services
 from devtools import hostile_clients as hc
-from devtools import services
 from devtools.browser import DIGIT_STROKES, clear_canvas, draw_digit, wait_idle
 from devtools.canvas_value import DIGITS, canvas_value, jitter
 from devtools.st_client import Session, dumps
 from server.poll_redis import RedisStore
+from views.shell import lesson
 from views.shell.capacity import FRESH
 
 pytestmark = [pytest.mark.slow, pytest.mark.scale]
 KEY = "a-class-link-key-shared-by-every-copy-0123456789"
+QUESTION = "home.q.params"  # the question of a lesson step (assets/lesson.toml), counted in a class poll
 PREDICTED = re.compile(r'class="predicted-digit"[^>]*>(\d)<')
 
 
@@ -215,8 +217,59 @@ def _taken_back(deployment, loop, victim: int) -> None:
     assert time.monotonic() - t0 < 180
 
 
+def test_the_teachers_view_counts_answers_sent_through_both_copies(deployment, loop):
+    """One class link (signed by copy A), one student on each copy answering the lesson's
+    question (one wrong, one right): the teacher's board shows both answers, split 1/1, on copy A,
+    on copy B and through the proxy (live, on a board opened before the answers). With a poll in
+    each copy's memory, each copy would show one answer (the one sent through it)."""
+    deployment.wait_servers_up(120)  # both copies in the proxy (another test may have restarted one)
+    assert deployment.redis.poll() is None  # Redis runs (the test that stops it starts it again)
+    a, b = (c["url"] for c in deployment.copies)
+    step = next(s for s in lesson.path() if s.asks and s.key == QUESTION)
+
+    async def a_class_on_both_copies():
+        token, teacher = await class_poll.class_links(a, expiry="a day")  # a class of this test's own
+        live = await class_poll.open_board(deployment.url, teacher)
+        empty = class_poll.shown(live), [e.text for e in live.find(kind="alert")]
+        ann = await class_poll.answer(a, token, step.number, QUESTION, 0, page=step.page.url)
+        right = class_poll.right_choice(ann)
+        bob_picks = right if right != 0 else 1  # one right answer and one wrong one, whichever is right
+        bob = await class_poll.answer(b, token, step.number, QUESTION, bob_picks, page=step.page.url)
+        live_bars = await class_poll.wait_shown(live, lambda bars: bars and sum(bars[0].counts) >= 2, timeout=30)
+        await live.close()
+        boards = {"the board opened before the answers": (live_bars, live.errors, live.served_by)}
+        for name, url in (("copy A", a), ("copy B", b), ("the proxy", deployment.url)):
+            s = await class_poll.open_board(url, teacher)
+            boards[name] = class_poll.shown(s), s.errors, s.served_by
+            await s.close()
+        return empty, ann, bob, bob_picks, boards
+    empty, ann, bob, bob_picks, boards = loop(a_class_on_both_copies())
+
+    assert empty[0] == [] and any("No answers yet" in x for x in empty[1]), empty  # a class of its own
+    assert ann.errors == bob.errors == [] and ann.before == bob.before == []  # nothing of the class before answering
+    assert {ann.verdict.startswith("Right"), bob.verdict.startswith("Right")} == {True, False}, \
+        (ann.verdict, bob.verdict)
+    want = [int(i in (0, bob_picks)) for i in range(len(ann.options))]  # ann picked the first choice
+    for name, (bars, errors, served_by) in boards.items():  # what the teacher sees, wherever it is opened
+        assert errors == [], (name, errors)
+        assert len(bars) == 1, (name, served_by, bars)  # one question, one version of it
+        assert bars[0].title == "2 answers" and bars[0].choices == ann.options and bars[0].counts == want, \
+            (name, served_by, bars[0])
+    (mine,) = ann.bars  # ann answered first: the class was her answer alone
+    assert mine.title == "Your class so far: 1 answer" and mine.counts == [1] + [0] * (len(want) - 1), mine
+    (mine,) = bob.bars  # bob, on the other copy, sees ann's answer counted with his
+    assert mine.title == "Your class so far: 2 answers" and mine.counts == want, mine
+
+
 def test_both_copies_share_the_class_poll_and_carry_on_without_redis(deployment, loop):
     a, b = (c["url"] for c in deployment.copies)
+
+    async def a_page_on(url: str):  # a copy makes its poll store with its first page (this may be the first test)
+        s = Session(url, "draw")
+        await s.open(timeout=300)
+        await s.close()
+    for url in (a, b):
+        loop(a_page_on(url))
     assert metric(a, "nn_poll_available") == metric(b, "nn_poll_available") == 1
     # The copies' store (the same URL and prefix they use): answers "through" both count together.
     one, two = RedisStore(deployment.redis_url), RedisStore(deployment.redis_url)
@@ -238,6 +291,13 @@ def test_both_copies_share_the_class_poll_and_carry_on_without_redis(deployment,
         return got, s.errors
     got, errors = loop(pages_still_work())
     assert got is not None and errors == []
+    # Redis back on its port: both copies find it again (and the module's other tests, on this
+    # worker in whatever order pytest-xdist gives them, have their poll)
+    deployment.start_redis(int(deployment.redis_url.rsplit(":", 1)[1].split("/")[0]))
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not (metric(a, "nn_poll_available") and metric(b, "nn_poll_available")):
+        time.sleep(1)
+    assert metric(a, "nn_poll_available") == metric(b, "nn_poll_available") == 1
 
 
 def services_shot(name: str):
