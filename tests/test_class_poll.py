@@ -135,6 +135,7 @@ def _teacher(query: dict):
     return at
 
 
+@pytest.mark.slow  # ~2 s (make quick leaves it to test-core)
 def test_the_teachers_link_opens_the_board_an_edited_one_nothing(store, token):
     ann = fresh({"lesson": token, "step": "2"})
     answer(ann, "home.q.params", 3)

@@ -94,6 +94,7 @@ def test_numbers_are_read_as_people_type_them(tmp_path):
     assert config["seed"] == 7 and config["momentum"] == 0.5
 
 
+@pytest.mark.slow  # ~1.7 s (make quick leaves it to test-core)
 def test_evaluate_on_a_test_set_without_one_class_writes_strict_json(tmp_path, mnist):
     """A class with no test images has no accuracy: null, not NaN (which is not JSON)."""
     from nn_core.data import FILES, write_idx

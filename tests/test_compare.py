@@ -182,6 +182,7 @@ def test_a_pair_trains_in_a_background_thread_at_low_priority_telling_the_line_i
     assert compare.session_state["pairs.job"] is None and not compare.exception
 
 
+@pytest.mark.slow  # ~1.6 s (make quick leaves it to test-core)
 def test_a_pair_waits_in_line_and_starts_on_its_turn_losing_nothing(compare):
     compare.session_state["runs.kept"] = before = [_run(1, MLP((784, 16, 10))), _run(2, None)]  # kept earlier
     compare.session_state["runs.next_id"] = 3

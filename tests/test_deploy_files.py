@@ -41,6 +41,7 @@ def test_the_proxy_config_make_serve_writes_is_valid(tmp_path):
     assert f"cookie {COOKIE} insert" in text and "server app2 127.0.0.1:8602 check cookie app2" in text
 
 
+@pytest.mark.slow  # ~2 s (make quick leaves it to test-core)
 def test_the_compose_file_is_valid_and_needs_the_key():
     compose = shutil.which("docker-compose")
     if compose is None:

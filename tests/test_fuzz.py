@@ -83,6 +83,7 @@ def test_idx_files_accept_or_explain(tmp_path_factory, raw, gz):
 GOOD = dumps_model(MLP([784, 4, 10], seed=1))
 
 
+@pytest.mark.slow  # ~1.5 s (make quick leaves it to test-core)
 @FUZZ
 @given(data=st.data())
 def test_model_loader_accepts_or_explains(data):
@@ -190,6 +191,7 @@ def test_header_validation_accepts_or_explains(changes):
     _well_formed(clean_metadata(parsed))
 
 
+@pytest.mark.slow  # ~1.7 s (make quick leaves it to test-core)
 @FUZZ
 @given(text=st.one_of(st.text(max_size=300), st.builds(lambda d: "[" * d + "]" * d, st.integers(0, 5000)),
                       st.builds(json.dumps, json_values)))
@@ -200,6 +202,7 @@ def test_header_text_accepts_or_explains(text):
         assert str(e).startswith("f: ")
 
 
+@pytest.mark.slow  # ~2 s (make quick leaves it to test-core)
 @FUZZ
 @given(config=json_values, metrics=json_values, hidden=st.integers(0, 4))
 def test_metadata_is_kept_well_formed_or_dropped_with_a_note(config, metrics, hidden):

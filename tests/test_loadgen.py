@@ -11,6 +11,8 @@ import json
 import random
 import re
 
+import pytest
+
 from devtools.canvas_value import DIGITS, canvas_value, jitter
 from devtools.st_client import Session, dumps
 
@@ -58,6 +60,7 @@ def test_canvas_value_has_the_browser_shape():
     assert json.loads(dumps(value)) == value
 
 
+@pytest.mark.slow  # ~2 s (make quick leaves it to test-core)
 def test_training_advances_on_replayed_fragment_timers(server):
     async def train():
         s = Session(server, "train")  # the default preset: 4,300 steps, several seconds
