@@ -121,7 +121,7 @@ def confusion(cm: np.ndarray, selected: tuple[int, int] | None = None, height: i
     cells = {"type": "heatmap", "z": level.reshape(C, C), "x0": 0, "dx": 1, "y0": 0, "dy": 1, "xgap": 1, "ygap": 1,
              "zmin": 0, "zmax": top, "colorscale": colors.COUNTS, "hoverinfo": "skip",
              # the colour bar under the matrix, not beside it: on a phone the matrix gets the width (cells ~32 px)
-             "colorbar": {**colorbar_spec("images (log scale)"), "title": {"text": "images (log scale)", "side": "top"},
+             "colorbar": {**colorbar_spec("images (log scale)", side="top"),
                           "orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.02, "yanchor": "top", "len": 0.9,
                           "tickvals": [float(np.log10(1 + v)) for v in ticks], "ticktext": [f"{v:,}" for v in ticks]}}
     squares = {"type": "scatter", "x": p, "y": t, "mode": "markers+text", "text": [str(c) if c else "" for c in counts],

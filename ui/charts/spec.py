@@ -45,5 +45,5 @@ def image_layout(layout: dict) -> dict:
     return layout
 
 
-def colorbar_spec(text: str, thickness: int = 14) -> dict:
-    return {"title": {"text": text, "side": "right"}, "thickness": thickness, "exponentformat": "power"}
+def colorbar_spec(text: str, thickness: int = 14, side: str = "right") -> dict:
+    return {"title": {"text": text, "side": side}, "thickness": thickness, "exponentformat": "power"}
